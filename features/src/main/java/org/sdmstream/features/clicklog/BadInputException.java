@@ -30,7 +30,7 @@ public final class BadInputException extends RuntimeException {
         StringBuilder s = new StringBuilder()
                 .append(r.source()).append(": ").append(r.badRows()).append(" bad rows");
         if (r.stoppedEarly()) {
-            s.append(" (stopped reading at line ").append(r.lines()).append(")");
+            s.append(" or more (stopped reading at line ").append(r.lines()).append(")");
         }
         s.append(", at most ").append(maxBadRows).append(" allowed");
         for (BadRow bad : r.firstBadRows()) {

@@ -18,8 +18,13 @@ public record ReadLimits(int keepBadRows, long stopAfterBadRows) {
         }
     }
 
-    /** Keeps the first 20 bad rows and stops reading once a file has more than {@code maxBadRows}. */
+    /**
+     * For a caller that rejects a file with more than {@code maxBadRows} bad rows: keeps the first 20
+     * bad rows and stops reading once 20 more than allowed were found (enough to show what is wrong
+     * without reading 100M rows of a wrong format).
+     */
     public static ReadLimits failAfter(long maxBadRows) {
-        return new ReadLimits(20, maxBadRows);
+        int keep = 20;
+        return new ReadLimits(keep, maxBadRows > Long.MAX_VALUE - keep ? Long.MAX_VALUE : maxBadRows + keep);
     }
 }

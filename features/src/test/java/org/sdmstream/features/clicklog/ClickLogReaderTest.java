@@ -123,9 +123,10 @@ class ClickLogReaderTest {
         ReadReport r = new ClickLogReader(ClickLogFormat.movielensDat(), null, null, ReadLimits.failAfter(10))
                 .read(log, c -> {});
         assertThat(r.stoppedEarly()).isTrue();
-        assertThat(r.badRows()).isEqualTo(11);
-        assertThat(r.lines()).isEqualTo(11);
-        assertThatThrownBy(() -> r.requireBadRowsAtMost(10)).hasMessageContaining("stopped reading at line 11");
+        assertThat(r.badRows()).isEqualTo(31);
+        assertThat(r.lines()).isEqualTo(31);
+        assertThat(r.firstBadRows()).hasSize(20);
+        assertThatThrownBy(() -> r.requireBadRowsAtMost(10)).hasMessageContaining("stopped reading at line 31");
     }
 
     @Test
