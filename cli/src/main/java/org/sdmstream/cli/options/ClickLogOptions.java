@@ -29,7 +29,7 @@ public final class ClickLogOptions {
     CommandSpec mixee;
 
     @Option(names = "--input", paramLabel = "FILE", order = 1,
-            description = "The click log (a delimited text file, optionally .gz).")
+            description = "The click log: a delimited text file, optionally gzipped (.gz).")
     Path input;
 
     @Option(names = "--dataset-dir", paramLabel = "DIR", order = 2,

@@ -18,14 +18,14 @@ public final class CommonOptions {
 
     private boolean quiet;
 
-    @Option(names = {"-v", "--verbose"},
+    @Option(names = {"-v", "--verbose"}, order = 40,
             description = "More log output on standard error: -v info, -vv debug.")
     void setVerbose(boolean[] verbose) {
         Level level = verbose.length >= 2 ? Level.DEBUG : verbose.length == 1 ? Level.INFO : Level.WARN;
         Configurator.setRootLevel(level);
     }
 
-    @Option(names = {"-q", "--quiet"}, description = "No notes or summary on standard error, only errors.")
+    @Option(names = {"-q", "--quiet"}, order = 41, description = "No notes or summary on standard error, only errors.")
     void setQuiet(boolean quiet) {
         this.quiet = quiet;
     }

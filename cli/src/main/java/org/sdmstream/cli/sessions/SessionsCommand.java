@@ -45,7 +45,7 @@ public final class SessionsCommand implements Callable<Integer> {
     @Mixin
     SessionRulesOptions sessionRules;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", order = 30,
             description = "Write the JSON lines here instead of standard output (written to FILE.tmp, then moved).")
     Path output;
 

@@ -169,6 +169,41 @@ class SessionsCommandTest {
     }
 
     @Test
+    void findsARecBoleDataSetAndUsesItsSideFiles() throws IOException {
+        Path ds = Files.createDirectory(dir.resolve("ml-tiny"));
+        Files.writeString(ds.resolve("ml-tiny.inter"), "user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
+                + "7\t1\t5\t100\n7\t2\t4\t5000\n");
+        Files.writeString(ds.resolve("ml-tiny.item"), "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
+                + "1\tToy Story\t1995\tAnimation Comedy\n");
+        Files.writeString(ds.resolve("ml-tiny.user"), "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n"
+                + "8\t30\tF\twriter\t1\n");
+        CommandRun run = CommandRun.sdm("sessions", "--dataset-dir", ds.toString(), "--preset", "movielens");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(
+                "{\"userId\":\"7\",\"sessionId\":\"7@100000\",\"start\":100000,\"end\":100000,\"items\":[\"1\"],\"longTerm\":[]}\n"
+                + "{\"userId\":\"7\",\"sessionId\":\"7@5000000\",\"start\":5000000,\"end\":5000000,\"items\":[\"2\"],"
+                + "\"longTerm\":[\"1\"]}\n");
+        // Joins that miss are counted, not hidden.
+        assertThat(run.err()).contains("ml-tiny.inter: 2 records, 0 bad, 0 skipped, 1 without item features, 2 without profile")
+                .contains("ml-tiny.item: 1 records").contains("ml-tiny.user: 1 records");
+    }
+
+    @Test
+    void taobaoKeepsPageViewsUnlessAllBehaviorsAreAsked() throws IOException {
+        Path ds = Files.createDirectory(dir.resolve("taobao"));
+        Files.writeString(ds.resolve("UserBehavior.csv"), "1,10,100,pv,1511544070\n1,11,100,buy,1511544071\n");
+        CommandRun pv = CommandRun.sdm("sessions", "--dataset-dir", ds.toString(), "--preset", "taobao");
+        assertThat(pv.exitCode()).as(pv.err()).isZero();
+        assertThat(pv.out()).contains("\"items\":[\"10\"]");
+        assertThat(pv.err()).contains("1 records, 0 bad, 1 skipped");
+
+        CommandRun all = CommandRun.sdm("sessions", "--dataset-dir", ds.toString(), "--preset", "taobao", "--all-behaviors");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out()).contains("\"items\":[\"10\",\"11\"]");
+    }
+
+    @Test
     void sessionizesAllOfMovieLens100k() throws IOException {
         String dataDir = System.getProperty("sdm.data.dir", System.getenv("SDM_DATA_DIR"));
         Path ml = dataDir == null ? null : Path.of(dataDir, "ml-100k");
