@@ -218,11 +218,14 @@ class SessionRulesPropertyTest {
     }
 
     Arbitrary<SessionRules> rules() {
+        // Horizons equal to the gap, a little longer, and a week; gaps of 10 and 1 minutes.
         Arbitrary<SessionRules> small = Combinators.combine(
+                        Arbitraries.of(Duration.ofMinutes(10), Duration.ofMinutes(1)),
                         Arbitraries.integers().between(1, 5),
-                        Arbitraries.of(Duration.ofMinutes(10), Duration.ofMinutes(25), Duration.ofDays(7)),
+                        Arbitraries.of(Duration.ZERO, Duration.ofMinutes(15), Duration.ofDays(7)),
                         Arbitraries.integers().between(0, 3))
-                .as((cap, horizon, history) -> new SessionRules(Duration.ofMinutes(10), cap, horizon, history));
+                .as((gap, cap, horizonOverGap, history) ->
+                        new SessionRules(gap, cap, gap.plus(horizonOverGap), history));
         Arbitrary<SessionRules> capThreeHistoryTwo = Arbitraries.just(
                 new SessionRules(Duration.ofMinutes(10), 3, Duration.ofDays(7), 2));
         return Arbitraries.frequencyOf(
