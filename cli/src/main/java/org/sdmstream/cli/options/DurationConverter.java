@@ -38,7 +38,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         }
     }
 
-    /** The shortest of the forms above that says {@code d} exactly, for help texts and summaries. */
+    /** The shortest of the forms above that gives {@code d} exactly, for summaries. */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000L == 0) {
