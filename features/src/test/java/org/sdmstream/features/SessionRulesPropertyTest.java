@@ -13,13 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link OfflineSessionizer} and {@link UserTimeline} against a deliberately simple reading of the
@@ -118,15 +115,19 @@ class SessionRulesPropertyTest {
 
     // ---------------------------------------------------------------- properties
 
-    @Property(tries = 400)
-    void offlineSessionizerAgreesWithTheReference(@ForAll("scenarios") Scenario s) {
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void offlineSessionizerAgreesWithTheReference(long seed) {
+        Scenario s = scenario(seed);
         List<Session> actual = new OfflineSessionizer(s.rules()).sessionize(s.log());
         List<Session> expected = referenceSessions(s.log(), s.rules());
         assertThat(actual).containsExactlyElementsOf(expected);
     }
 
-    @Property(tries = 300)
-    void everyClicksModelInputAgreesWithTheReferenceEvenAcrossStateRestores(@ForAll("scenarios") Scenario s) {
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyClicksModelInputAgreesWithTheReferenceEvenAcrossStateRestores(long seed) {
+        Scenario s = scenario(seed);
         Map<String, List<Click>> sorted = sortedByUser(s.log());
         Map<String, List<RefSession>> ref = reference(s.log(), s.rules());
         Random restoreAt = new Random(s.seed());
@@ -162,8 +163,10 @@ class SessionRulesPropertyTest {
         }
     }
 
-    @Property(tries = 300)
-    void sessionsPartitionEachUsersClicksWithinTheLimitsAndWithDistinctIds(@ForAll("scenarios") Scenario s) {
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void sessionsPartitionEachUsersClicksWithinTheLimitsAndWithDistinctIds(long seed) {
+        Scenario s = scenario(seed);
         List<Session> sessions = new OfflineSessionizer(s.rules()).sessionize(s.log());
         Map<String, List<Behavior>> replayed = new LinkedHashMap<>();
         Map<String, Set<String>> ids = new HashMap<>();
@@ -208,46 +211,49 @@ class SessionRulesPropertyTest {
     /** A run of one user's clicks: how it is separated from the user's previous click, then its inner gaps. */
     record Segment(int user, int leadGap, List<Integer> innerGaps, int idMode, List<Integer> ids, long noise) {}
 
-    @Provide
-    Arbitrary<Scenario> scenarios() {
-        return rules().flatMap(rules -> Combinators.combine(
-                        segment().list().ofMinSize(1).ofMaxSize(8),
-                        Arbitraries.longs(),
-                        Arbitraries.of(true, false))
-                .as((segments, seed, shuffle) -> new Scenario(rules, build(rules, segments, seed, shuffle), seed)));
+    /** Seeds of the random scenarios; a failure names its seed, and the scenario prints in full. */
+    static LongStream seeds() {
+        return LongStream.range(0, 400).map(i -> 0x9E3779B97F4A7C15L * (i + 1));
     }
 
-    Arbitrary<SessionRules> rules() {
+    /** A random scenario, a pure function of its seed. */
+    static Scenario scenario(long seed) {
+        Random random = new Random(seed);
+        SessionRules rules = rules(random);
+        int segments = 1 + random.nextInt(8);
+        List<Segment> list = new ArrayList<>();
+        for (int i = 0; i < segments; i++) {
+            list.add(segment(random));
+        }
+        return new Scenario(rules, build(rules, list, random.nextLong(), random.nextBoolean()), seed);
+    }
+
+    static SessionRules rules(Random random) {
+        int pick = random.nextInt(7);
+        if (pick < 3) {
+            return SessionRules.DEFAULT;
+        }
+        if (pick == 3) {
+            return new SessionRules(Duration.ofMinutes(10), 3, Duration.ofDays(7), 2);
+        }
         // Horizons equal to the gap, a little longer, and a week; gaps of 10 and 1 minutes.
-        Arbitrary<SessionRules> small = Combinators.combine(
-                        Arbitraries.of(Duration.ofMinutes(10), Duration.ofMinutes(1)),
-                        Arbitraries.integers().between(1, 5),
-                        Arbitraries.of(Duration.ZERO, Duration.ofMinutes(15), Duration.ofDays(7)),
-                        Arbitraries.integers().between(0, 3))
-                .as((gap, cap, horizonOverGap, history) ->
-                        new SessionRules(gap, cap, gap.plus(horizonOverGap), history));
-        Arbitrary<SessionRules> capThreeHistoryTwo = Arbitraries.just(
-                new SessionRules(Duration.ofMinutes(10), 3, Duration.ofDays(7), 2));
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.just(SessionRules.DEFAULT)),
-                Tuple.of(1, capThreeHistoryTwo),
-                Tuple.of(3, small));
+        Duration gap = random.nextBoolean() ? Duration.ofMinutes(10) : Duration.ofMinutes(1);
+        Duration[] overGap = {Duration.ZERO, Duration.ofMinutes(15), Duration.ofDays(7)};
+        return new SessionRules(gap, 1 + random.nextInt(5), gap.plus(overGap[random.nextInt(3)]), random.nextInt(4));
     }
 
-    Arbitrary<Segment> segment() {
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.integers().between(1, 8)),
-                Tuple.of(1, Arbitraries.integers().between(45, 120)));
-        Arbitrary<Integer> innerGap = Arbitraries.frequency(
-                Tuple.of(4, 0), Tuple.of(2, 1), Tuple.of(4, 2), Tuple.of(1, 3), Tuple.of(1, 4), Tuple.of(1, 8));
-        return length.flatMap(n -> Combinators.combine(
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 10),
-                innerGap.list().ofSize(n),
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 3).list().ofSize(n),
-                Arbitraries.longs())
-                .as(Segment::new));
+    static Segment segment(Random random) {
+        // Mostly short runs, some past the 50 cap.
+        int n = random.nextInt(5) < 4 ? 1 + random.nextInt(8) : 45 + random.nextInt(76);
+        // Inner gap kinds weighted towards ties, just-inside and random in-session gaps.
+        int[] innerKinds = {0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 4, 8};
+        List<Integer> innerGaps = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            innerGaps.add(innerKinds[random.nextInt(innerKinds.length)]);
+            ids.add(random.nextInt(4));
+        }
+        return new Segment(random.nextInt(3), random.nextInt(11), innerGaps, random.nextInt(3), ids, random.nextLong());
     }
 
     /** Gap kinds: on and around the session gap and the horizon, ties, and random values between. */
