@@ -34,7 +34,7 @@ final class ComparisonChart {
             groups.add(new Group("NDCG@" + k, models.stream().mapToDouble(m -> m.at(k).ndcg()).toArray()));
         }
         double max = groups.stream().flatMapToDouble(g -> java.util.Arrays.stream(g.values())).max().orElse(0);
-        double top = niceCeiling(max);
+        double top = niceCeiling(max * 1.15); // headroom for the value labels
         int groupWidth = Math.max(1, models.size()) * BAR + GROUP_GAP;
         int legendWidth = 170;
         int width = LEFT + groups.size() * groupWidth + legendWidth;
@@ -75,9 +75,12 @@ final class ComparisonChart {
                         "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s %s = %s</title></rect>%n",
                         x, axisBottom - h, BAR - 2, h, colour(m), escape(models.get(m).name()), group.label(),
                         format(value)));
+                // vertical labels: horizontal ones of neighbouring bars would overlap
+                double lx = x + (BAR - 2) / 2.0 + 3;
+                double ly = axisBottom - h - 3;
                 s.append(String.format(Locale.ROOT,
-                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\" text-anchor=\"middle\">%s</text>%n",
-                        x + (BAR - 2) / 2.0, axisBottom - h - 3, format(value)));
+                        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" transform=\"rotate(-90 %.1f %.1f)\">%s</text>%n",
+                        lx, ly, lx, ly, format(value)));
             }
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                     x0 + models.size() * BAR / 2.0, axisBottom + 18, group.label()));

@@ -75,7 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Training epochs of the neural models. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--itemcf-window", defaultValue = "5",
+    @Option(names = "--itemcf-window", defaultValue = "10",
             description = "Item-CF: clicks at most this many positions apart co-occur. Default: ${DEFAULT-VALUE}.")
     int itemCfWindow;
 
@@ -83,7 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Item-CF: similar items kept per item. Default: ${DEFAULT-VALUE}.")
     int itemCfNeighbours;
 
-    @Option(names = "--itemcf-recent", defaultValue = "20",
+    @Option(names = "--itemcf-recent", defaultValue = "5",
             description = "Item-CF: most recent input items whose neighbours are summed. Default: ${DEFAULT-VALUE}.")
     int itemCfRecent;
 
@@ -106,6 +106,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         this.lineup = lineup;
     }
 
+    /** The models' settings from the flags. */
+    ModelLineup.Settings settings() {
+        return new ModelLineup.Settings(epochs,
+                new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent));
+    }
+
     /** Runs the command on its own (the {@code sdm} launcher registers it as a subcommand). */
     public static void main(String[] args) {
         System.exit(new CommandLine(new EvaluateCommand()).execute(args));
@@ -121,8 +127,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
             }
-            factories = lineup.select(models, new ModelLineup.Settings(epochs,
-                    new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent)));
+            factories = lineup.select(models, settings());
             new Evaluator(ks, excludeSeen, line -> {}); // validates the cut-offs before the data is read
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

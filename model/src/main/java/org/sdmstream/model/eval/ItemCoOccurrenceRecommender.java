@@ -31,7 +31,8 @@ public final class ItemCoOccurrenceRecommender implements Recommender {
      * @param recentItems input items (most recent first) whose neighbours are summed
      */
     public record Config(int window, int neighbours, int recentItems) {
-        public static final Config DEFAULT = new Config(5, 200, 20);
+        /** Chosen on ml-100k's validation carve-out (second-to-last clicks), not on the test clicks. */
+        public static final Config DEFAULT = new Config(10, 200, 5);
 
         public Config {
             if (window < 1 || neighbours < 1 || recentItems < 1) {

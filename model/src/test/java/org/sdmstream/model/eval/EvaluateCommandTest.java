@@ -69,6 +69,16 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void defaultsAreTheDocumentedOnes() {
+        EvaluateCommand command = new EvaluateCommand();
+        new CommandLine(command).parseArgs("--dataset-dir", "x");
+        assertThat(command.settings().itemCf()).isEqualTo(ItemCoOccurrenceRecommender.Config.DEFAULT);
+        assertThat(command.ks).containsExactly(20, 50, 100);
+        assertThat(command.models).containsExactly("popular", "itemcf");
+        assertThat(command.excludeSeen).isFalse();
+    }
+
+    @Test
     void unknownModelsAreRefusedBeforeAnyWork() throws Exception {
         int code = run("--dataset-dir", tinyDataset().toString(), "--models", "popular,nosuch");
         assertThat(code).isEqualTo(2);
