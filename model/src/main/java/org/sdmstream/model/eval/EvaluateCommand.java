@@ -1,6 +1,7 @@
 package org.sdmstream.model.eval;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,9 @@ import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.features.clicklog.ClickLogSource;
 import org.sdmstream.features.clicklog.ReadReport;
+import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.training.EpochResult;
+import org.sdmstream.model.training.ProgressListener;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -54,8 +58,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Bad rows tolerated per input file before giving up. Default: ${DEFAULT-VALUE}.")
     long maxBadRows;
 
-    @Option(names = "--models", paramLabel = "NAME", split = ",", defaultValue = "popular,itemcf",
-            description = "Models to evaluate, comma-separated, in report order. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models", paramLabel = "NAME", split = ",", defaultValue = "popular,itemcf,youtubednn,sdm-short,sdm",
+            description = "Models to evaluate, comma-separated, in report order; known: popular, itemcf, youtubednn, "
+                    + "sdm-short, sdm. Default: ${DEFAULT-VALUE}.")
     List<String> models;
 
     @Option(names = "--k", paramLabel = "K", split = ",", defaultValue = "20,50,100",
@@ -72,8 +77,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for model training. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs of the neural models. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "10",
+            description = "Most training epochs of the neural models (they may stop early). Default: ${DEFAULT-VALUE}.")
     int epochs;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "TensorFlow intra-op threads for the neural models; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int threads;
 
     @Option(names = "--itemcf-window", defaultValue = "10",
             description = "Item-CF: clicks at most this many positions apart co-occur. Default: ${DEFAULT-VALUE}.")
@@ -108,8 +118,26 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The models' settings from the flags. */
     ModelLineup.Settings settings() {
-        return new ModelLineup.Settings(epochs,
-                new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent));
+        SdmConfig neural = SdmConfig.builder().epochs(epochs).seed(seed).intraOpThreads(threads).build();
+        return new ModelLineup.Settings(neural,
+                new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent),
+                new EpochLog(spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr()));
+    }
+
+    /** Training progress as one line per epoch (no redrawn bar: the output often goes to a log file). */
+    private record EpochLog(PrintWriter err) implements ProgressListener {
+        @Override
+        public void onEpoch(EpochResult r) {
+            err.printf("  epoch %d: train loss %.4f, validation loss %.4f, %.1f s%s%n", r.epoch(), r.trainLoss(),
+                    r.validationLoss(), r.seconds(), r.improved() ? " (best so far)" : "");
+            err.flush();
+        }
+
+        @Override
+        public void onMessage(String message) {
+            err.println("  " + message);
+            err.flush();
+        }
     }
 
     /** Runs the command on its own (the {@code sdm} launcher registers it as a subcommand). */
@@ -124,9 +152,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         var errWriter = spec.commandLine().getErr();
         List<RecommenderFactory> factories;
         try {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
-            }
             factories = lineup.select(models, settings());
             new Evaluator(ks, excludeSeen, line -> {}); // validates the cut-offs before the data is read
         } catch (IllegalArgumentException e) {

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.training.ProgressListener;
+
 /**
  * The models {@code sdm evaluate --models} can name, each built from the command's settings, in the order
  * reports list them.
@@ -16,18 +19,22 @@ public final class ModelLineup {
     /**
      * What the command passes on to the models.
      *
-     * @param epochs training epochs of the neural models
+     * @param neural the neural models' base configuration (epochs included); each model sets its own tower
      * @param itemCf the item-to-item baseline's settings
+     * @param progress where the neural models report training progress
      */
-    public record Settings(int epochs, ItemCoOccurrenceRecommender.Config itemCf) {}
+    public record Settings(SdmConfig neural, ItemCoOccurrenceRecommender.Config itemCf, ProgressListener progress) {}
 
     private final Map<String, Function<Settings, RecommenderFactory>> models = new LinkedHashMap<>();
 
-    /** The baselines and every model this build can train. */
+    /** The baselines and every model this build can train, baselines first. */
     public static ModelLineup standard() {
         return new ModelLineup()
                 .with(PopularityRecommender.NAME, s -> PopularityRecommender.factory())
-                .with(ItemCoOccurrenceRecommender.NAME, s -> ItemCoOccurrenceRecommender.factory(s.itemCf()));
+                .with(ItemCoOccurrenceRecommender.NAME, s -> ItemCoOccurrenceRecommender.factory(s.itemCf()))
+                .withEmbeddingModel(NeuralModelFactory.YOUTUBE_DNN, s -> NeuralModelFactory.youTubeDnn(s.neural(), s.progress()))
+                .withEmbeddingModel(NeuralModelFactory.SDM_SHORT, s -> NeuralModelFactory.sdmShortTerm(s.neural(), s.progress()))
+                .withEmbeddingModel(NeuralModelFactory.SDM, s -> NeuralModelFactory.sdm(s.neural(), s.progress()));
     }
 
     /** Adds (or replaces) a model under {@code name}. */

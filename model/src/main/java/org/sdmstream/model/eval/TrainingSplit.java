@@ -1,8 +1,11 @@
 package org.sdmstream.model.eval;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.sdmstream.features.Click;
+import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
 
@@ -22,5 +25,19 @@ public record TrainingSplit(SessionRules rules, List<Click> clicks, List<Session
         clicks = List.copyOf(clicks);
         sessions = List.copyOf(sessions);
         validation = List.copyOf(validation);
+    }
+
+    /** Each user's profile as of their latest training click that carried one (users without one are absent). */
+    public Map<String, Map<String, String>> profiles() {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        // Sessions hold behaviours only, so the profile comes from the clicks, as UserTimeline keeps it.
+        for (List<Click> user : OfflineSessionizer.byUserInTimeOrder(clicks).values()) {
+            for (Click c : user) {
+                if (!c.profile().isEmpty()) {
+                    out.put(c.userId(), c.profile());
+                }
+            }
+        }
+        return out;
     }
 }

@@ -74,15 +74,41 @@ class EvaluateCommandTest {
         new CommandLine(command).parseArgs("--dataset-dir", "x");
         assertThat(command.settings().itemCf()).isEqualTo(ItemCoOccurrenceRecommender.Config.DEFAULT);
         assertThat(command.ks).containsExactly(20, 50, 100);
-        assertThat(command.models).containsExactly("popular", "itemcf");
+        assertThat(command.models).containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
+        assertThat(command.settings().neural().epochs()).isEqualTo(10);
         assertThat(command.excludeSeen).isFalse();
+    }
+
+    @Test
+    void trainsAndEvaluatesTheNeuralModelsThroughTheSameHarness() throws Exception {
+        Path results = dir.resolve("neural");
+        int code = run("--dataset-dir", tinyDataset().toString(), "--models", "youtubednn,sdm-short,sdm",
+                "--epochs", "2", "--threads", "1", "--k", "1,5", "--seed", "7", "--out", results.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+        assertThat(json.at("/models")).hasSize(3);
+        assertThat(json.at("/models/0/name").asText()).isEqualTo("youtubednn");
+        assertThat(json.at("/models/2/name").asText()).isEqualTo("sdm");
+        for (JsonNode model : json.at("/models")) {
+            assertThat(model.at("/metrics/5/users").asInt()).isEqualTo(30);
+            assertThat(model.at("/metrics/5/hitRate").asDouble()).isBetween(0.0, 1.0);
+            assertThat(model.at("/trainSeconds").asDouble()).isPositive();
+        }
+        assertThat(err.toString()).contains("epoch 2:");
+    }
+
+    @Test
+    void badEpochsAreRefused() throws Exception {
+        assertThat(run("--dataset-dir", tinyDataset().toString(), "--epochs", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("epochs must be >= 1");
     }
 
     @Test
     void unknownModelsAreRefusedBeforeAnyWork() throws Exception {
         int code = run("--dataset-dir", tinyDataset().toString(), "--models", "popular,nosuch");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown model(s) [nosuch]", "known: popular,itemcf");
+        assertThat(err.toString()).contains("unknown model(s) [nosuch]", "known: popular,itemcf,youtubednn,sdm-short,sdm");
     }
 
     @Test
