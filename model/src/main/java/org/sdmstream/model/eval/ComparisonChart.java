@@ -101,13 +101,13 @@ final class ComparisonChart {
         return COLOURS[model % COLOURS.length];
     }
 
-    /** The smallest of 1, 2, 2.5, 5 x 10^n at or above {@code max} (the axis top); 1 for an empty chart. */
+    /** The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n) at or above {@code max}; 1 for an empty chart. */
     static double niceCeiling(double max) {
         if (!(max > 0)) {
             return 1;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(max)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (step * magnitude >= max) {
                 return step * magnitude;
             }

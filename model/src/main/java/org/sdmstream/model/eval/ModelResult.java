@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One model's row in an evaluation: its metrics at each cut-off and what training and ranking cost.
  *
- * @param metrics one entry per K, in the order the Ks were asked for
+ * @param metrics one entry per K, ascending
  */
 public record ModelResult(String name, List<MetricsAtK> metrics, double trainSeconds, double evaluateSeconds) {
 

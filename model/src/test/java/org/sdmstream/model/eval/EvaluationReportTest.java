@@ -71,7 +71,9 @@ class EvaluationReportTest {
     void axisTopIsARoundNumberAboveTheLargestValue() {
         assertThat(ComparisonChart.niceCeiling(0.17)).isCloseTo(0.2, within(1e-12));
         assertThat(ComparisonChart.niceCeiling(0.21)).isCloseTo(0.25, within(1e-12));
-        assertThat(ComparisonChart.niceCeiling(0.3)).isCloseTo(0.5, within(1e-12));
+        assertThat(ComparisonChart.niceCeiling(0.31)).isCloseTo(0.4, within(1e-12));
+        assertThat(ComparisonChart.niceCeiling(0.646)).isCloseTo(0.8, within(1e-12));
+        assertThat(ComparisonChart.niceCeiling(0.85)).isCloseTo(1.0, within(1e-12));
         assertThat(ComparisonChart.niceCeiling(0.0)).isEqualTo(1.0);
     }
 }
