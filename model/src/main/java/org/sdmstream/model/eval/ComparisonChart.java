@@ -1,6 +1,7 @@
 package org.sdmstream.model.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,7 +34,7 @@ final class ComparisonChart {
         for (int k : run.ks()) {
             groups.add(new Group("NDCG@" + k, models.stream().mapToDouble(m -> m.at(k).ndcg()).toArray()));
         }
-        double max = groups.stream().flatMapToDouble(g -> java.util.Arrays.stream(g.values())).max().orElse(0);
+        double max = groups.stream().flatMapToDouble(g -> Arrays.stream(g.values())).max().orElse(0);
         double top = niceCeiling(max * 1.15); // headroom for the value labels
         int groupWidth = Math.max(1, models.size()) * BAR + GROUP_GAP;
         int legendWidth = 170;

@@ -1,6 +1,7 @@
 package org.sdmstream.model.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ final class ItemCatalogue {
                 out[n++] = i;
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     List<String> idsOf(int[] indices) {

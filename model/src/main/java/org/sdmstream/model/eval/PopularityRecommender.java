@@ -1,6 +1,7 @@
 package org.sdmstream.model.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,7 @@ public final class PopularityRecommender implements Recommender {
         for (Click c : trainingClicks) {
             int i = catalogue.add(c.behavior().itemId());
             if (i == counts.length) {
-                counts = java.util.Arrays.copyOf(counts, 2 * counts.length);
+                counts = Arrays.copyOf(counts, 2 * counts.length);
             }
             counts[i]++;
         }
