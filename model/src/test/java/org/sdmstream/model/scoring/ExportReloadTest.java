@@ -131,6 +131,25 @@ class ExportReloadTest {
     }
 
     @Test
+    void concurrentCallersGetTheSameVectors() throws Exception {
+        try (SdmScorer scorer = SdmScorer.load(exported, new ScorerOptions(1, 1, 3))) {
+            float[][] expected = scorer.userVectors(probes());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[][]>> results = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    results.add(pool.submit(() -> scorer.userVectors(probes())));
+                }
+                for (var f : results) {
+                    assertThat(f.get()).isDeepEqualTo(expected);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void reloadedInANewJvmGivesTheSameVectors() throws Exception {
         Path out = tmp.resolve("vectors.bin");
         String java = ProcessHandle.current().info().command().orElse("java");
