@@ -1,12 +1,13 @@
 package org.sdmstream.model.training;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** A one-line progress bar on stderr: epoch, batch, loss, examples/s and ETA; epoch summaries below it. */
 public final class ProgressBar implements ProgressListener {
 
     private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final int epochs;
     private long lastDraw;
 
@@ -15,6 +16,10 @@ public final class ProgressBar implements ProgressListener {
     }
 
     public ProgressBar(PrintStream out, int epochs) {
+        this(new PrintWriter(out, true), epochs);
+    }
+
+    public ProgressBar(PrintWriter out, int epochs) {
         this.out = out;
         this.epochs = epochs;
     }
@@ -38,11 +43,13 @@ public final class ProgressBar implements ProgressListener {
         out.printf("%nepoch %d: train loss %.4f, validation loss %s, %d examples in %.1f s%s%n", r.epoch(),
                 r.trainLoss(), Double.isNaN(r.validationLoss()) ? "-" : String.format("%.4f", r.validationLoss()),
                 r.examples(), r.seconds(), r.improved() ? " (best so far)" : "");
+        out.flush();
     }
 
     @Override
     public void onMessage(String message) {
         out.println(message);
+        out.flush();
     }
 
     static String duration(double seconds) {
