@@ -2,6 +2,7 @@ package org.sdmstream.model.eval;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.features.clicklog.ClickLogSource;
 import org.sdmstream.features.clicklog.ReadReport;
 import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.SdmConfigFile;
 import org.sdmstream.model.training.EpochResult;
 import org.sdmstream.model.training.ProgressListener;
 
@@ -74,16 +76,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "validation case (models may early-stop on it).")
     boolean validation;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for model training. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed of the neural models' training (overrides the config's). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "10",
-            description = "Most training epochs of the neural models (they may stop early). Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Most training epochs of the neural models (they may stop early). Default: the config's, 10.")
+    Integer epochs;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "TensorFlow intra-op threads for the neural models; 0 = one per core. Default: ${DEFAULT-VALUE}.")
-    int threads;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "JSON file with SdmConfig keys (as for sdm train, see docs/model.md): the neural models' base "
+                    + "configuration; --epochs, --seed and --threads override it, each model sets its own tower.")
+    Path configFile;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "TensorFlow intra-op threads for the neural models; 0 = one per core. Default: the config's, 0.")
+    Integer threads;
 
     @Option(names = "--itemcf-window", defaultValue = "10",
             description = "Item-CF: clicks at most this many positions apart co-occur. Default: ${DEFAULT-VALUE}.")
@@ -118,8 +126,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The models' settings from the flags. */
     ModelLineup.Settings settings() {
-        SdmConfig neural = SdmConfig.builder().epochs(epochs).seed(seed).intraOpThreads(threads).build();
-        return new ModelLineup.Settings(neural,
+        SdmConfig base = configFile == null ? SdmConfig.DEFAULT : SdmConfigFile.read(configFile);
+        SdmConfig.Builder neural = base.toBuilder().seed(seed);
+        if (epochs != null) {
+            neural.epochs(epochs);
+        }
+        if (threads != null) {
+            neural.intraOpThreads(threads);
+        }
+        return new ModelLineup.Settings(neural.build(),
                 new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent),
                 new EpochLog(spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr()));
     }
@@ -154,7 +169,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             factories = lineup.select(models, settings());
             new Evaluator(ks, excludeSeen, line -> {}); // validates the cut-offs before the data is read
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ClickLog log;

@@ -99,6 +99,27 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void aConfigFileSetsTheNeuralModelsBaseAndFlagsOverrideIt() throws Exception {
+        Path config = dir.resolve("sdm.json");
+        Files.writeString(config, "{\"hiddenSize\": 32, \"heads\": 2, \"epochs\": 3, \"seed\": 5}");
+        EvaluateCommand command = new EvaluateCommand();
+        new CommandLine(command).parseArgs("--dataset-dir", "x", "--config", config.toString());
+        assertThat(command.settings().neural().hiddenSize()).isEqualTo(32);
+        assertThat(command.settings().neural().epochs()).isEqualTo(3);
+        assertThat(command.settings().neural().seed()).isEqualTo(42); // --seed's default is the run's seed
+
+        new CommandLine(command).parseArgs("--dataset-dir", "x", "--config", config.toString(), "--epochs", "7");
+        assertThat(command.settings().neural().epochs()).isEqualTo(7);
+    }
+
+    @Test
+    void aMissingConfigFileIsAUsageError() throws Exception {
+        assertThat(run("--dataset-dir", tinyDataset().toString(), "--config", dir.resolve("nope.json").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("nope.json");
+    }
+
+    @Test
     void badEpochsAreRefused() throws Exception {
         assertThat(run("--dataset-dir", tinyDataset().toString(), "--epochs", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("epochs must be >= 1");
