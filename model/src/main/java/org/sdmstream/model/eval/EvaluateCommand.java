@@ -166,9 +166,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         var outWriter = spec.commandLine().getOut();
         var errWriter = spec.commandLine().getErr();
         List<RecommenderFactory> factories;
+        Evaluator evaluator;
         try {
             factories = lineup.select(models, settings());
-            new Evaluator(ks, excludeSeen, line -> {}); // validates the cut-offs before the data is read
+            evaluator = new Evaluator(ks, excludeSeen, line -> {
+                errWriter.println(line);
+                errWriter.flush();
+            });
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -194,10 +198,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + "%d validation cases%n", split.evaluatedUsers(), split.skippedUsers(),
                 split.training().clicks().size(), split.training().validation().size());
         errWriter.flush();
-        Evaluator evaluator = new Evaluator(ks, excludeSeen, line -> {
-            errWriter.println(line);
-            errWriter.flush();
-        });
         List<ModelResult> results = new ArrayList<>();
         int status = 0;
         for (RecommenderFactory factory : factories) {
