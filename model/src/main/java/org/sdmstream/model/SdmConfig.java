@@ -1,0 +1,229 @@
+package org.sdmstream.model;
+
+import java.util.List;
+
+/**
+ * Every size and knob of the SDM model and its training loop, with the paper's defaults. The same
+ * builder makes the baselines: {@code longTerm=false} is SDM without the long-term branch, and
+ * {@link Architecture#YOUTUBE_DNN} mean-pools session and history embeddings with the user embedding
+ * through dense layers. Documented key by key in docs/model.md.
+ */
+public record SdmConfig(
+        Architecture architecture,
+        boolean longTerm,
+        int itemEmbeddingDim,
+        int categoryEmbeddingDim,
+        int brandEmbeddingDim,
+        int shopEmbeddingDim,
+        int userEmbeddingDim,
+        int hiddenSize,
+        int heads,
+        int maxSessionLength,
+        int maxHistoryLength,
+        List<Integer> dnnHiddenLayers,
+        float logitScale,
+        LossType loss,
+        int fullSoftmaxMaxItems,
+        int negatives,
+        Sampler sampler,
+        float learningRate,
+        int batchSize,
+        int epochs,
+        double validationFraction,
+        int patience,
+        long seed,
+        int minItemCount,
+        boolean nextSessionLabel,
+        double unknownUserRate,
+        int intraOpThreads,
+        int interOpThreads) {
+
+    /** Which tower the builder makes. */
+    public enum Architecture { SDM, YOUTUBE_DNN }
+
+    /** How the next-item softmax is computed during training. */
+    public enum LossType {
+        /** Full softmax up to {@code fullSoftmaxMaxItems} items, sampled softmax above. */
+        AUTO,
+        FULL_SOFTMAX,
+        SAMPLED_SOFTMAX
+    }
+
+    /** Distribution of sampled-softmax negatives (shared by all examples of a batch). */
+    public enum Sampler {
+        UNIFORM,
+        /** Zipfian over vocabulary rank; the vocabulary is in descending frequency order. */
+        LOG_UNIFORM
+    }
+
+    public static final SdmConfig DEFAULT = new SdmConfig(
+            Architecture.SDM, true,
+            64, 16, 16, 16, 64, 64, 4, 50, 20, List.of(128), 10f,
+            LossType.AUTO, 20_000, 256, Sampler.LOG_UNIFORM,
+            0.001f, 64, 10, 0.1, 2, 42L, 1, true, 0.02, 0, 0);
+
+    public SdmConfig {
+        dnnHiddenLayers = List.copyOf(dnnHiddenLayers);
+        positive("itemEmbeddingDim", itemEmbeddingDim);
+        positive("categoryEmbeddingDim", categoryEmbeddingDim);
+        positive("brandEmbeddingDim", brandEmbeddingDim);
+        positive("shopEmbeddingDim", shopEmbeddingDim);
+        positive("userEmbeddingDim", userEmbeddingDim);
+        positive("hiddenSize", hiddenSize);
+        positive("heads", heads);
+        positive("maxSessionLength", maxSessionLength);
+        positive("maxHistoryLength", maxHistoryLength);
+        positive("negatives", negatives);
+        positive("batchSize", batchSize);
+        positive("epochs", epochs);
+        dnnHiddenLayers.forEach(n -> positive("dnnHiddenLayers", n));
+        if (hiddenSize % heads != 0) {
+            throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be divisible by heads (" + heads + ")");
+        }
+        if (!(logitScale > 0)) {
+            throw new IllegalArgumentException("logitScale must be > 0, got " + logitScale);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+        }
+        if (validationFraction < 0 || validationFraction >= 1) {
+            throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
+        }
+        if (unknownUserRate < 0 || unknownUserRate >= 1) {
+            throw new IllegalArgumentException("unknownUserRate must be in [0, 1), got " + unknownUserRate);
+        }
+        if (patience < 0 || intraOpThreads < 0 || interOpThreads < 0 || minItemCount < 1) {
+            throw new IllegalArgumentException("patience, intraOpThreads, interOpThreads must be >= 0 and minItemCount >= 1");
+        }
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be >= 1, got " + value);
+        }
+    }
+
+    /** Width of one session/history position: the concatenated item, category, brand and shop embeddings. */
+    public int itemInputDim() {
+        return itemEmbeddingDim + categoryEmbeddingDim + brandEmbeddingDim + shopEmbeddingDim;
+    }
+
+    /** Whether training uses the full softmax for a catalogue of {@code items} embedding rows. */
+    public boolean fullSoftmax(int items) {
+        return switch (loss) {
+            case FULL_SOFTMAX -> true;
+            case SAMPLED_SOFTMAX -> false;
+            case AUTO -> items <= fullSoftmaxMaxItems;
+        };
+    }
+
+    /** Short model name for reports. */
+    public String modelName() {
+        return switch (architecture) {
+            case SDM -> longTerm ? "SDM" : "SDM-short-term";
+            case YOUTUBE_DNN -> "YouTubeDNN";
+        };
+    }
+
+    public SdmConfig withArchitecture(Architecture a, boolean withLongTerm) {
+        return new Builder(this).architecture(a).longTerm(withLongTerm).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder(DEFAULT);
+    }
+
+    /** Fluent copy-and-change, so callers name only the keys they set. */
+    public static final class Builder {
+        private Architecture architecture;
+        private boolean longTerm;
+        private int itemEmbeddingDim, categoryEmbeddingDim, brandEmbeddingDim, shopEmbeddingDim, userEmbeddingDim;
+        private int hiddenSize, heads, maxSessionLength, maxHistoryLength;
+        private List<Integer> dnnHiddenLayers;
+        private float logitScale;
+        private LossType loss;
+        private int fullSoftmaxMaxItems, negatives;
+        private Sampler sampler;
+        private float learningRate;
+        private int batchSize, epochs;
+        private double validationFraction;
+        private int patience;
+        private long seed;
+        private int minItemCount;
+        private boolean nextSessionLabel;
+        private double unknownUserRate;
+        private int intraOpThreads, interOpThreads;
+
+        private Builder(SdmConfig c) {
+            architecture = c.architecture;
+            longTerm = c.longTerm;
+            itemEmbeddingDim = c.itemEmbeddingDim;
+            categoryEmbeddingDim = c.categoryEmbeddingDim;
+            brandEmbeddingDim = c.brandEmbeddingDim;
+            shopEmbeddingDim = c.shopEmbeddingDim;
+            userEmbeddingDim = c.userEmbeddingDim;
+            hiddenSize = c.hiddenSize;
+            heads = c.heads;
+            maxSessionLength = c.maxSessionLength;
+            maxHistoryLength = c.maxHistoryLength;
+            dnnHiddenLayers = c.dnnHiddenLayers;
+            logitScale = c.logitScale;
+            loss = c.loss;
+            fullSoftmaxMaxItems = c.fullSoftmaxMaxItems;
+            negatives = c.negatives;
+            sampler = c.sampler;
+            learningRate = c.learningRate;
+            batchSize = c.batchSize;
+            epochs = c.epochs;
+            validationFraction = c.validationFraction;
+            patience = c.patience;
+            seed = c.seed;
+            minItemCount = c.minItemCount;
+            nextSessionLabel = c.nextSessionLabel;
+            unknownUserRate = c.unknownUserRate;
+            intraOpThreads = c.intraOpThreads;
+            interOpThreads = c.interOpThreads;
+        }
+
+        public Builder architecture(Architecture v) { architecture = v; return this; }
+        public Builder longTerm(boolean v) { longTerm = v; return this; }
+        public Builder itemEmbeddingDim(int v) { itemEmbeddingDim = v; return this; }
+        public Builder categoryEmbeddingDim(int v) { categoryEmbeddingDim = v; return this; }
+        public Builder brandEmbeddingDim(int v) { brandEmbeddingDim = v; return this; }
+        public Builder shopEmbeddingDim(int v) { shopEmbeddingDim = v; return this; }
+        public Builder userEmbeddingDim(int v) { userEmbeddingDim = v; return this; }
+        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
+        public Builder heads(int v) { heads = v; return this; }
+        public Builder maxSessionLength(int v) { maxSessionLength = v; return this; }
+        public Builder maxHistoryLength(int v) { maxHistoryLength = v; return this; }
+        public Builder dnnHiddenLayers(List<Integer> v) { dnnHiddenLayers = v; return this; }
+        public Builder logitScale(float v) { logitScale = v; return this; }
+        public Builder loss(LossType v) { loss = v; return this; }
+        public Builder fullSoftmaxMaxItems(int v) { fullSoftmaxMaxItems = v; return this; }
+        public Builder negatives(int v) { negatives = v; return this; }
+        public Builder sampler(Sampler v) { sampler = v; return this; }
+        public Builder learningRate(float v) { learningRate = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder validationFraction(double v) { validationFraction = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder minItemCount(int v) { minItemCount = v; return this; }
+        public Builder nextSessionLabel(boolean v) { nextSessionLabel = v; return this; }
+        public Builder unknownUserRate(double v) { unknownUserRate = v; return this; }
+        public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
+        public Builder interOpThreads(int v) { interOpThreads = v; return this; }
+
+        public SdmConfig build() {
+            return new SdmConfig(architecture, longTerm, itemEmbeddingDim, categoryEmbeddingDim, brandEmbeddingDim,
+                    shopEmbeddingDim, userEmbeddingDim, hiddenSize, heads, maxSessionLength, maxHistoryLength,
+                    dnnHiddenLayers, logitScale, loss, fullSoftmaxMaxItems, negatives, sampler, learningRate, batchSize, epochs,
+                    validationFraction, patience, seed, minItemCount, nextSessionLabel, unknownUserRate,
+                    intraOpThreads, interOpThreads);
+        }
+    }
+}

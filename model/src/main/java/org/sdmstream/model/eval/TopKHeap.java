@@ -1,0 +1,102 @@
+package org.sdmstream.model.eval;
+
+/**
+ * Keeps the {@code k} best (score, index) pairs offered to it in a bounded min-heap over primitive arrays,
+ * so ranking a large catalogue costs O(n log k) and no boxing. Equal scores rank the lower index first,
+ * which makes every ranking deterministic; NaN scores are never kept.
+ */
+final class TopKHeap {
+
+    private final float[] scores;
+    private final int[] indices;
+    private int size;
+
+    TopKHeap(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        scores = new float[k];
+        indices = new int[k];
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Offers one candidate; kept if the heap is not full or it beats the worst kept one. */
+    void offer(float score, int index) {
+        if (Float.isNaN(score)) {
+            return;
+        }
+        if (size < scores.length) {
+            scores[size] = score;
+            indices[size] = index;
+            siftUp(size++);
+        } else if (worse(scores[0], indices[0], score, index)) {
+            scores[0] = score;
+            indices[0] = index;
+            siftDown(0);
+        }
+    }
+
+    /** The kept indices, best first; empties the heap. */
+    int[] drainBestFirst() {
+        int[] out = new int[size];
+        for (int i = size - 1; i >= 0; i--) {
+            out[i] = indices[0];
+            size--;
+            scores[0] = scores[size];
+            indices[0] = indices[size];
+            siftDown(0);
+        }
+        return out;
+    }
+
+    /** Whether (s1, i1) ranks below (s2, i2). */
+    private static boolean worse(float s1, int i1, float s2, int i2) {
+        return s1 < s2 || (s1 == s2 && i1 > i2);
+    }
+
+    private void siftUp(int i) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!worse(scores[i], indices[i], scores[parent], indices[parent])) {
+                return;
+            }
+            swap(i, parent);
+            i = parent;
+        }
+    }
+
+    private void siftDown(int i) {
+        while (true) {
+            int left = 2 * i + 1;
+            if (left >= size) {
+                return;
+            }
+            int worst = left;
+            int right = left + 1;
+            if (right < size && worse(scores[right], indices[right], scores[left], indices[left])) {
+                worst = right;
+            }
+            if (!worse(scores[worst], indices[worst], scores[i], indices[i])) {
+                return;
+            }
+            swap(i, worst);
+            i = worst;
+        }
+    }
+
+    private void swap(int a, int b) {
+        float s = scores[a];
+        scores[a] = scores[b];
+        scores[b] = s;
+        int x = indices[a];
+        indices[a] = indices[b];
+        indices[b] = x;
+    }
+}

@@ -1,0 +1,222 @@
+package org.sdmstream.model.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sdmstream.features.encoding.FeatureVocabularies;
+import org.sdmstream.model.ModelSignature;
+import org.sdmstream.model.SdmConfig;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The user tower in a TF graph: placeholders named after {@link ModelSignature}, the SDM tower (or a
+ * baseline, by config), the per-position vectors {@code session_vectors} [B, T, D] and the serving
+ * output {@code user_vector} [B, D] (the vector at the newest click), and the output item embedding
+ * table {@code output_item_embedding} [items, D] that the training softmax and retrieval share.
+ * Variable names are stable, so checkpoints restore into any graph built from the same config.
+ */
+public final class SdmGraph {
+
+    public static final String SESSION_VECTORS = "session_vectors";
+    public static final String OUTPUT_ITEM_EMBEDDING = "output_item_embedding";
+
+    /** Number of rows of every embedding table, from the vocabularies. */
+    public record Sizes(int items, int categories, int brands, int shops, int users, int profileValues, int profileSlots) {
+        public static Sizes of(FeatureVocabularies v) {
+            return new Sizes(v.items().size(), v.categories().size(), v.brands().size(), v.shops().size(),
+                    v.users().size(), v.profileValues().size(), v.profileSlots());
+        }
+    }
+
+    private final Graph graph;
+    private final Ops tf;
+    private final Layers layers;
+    private final Parameters params;
+    private final SdmConfig config;
+    private final Sizes sizes;
+
+    private final Placeholder<TInt32> sessionItem, sessionCategory, sessionBrand, sessionShop, sessionLength;
+    private final Placeholder<TInt32> historyItem, historyCategory, historyBrand, historyShop, historyLength;
+    private final Placeholder<TInt32> user, profile;
+    private final Operand<TFloat32> sessionVectors;
+    private final Operand<TFloat32> userVector;
+    private final Variable<TFloat32> outputItemEmbedding;
+
+    public SdmGraph(Graph graph, SdmConfig config, Sizes sizes) {
+        this.graph = graph;
+        this.tf = Ops.create(graph);
+        this.layers = new Layers(tf);
+        this.params = new Parameters(tf, config.seed());
+        this.config = config;
+        this.sizes = sizes;
+        int t = config.maxSessionLength();
+        int l = config.maxHistoryLength();
+        sessionItem = input(ModelSignature.SESSION_ITEM, -1, t);
+        sessionCategory = input(ModelSignature.SESSION_CATEGORY, -1, t);
+        sessionBrand = input(ModelSignature.SESSION_BRAND, -1, t);
+        sessionShop = input(ModelSignature.SESSION_SHOP, -1, t);
+        sessionLength = input(ModelSignature.SESSION_LENGTH, -1);
+        historyItem = input(ModelSignature.HISTORY_ITEM, -1, l);
+        historyCategory = input(ModelSignature.HISTORY_CATEGORY, -1, l);
+        historyBrand = input(ModelSignature.HISTORY_BRAND, -1, l);
+        historyShop = input(ModelSignature.HISTORY_SHOP, -1, l);
+        historyLength = input(ModelSignature.HISTORY_LENGTH, -1);
+        user = input(ModelSignature.USER, -1);
+        profile = input(ModelSignature.PROFILE, -1, sizes.profileSlots());
+
+        float embStd = 0.1f;
+        Variable<TFloat32> itemTable = params.normal("item_embedding", embStd, sizes.items(), config.itemEmbeddingDim());
+        Variable<TFloat32> categoryTable =
+                params.normal("category_embedding", embStd, sizes.categories(), config.categoryEmbeddingDim());
+        Variable<TFloat32> brandTable = params.normal("brand_embedding", embStd, sizes.brands(), config.brandEmbeddingDim());
+        Variable<TFloat32> shopTable = params.normal("shop_embedding", embStd, sizes.shops(), config.shopEmbeddingDim());
+        Variable<TFloat32> userTable = params.normal("user_embedding", embStd, sizes.users(), config.userEmbeddingDim());
+        Variable<TFloat32> profileTable =
+                params.normal("profile_embedding", embStd, sizes.profileValues(), config.userEmbeddingDim());
+
+        Operand<TFloat32> sessionMask = layers.sequenceMask(sessionLength, t);
+        Operand<TFloat32> historyMask = layers.sequenceMask(historyLength, l);
+        Operand<TFloat32> eu = userEmbedding(userTable, profileTable);
+        List<Operand<TFloat32>> sessionFeatures = List.of(
+                layers.lookup(itemTable, sessionItem), layers.lookup(categoryTable, sessionCategory),
+                layers.lookup(brandTable, sessionBrand), layers.lookup(shopTable, sessionShop));
+        List<Operand<TFloat32>> historyFeatures = List.of(
+                layers.lookup(itemTable, historyItem), layers.lookup(categoryTable, historyCategory),
+                layers.lookup(brandTable, historyBrand), layers.lookup(shopTable, historyShop));
+
+        Operand<TFloat32> fused = config.architecture() == SdmConfig.Architecture.SDM
+                ? sdm(eu, sessionFeatures, historyFeatures, sessionMask, historyMask)
+                : youTubeDnn(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
+        sessionVectors = tf.withName(SESSION_VECTORS).identity(layers.l2Normalize(fused));
+        userVector = tf.withName(ModelSignature.USER_VECTOR).identity(
+                layers.lastPosition(sessionVectors, sessionLength, t));
+        outputItemEmbedding = params.normal(OUTPUT_ITEM_EMBEDDING, embStd, sizes.items(), config.hiddenSize());
+    }
+
+    private Placeholder<TInt32> input(String name, long... shape) {
+        return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(shape)));
+    }
+
+    /** e_u: the user-id embedding plus the embeddings of the profile attributes present. */
+    private Operand<TFloat32> userEmbedding(Variable<TFloat32> userTable, Variable<TFloat32> profileTable) {
+        Operand<TFloat32> present = tf.dtypes.cast(tf.math.greater(profile, tf.constant(0)), TFloat32.class);
+        Operand<TFloat32> attributes = tf.reduceSum(
+                tf.math.mul(layers.lookup(profileTable, profile), tf.expandDims(present, tf.constant(-1))),
+                tf.constant(1));
+        return tf.math.add(layers.lookup(userTable, user), attributes);
+    }
+
+    private Operand<TFloat32> sdm(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
+            List<Operand<TFloat32>> historyFeatures, Operand<TFloat32> sessionMask, Operand<TFloat32> historyMask) {
+        int t = config.maxSessionLength();
+        int in = config.itemInputDim();
+        int d = config.hiddenSize();
+        int u = config.userEmbeddingDim();
+        Operand<TFloat32> x = tf.concat(sessionFeatures, tf.constant(-1)); // [B, T, in]
+        Operand<TFloat32> h = layers.lstm(x, sessionMask, params.weight("lstm_w", in, 4L * d),
+                params.weight("lstm_u", d, 4L * d), params.zeros("lstm_b", 4L * d), t, in, d);
+        Operand<TFloat32> hHat = layers.causalSelfAttention(h, sessionMask, params.weight("attention_wq", d, d),
+                params.weight("attention_wk", d, d), params.weight("attention_wv", d, d),
+                params.weight("attention_wo", d, d), t, d, config.heads());
+        Operand<TFloat32> s = layers.causalUserAttention(hHat, eu, params.weight("user_attention_w", u, d),
+                sessionMask, t, d);
+        if (!config.longTerm()) {
+            return s;
+        }
+        String[] names = {"item", "category", "brand", "shop"};
+        int[] dims = {config.itemEmbeddingDim(), config.categoryEmbeddingDim(), config.brandEmbeddingDim(),
+                config.shopEmbeddingDim()};
+        List<Operand<TFloat32>> pooled = new ArrayList<>();
+        for (int f = 0; f < names.length; f++) {
+            pooled.add(layers.attentionPool(historyFeatures.get(f), eu,
+                    params.weight("history_attention_" + names[f] + "_w", dims[f], u), historyMask,
+                    config.maxHistoryLength(), dims[f], u));
+        }
+        Operand<TFloat32> p = tf.math.tanh(tf.math.add(
+                tf.linalg.matMul(tf.concat(pooled, tf.constant(-1)), params.weight("long_term_w", in, d)),
+                params.zeros("long_term_b", d)));
+        return layers.gate(eu, s, p, params.weight("gate_w1", u, d), params.weight("gate_w2", d, d),
+                params.weight("gate_w3", d, d), params.zeros("gate_b", d), t, d);
+    }
+
+    private Operand<TFloat32> youTubeDnn(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
+            List<Operand<TFloat32>> historyFeatures, Operand<TFloat32> sessionMask, Operand<TFloat32> historyMask) {
+        int t = config.maxSessionLength();
+        int in = config.itemInputDim();
+        Operand<TInt32> tileT = tf.constant(new int[] {1, t, 1});
+        Operand<TFloat32> sessionMean = layers.causalMean(tf.concat(sessionFeatures, tf.constant(-1)), sessionMask, t);
+        Operand<TFloat32> historyMean = layers.maskedMean(tf.concat(historyFeatures, tf.constant(-1)), historyMask);
+        Operand<TFloat32> x = tf.concat(List.of(sessionMean,
+                tf.tile(tf.expandDims(historyMean, tf.constant(1)), tileT),
+                tf.tile(tf.expandDims(eu, tf.constant(1)), tileT)), tf.constant(-1));
+        int width = 2 * in + config.userEmbeddingDim();
+        int layer = 0;
+        for (int size : config.dnnHiddenLayers()) {
+            x = tf.nn.relu(tf.math.add(layers.dense3(x, params.weight("dnn_" + layer + "_w", width, size), t, width, size),
+                    params.zeros("dnn_" + layer + "_b", size)));
+            width = size;
+            layer++;
+        }
+        return tf.math.add(layers.dense3(x, params.weight("dnn_out_w", width, config.hiddenSize()), t, width,
+                config.hiddenSize()), params.zeros("dnn_out_b", config.hiddenSize()));
+    }
+
+    /** The serving signature over this graph's placeholders, as {@link ModelSignature} specifies. */
+    public Signature servingSignature() {
+        return Signature.builder(ModelSignature.KEY)
+                .input(ModelSignature.SESSION_ITEM, sessionItem)
+                .input(ModelSignature.SESSION_CATEGORY, sessionCategory)
+                .input(ModelSignature.SESSION_BRAND, sessionBrand)
+                .input(ModelSignature.SESSION_SHOP, sessionShop)
+                .input(ModelSignature.SESSION_LENGTH, sessionLength)
+                .input(ModelSignature.HISTORY_ITEM, historyItem)
+                .input(ModelSignature.HISTORY_CATEGORY, historyCategory)
+                .input(ModelSignature.HISTORY_BRAND, historyBrand)
+                .input(ModelSignature.HISTORY_SHOP, historyShop)
+                .input(ModelSignature.HISTORY_LENGTH, historyLength)
+                .input(ModelSignature.USER, user)
+                .input(ModelSignature.PROFILE, profile)
+                .output(ModelSignature.USER_VECTOR, userVector)
+                .build();
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Ops tf() {
+        return tf;
+    }
+
+    public SdmConfig config() {
+        return config;
+    }
+
+    public Sizes sizes() {
+        return sizes;
+    }
+
+    public Operand<TFloat32> sessionVectors() {
+        return sessionVectors;
+    }
+
+    public Operand<TFloat32> userVector() {
+        return userVector;
+    }
+
+    public Variable<TFloat32> outputItemEmbedding() {
+        return outputItemEmbedding;
+    }
+
+    public List<Variable<TFloat32>> variables() {
+        return params.variables();
+    }
+}
