@@ -3,7 +3,10 @@ package org.sdmstream.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.sdmstream.cli.demo.DemoCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
+import org.sdmstream.model.cli.TrainCommand;
+import org.sdmstream.model.eval.EvaluateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +28,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:ok", "1:runtime error (bad input, I/O, a failed job)", "2:usage error"},
         subcommands = {
             SessionsCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            DemoCommand.class,
             // New subcommands go here, one class each (train, evaluate, demo, job, publish, tail):
             // a @Command class implementing Callable<Integer>, using the mixins in org.sdmstream.cli.options.
             CommandLine.HelpCommand.class,

@@ -1,0 +1,339 @@
+package org.sdmstream.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
+import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.functions.SessionizerSettings;
+
+/**
+ * The one typed configuration of the session-feature job, read from a properties file plus
+ * {@code key=value} overrides. Every key has a safe default and is documented in docs/streaming.md;
+ * an unknown key is an error (a typo must not silently fall back to a default).
+ */
+public final class JobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Every key with its default, in documentation order. */
+    public static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("job.name", "sdm-session-features");
+        d.put("job.parallelism", "0");
+        d.put("kafka.bootstrap-servers", "localhost:9092");
+        d.put("kafka.group-id", "sdm-session-features");
+        d.put("kafka.starting-offsets", "committed");
+        d.put("kafka.bounded", "false");
+        d.put("topic.clicks", "clicks");
+        d.put("topic.session-features", "session-features");
+        d.put("topic.dead-letters", "clicks-dead-letters");
+        d.put("topic.late-clicks", "clicks-late");
+        d.put("session.gap", "10 min");
+        d.put("session.max-length", "50");
+        d.put("history.horizon", "7 d");
+        d.put("history.max-length", "20");
+        d.put("watermark.out-of-orderness", "5 s");
+        d.put("watermark.idleness", "1 min");
+        d.put("lateness.allowed", "1 min");
+        d.put("validation.max-future", "1 h");
+        d.put("validation.max-id-length", "256");
+        d.put("pending.max-clicks", "1000");
+        d.put("state.backend", "rocksdb");
+        d.put("state.incremental", "true");
+        d.put("state.ttl", "8 d");
+        d.put("state.expiry-timer-resolution", "1 h");
+        d.put("checkpoint.interval", "30 s");
+        d.put("checkpoint.dir", "");
+        d.put("sink.delivery-guarantee", "EXACTLY_ONCE");
+        d.put("sink.transactional-id-prefix", "sdm-session-features");
+        d.put("sink.transaction-timeout", "10 min");
+        DEFAULTS = Collections.unmodifiableMap(d);
+    }
+
+    private final Map<String, String> values;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        validate();
+    }
+
+    /** The defaults only. */
+    public static JobConfig defaults() {
+        return new JobConfig(DEFAULTS);
+    }
+
+    /** Defaults, overridden by {@code overrides}. */
+    public static JobConfig of(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        putChecked(v, overrides, "override");
+        return new JobConfig(v);
+    }
+
+    /** Defaults, then the properties file (if not null), then {@code overrides}. */
+    public static JobConfig load(Path file, Map<String, String> overrides) throws IOException {
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            Map<String, String> fromFile = new LinkedHashMap<>();
+            p.stringPropertyNames().forEach(k -> fromFile.put(k, p.getProperty(k).trim()));
+            putChecked(v, fromFile, file.toString());
+        }
+        putChecked(v, overrides, "override");
+        return new JobConfig(v);
+    }
+
+    /** A copy with some keys changed. */
+    public JobConfig with(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        putChecked(v, overrides, "override");
+        return new JobConfig(v);
+    }
+
+    public JobConfig with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    private static void putChecked(Map<String, String> into, Map<String, String> from, String origin) {
+        for (Map.Entry<String, String> e : from.entrySet()) {
+            if (!DEFAULTS.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown configuration key '" + e.getKey() + "' in " + origin
+                        + "; known keys: " + new TreeSet<>(DEFAULTS.keySet()));
+            }
+            into.put(e.getKey(), e.getValue());
+        }
+    }
+
+    private void validate() {
+        // Parse everything once so a bad value fails at start-up with the key's name, not mid-job.
+        sessionizerSettings();
+        watermarkOutOfOrderness();
+        watermarkIdleness();
+        maxFuture();
+        maxIdLength();
+        checkpointInterval();
+        deliveryGuarantee();
+        transactionTimeout();
+        parallelism();
+        startingOffsets();
+        bounded();
+        incrementalCheckpoints();
+        if (!"rocksdb".equals(stateBackend()) && !"hashmap".equals(stateBackend())) {
+            throw invalid("state.backend", "expected rocksdb or hashmap");
+        }
+        if (transactionalIdPrefix().isBlank()) {
+            throw invalid("sink.transactional-id-prefix", "must not be blank");
+        }
+    }
+
+    public String raw(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown configuration key '" + key + "'");
+        }
+        return v;
+    }
+
+    /** All values, defaults included (for logging at start-up). */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public String jobName() {
+        return raw("job.name");
+    }
+
+    /** 0 means the environment's default parallelism. */
+    public int parallelism() {
+        int p = intValue("job.parallelism");
+        if (p < 0) {
+            throw invalid("job.parallelism", "must be >= 0");
+        }
+        return p;
+    }
+
+    public String bootstrapServers() {
+        return raw("kafka.bootstrap-servers");
+    }
+
+    public String groupId() {
+        return raw("kafka.group-id");
+    }
+
+    /** Where a fresh job starts reading: committed (group offsets, else earliest), earliest or latest. */
+    public String startingOffsets() {
+        String s = raw("kafka.starting-offsets");
+        if (!s.equals("committed") && !s.equals("earliest") && !s.equals("latest")) {
+            throw invalid("kafka.starting-offsets", "expected committed, earliest or latest");
+        }
+        return s;
+    }
+
+    /** Whether the source stops at the offsets that were latest at start (backfills, tests). */
+    public boolean bounded() {
+        return booleanValue("kafka.bounded");
+    }
+
+    public String clicksTopic() {
+        return raw("topic.clicks");
+    }
+
+    public String sessionFeaturesTopic() {
+        return raw("topic.session-features");
+    }
+
+    public String deadLettersTopic() {
+        return raw("topic.dead-letters");
+    }
+
+    public String lateClicksTopic() {
+        return raw("topic.late-clicks");
+    }
+
+    public SessionRules sessionRules() {
+        try {
+            return new SessionRules(duration("session.gap"), intValue("session.max-length"),
+                    duration("history.horizon"), intValue("history.max-length"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid session rules (session.*, history.*): " + e.getMessage(), e);
+        }
+    }
+
+    public SessionizerSettings sessionizerSettings() {
+        try {
+            return new SessionizerSettings(sessionRules(), duration("lateness.allowed"), intValue("pending.max-clicks"),
+                    duration("state.ttl"), duration("state.expiry-timer-resolution"), clicksTopic());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid sessionizer settings: " + e.getMessage(), e);
+        }
+    }
+
+    public Duration watermarkOutOfOrderness() {
+        return nonNegative("watermark.out-of-orderness");
+    }
+
+    public Duration watermarkIdleness() {
+        Duration d = duration("watermark.idleness");
+        if (d.isNegative() || d.isZero()) {
+            throw invalid("watermark.idleness", "must be positive");
+        }
+        return d;
+    }
+
+    public Duration maxFuture() {
+        return nonNegative("validation.max-future");
+    }
+
+    public int maxIdLength() {
+        int n = intValue("validation.max-id-length");
+        if (n < 1) {
+            throw invalid("validation.max-id-length", "must be >= 1");
+        }
+        return n;
+    }
+
+    public String stateBackend() {
+        return raw("state.backend");
+    }
+
+    public boolean incrementalCheckpoints() {
+        return booleanValue("state.incremental");
+    }
+
+    public Duration checkpointInterval() {
+        Duration d = duration("checkpoint.interval");
+        if (d.isNegative() || d.isZero()) {
+            throw invalid("checkpoint.interval", "must be positive");
+        }
+        return d;
+    }
+
+    /** Checkpoint directory URI; empty means the cluster's own setting. */
+    public String checkpointDir() {
+        return raw("checkpoint.dir");
+    }
+
+    public DeliveryGuarantee deliveryGuarantee() {
+        String s = raw("sink.delivery-guarantee");
+        if (s.equals("EXACTLY_ONCE")) {
+            return DeliveryGuarantee.EXACTLY_ONCE;
+        }
+        if (s.equals("AT_LEAST_ONCE")) {
+            return DeliveryGuarantee.AT_LEAST_ONCE;
+        }
+        throw invalid("sink.delivery-guarantee", "expected EXACTLY_ONCE or AT_LEAST_ONCE");
+    }
+
+    public String transactionalIdPrefix() {
+        return raw("sink.transactional-id-prefix");
+    }
+
+    public Duration transactionTimeout() {
+        Duration d = duration("sink.transaction-timeout");
+        if (d.compareTo(Duration.ofMinutes(15)) > 0 || d.compareTo(checkpointIntervalUnchecked()) <= 0) {
+            throw invalid("sink.transaction-timeout",
+                    "must exceed checkpoint.interval and not exceed 15 min (the broker's default transaction.max.timeout.ms)");
+        }
+        return d;
+    }
+
+    private Duration checkpointIntervalUnchecked() {
+        return duration("checkpoint.interval");
+    }
+
+    private Duration nonNegative(String key) {
+        Duration d = duration(key);
+        if (d.isNegative()) {
+            throw invalid(key, "must not be negative");
+        }
+        return d;
+    }
+
+    private Duration duration(String key) {
+        try {
+            return TimeUtils.parseDuration(raw(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "expected a duration such as '10 min', '30 s' or '7 d'");
+        }
+    }
+
+    private int intValue(String key) {
+        try {
+            return Integer.parseInt(raw(key).trim());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "expected an integer");
+        }
+    }
+
+    private boolean booleanValue(String key) {
+        String s = raw(key).trim();
+        if (!s.equals("true") && !s.equals("false")) {
+            throw invalid(key, "expected true or false");
+        }
+        return Boolean.parseBoolean(s);
+    }
+
+    private IllegalArgumentException invalid(String key, String why) {
+        return new IllegalArgumentException("invalid value '" + values.get(key) + "' for " + key + ": " + why);
+    }
+
+    @Override
+    public String toString() {
+        return "JobConfig" + values;
+    }
+}

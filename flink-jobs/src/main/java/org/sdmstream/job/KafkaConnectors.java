@@ -1,0 +1,76 @@
+package org.sdmstream.job;
+
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.avro.specific.SpecificRecord;
+import org.sdmstream.job.records.AvroKafkaSerializer;
+import org.sdmstream.job.records.ClickRecordDeserializer;
+import org.sdmstream.job.records.ClickValidator;
+import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+
+import java.util.List;
+
+/** Builds the Kafka source and sinks of the session-feature job from its {@link JobConfig}; the only place that knows Kafka. */
+public final class KafkaConnectors {
+
+    private KafkaConnectors() {}
+
+    /** The session-feature job reading and writing the configured Kafka topics. */
+    public static SessionFeatureJob sessionFeatureJob(JobConfig config) {
+        return new SessionFeatureJob(config,
+                clickSource(config),
+                sink(config, AvroKafkaSerializer.keyedBy(config.sessionFeaturesTopic(), SessionFeatures.class,
+                        SessionFeatures::getUserId), "features"),
+                sink(config, AvroKafkaSerializer.keyedByBytes(config.deadLettersTopic(), DeadLetter.class,
+                        d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters"),
+                sink(config, AvroKafkaSerializer.keyedBy(config.lateClicksTopic(), ClickEvent.class,
+                        ClickEvent::getUserId), "late"));
+    }
+
+    /** Clicks, decoded and validated in the source so watermarks are generated per partition. */
+    public static KafkaSource<DecodedClick> clickSource(JobConfig config) {
+        KafkaSourceBuilder<DecodedClick> builder = KafkaSource.<DecodedClick>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.clicksTopic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(switch (config.startingOffsets()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setDeserializer(new ClickRecordDeserializer(
+                        new ClickValidator(config.maxFuture(), config.maxIdLength()), List.of()))
+                // Only committed clicks: an aborted producer transaction must not create sessions.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (config.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** A sink with the configured delivery guarantee; {@code role} keeps each sink's transactional ids apart. */
+    public static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, AvroKafkaSerializer<T> serializer, String role) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(config.deliveryGuarantee())
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + role)
+                // Flink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min): the producer would be refused.
+                .setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,213 @@
+package org.sdmstream.job.functions;
+
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.sdmstream.features.Click;
+import org.sdmstream.features.SessionRules;
+import org.sdmstream.features.UserTimeline;
+import org.sdmstream.job.records.DeadLetterReason;
+import org.sdmstream.job.records.DeadLetters;
+import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.records.AvroCodec;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+
+/**
+ * Keyed by user: applies each click to the user's {@link UserTimeline} in event-time order and emits
+ * the per-click {@link SessionFeatures} (the model input). The session rules themselves live in
+ * sdm-features; this class only orders clicks, keeps state and frees it.
+ *
+ * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until an
+ * event-time timer at its timestamp fires. A click at or behind the watermark (within the allowed
+ * lateness) and not older than the user's last applied click is in order for this user and is
+ * applied at once: every pending click is ahead of the watermark, hence after it. Anything older is
+ * late: it goes to the {@link #LATE_CLICKS} side output and a metric, never silently away.
+ *
+ * <p>State (designed for RocksDB: a read and a write of one compact value per step, no MapState
+ * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one
+ * {@code ValueState} with a hand-written serializer, the pending buffer in a second small one. A
+ * timeline expires once event time passes its last click + horizon + allowed lateness (after that
+ * it cannot influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded
+ * up to a resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
+ */
+public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, SessionFeatures> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Clicks older than the user's last applied click, or behind watermark minus allowed lateness. */
+    public static final OutputTag<ClickEvent> LATE_CLICKS =
+            new OutputTag<>("late-clicks", new AvroTypeInfo<>(ClickEvent.class));
+    /** Clicks refused inside the sessionizer (pending buffer full). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("sessionizer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    private final SessionizerSettings settings;
+    private final SessionRules rules;
+    private final long allowedLatenessMillis;
+    private final long expiryResolutionMillis;
+
+    private transient ValueState<UserTimeline> timeline;
+    private transient ValueState<PendingClicks> pending;
+    private transient AvroCodec<ClickEvent> clickCodec;
+
+    private transient Counter clicksIn;
+    private transient Counter sessionsOpened;
+    private transient Counter sessionsClosed;
+    private transient Counter lateClicks;
+    private transient Counter deadLetters;
+    private transient Counter statesExpired;
+    private transient Histogram pendingBufferSize;
+
+    public ClickSessionizer(SessionizerSettings settings) {
+        this.settings = settings;
+        this.rules = settings.rules();
+        this.allowedLatenessMillis = settings.allowedLateness().toMillis();
+        this.expiryResolutionMillis = settings.expiryTimerResolution().toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(settings.stateTtl())
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
+        ValueStateDescriptor<UserTimeline> timelineDescriptor =
+                new ValueStateDescriptor<>("user-timeline", UserTimelineSerializer.INSTANCE);
+        timelineDescriptor.enableTimeToLive(ttl);
+        ValueStateDescriptor<PendingClicks> pendingDescriptor =
+                new ValueStateDescriptor<>("pending-clicks", PendingClicksSerializer.INSTANCE);
+        pendingDescriptor.enableTimeToLive(ttl);
+        timeline = getRuntimeContext().getState(timelineDescriptor);
+        pending = getRuntimeContext().getState(pendingDescriptor);
+        clickCodec = AvroCodec.of(ClickEvent.class);
+
+        var metrics = getRuntimeContext().getMetricGroup();
+        clicksIn = metrics.counter("clicksIn");
+        sessionsOpened = metrics.counter("sessionsOpened");
+        sessionsClosed = metrics.counter("sessionsClosed");
+        lateClicks = metrics.counter("lateClicks");
+        deadLetters = metrics.counter("deadLetters");
+        statesExpired = metrics.counter("statesExpired");
+        pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(ClickEvent event, Context ctx, Collector<SessionFeatures> out) throws Exception {
+        clicksIn.inc();
+        long time = event.getEventTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (time > watermark) {
+            // The common case: wait for the watermark. Every applied click is <= the watermark, so this
+            // click is not late for the user and the timeline need not be read.
+            buffer(event, ctx);
+            return;
+        }
+        if (time < watermark - allowedLatenessMillis) {
+            late(event, ctx);
+            return;
+        }
+        UserTimeline t = timeline.value();
+        if (t != null && !t.isEmpty() && time < t.lastEventTime()) {
+            late(event, ctx);
+            return;
+        }
+        if (t == null) {
+            t = new UserTimeline();
+        }
+        apply(t, FeatureRecords.toClick(event), ctx.getCurrentKey(), ctx, out);
+        timeline.update(t);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
+        PendingClicks p = pending.value();
+        List<Click> due = p == null ? List.of() : p.takeUpTo(timestamp);
+        UserTimeline t = timeline.value();
+        if (!due.isEmpty()) {
+            if (t == null) {
+                t = new UserTimeline();
+            }
+            String userId = ctx.getCurrentKey();
+            for (Click click : due) {
+                apply(t, click, userId, ctx, out);
+            }
+            timeline.update(t);
+            if (p.isEmpty()) {
+                pending.clear();
+            } else {
+                pending.update(p);
+            }
+        } else if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
+            // Event time has passed last click + horizon + lateness: nothing here can matter any more.
+            if (!t.isEmpty()) {
+                sessionsClosed.inc();
+            }
+            statesExpired.inc();
+            timeline.clear();
+        }
+    }
+
+    private void buffer(ClickEvent event, Context ctx) throws Exception {
+        PendingClicks p = pending.value();
+        if (p == null) {
+            p = new PendingClicks();
+        }
+        if (p.size() >= settings.maxPendingClicks()) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.ofEncodedClick(settings.clicksTopic(),
+                    ctx.getCurrentKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), clickCodec.encode(event),
+                    DeadLetterReason.PENDING_OVERFLOW,
+                    "user " + ctx.getCurrentKey() + " already has " + p.size() + " clicks waiting for the watermark (cap "
+                            + settings.maxPendingClicks() + ")",
+                    ctx.timerService().currentProcessingTime()));
+            return;
+        }
+        long time = event.getEventTime().toEpochMilli();
+        p.add(FeatureRecords.toClick(event));
+        pending.update(p);
+        pendingBufferSize.update(p.size());
+        ctx.timerService().registerEventTimeTimer(time);
+    }
+
+    private void late(ClickEvent event, Context ctx) {
+        lateClicks.inc();
+        ctx.output(LATE_CLICKS, event);
+    }
+
+    /** Applies one in-order click, emits its model input and keeps the expiry timer ahead of it. */
+    private void apply(UserTimeline t, Click click, String userId, Context ctx, Collector<SessionFeatures> out) {
+        long previousExpiry = t.isEmpty() ? Long.MIN_VALUE : expiryTimerFor(t.lastEventTime());
+        UserTimeline.Step step = t.accept(userId, click, rules);
+        if (step.startedSession()) {
+            sessionsOpened.inc();
+            if (step.closedSession() != null) {
+                sessionsClosed.inc();
+            }
+        }
+        out.collect(FeatureRecords.toSessionFeatures(t.modelInput(userId), ctx.timerService().currentProcessingTime()));
+        long expiry = expiryTimerFor(t.lastEventTime());
+        if (expiry != previousExpiry) {
+            ctx.timerService().registerEventTimeTimer(expiry);
+        }
+    }
+
+    /** The first timer time, on the resolution grid, at which the state of a user last seen at {@code lastEventTime} has expired. */
+    private long expiryTimerFor(long lastEventTime) {
+        long due = lastEventTime + rules.historyHorizonMillis() + allowedLatenessMillis + 1;
+        long rounded = Math.floorDiv(due + expiryResolutionMillis - 1, expiryResolutionMillis) * expiryResolutionMillis;
+        return rounded;
+    }
+}

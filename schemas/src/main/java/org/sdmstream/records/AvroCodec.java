@@ -1,0 +1,118 @@
+package org.sdmstream.records;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The Kafka wire format of every record in this project: Avro single-object encoding (two marker
+ * bytes {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the Avro binary
+ * body). There is no schema registry: a reader knows its own schema plus the older versions it was
+ * given, and resolves a payload written with any of them to the current class.
+ *
+ * <p>Not thread-safe (Avro's encoder and decoder reuse buffers); create one per thread or operator.
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+    private final int olderVersions;
+
+    /**
+     * A codec for {@code type} that also reads payloads written with {@code olderSchemas} (earlier
+     * versions of the same record; Avro schema resolution fills new fields from their defaults).
+     */
+    public AvroCodec(Class<T> type, List<Schema> olderSchemas) {
+        this.type = Objects.requireNonNull(type, "type");
+        SpecificData model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.olderVersions = olderSchemas.size();
+        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.decoder = new BinaryMessageDecoder<>(model, schema);
+        for (Schema older : olderSchemas) {
+            decoder.addSchema(older);
+        }
+    }
+
+    /** A codec that reads only payloads written with the current schema of {@code type}. */
+    public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
+        return new AvroCodec<>(type, List.of());
+    }
+
+    /** Encodes one record: header with the schema fingerprint, then the Avro binary body. */
+    public byte[] encode(T record) {
+        try {
+            ByteBuffer buffer = encoder.encode(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes one payload.
+     *
+     * @throws WireFormatException with {@link WireFormatException.Kind#UNKNOWN_SCHEMA} when the
+     *     payload's writer schema is not known to this codec, {@link WireFormatException.Kind#NOT_SINGLE_OBJECT}
+     *     when it lacks the single-object header, and {@link WireFormatException.Kind#CORRUPT} when the body
+     *     does not parse
+     */
+    public T decode(byte[] payload) {
+        if (payload == null || payload.length == 0) {
+            throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
+                    "empty payload where a " + type.getSimpleName() + " was expected");
+        }
+        try {
+            return decoder.decode(payload);
+        } catch (MissingSchemaException e) {
+            throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA,
+                    "no known " + type.getSimpleName() + " schema has fingerprint " + fingerprintOf(payload)
+                            + " (this reader knows the current schema and " + olderVersions + " older version(s))", e);
+        } catch (BadHeaderException e) {
+            throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
+                    "not an Avro single-object payload (" + e.getMessage() + ")", e);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new WireFormatException(WireFormatException.Kind.CORRUPT,
+                    "corrupt " + type.getSimpleName() + " payload of " + payload.length + " bytes: " + e, e);
+        } catch (RuntimeException e) {
+            // Avro surfaces some malformed bodies as assorted runtime exceptions; all mean the same thing here.
+            throw new WireFormatException(WireFormatException.Kind.CORRUPT,
+                    "corrupt " + type.getSimpleName() + " payload of " + payload.length + " bytes: " + e, e);
+        }
+    }
+
+    /** The schema records are written with. */
+    public Schema schema() {
+        return schema;
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    /** The fingerprint as hex, when the payload is long enough to carry one. */
+    static String fingerprintOf(byte[] payload) {
+        if (payload.length < 10) {
+            return "(payload too short)";
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 9; i >= 2; i--) { // little-endian long
+            hex.append(String.format("%02x", payload[i] & 0xff));
+        }
+        return "0x" + hex;
+    }
+}
