@@ -19,7 +19,10 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -39,10 +42,11 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.records.ClickRecordDeserializer;
 import org.sdmstream.job.records.DeadLetterReason;
+import org.sdmstream.job.records.DecodedClick;
 import org.sdmstream.job.records.FeatureRecords;
 import org.sdmstream.records.AvroCodec;
-import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
@@ -249,6 +253,47 @@ class SessionFeatureJobITCase {
         }
     }
 
+    /** Replays encoded Kafka values through the job's own deserializer, as a bounded test source. */
+    static final class ReplayedValues implements GeneratorFunction<Long, DecodedClick> {
+        private static final long serialVersionUID = 1L;
+        private final List<byte[]> values;
+        private final ClickRecordDeserializer deserializer = new ClickRecordDeserializer(Duration.ofHours(1), 64);
+
+        ReplayedValues(List<byte[]> values) {
+            this.values = values;
+        }
+
+        @Override
+        public DecodedClick map(Long i) {
+            byte[] value = values.get(i.intValue());
+            return deserializer.decode(new ConsumerRecord<>("clicks", 0, i, null, value), System.currentTimeMillis());
+        }
+    }
+
+    @Test
+    void theJobTakesAnySourceAndSinks(@TempDir Path tmp) throws Exception {
+        // The job as the style guide wants it: a bounded test source and collecting sinks, no Kafka.
+        Random random = new Random(3);
+        List<ClickEvent> clicks = userClicks(random, 8, TestClicks.T0, TestClicks.T0 + 10 * TestClicks.DAY, "t");
+        clicks.sort(Comparator.comparing(ClickEvent::getEventTime));
+        List<byte[]> values = new ArrayList<>(clicks.stream().map(clickCodec::encode).toList());
+        values.add(values.size() / 2, "garbage".getBytes(StandardCharsets.UTF_8));
+        values.add(clickCodec.encode(TestClicks.click("u", "i", -1)));
+
+        CollectingSink<SessionFeatures> features = new CollectingSink<>();
+        CollectingSink<DeadLetter> dead = new CollectingSink<>();
+        CollectingSink<ClickEvent> late = new CollectingSink<>();
+        JobConfig config = config("collect-" + System.nanoTime(), tmp, true).with("job.parallelism", "1");
+        new SessionFeatureJob(config,
+                new DataGeneratorSource<>(new ReplayedValues(values), values.size(), TypeInformation.of(DecodedClick.class)),
+                features, dead, late).run(failFast());
+
+        assertMatchesOffline(features.collected(), clicks);
+        assertThat(dead.collected()).extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(DeadLetterReason.UNDECODABLE.name(), DeadLetterReason.ABSURD_EVENT_TIME.name());
+        assertThat(late.collected()).isEmpty();
+    }
+
     @Test
     void boundedRunProducesTheOfflineSessionsAndHistoriesAndDeadLettersBadRecords(@TempDir Path tmp) throws Exception {
         String suffix = "bounded-" + System.nanoTime();
@@ -311,14 +356,7 @@ class SessionFeatureJobITCase {
         long expectedA = batchA.stream().filter(c -> c.getEventTime().toEpochMilli() <= wA).count();
         assertThat(expectedA).isLessThan(batchA.size()); // some clicks are still waiting for the watermark
 
-        JobClient job1 = new SessionFeatureJob(config, KafkaConnectors.clickSource(config),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedBy(
-                        config.sessionFeaturesTopic(), SessionFeatures.class, SessionFeatures::getUserId), "features"),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedByBytes(
-                        config.deadLettersTopic(), DeadLetter.class, d -> null), "dead-letters"),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedBy(
-                        config.lateClicksTopic(), ClickEvent.class, ClickEvent::getUserId), "late"))
-                .start(failFast());
+        JobClient job1 = KafkaConnectors.sessionFeatureJob(config).start(failFast());
         List<ConsumerRecord<byte[], byte[]>> afterA =
                 kafka.readCommitted(config.sessionFeaturesTopic(), (int) expectedA, Duration.ofSeconds(90));
         assertThat(afterA).hasSize((int) expectedA);
