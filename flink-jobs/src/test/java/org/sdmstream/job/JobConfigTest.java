@@ -44,6 +44,17 @@ class JobConfigTest {
     }
 
     @Test
+    void commandLineArguments(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "kafka.bootstrap-servers=broker:9092\ntopic.clicks=c1\n");
+        JobConfig c = JobConfig.fromArgs("--config", file.toString(), "topic.clicks=c2", "--job.parallelism=4");
+        assertThat(c.bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(c.clicksTopic()).isEqualTo("c2");
+        assertThat(c.parallelism()).isEqualTo(4);
+        assertThatThrownBy(() -> JobConfig.fromArgs("oops")).hasMessageContaining("usage");
+    }
+
+    @Test
     void typosAndBadValuesFailAtStartWithTheKeyName() {
         assertThatThrownBy(() -> JobConfig.of(Map.of("session.gapp", "5 min")))
                 .hasMessageContaining("unknown configuration key 'session.gapp'");

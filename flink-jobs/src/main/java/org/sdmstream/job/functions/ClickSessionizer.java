@@ -135,9 +135,12 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
         PendingClicks p = pending.value();
-        List<Click> due = p == null ? List.of() : p.takeUpTo(timestamp);
-        UserTimeline t = timeline.value();
+        // Everything up to the watermark is due, not just this timer's clicks: one state round trip
+        // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
+        long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
+        List<Click> due = p == null ? List.of() : p.takeUpTo(dueUpTo);
         if (!due.isEmpty()) {
+            UserTimeline t = timeline.value();
             if (t == null) {
                 t = new UserTimeline();
             }
@@ -157,13 +160,18 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             } else {
                 pending.update(p);
             }
-        } else if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
-            // Event time has passed last click + horizon + lateness: nothing here can matter any more.
-            if (!t.isEmpty()) {
-                sessionsClosed.inc();
+        } else if (Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
+            // Expiry timers lie on the resolution grid; other timers with nothing due belong to clicks
+            // already applied by an earlier timer and need no state read.
+            UserTimeline t = timeline.value();
+            if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
+                // Event time has passed last click + horizon + lateness: nothing here can matter any more.
+                if (!t.isEmpty()) {
+                    sessionsClosed.inc();
+                }
+                statesExpired.inc();
+                timeline.clear();
             }
-            statesExpired.inc();
-            timeline.clear();
         }
     }
 
