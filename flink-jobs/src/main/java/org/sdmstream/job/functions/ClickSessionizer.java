@@ -1,5 +1,6 @@
 package org.sdmstream.job.functions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -148,7 +149,8 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             for (Click click : due) {
                 if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
                     // Only after a restore: watermarks restart from nothing, so a click older than the
-                    // user's restored last click can get past the check in processElement.
+                    // user's restored last click can get past the check in processElement. (The click is
+                    // rebuilt from the buffer; only an empty profile map turns into an absent one.)
                     late(FeatureRecords.toClickEvent(click), ctx);
                 } else {
                     apply(t, click, userId, ctx, out);
@@ -183,7 +185,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         if (p.size() >= settings.maxPendingClicks()) {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, DeadLetters.ofEncodedClick(settings.clicksTopic(),
-                    ctx.getCurrentKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), clickCodec.encode(event),
+                    ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8), clickCodec.encode(event),
                     DeadLetterReason.PENDING_OVERFLOW,
                     "user " + ctx.getCurrentKey() + " already has " + p.size() + " clicks waiting for the watermark (cap "
                             + settings.maxPendingClicks() + ")",
