@@ -28,7 +28,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -297,6 +299,32 @@ class SessionFeatureJobITCase {
         assertThat(late.collected()).isEmpty();
     }
 
+    /** How many of {@code batch} a running job emits before more input: those at or behind the final watermark. */
+    static long emittedWithoutMoreInput(List<ClickEvent> batch) {
+        long watermark = Long.MAX_VALUE;
+        for (int p = 0; p < 2; p++) {
+            int partition = p;
+            long max = batch.stream().filter(c -> partitionOf(c.getUserId()) == partition)
+                    .mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
+            watermark = Math.min(watermark, max - OUT_OF_ORDERNESS - 1);
+        }
+        long w = watermark;
+        return batch.stream().filter(c -> c.getEventTime().toEpochMilli() <= w).count();
+    }
+
+    /** One click per partition a day after everything else, so the watermark passes every real click. */
+    static List<ClickEvent> sentinels(List<ClickEvent> clicks) {
+        long max = clicks.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
+        List<ClickEvent> sentinels = new ArrayList<>();
+        for (int i = 0; sentinels.size() < 2; i++) {
+            String user = "zz-sentinel-" + i;
+            if (sentinels.stream().noneMatch(s -> partitionOf(s.getUserId()) == partitionOf(user))) {
+                sentinels.add(TestClicks.click(user, "flush", max + TestClicks.DAY));
+            }
+        }
+        return sentinels;
+    }
+
     @Test
     void boundedRunProducesTheOfflineSessionsAndHistoriesAndDeadLettersBadRecords(@TempDir Path tmp) throws Exception {
         String suffix = "bounded-" + System.nanoTime();
@@ -348,16 +376,9 @@ class SessionFeatureJobITCase {
         // Batch A, then job 1 until it has emitted every click the watermark has passed.
         List<ClickEvent> batchA = arrivalOrder(userClicks(random, 16, t0, split, "a"), random);
         kafka.produce(toProducerRecords(config.clicksTopic(), plan(batchA, List.of())));
-        long watermarkA = Long.MAX_VALUE;
-        for (int p = 0; p < 2; p++) {
-            int partition = p;
-            long max = batchA.stream().filter(c -> partitionOf(c.getUserId()) == partition)
-                    .mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
-            watermarkA = Math.min(watermarkA, max - OUT_OF_ORDERNESS - 1);
-        }
-        long wA = watermarkA;
-        long expectedA = batchA.stream().filter(c -> c.getEventTime().toEpochMilli() <= wA).count();
+        long expectedA = emittedWithoutMoreInput(batchA);
         assertThat(expectedA).isLessThan(batchA.size()); // some clicks are still waiting for the watermark
+        long wA = batchA.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).sorted().skip(expectedA - 1).findFirst().orElseThrow();
 
         JobClient job1 = KafkaConnectors.sessionFeatureJob(config).start(failFast());
         List<ConsumerRecord<byte[], byte[]>> afterA =
@@ -372,17 +393,9 @@ class SessionFeatureJobITCase {
         ClickEvent appliedInA = batchA.stream().filter(c -> c.getEventTime().toEpochMilli() <= wA - TestClicks.MINUTE)
                 .reduce((a, b) -> b).orElseThrow();
         ClickEvent late = TestClicks.click(appliedInA.getUserId(), "late-item", appliedInA.getEventTime().toEpochMilli() - 1);
-        List<ClickEvent> sentinels = new ArrayList<>();
-        long maxB = batchB.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
-        for (int i = 0; sentinels.size() < 2; i++) {
-            String user = "zz-sentinel-" + i;
-            if (sentinels.stream().noneMatch(s -> partitionOf(s.getUserId()) == partitionOf(user))) {
-                sentinels.add(TestClicks.click(user, "flush", maxB + TestClicks.DAY));
-            }
-        }
         List<ClickEvent> produceB = new ArrayList<>(batchB);
         produceB.add(produceB.size() / 2, late);
-        produceB.addAll(sentinels);
+        produceB.addAll(sentinels(batchB));
         kafka.produce(toProducerRecords(config.clicksTopic(), plan(produceB, List.of())));
 
         Configuration resume = failFast();
@@ -400,6 +413,44 @@ class SessionFeatureJobITCase {
             assertThat(lateOut).containsExactly(late);
         } finally {
             job2.cancel().get();
+        }
+    }
+
+    @Test
+    void aTaskManagerCrashMidStreamLosesAndDuplicatesNothing(@TempDir Path tmp, @InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        String suffix = "crash-" + System.nanoTime();
+        JobConfig config = config(suffix, tmp, false);
+        kafka.createTopics(2, config.clicksTopic(), config.sessionFeaturesTopic(), config.deadLettersTopic(), config.lateClicksTopic());
+        Random random = new Random(11);
+        long split = TestClicks.T0 + 2 * TestClicks.DAY;
+        List<ClickEvent> batchA = arrivalOrder(userClicks(random, 16, TestClicks.T0, split, "a"), random);
+        List<ClickEvent> batchB = arrivalOrder(userClicks(random, 16, split + TestClicks.MINUTE, split + TestClicks.DAY, "b"), random);
+        kafka.produce(toProducerRecords(config.clicksTopic(), plan(batchA, List.of())));
+
+        Configuration restarts = failFast();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        JobClient job = KafkaConnectors.sessionFeatureJob(config).start(restarts);
+        try {
+            long expectedA = emittedWithoutMoreInput(batchA);
+            assertThat(kafka.readCommitted(config.sessionFeaturesTopic(), (int) expectedA, Duration.ofSeconds(90))).hasSize((int) expectedA);
+
+            // More input, and while the job works on it the TaskManager dies (state, offsets and open
+            // transactions with it); a new one takes over from the last checkpoint.
+            List<ClickEvent> produceB = new ArrayList<>(batchB);
+            produceB.addAll(sentinels(batchB));
+            kafka.produce(toProducerRecords(config.clicksTopic(), plan(produceB, List.of())));
+            Thread.sleep(300);
+            flink.terminateTaskManager(0).get();
+            flink.startTaskManager();
+
+            List<ClickEvent> all = new ArrayList<>(batchA);
+            all.addAll(batchB);
+            List<SessionFeatures> features = decode(kafka.readCommitted(config.sessionFeaturesTopic(), all.size(),
+                    Duration.ofSeconds(120)), SessionFeatures.class);
+            assertMatchesOffline(features, all);
+        } finally {
+            job.cancel().get();
         }
     }
 }
