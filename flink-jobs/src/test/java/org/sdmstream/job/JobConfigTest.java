@@ -67,6 +67,18 @@ class JobConfigTest {
     }
 
     @Test
+    void theExampleFileIsValidAndComplete() throws Exception {
+        Path example = Path.of(System.getProperty("user.dir")).resolve("conf/session-feature-job.properties");
+        JobConfig c = JobConfig.load(example, Map.of());
+        assertThat(c.parallelism()).isEqualTo(2);
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(example)) {
+            p.load(r);
+        }
+        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(JobConfig.DEFAULTS.keySet());
+    }
+
+    @Test
     void everyKeyIsDocumented() throws Exception {
         Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/streaming.md");
         String text = Files.readString(docs);
