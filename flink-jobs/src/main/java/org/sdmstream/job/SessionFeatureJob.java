@@ -1,9 +1,5 @@
 package org.sdmstream.job;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,6 +9,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -115,27 +112,18 @@ public final class SessionFeatureJob {
         return env.execute(config.jobName());
     }
 
+    /** Builds and submits the job without waiting for it; the client can stop it with a savepoint. */
+    public JobClient start(Configuration extraFlinkSettings) throws Exception {
+        StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
+        build(env);
+        return env.executeAsync(config.jobName());
+    }
+
     /**
      * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in docs/streaming.md.
      */
     public static void main(String[] args) throws Exception {
-        Path file = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--config needs a file");
-                }
-                file = Path.of(args[++i]);
-            } else if (arg.contains("=")) {
-                String key = arg.startsWith("--") ? arg.substring(2) : arg;
-                overrides.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException("usage: SessionFeatureJob [--config FILE] [key=value ...]; got '" + arg + "'");
-            }
-        }
-        JobConfig config = JobConfig.load(file, overrides);
+        JobConfig config = JobConfig.fromArgs(args);
         LOG.info("starting {} with {}", config.jobName(), config.asMap());
         KafkaConnectors.sessionFeatureJob(config).run(new Configuration());
     }
