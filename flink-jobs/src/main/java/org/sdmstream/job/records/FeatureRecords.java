@@ -23,8 +23,10 @@ public final class FeatureRecords {
 
     /** The click the session rules see. */
     public static Click toClick(ClickEvent e) {
+        // An empty category on the wire means "unknown", as null does in the features.
+        String category = e.getCategoryId().isEmpty() ? null : e.getCategoryId();
         Behavior behavior = new Behavior(
-                e.getItemId(), e.getCategoryId(), e.getBrandId(), e.getShopId(), e.getEventTime().toEpochMilli());
+                e.getItemId(), category, e.getBrandId(), e.getShopId(), e.getEventTime().toEpochMilli());
         Map<String, String> profile = e.getProfile() == null ? Map.of() : Map.copyOf(e.getProfile());
         return new Click(e.getUserId(), e.getSessionId(), behavior, profile);
     }
@@ -37,7 +39,7 @@ public final class FeatureRecords {
                 .setItemId(b.itemId())
                 .setCategoryId(b.categoryId() == null ? "" : b.categoryId())
                 .setBrandId(b.brandId())
-                .setShopId(b.shopId() == null ? "" : b.shopId())
+                .setShopId(b.shopId())
                 .setSessionId(c.clientSessionId())
                 .setEventTime(Instant.ofEpochMilli(b.eventTime()))
                 .setProfile(c.profile().isEmpty() ? null : new HashMap<>(c.profile()))
