@@ -83,7 +83,9 @@ class TowerBehaviourTest {
                 TrainedSdm second = SdmTrainer.train(SESSIONS, sampled, ProgressListener.NONE)) {
             List<EpochResult> e = first.epochs();
             assertThat(e.get(2).trainLoss()).isLessThan(e.get(0).trainLoss());
-            assertThat(second.epochs().get(2).trainLoss()).isCloseTo(e.get(2).trainLoss(), within(1e-9));
+            // TF kernels may still differ in the last float bit between runs (memory alignment); a different
+            // seed or data order moves the loss by ~1e-1.
+            assertThat(second.epochs().get(2).trainLoss()).isCloseTo(e.get(2).trainLoss(), within(1e-4));
             ModelInput probe = input(List.of(3, 4), List.of(1));
             assertThat(second.userVectors(List.of(probe))[0])
                     .containsExactly(first.userVectors(List.of(probe))[0], within(1e-4f));
@@ -103,7 +105,7 @@ class TowerBehaviourTest {
             try (TrainedSdm straight = SdmTrainer.train(SESSIONS, four, ProgressListener.NONE)) {
                 for (int e = 0; e < 4; e++) {
                     assertThat(m.epochs().get(e).trainLoss()).as("epoch %d", e + 1)
-                            .isCloseTo(straight.epochs().get(e).trainLoss(), within(1e-5));
+                            .isCloseTo(straight.epochs().get(e).trainLoss(), within(1e-4));
                 }
             }
         }
