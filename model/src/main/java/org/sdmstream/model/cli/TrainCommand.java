@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
  * item embeddings, metadata). Exit codes: 0 done, 1 training failed, 2 bad input or flags.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains SDM on a click log and exports a SavedModel directory for the stream and for",
-            "retrieval (see docs/model.md). Flags override --config, which overrides the defaults."})
+        description = "Trains SDM on a click log and exports a SavedModel directory for the stream and for "
+                + "retrieval (see docs/model.md). Flags override --config, which overrides the defaults.")
 public final class TrainCommand implements Callable<Integer> {
 
     /** Where the clicks come from: a data-set directory or one click-log file, read with a preset format. */

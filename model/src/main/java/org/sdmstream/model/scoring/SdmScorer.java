@@ -68,6 +68,8 @@ public final class SdmScorer implements UserVectorModel {
             throw new IllegalArgumentException(modelDir + " has no vocab/ directory (see docs/model.md, export layout)");
         }
         ConfigProto.Builder cp = ConfigProto.newBuilder();
+        // TF's pools are otherwise process-wide and sized by the first session: own pools honour the counts.
+        cp.setUsePerSessionThreads(options.intraOpThreads() > 0 || options.interOpThreads() > 0);
         if (options.intraOpThreads() > 0) {
             cp.setIntraOpParallelismThreads(options.intraOpThreads());
         }

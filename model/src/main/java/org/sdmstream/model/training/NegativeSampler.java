@@ -28,6 +28,9 @@ public final class NegativeSampler {
         this.random = new Random(seed);
     }
 
+    // StrictMath throughout: Math.log/exp may differ by an ulp once the JIT compiles them, and Adam
+    // amplifies such differences into different models for the same seed.
+
     /** Fills {@code ids} and {@code logQ} (both of length count) with one batch's negatives. */
     public void sample(int[] ids, float[] logQ) {
         for (int i = 0; i < count; i++) {
@@ -35,7 +38,7 @@ public final class NegativeSampler {
             if (kind == SdmConfig.Sampler.UNIFORM) {
                 rank = random.nextInt(range);
             } else {
-                rank = (int) Math.min(range - 1, (long) Math.exp(random.nextDouble() * Math.log(range + 1.0)) - 1);
+                rank = (int) Math.min(range - 1, (long) StrictMath.exp(random.nextDouble() * StrictMath.log(range + 1.0)) - 1);
             }
             ids[i] = rank + Vocabulary.FIRST_VALUE;
             logQ[i] = logExpectedCount(ids[i]);
@@ -52,9 +55,9 @@ public final class NegativeSampler {
             q = 1.0 / range;
         } else {
             int rank = row - Vocabulary.FIRST_VALUE;
-            q = (Math.log(rank + 2.0) - Math.log(rank + 1.0)) / Math.log(range + 1.0);
+            q = (StrictMath.log(rank + 2.0) - StrictMath.log(rank + 1.0)) / StrictMath.log(range + 1.0);
         }
-        return (float) Math.log(count * q);
+        return (float) StrictMath.log(count * q);
     }
 
     public int count() {

@@ -9,6 +9,8 @@ public final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 30;
     private final PrintWriter out;
     private final int epochs;
+    /** Without a terminal (a log file, a CI job) carriage returns pile up: print plain lines instead. */
+    private final boolean redraw;
     private long lastDraw;
 
     public ProgressBar(int epochs) {
@@ -20,14 +22,29 @@ public final class ProgressBar implements ProgressListener {
     }
 
     public ProgressBar(PrintWriter out, int epochs) {
+        this(out, epochs, System.console() != null);
+    }
+
+    /** @param redraw redraw one line with carriage returns (terminals) or print a line per 10% (logs) */
+    public ProgressBar(PrintWriter out, int epochs, boolean redraw) {
         this.out = out;
         this.epochs = epochs;
+        this.redraw = redraw;
     }
 
     @Override
     public void onBatch(int epoch, int batch, int batchesInEpoch, double loss, double examplesPerSecond, double eta) {
         long now = System.nanoTime();
-        // Redrawing every batch would flood a log file; a few times per second is enough.
+        if (!redraw) {
+            int tenth = Math.max(1, batchesInEpoch / 10);
+            if (batch % tenth == 0 && batch < batchesInEpoch) {
+                out.printf("epoch %d/%d batch %d/%d loss %.4f  %.0f ex/s  ETA %s%n", epoch, epochs, batch, batchesInEpoch,
+                        loss, examplesPerSecond, duration(eta));
+                out.flush();
+            }
+            return;
+        }
+        // A few redraws per second are enough for the eye.
         if (batch < batchesInEpoch && now - lastDraw < 200_000_000L) {
             return;
         }
@@ -40,7 +57,7 @@ public final class ProgressBar implements ProgressListener {
 
     @Override
     public void onEpoch(EpochResult r) {
-        out.printf("%nepoch %d: train loss %.4f, validation loss %s, %d examples in %.1f s%s%n", r.epoch(),
+        out.printf((redraw ? "%n" : "") + "epoch %d: train loss %.4f, validation loss %s, %d examples in %.1f s%s%n", r.epoch(),
                 r.trainLoss(), Double.isNaN(r.validationLoss()) ? "-" : String.format("%.4f", r.validationLoss()),
                 r.examples(), r.seconds(), r.improved() ? " (best so far)" : "");
         out.flush();

@@ -23,6 +23,11 @@ import org.sdmstream.model.graph.InputTensors;
 import org.sdmstream.model.graph.SdmGraph;
 import org.sdmstream.model.graph.TrainingHead;
 import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
 import org.tensorflow.Result;
 import org.tensorflow.op.Op;
 import org.tensorflow.proto.ConfigProto;
@@ -131,7 +136,7 @@ public final class SdmTrainer {
         try {
             SdmGraph tower = new SdmGraph(graph, config, sizes);
             TrainingHead head = new TrainingHead(tower, full, config.negatives());
-            Op trainOp = new org.tensorflow.framework.optimizers.Adam(graph, config.learningRate()).minimize(head.loss());
+            Op trainOp = adamStep(tower, head);
             session = new org.tensorflow.Session(graph, sessionConfig(config));
             List<EpochResult> history = new ArrayList<>();
             int startEpoch = 1;
@@ -189,6 +194,28 @@ public final class SdmTrainer {
             graph.close();
             throw e;
         }
+    }
+
+    /**
+     * One Adam step over every variable, applied only after ALL gradients are computed: ref variables
+     * are updated in place, and a gradient op still reading a weight that another variable's update
+     * already changed would make training racy and unreproducible.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private Op adamStep(SdmGraph tower, TrainingHead head) {
+        Adam adam = new Adam(tower.graph(), config.learningRate());
+        List<Optimizer.GradAndVar<?>> gradients = adam.computeGradients(head.loss());
+        Ops tf = tower.tf();
+        List<Op> computed = new ArrayList<>();
+        for (Optimizer.GradAndVar<?> g : gradients) {
+            computed.add(tf.identity((Output) g.getGradient()));
+        }
+        Ops afterAll = tf.withControlDependencies(computed);
+        List<Optimizer.GradAndVar<? extends TType>> gated = new ArrayList<>();
+        for (Optimizer.GradAndVar<?> g : gradients) {
+            gated.add(new Optimizer.GradAndVar(afterAll.identity((Output) g.getGradient()).asOutput(), g.getVariable()));
+        }
+        return adam.applyGradients(gated, "train");
     }
 
     private double[] runEpoch(org.tensorflow.Session session, TrainingHead head, Op trainOp, ModelInputEncoder encoder,
@@ -309,6 +336,8 @@ public final class SdmTrainer {
 
     static ConfigProto sessionConfig(SdmConfig config) {
         ConfigProto.Builder b = ConfigProto.newBuilder();
+        // Training keeps TF's process-wide pools (sized by the first session of the process, or by
+        // TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS): per-session pools made training runs differ.
         if (config.intraOpThreads() > 0) {
             b.setIntraOpParallelismThreads(config.intraOpThreads());
         }

@@ -1,6 +1,9 @@
 package org.sdmstream.model.training;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 import org.sdmstream.features.ModelInput;
 
@@ -12,7 +15,7 @@ import org.sdmstream.features.ModelInput;
 public record SessionExample(ModelInput input, List<String> nextItems) {
 
     public SessionExample {
-        nextItems = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(nextItems));
+        nextItems = Collections.unmodifiableList(new ArrayList<>(nextItems));
         if (nextItems.size() != input.session().size()) {
             throw new IllegalArgumentException("session of " + input.session().size() + " clicks needs as many labels, got "
                     + nextItems.size());
@@ -21,6 +24,6 @@ public record SessionExample(ModelInput input, List<String> nextItems) {
 
     /** Number of positions with a label. */
     public int labelled() {
-        return (int) nextItems.stream().filter(java.util.Objects::nonNull).count();
+        return (int) nextItems.stream().filter(Objects::nonNull).count();
     }
 }

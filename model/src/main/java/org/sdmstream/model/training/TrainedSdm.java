@@ -1,6 +1,7 @@
 package org.sdmstream.model.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.sdmstream.features.ModelInput;
@@ -66,7 +67,7 @@ public final class TrainedSdm implements UserVectorModel {
                     Result r = in.feed(session.runner()).fetch(ModelSignature.USER_VECTOR).run()) {
                 float[] flat = InputTensors.toArray((TFloat32) r.get(0));
                 for (int b = 0; b < chunk.size(); b++) {
-                    out[from + b] = java.util.Arrays.copyOfRange(flat, b * d, (b + 1) * d);
+                    out[from + b] = Arrays.copyOfRange(flat, b * d, (b + 1) * d);
                 }
             }
         }
@@ -84,7 +85,7 @@ public final class TrainedSdm implements UserVectorModel {
             for (int b = 0; b < inputs.size(); b++) {
                 for (int p = 0; p < t; p++) {
                     int at = (b * t + p) * d;
-                    out[b][p] = java.util.Arrays.copyOfRange(flat, at, at + d);
+                    out[b][p] = Arrays.copyOfRange(flat, at, at + d);
                 }
             }
             return out;
@@ -108,7 +109,7 @@ public final class TrainedSdm implements UserVectorModel {
             int d = config.hiddenSize();
             List<float[]> rows = new ArrayList<>();
             for (int row = Vocabulary.FIRST_VALUE; row < vocabularies.items().size(); row++) {
-                rows.add(java.util.Arrays.copyOfRange(flat, row * d, (row + 1) * d));
+                rows.add(Arrays.copyOfRange(flat, row * d, (row + 1) * d));
             }
             return rows.toArray(new float[0][]);
         }

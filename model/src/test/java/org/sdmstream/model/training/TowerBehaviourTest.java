@@ -82,8 +82,9 @@ class TowerBehaviourTest {
         try (TrainedSdm first = SdmTrainer.train(SESSIONS, sampled, ProgressListener.NONE);
                 TrainedSdm second = SdmTrainer.train(SESSIONS, sampled, ProgressListener.NONE)) {
             List<EpochResult> e = first.epochs();
-            System.err.println("sampled softmax epochs: " + e);
             assertThat(e.get(2).trainLoss()).isLessThan(e.get(0).trainLoss());
+            // TF kernels may still differ in the last float bit between runs (memory alignment); a different
+            // seed or data order moves the loss by ~1e-1.
             assertThat(second.epochs().get(2).trainLoss()).isCloseTo(e.get(2).trainLoss(), within(1e-4));
             ModelInput probe = input(List.of(3, 4), List.of(1));
             assertThat(second.userVectors(List.of(probe))[0])
@@ -93,15 +94,20 @@ class TowerBehaviourTest {
 
     @Test
     void resumesFromCheckpointsAfterTheLastCompletedEpoch(@TempDir Path dir) {
-        SdmConfig two = config(Variant.SDM).toBuilder().epochs(2).patience(0).build();
+        SdmConfig two = config(Variant.SDM).toBuilder().epochs(2).patience(0).intraOpThreads(1).interOpThreads(1).build();
         try (TrainedSdm m = new SdmTrainer(two).withCheckpoints(dir, false).train(SESSIONS, ProgressListener.NONE)) {
             assertThat(m.epochs()).hasSize(2);
         }
         SdmConfig four = two.toBuilder().epochs(4).build();
         try (TrainedSdm m = new SdmTrainer(four).withCheckpoints(dir, true).train(SESSIONS, ProgressListener.NONE)) {
             assertThat(m.epochs()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4);
-            // the resumed epochs continue from trained weights, not from a fresh start
-            assertThat(m.epochs().get(2).trainLoss()).isLessThan(m.epochs().get(0).trainLoss());
+            // the resumed run is the uninterrupted run: weights, Adam state and per-epoch shuffles all restored
+            try (TrainedSdm straight = SdmTrainer.train(SESSIONS, four, ProgressListener.NONE)) {
+                for (int e = 0; e < 4; e++) {
+                    assertThat(m.epochs().get(e).trainLoss()).as("epoch %d", e + 1)
+                            .isCloseTo(straight.epochs().get(e).trainLoss(), within(1e-4));
+                }
+            }
         }
         SdmConfig other = four.toBuilder().hiddenSize(8).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(
