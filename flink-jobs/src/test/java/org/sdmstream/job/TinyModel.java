@@ -23,12 +23,17 @@ public final class TinyModel {
 
     /** Trains on {@code clicks} (sessionized with {@code rules}, profiles included) and exports to {@code dir}. */
     public static Path export(List<ClickEvent> clicks, SessionRules rules, Path dir, String version) {
+        return export(clicks, rules, dir, version, 8);
+    }
+
+    /** As above with item/user embeddings and the hidden size {@code width} wide (8 for tests; 64 is SDM's default). */
+    public static Path export(List<ClickEvent> clicks, SessionRules rules, Path dir, String version, int width) {
         List<Click> converted = clicks.stream().map(FeatureRecords::toClick).toList();
         List<Session> sessions = new OfflineSessionizer(rules).sessionize(converted);
         Map<String, Map<String, String>> profiles = new java.util.HashMap<>();
         converted.forEach(c -> profiles.put(c.userId(), c.profile()));
-        SdmConfig config = SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4).brandEmbeddingDim(2)
-                .shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2)
+        SdmConfig config = SdmConfig.builder().itemEmbeddingDim(width).categoryEmbeddingDim(4).brandEmbeddingDim(2)
+                .shopEmbeddingDim(2).userEmbeddingDim(width).hiddenSize(width).heads(2)
                 .maxSessionLength(rules.maxSessionLength()).maxHistoryLength(rules.maxHistoryLength())
                 .batchSize(32).epochs(1).learningRate(0.01f).minItemCount(1).validationFraction(0.0)
                 .intraOpThreads(1).interOpThreads(1).build();

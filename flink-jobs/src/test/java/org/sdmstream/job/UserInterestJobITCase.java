@@ -231,4 +231,54 @@ class UserInterestJobITCase {
             job.cancel().get();
         }
     }
+
+    @Test
+    void aMinimumIntervalCoalescesBurstsButAlwaysEmitsTheNewestClick(@TempDir Path tmp) throws Exception {
+        // No Kafka: the job with a bounded test source and collecting sinks, the throttle on.
+        Random random = new Random(8);
+        List<ClickEvent> clicks = new ArrayList<>(SessionFeatureJobITCase.userClicks(random, 6, TestClicks.T0,
+                TestClicks.T0 + 2 * TestClicks.DAY, "m"));
+        clicks.sort(java.util.Comparator.comparing(ClickEvent::getEventTime));
+        AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
+        List<byte[]> values = clicks.stream().map(codec::encode).toList();
+        CollectingSink<UserInterestVector> vectors = new CollectingSink<>();
+        JobConfig config = config("throttle-" + System.nanoTime(), tmp, true).with(Map.of(
+                "scoring.min-interval", "5 min", "job.parallelism", "2"));
+        new UserInterestJob(config,
+                new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(
+                        new SessionFeatureJobITCase.ReplayedValues(values), values.size(),
+                        org.apache.flink.api.common.typeinfo.TypeInformation.of(org.sdmstream.job.records.DecodedClick.class)),
+                vectors, null, new CollectingSink<>(), new CollectingSink<>()).run(SessionFeatureJobITCase.failFast());
+
+        List<ModelInput> all = TestClicks.offlineModelInputs(clicks, RULES);
+        Map<String, List<ModelInput>> byUser = new LinkedHashMap<>();
+        all.forEach(m -> byUser.computeIfAbsent(m.userId(), u -> new ArrayList<>()).add(m));
+        Map<String, List<UserInterestVector>> outByUser = new LinkedHashMap<>();
+        vectors.collected().forEach(v -> outByUser.computeIfAbsent(v.getUserId(), u -> new ArrayList<>()).add(v));
+        assertThat(vectors.collected().size()).isLessThan(all.size()).isGreaterThan(byUser.size());
+        long interval = 5 * TestClicks.MINUTE;
+        byUser.forEach((user, inputs) -> {
+            List<UserInterestVector> out = outByUser.get(user);
+            // The newest click of the user always gets its vector.
+            assertThat(out.get(out.size() - 1).getEventTime().toEpochMilli()).isEqualTo(inputs.get(inputs.size() - 1).eventTime());
+            // Each emitted vector is the offline one for that click; at most one per interval started by a passed click.
+            List<ModelInput> emittedInputs = new ArrayList<>();
+            for (UserInterestVector v : out) {
+                ModelInput in = inputs.stream().filter(m -> m.eventTime() == v.getEventTime().toEpochMilli()
+                        && m.session().size() == v.getSessionLength()).findFirst().orElseThrow();
+                emittedInputs.add(in);
+            }
+            float[][] expected = reference.userVectors(emittedInputs);
+            for (int k = 0; k < out.size(); k++) {
+                assertThat(FeatureRecords.vectorOf(out.get(k))).containsExactly(expected[k], within(1e-5f));
+                if (k > 0) {
+                    assertThat(out.get(k).getEventTime()).isAfter(out.get(k - 1).getEventTime());
+                }
+                if (k >= 2) { // two emissions in a row never both fall inside one interval after a third
+                    assertThat(out.get(k).getEventTime().toEpochMilli() - out.get(k - 2).getEventTime().toEpochMilli())
+                            .isGreaterThanOrEqualTo(interval);
+                }
+            }
+        });
+    }
 }
