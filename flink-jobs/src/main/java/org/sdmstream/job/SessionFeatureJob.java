@@ -1,5 +1,7 @@
 package org.sdmstream.job;
 
+import java.util.Map;
+
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -30,7 +32,7 @@ public final class SessionFeatureJob {
 
     /** The configuration with scoring off and session features written. */
     public static JobConfig sessionFeaturesOnly(JobConfig config) {
-        return config.with(java.util.Map.of("scoring.enabled", "false", "output.session-features", "true"));
+        return config.with(Map.of("scoring.enabled", "false", "output.session-features", "true"));
     }
 
     public void build(StreamExecutionEnvironment env) {

@@ -1,6 +1,7 @@
 package org.sdmstream.job;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class TinyModel {
     public static Path export(List<ClickEvent> clicks, SessionRules rules, Path dir, String version, int width) {
         List<Click> converted = clicks.stream().map(FeatureRecords::toClick).toList();
         List<Session> sessions = new OfflineSessionizer(rules).sessionize(converted);
-        Map<String, Map<String, String>> profiles = new java.util.HashMap<>();
+        Map<String, Map<String, String>> profiles = new HashMap<>();
         converted.forEach(c -> profiles.put(c.userId(), c.profile()));
         SdmConfig config = SdmConfig.builder().itemEmbeddingDim(width).categoryEmbeddingDim(4).brandEmbeddingDim(2)
                 .shopEmbeddingDim(2).userEmbeddingDim(width).hiddenSize(width).heads(2)

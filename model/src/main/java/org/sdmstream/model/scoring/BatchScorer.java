@@ -12,7 +12,11 @@ import org.sdmstream.features.ModelInput;
  * its carried state is missing or stale; the caller never sees the difference.
  *
  * <p>Implementations are shared by all scoring subtasks of a TaskManager, so {@link #score} must be
- * thread-safe. A user's inputs always come from one caller thread, in event-time order.
+ * thread-safe. A user's inputs come from one caller thread, in event-time order, but not always one
+ * click after the other: a per-user minimum interval skips clicks, and after a failure the job
+ * replays clicks from its last checkpoint, so inputs the scorer has already seen come again. An
+ * implementation that carries state must check that an input continues what it carries (same
+ * session id, position one further) and otherwise start from the full input.
  */
 public interface BatchScorer extends AutoCloseable {
 
