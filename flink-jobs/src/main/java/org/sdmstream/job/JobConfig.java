@@ -15,11 +15,13 @@ import java.util.TreeSet;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.functions.ScoringSettings;
 import org.sdmstream.job.functions.SessionizerSettings;
 
 /**
- * The one typed configuration of the session-feature job, read from a properties file plus
- * {@code key=value} overrides. Every key has a safe default and is documented in docs/streaming.md;
+ * The one typed configuration of the streaming job ({@link UserInterestJob}), read from a properties file plus
+ * {@code key=value} overrides. Every key has a safe default and is documented in docs/streaming.md
+ * (scoring keys: docs/scoring.md);
  * an unknown key is an error (a typo must not silently fall back to a default).
  */
 public final class JobConfig implements Serializable {
@@ -41,6 +43,15 @@ public final class JobConfig implements Serializable {
         d.put("topic.session-features", "session-features");
         d.put("topic.dead-letters", "clicks-dead-letters");
         d.put("topic.late-clicks", "clicks-late");
+        d.put("topic.user-vectors", "user-vectors");
+        d.put("output.session-features", "auto");
+        d.put("scoring.enabled", "auto");
+        d.put("scoring.model-dir", "");
+        d.put("scoring.intra-op-threads", "1");
+        d.put("scoring.inter-op-threads", "1");
+        d.put("scoring.batch.max-size", "256");
+        d.put("scoring.batch.max-delay", "5 ms");
+        d.put("scoring.min-interval", "0 ms");
         d.put("session.gap", "10 min");
         d.put("session.max-length", "50");
         d.put("history.horizon", "7 d");
@@ -161,6 +172,15 @@ public final class JobConfig implements Serializable {
         if (!"rocksdb".equals(stateBackend()) && !"hashmap".equals(stateBackend())) {
             throw invalid("state.backend", "expected rocksdb or hashmap");
         }
+        scoringEnabled();
+        writesSessionFeatures();
+        if (scoringEnabled()) {
+            scoringSettings();
+        }
+        minInterval();
+        if (!scoringEnabled() && !writesSessionFeatures()) {
+            throw invalid("output.session-features", "with scoring off the job must write session features");
+        }
         if (transactionalIdPrefix().isBlank()) {
             throw invalid("sink.transactional-id-prefix", "must not be blank");
         }
@@ -228,6 +248,52 @@ public final class JobConfig implements Serializable {
 
     public String lateClicksTopic() {
         return raw("topic.late-clicks");
+    }
+
+    public String userVectorsTopic() {
+        return raw("topic.user-vectors");
+    }
+
+    /** Whether clicks are scored into user vectors: {@code auto} (the default) means when a model directory is set. */
+    public boolean scoringEnabled() {
+        String s = raw("scoring.enabled").trim();
+        if (s.equals("auto")) {
+            return !modelDir().isBlank();
+        }
+        boolean on = booleanValue("scoring.enabled");
+        if (on && modelDir().isBlank()) {
+            throw invalid("scoring.enabled", "scoring needs scoring.model-dir");
+        }
+        return on;
+    }
+
+    /** Whether the per-click session features are written too: {@code auto} means only when scoring is off. */
+    public boolean writesSessionFeatures() {
+        String s = raw("output.session-features").trim();
+        return s.equals("auto") ? !scoringEnabled() : booleanValue("output.session-features");
+    }
+
+    /** The exported model directory (docs/model.md); empty when the job does not score. */
+    public String modelDir() {
+        return raw("scoring.model-dir").trim();
+    }
+
+    public ScoringSettings scoringSettings() {
+        int intra = intValue("scoring.intra-op-threads");
+        int inter = intValue("scoring.inter-op-threads");
+        if (intra < 0 || inter < 0) {
+            throw invalid(intra < 0 ? "scoring.intra-op-threads" : "scoring.inter-op-threads", "must be >= 0 (0 = all cores)");
+        }
+        int maxSize = intValue("scoring.batch.max-size");
+        if (maxSize < 1) {
+            throw invalid("scoring.batch.max-size", "must be >= 1");
+        }
+        return new ScoringSettings(modelDir(), intra, inter, maxSize, nonNegative("scoring.batch.max-delay"));
+    }
+
+    /** Per user, at least this much event time between two emitted vectors; zero emits one vector per click. */
+    public Duration minInterval() {
+        return nonNegative("scoring.min-interval");
     }
 
     public SessionRules sessionRules() {

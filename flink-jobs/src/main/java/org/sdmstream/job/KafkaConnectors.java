@@ -16,22 +16,51 @@ import org.sdmstream.job.records.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
 
-/** Builds the Kafka source and sinks of the session-feature job from its {@link JobConfig}; the only place that knows Kafka. */
+/** Builds the Kafka source and sinks of the streaming job from its {@link JobConfig}; the only place that knows Kafka. */
 public final class KafkaConnectors {
 
     private KafkaConnectors() {}
 
-    /** The session-feature job reading and writing the configured Kafka topics. */
-    public static SessionFeatureJob sessionFeatureJob(JobConfig config) {
-        return new SessionFeatureJob(config,
+    /**
+     * The streaming job reading and writing the configured Kafka topics: user vectors when scoring is
+     * on, session features when {@code output.session-features} is on.
+     */
+    public static UserInterestJob userInterestJob(JobConfig config) {
+        return new UserInterestJob(config,
                 clickSource(config),
-                sink(config, AvroKafkaSerializer.keyedBy(config.sessionFeaturesTopic(), SessionFeatures.class,
-                        SessionFeatures::getUserId), "features"),
-                sink(config, AvroKafkaSerializer.keyedByBytes(config.deadLettersTopic(), DeadLetter.class,
-                        d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters"),
-                sink(config, AvroKafkaSerializer.keyedBy(config.lateClicksTopic(), ClickEvent.class,
-                        ClickEvent::getUserId), "late"));
+                config.scoringEnabled() ? userVectorSink(config) : null,
+                config.writesSessionFeatures() ? sessionFeatureSink(config) : null,
+                deadLetterSink(config),
+                lateClickSink(config));
+    }
+
+    /** The job with scoring off, writing session features (whatever the scoring keys say). */
+    public static SessionFeatureJob sessionFeatureJob(JobConfig config) {
+        return new SessionFeatureJob(config, clickSource(config), sessionFeatureSink(config), deadLetterSink(config),
+                lateClickSink(config));
+    }
+
+    /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */
+    public static KafkaSink<UserInterestVector> userVectorSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.userVectorsTopic(), UserInterestVector.class,
+                UserInterestVector::getUserId), "vectors");
+    }
+
+    public static KafkaSink<SessionFeatures> sessionFeatureSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.sessionFeaturesTopic(), SessionFeatures.class,
+                SessionFeatures::getUserId), "features");
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedByBytes(config.deadLettersTopic(), DeadLetter.class,
+                d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters");
+    }
+
+    public static KafkaSink<ClickEvent> lateClickSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.lateClicksTopic(), ClickEvent.class,
+                ClickEvent::getUserId), "late");
     }
 
     /** Clicks, decoded and validated in the source so watermarks are generated per partition. */

@@ -67,6 +67,35 @@ class JobConfigTest {
     }
 
     @Test
+    void scoringIsOnWhenAModelIsGivenAndThenSessionFeaturesAreOff() {
+        JobConfig off = JobConfig.defaults();
+        assertThat(off.scoringEnabled()).isFalse();
+        assertThat(off.writesSessionFeatures()).isTrue();
+        JobConfig on = JobConfig.of(Map.of("scoring.model-dir", "/models/sdm-7"));
+        assertThat(on.scoringEnabled()).isTrue();
+        assertThat(on.writesSessionFeatures()).isFalse();
+        assertThat(on.with("output.session-features", "true").writesSessionFeatures()).isTrue();
+        assertThat(on.with("scoring.enabled", "false").scoringEnabled()).isFalse();
+        assertThat(on.scoringSettings().maxBatchSize()).isEqualTo(256);
+        assertThat(on.scoringSettings().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
+        assertThat(on.scoringSettings().intraOpThreads()).isEqualTo(1);
+        assertThat(on.scoringSettings().interOpThreads()).isEqualTo(1);
+        assertThat(on.minInterval()).isZero();
+        assertThat(on.userVectorsTopic()).isEqualTo("user-vectors");
+        assertThat(SessionFeatureJob.sessionFeaturesOnly(on).scoringEnabled()).isFalse();
+        assertThat(SessionFeatureJob.sessionFeaturesOnly(on).writesSessionFeatures()).isTrue();
+
+        assertThatThrownBy(() -> JobConfig.of(Map.of("scoring.enabled", "true")))
+                .hasMessageContaining("scoring.model-dir");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("output.session-features", "false")))
+                .hasMessageContaining("output.session-features");
+        assertThatThrownBy(() -> on.with("scoring.batch.max-size", "0")).hasMessageContaining("scoring.batch.max-size");
+        assertThatThrownBy(() -> on.with("scoring.batch.max-delay", "-1 ms")).hasMessageContaining("scoring.batch.max-delay");
+        assertThatThrownBy(() -> on.with("scoring.min-interval", "soon")).hasMessageContaining("scoring.min-interval");
+        assertThatThrownBy(() -> on.with("scoring.intra-op-threads", "-1")).hasMessageContaining("scoring.intra-op-threads");
+    }
+
+    @Test
     void theExampleFileIsValidAndComplete() throws Exception {
         Path example = Path.of(System.getProperty("user.dir")).resolve("conf/session-feature-job.properties");
         JobConfig c = JobConfig.load(example, Map.of());
@@ -80,10 +109,10 @@ class JobConfigTest {
 
     @Test
     void everyKeyIsDocumented() throws Exception {
-        Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/streaming.md");
-        String text = Files.readString(docs);
+        Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs");
+        String text = Files.readString(docs.resolve("streaming.md")) + Files.readString(docs.resolve("scoring.md"));
         for (Map.Entry<String, String> e : JobConfig.DEFAULTS.entrySet()) {
-            assertThat(text).as("docs/streaming.md documents " + e.getKey()).contains("`" + e.getKey() + "`");
+            assertThat(text).as("docs/streaming.md or docs/scoring.md documents " + e.getKey()).contains("`" + e.getKey() + "`");
         }
     }
 }

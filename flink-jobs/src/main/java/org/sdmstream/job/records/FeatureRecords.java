@@ -12,10 +12,12 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
 
 /**
  * The one place that converts between the Kafka records (Avro, sdm-schemas) and the session rules'
- * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures and back.
+ * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures and back,
+ * SessionFeatures plus a scored vector to UserInterestVector.
  */
 public final class FeatureRecords {
 
@@ -64,6 +66,34 @@ public final class FeatureRecords {
     public static ModelInput toModelInput(SessionFeatures f) {
         return new ModelInput(f.getUserId(), f.getSessionId(), toBehaviors(f.getSessionClicks()),
                 toBehaviors(f.getHistory()), f.getProfile(), f.getEventTime().toEpochMilli());
+    }
+
+    /** The record of the user-vectors topic: the vector scored from {@code input}, which it describes. */
+    public static UserInterestVector toUserInterestVector(SessionFeatures input, float[] vector, String modelVersion,
+            long emissionTimeMillis) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return UserInterestVector.newBuilder()
+                .setUserId(input.getUserId())
+                .setVector(values)
+                .setModelVersion(modelVersion)
+                .setSessionId(input.getSessionId())
+                .setSessionLength(input.getSessionClicks().size())
+                .setLongTermLength(input.getHistory().size())
+                .setEventTime(input.getEventTime())
+                .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
+                .build();
+    }
+
+    /** The vector of a user-vectors record as a plain array. */
+    public static float[] vectorOf(UserInterestVector v) {
+        float[] out = new float[v.getVector().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.getVector().get(i);
+        }
+        return out;
     }
 
     public static BehaviorRecord toRecord(Behavior b) {

@@ -1,0 +1,67 @@
+package org.sdmstream.job.functions;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.flink.util.function.SerializableFunction;
+import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.model.scoring.ScorerOptions;
+import org.sdmstream.model.scoring.SdmBatchScorer;
+
+/**
+ * How the scoring operator loads its model and batches clicks: the model directory, TF thread
+ * pools, the batch bounds, and which {@link BatchScorer} implementation to load (the full tower by
+ * default; an incremental scorer plugs in here without touching the operator).
+ */
+public record ScoringSettings(
+        String modelDir,
+        int intraOpThreads,
+        int interOpThreads,
+        int maxBatchSize,
+        Duration maxBatchDelay,
+        ScorerLoader loader) implements Serializable {
+
+    /** Builds the scorer from the settings; runs once per TaskManager for a given {@link #sharingKey()}. */
+    @FunctionalInterface
+    public interface ScorerLoader extends SerializableFunction<ScoringSettings, BatchScorer> {}
+
+    /** Every click through the whole exported SDM graph. */
+    public static final ScorerLoader FULL_TOWER = ScoringSettings::loadFullTower;
+
+    public ScoringSettings {
+        if (modelDir == null || modelDir.isBlank()) {
+            throw new IllegalArgumentException("scoring needs a model directory (scoring.model-dir)");
+        }
+        if (intraOpThreads < 0 || interOpThreads < 0) {
+            throw new IllegalArgumentException("TF thread counts must be >= 0 (0 = TF's default)");
+        }
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("scoring.batch.max-size must be >= 1");
+        }
+        if (maxBatchDelay == null || maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("scoring.batch.max-delay must not be negative");
+        }
+        if (loader == null) {
+            throw new IllegalArgumentException("no scorer loader");
+        }
+    }
+
+    public ScoringSettings(String modelDir, int intraOpThreads, int interOpThreads, int maxBatchSize, Duration maxBatchDelay) {
+        this(modelDir, intraOpThreads, interOpThreads, maxBatchSize, maxBatchDelay, FULL_TOWER);
+    }
+
+    /** Subtasks whose settings share this key share one loaded scorer (the batch delay does not matter). */
+    public String sharingKey() {
+        return Path.of(modelDir).toAbsolutePath().normalize() + "|intra=" + intraOpThreads + "|inter=" + interOpThreads
+                + "|batch=" + maxBatchSize + "|loader=" + loader.getClass().getName();
+    }
+
+    public ScorerOptions scorerOptions() {
+        return new ScorerOptions(intraOpThreads, interOpThreads, maxBatchSize);
+    }
+
+    private static BatchScorer loadFullTower(ScoringSettings s) {
+        return SdmBatchScorer.load(Path.of(s.modelDir()), s.scorerOptions());
+    }
+}

@@ -1,0 +1,149 @@
+package org.sdmstream.job.functions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
+
+/**
+ * Scores the sessionizer's per-click model inputs in micro-batches and emits one
+ * {@link UserInterestVector} per input, in input order, with the input's timestamp.
+ *
+ * <p>Not keyed on purpose: a batch mixes users (what makes batching pay), and nothing here is state
+ * that must survive a failure. A batch is scored when it reaches {@link ScoringSettings#maxBatchSize()},
+ * when its first input has waited {@link ScoringSettings#maxBatchDelay()} (processing time), and
+ * always before a watermark, a checkpoint barrier or the end of input passes: so the buffer is empty
+ * at every checkpoint (on failure the source replays from the checkpoint and the vectors are
+ * recomputed), and no vector falls behind the watermark it belongs to. The model is shared by all
+ * subtasks of a TaskManager through {@link SharedScorers}.
+ */
+public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
+        implements OneInputStreamOperator<SessionFeatures, UserInterestVector>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ScoringSettings settings;
+
+    private transient SharedScorers.Lease lease;
+    private transient BatchScorer scorer;
+    private transient List<StreamRecord<SessionFeatures>> batch;
+    private transient ScheduledFuture<?> scheduledFlush;
+
+    private transient Histogram batchSizes;
+    private transient Histogram inferenceMicros;
+    private transient Counter vectorsOut;
+
+    public UserVectorScorer(ScoringSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        batch = new ArrayList<>(settings.maxBatchSize());
+        lease = SharedScorers.acquire(settings);
+        scorer = lease.scorer();
+        var metrics = getMetricGroup();
+        batchSizes = metrics.histogram("scoringBatchSize", new DescriptiveStatisticsHistogram(1000));
+        inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        vectorsOut = metrics.counter("vectorsOut");
+        String version = scorer.modelVersion();
+        metrics.gauge("modelVersion", (Gauge<String>) () -> version);
+    }
+
+    @Override
+    public void processElement(StreamRecord<SessionFeatures> element) throws Exception {
+        batch.add(element);
+        if (batch.size() >= settings.maxBatchSize() || settings.maxBatchDelay().isZero()) {
+            flush();
+        } else if (batch.size() == 1) {
+            long due = getProcessingTimeService().getCurrentProcessingTime() + settings.maxBatchDelay().toMillis();
+            scheduledFlush = getProcessingTimeService().registerTimer(due, time -> flush());
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    /** Before the barrier goes downstream: the checkpoint must not hold a click whose vector is only in memory. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            if (scheduledFlush != null) {
+                scheduledFlush.cancel(false);
+            }
+            if (lease != null) {
+                lease.close();
+                lease = null;
+            }
+        }
+    }
+
+    /** How many inputs wait for their batch; for tests. */
+    public int pending() {
+        return batch == null ? 0 : batch.size();
+    }
+
+    private void flush() {
+        if (scheduledFlush != null) {
+            scheduledFlush.cancel(false);
+            scheduledFlush = null;
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<ModelInput> inputs = new ArrayList<>(batch.size());
+        for (StreamRecord<SessionFeatures> r : batch) {
+            inputs.add(FeatureRecords.toModelInput(r.getValue()));
+        }
+        long started = System.nanoTime();
+        float[][] vectors = scorer.score(inputs);
+        inferenceMicros.update((System.nanoTime() - started) / 1_000);
+        batchSizes.update(batch.size());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        String version = scorer.modelVersion();
+        for (int i = 0; i < vectors.length; i++) {
+            StreamRecord<SessionFeatures> in = batch.get(i);
+            UserInterestVector v = FeatureRecords.toUserInterestVector(in.getValue(), vectors[i], version, now);
+            output.collect(in.hasTimestamp() ? new StreamRecord<>(v, in.getTimestamp()) : new StreamRecord<>(v));
+        }
+        vectorsOut.inc(vectors.length);
+        batch.clear();
+    }
+}

@@ -1,0 +1,35 @@
+package org.sdmstream.model.scoring;
+
+import java.util.List;
+
+import org.sdmstream.features.ModelInput;
+
+/**
+ * What the streaming job calls to turn per-click model inputs into user interest vectors, one batch
+ * at a time. Each input is complete (the session so far and the history it started with), so an
+ * implementation may recompute the whole tower ({@link SdmBatchScorer}) or keep per-user state of
+ * its own and only step it forward (an incremental scorer), falling back to the full input whenever
+ * its carried state is missing or stale; the caller never sees the difference.
+ *
+ * <p>Implementations are shared by all scoring subtasks of a TaskManager, so {@link #score} must be
+ * thread-safe. A user's inputs come from one caller thread, in event-time order, but not always one
+ * click after the other: a per-user minimum interval skips clicks, and after a failure the job
+ * replays clicks from its last checkpoint, so inputs the scorer has already seen come again. An
+ * implementation that carries state must check that an input continues what it carries (same
+ * session id, position one further) and otherwise start from the full input.
+ */
+public interface BatchScorer extends AutoCloseable {
+
+    /** One vector per input, in input order, each of length {@link #dimension()}. */
+    float[][] score(List<ModelInput> inputs);
+
+    /** The version of the loaded model, as written into every emitted vector. */
+    String modelVersion();
+
+    /** Length of every vector. */
+    int dimension();
+
+    /** Frees the native model. */
+    @Override
+    void close();
+}
