@@ -13,6 +13,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -113,6 +114,13 @@ public final class SessionFeatureJob {
         StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
         build(env);
         return env.execute(config.jobName());
+    }
+
+    /** Builds and submits the job without waiting for it; the client can stop it with a savepoint. */
+    public JobClient start(Configuration extraFlinkSettings) throws Exception {
+        StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
+        build(env);
+        return env.executeAsync(config.jobName());
     }
 
     /**

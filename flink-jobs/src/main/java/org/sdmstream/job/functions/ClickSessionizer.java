@@ -110,8 +110,9 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         long time = event.getEventTime().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (time > watermark) {
-            // The common case: wait for the watermark. Every applied click is <= the watermark, so this
-            // click is not late for the user and the timeline need not be read.
+            // The common case: wait for the watermark. Whether the click is older than the user's last
+            // applied one is checked when it is applied (after a restore the watermark starts from
+            // scratch, so "ahead of the watermark" does not imply "after the last applied click").
             buffer(event, ctx);
             return;
         }
@@ -142,7 +143,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             }
             String userId = ctx.getCurrentKey();
             for (Click click : due) {
-                apply(t, click, userId, ctx, out);
+                if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
+                    // Only after a restore: watermarks restart from nothing, so a click older than the
+                    // user's restored last click can get past the check in processElement.
+                    late(FeatureRecords.toClickEvent(click), ctx);
+                } else {
+                    apply(t, click, userId, ctx, out);
+                }
             }
             timeline.update(t);
             if (p.isEmpty()) {

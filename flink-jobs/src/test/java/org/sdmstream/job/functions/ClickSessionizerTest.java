@@ -267,6 +267,24 @@ class ClickSessionizerTest {
         assertThat(out).hasSize(400);
     }
 
+    @Test
+    void afterARestoreTheWatermarkStartsOverButAClickOlderThanTheRestoredLastClickIsStillLate() throws Exception {
+        var first = harness(null);
+        send(first, click("u", "a", T0), click("u", "b", T0 + MINUTE));
+        first.processWatermark(T0 + 2 * MINUTE);
+        OperatorSubtaskState snapshot = first.snapshot(1L, 0L);
+
+        var second = harness(snapshot);
+        // No watermark yet after the restore: both clicks look "ahead" and wait in the buffer.
+        send(second, click("u", "older", T0 + 30_000), click("u", "c", T0 + 2 * MINUTE));
+        second.processWatermark(T0 + 3 * MINUTE);
+        assertThat(second.getSideOutput(ClickSessionizer.LATE_CLICKS)).extracting(r -> r.getValue().getItemId())
+                .containsExactly("older");
+        List<SessionFeatures> out = second.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(items(out.get(0).getSessionClicks())).containsExactly("a", "b", "c");
+    }
+
     static List<ModelInput> byUserInOrder(List<ModelInput> inputs) {
         List<ModelInput> sorted = new ArrayList<>(inputs);
         sorted.sort(Comparator.comparing(ModelInput::userId)); // stable: keeps each user's order

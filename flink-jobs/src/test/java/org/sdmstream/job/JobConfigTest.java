@@ -1,0 +1,66 @@
+package org.sdmstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsAreTheSessionRulesOfThePaperAndSafeSinkSettings() {
+        JobConfig c = JobConfig.defaults();
+        assertThat(c.sessionRules().gap()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.sessionRules().maxSessionLength()).isEqualTo(50);
+        assertThat(c.sessionRules().historyHorizon()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.sessionRules().maxHistoryLength()).isEqualTo(20);
+        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.transactionTimeout()).isLessThanOrEqualTo(Duration.ofMinutes(15));
+        assertThat(c.sessionizerSettings().stateTtl()).isGreaterThan(Duration.ofDays(7));
+        Configuration flink = SessionFeatureJob.flinkConfiguration(c);
+        assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void fileThenOverrides(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "topic.clicks = my-clicks\nsession.max-length=30\nsink.delivery-guarantee=AT_LEAST_ONCE\n");
+        JobConfig c = JobConfig.load(file, Map.of("session.max-length", "40"));
+        assertThat(c.clicksTopic()).isEqualTo("my-clicks");
+        assertThat(c.sessionRules().maxSessionLength()).isEqualTo(40);
+        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void typosAndBadValuesFailAtStartWithTheKeyName() {
+        assertThatThrownBy(() -> JobConfig.of(Map.of("session.gapp", "5 min")))
+                .hasMessageContaining("unknown configuration key 'session.gapp'");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("session.gap", "soon"))).hasMessageContaining("session.gap");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("sink.delivery-guarantee", "MAYBE")))
+                .hasMessageContaining("sink.delivery-guarantee");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("sink.transaction-timeout", "1 h")))
+                .hasMessageContaining("15 min");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "1 d"))).hasMessageContaining("TTL");
+    }
+
+    @Test
+    void everyKeyIsDocumented() throws Exception {
+        Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/streaming.md");
+        String text = Files.readString(docs);
+        for (Map.Entry<String, String> e : JobConfig.DEFAULTS.entrySet()) {
+            assertThat(text).as("docs/streaming.md documents " + e.getKey()).contains("`" + e.getKey() + "`");
+        }
+    }
+}
