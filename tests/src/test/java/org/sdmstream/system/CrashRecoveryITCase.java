@@ -16,7 +16,6 @@ import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.local.flink.FlinkProcess;
 import org.sdmstream.local.flink.FlinkRestClient;
 import org.sdmstream.records.ClickEvent;
-import org.sdmstream.records.SessionFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,7 @@ class CrashRecoveryITCase {
         }
 
         int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
-        List<SessionFeatures> output = pipeline.readFeatures(expected);
+        var output = pipeline.readFeatures(expected);
         Expectations.assertExactlyOffline(output, clicks);
         CheckpointStats after = rest.checkpoints(job);
         assertThat(after.restored()).as("the job restored from a checkpoint").isGreaterThanOrEqualTo(1);
@@ -92,7 +91,7 @@ class CrashRecoveryITCase {
         rest.awaitRunning(job, Duration.ofMinutes(3));
 
         int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
-        List<SessionFeatures> output = pipeline.readFeatures(expected);
+        var output = pipeline.readFeatures(expected);
         Expectations.assertExactlyOffline(output, clicks);
         assertThat(rest.jobStatus(job).isFullyRunning()).isTrue();
         CheckpointStats after = rest.checkpoints(job);

@@ -16,7 +16,6 @@ import org.sdmstream.local.flink.JarRun;
 import org.sdmstream.records.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
-import org.sdmstream.records.SessionFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,8 +122,8 @@ final class SessionFeaturePipeline {
         return clickCodec.encode(c);
     }
 
-    List<SessionFeatures> readFeatures(int expected) {
-        return decode(read(features, expected), SessionFeatures.class);
+    List<ConsumerRecord<byte[], byte[]>> readFeatures(int expected) {
+        return read(features, expected);
     }
 
     List<DeadLetter> readDeadLetters(int expected) {
