@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One deployment of the session-feature job on the shared system: its own topics (created before
  * the job, kept forever, records up to a few MB), its job configuration as program arguments, and
- * the calls to submit it, feed it and read what it wrote.
+ * the calls to submit it, feed it and read what it wrote. Another job from the same jar (the scoring
+ * job) runs through it too: {@link #entryClass(String)}, {@link #topic(String)} for its extra topics
+ * and {@link #configure} for its keys.
  */
 final class SessionFeaturePipeline {
 
@@ -38,6 +40,7 @@ final class SessionFeaturePipeline {
     final String deadLetters;
     final String late;
     private final Map<String, String> jobConfig = new LinkedHashMap<>();
+    private String entryClass = ENTRY_CLASS;
     private final AvroCodec<ClickEvent> clickCodec = AvroCodec.of(ClickEvent.class);
 
     SessionFeaturePipeline(SystemUnderTest sut, String name) {
@@ -72,10 +75,24 @@ final class SessionFeaturePipeline {
         return this;
     }
 
+    /** Runs another main class of the job jar from the next submission on. */
+    SessionFeaturePipeline entryClass(String mainClass) {
+        this.entryClass = mainClass;
+        return this;
+    }
+
+    /** Creates one more topic of this pipeline ({@code <name>-<suffix>}, same settings) and returns its name. */
+    String topic(String suffix) {
+        String topic = name + "-" + suffix;
+        KafkaTopics.ensure(sut.broker.bootstrapServers(), List.of(topic), ClickScript.PARTITIONS, Map.of("retention.ms", "-1",
+                "max.message.bytes", Integer.toString(SystemUnderTest.MAX_MESSAGE_BYTES)));
+        return topic;
+    }
+
     JarRun run(int parallelism) {
         List<String> args = new ArrayList<>();
         jobConfig.forEach((k, v) -> args.add(k + "=" + v));
-        return JarRun.of(ENTRY_CLASS, args, parallelism);
+        return JarRun.of(entryClass, args, parallelism);
     }
 
     /** Submits the job (from the shared uploaded jar) and waits until all its tasks run. */
