@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Planned operations on a running job: stop with a savepoint and resubmit at another parallelism
- * (1 → 2 → 1), and resubmit from a savepoint with a new jar upload and changed job configuration (the
- * upgrade path). Every user's open session and history carry over: the output of the whole sequence
+ * (1 → 2 → 1), and resubmit from a savepoint with {@code flink run -s} (the jar sent again) and changed job
+ * configuration (the upgrade path). Every user's open session and history carry over: the output of the whole sequence
  * is exactly that of one uninterrupted run.
  */
 @ExtendWith(SystemUnderTest.Shared.class)
@@ -80,14 +80,16 @@ class SavepointUpgradeITCase {
         Expectations.assertExactlyOffline(pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(all))), all);
         String savepoint = pipeline.stopWithSavepoint(job);
 
-        // The new version: a fresh upload of the job jar, and configuration changes that leave state alone.
+        // The new version, submitted with the command line (`flink run -d -s <savepoint> -c ... <jar> key=value...`):
+        // the jar travels again, and configuration changes that leave state alone.
         // TODO(scoring job): the same with the scoring job and a new model version (vectors carry it from here on).
-        String newJar = sut.flink.rest().uploadJar(sut.jobJar);
         pipeline.configure("job.name", "sdm-upgrade-v2")
                 .configure("checkpoint.interval", "2 s")
                 .configure("pending.max-clicks", "2000")
                 .configure("validation.max-future", "2 h");
-        String job2 = pipeline.submit(newJar, pipeline.run(2).fromSavepoint(savepoint));
+        String job2 = sut.flink.cli().run(sut.jobJar, pipeline.run(2).fromSavepoint(savepoint));
+        sut.flink.rest().awaitRunning(job2, SessionFeaturePipeline.RUN_TIMEOUT);
+        assertThat(sut.flink.rest().checkpoints(job2).restored()).as("restored from the savepoint").isEqualTo(1);
         List<ClickEvent> more = phase(random, "upgrade", 1);
         ClickFeeder.writeAll(sut.broker.bootstrapServers(), pipeline.records(more));
         all.addAll(more);
@@ -96,7 +98,7 @@ class SavepointUpgradeITCase {
         assertThat(sut.flink.rest().jobs()).containsEntry(job2, "RUNNING");
         pipeline.cancel(job2);
         assertSessionsAndHistoriesCrossedTheSavepoints(pipeline);
-        LOG.info("upgrade from savepoint (new jar, new config): {} records exactly as offline, {} ms", checked.records(),
+        LOG.info("upgrade from savepoint (flink run -s, new config): {} records exactly as offline, {} ms", checked.records(),
                 SystemUnderTest.ms(started, System.nanoTime()));
     }
 

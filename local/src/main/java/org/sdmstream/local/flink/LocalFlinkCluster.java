@@ -64,6 +64,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return config.restUrl();
     }
 
+    /** The {@code flink} command line configured for this cluster. */
+    public FlinkCli cli() {
+        return new FlinkCli(config, settings.classpath());
+    }
+
     public FlinkClusterConfig config() {
         return config;
     }
