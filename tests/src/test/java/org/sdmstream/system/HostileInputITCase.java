@@ -60,78 +60,79 @@ class HostileInputITCase {
     @Test
     void badRecordsGoToDeadLettersGoodOnesToOutputAndAHeavyUserStaysBounded(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile");
-        Random random = new Random(31);
+        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile")) {
+            Random random = new Random(31);
 
-        List<ClickEvent> valid = new ArrayList<>(ClickScript.users(random, "h", 10, T0, T0 + HOUR));
-        for (int i = 0; i < HEAVY_CLICKS; i++) { // a million clicks a day: one every 180 ms
-            valid.add(ClickScript.click("heavy", "item-" + random.nextInt(2_000), T0 + i * (HOUR / HEAVY_CLICKS), null));
+            List<ClickEvent> valid = new ArrayList<>(ClickScript.users(random, "h", 10, T0, T0 + HOUR));
+            for (int i = 0; i < HEAVY_CLICKS; i++) { // a million clicks a day: one every 180 ms
+                valid.add(ClickScript.click("heavy", "item-" + random.nextInt(2_000), T0 + i * (HOUR / HEAVY_CLICKS), null));
+            }
+            for (int i = 0; i < 5; i++) { // every optional field null
+                valid.add(ClickEvent.newBuilder().setUserId("h-nulls").setItemId("n-" + i).setCategoryId("c").setBrandId(null)
+                        .setShopId("s").setSessionId(null).setProfile(null).setEventTime(Instant.ofEpochMilli(T0 + i * MINUTE)).build());
+            }
+            valid = ClickScript.sortByTime(valid);
+            valid.addAll(ClickScript.flush("hostile-1", T0 + HOUR + MINUTE));
+
+            // Clicks arrive live, not as one backlog: in a backlog the two partitions are read at different
+            // speeds, the watermark (their minimum) lags, and the heavy user's clicks pile up in its pending
+            // buffer until pending.max-clicks sends the surplus to the dead letters (see docs/operations.md,
+            // "Catching up"). Live, ~30 of them wait at a time; the cap here leaves room for a slow second.
+            pipeline.configure("pending.max-clicks", "5000");
+            String job = pipeline.submit(pipeline.run(2));
+            List<Planned> phase1 = interleave(pipeline, valid, badRecords(pipeline));
+            List<RecordMetadata> written1;
+            try (ClickFeeder feeder = ClickFeeder.start(sut.broker.bootstrapServers(),
+                    phase1.stream().map(Planned::record).toList(), CLICKS_PER_SECOND)) {
+                written1 = feeder.await(Duration.ofMinutes(3));
+            }
+            Map<String, String> expectedDead = new HashMap<>();
+            collectDead(phase1, written1, expectedDead);
+            assertThat(deadLetterReasons(pipeline, expectedDead.size())).isEqualTo(expectedDead);
+            var firstOutput = pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(valid)));
+            Expectations.assertExactlyOffline(firstOutput, valid);
+            LOG.info("hostile phase 1: {} records written, {} outputs exactly as offline", phase1.size(), firstOutput.size());
+
+            // Phase 2, once the watermark has passed phase 1: clicks from the year 2000 are late (they must
+            // not rewrite history); more garbage; a flush that releases phase 1's own flush clicks.
+            long y2000 = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+            List<ClickEvent> ancient = List.of(ClickScript.click("h-1", "ancient-1", y2000, null),
+                    ClickScript.click("heavy", "ancient-2", y2000 + 1, null), ClickScript.click("h-new", "ancient-3", y2000 + 2, null));
+            List<ClickEvent> flush2 = ClickScript.flush("hostile-2", T0 + HOUR + 2 * MINUTE);
+            List<Planned> phase2 = new ArrayList<>();
+            ancient.forEach(c -> phase2.add(new Planned(pipeline.record(c), null)));
+            phase2.addAll(badRecords(pipeline).subList(0, 4));
+            flush2.forEach(c -> phase2.add(new Planned(pipeline.record(c), null)));
+            List<RecordMetadata> written2 = ClickFeeder.writeAll(sut.broker.bootstrapServers(),
+                    phase2.stream().map(Planned::record).toList());
+            valid.addAll(flush2);
+
+            var output = pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(valid)));
+            Expectations.Checked checked = Expectations.assertExactlyOffline(output, valid);
+            assertThat(pipeline.readLate(ancient.size())).containsExactlyInAnyOrderElementsOf(ancient);
+
+            collectDead(phase2, written2, expectedDead);
+            List<DeadLetter> dead = pipeline.readDeadLetters(expectedDead.size());
+            assertThat(reasons(dead)).isEqualTo(expectedDead);
+            assertThat(dead).allSatisfy(d -> {
+                assertThat(d.getSourceTopic()).isEqualTo(pipeline.clicks);
+                assertThat(d.getDetail()).isNotBlank();
+            });
+
+            // Bounded: the heavy user's session and history never exceed the caps, and its state is small.
+            assertThat(checked.longestSession()).isEqualTo(ClickScript.RULES.maxSessionLength());
+            assertThat(checked.longestHistory()).isEqualTo(ClickScript.RULES.maxHistoryLength());
+            CheckpointStats stats = sut.flink.rest().awaitCheckpointAfter(job, sut.flink.rest().checkpoints(job).latestId(),
+                    Duration.ofMinutes(1));
+            assertThat(stats.latestStateSize()).as("full checkpointed state size").isLessThan(16L * 1024 * 1024);
+            // It stayed up: never restarted.
+            assertThat(stats.restored()).as("restores").isZero();
+            assertThat(sut.flink.rest().jobStatus(job).isFullyRunning()).isTrue();
+            pipeline.cancel(job);
+            LOG.info("hostile input: {} good clicks ({} from one user), {} dead letters, {} late, {} outputs; state {} bytes"
+                            + " (checkpointed {}), {} ms", valid.size(), HEAVY_CLICKS, dead.size(), ancient.size(), checked.records(),
+                    stats.latestStateSize(), stats.latestCheckpointedSize(), SystemUnderTest.ms(started, System.nanoTime()));
         }
-        for (int i = 0; i < 5; i++) { // every optional field null
-            valid.add(ClickEvent.newBuilder().setUserId("h-nulls").setItemId("n-" + i).setCategoryId("c").setBrandId(null)
-                    .setShopId("s").setSessionId(null).setProfile(null).setEventTime(Instant.ofEpochMilli(T0 + i * MINUTE)).build());
-        }
-        valid = ClickScript.sortByTime(valid);
-        valid.addAll(ClickScript.flush("hostile-1", T0 + HOUR + MINUTE));
-
-        // Clicks arrive live, not as one backlog: in a backlog the two partitions are read at different
-        // speeds, the watermark (their minimum) lags, and the heavy user's clicks pile up in its pending
-        // buffer until pending.max-clicks sends the surplus to the dead letters (see docs/operations.md,
-        // "Catching up"). Live, ~30 of them wait at a time; the cap here leaves room for a slow second.
-        pipeline.configure("pending.max-clicks", "5000");
-        String job = pipeline.submit(pipeline.run(2));
-        List<Planned> phase1 = interleave(pipeline, valid, badRecords(pipeline));
-        List<RecordMetadata> written1;
-        try (ClickFeeder feeder = ClickFeeder.start(sut.broker.bootstrapServers(),
-                phase1.stream().map(Planned::record).toList(), CLICKS_PER_SECOND)) {
-            written1 = feeder.await(Duration.ofMinutes(3));
-        }
-        Map<String, String> expectedDead = new HashMap<>();
-        collectDead(phase1, written1, expectedDead);
-        assertThat(deadLetterReasons(pipeline, expectedDead.size())).isEqualTo(expectedDead);
-        var firstOutput = pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(valid)));
-        Expectations.assertExactlyOffline(firstOutput, valid);
-        LOG.info("hostile phase 1: {} records written, {} outputs exactly as offline", phase1.size(), firstOutput.size());
-
-        // Phase 2, once the watermark has passed phase 1: clicks from the year 2000 are late (they must
-        // not rewrite history); more garbage; a flush that releases phase 1's own flush clicks.
-        long y2000 = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
-        List<ClickEvent> ancient = List.of(ClickScript.click("h-1", "ancient-1", y2000, null),
-                ClickScript.click("heavy", "ancient-2", y2000 + 1, null), ClickScript.click("h-new", "ancient-3", y2000 + 2, null));
-        List<ClickEvent> flush2 = ClickScript.flush("hostile-2", T0 + HOUR + 2 * MINUTE);
-        List<Planned> phase2 = new ArrayList<>();
-        ancient.forEach(c -> phase2.add(new Planned(pipeline.record(c), null)));
-        phase2.addAll(badRecords(pipeline).subList(0, 4));
-        flush2.forEach(c -> phase2.add(new Planned(pipeline.record(c), null)));
-        List<RecordMetadata> written2 = ClickFeeder.writeAll(sut.broker.bootstrapServers(),
-                phase2.stream().map(Planned::record).toList());
-        valid.addAll(flush2);
-
-        var output = pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(valid)));
-        Expectations.Checked checked = Expectations.assertExactlyOffline(output, valid);
-        assertThat(pipeline.readLate(ancient.size())).containsExactlyInAnyOrderElementsOf(ancient);
-
-        collectDead(phase2, written2, expectedDead);
-        List<DeadLetter> dead = pipeline.readDeadLetters(expectedDead.size());
-        assertThat(reasons(dead)).isEqualTo(expectedDead);
-        assertThat(dead).allSatisfy(d -> {
-            assertThat(d.getSourceTopic()).isEqualTo(pipeline.clicks);
-            assertThat(d.getDetail()).isNotBlank();
-        });
-
-        // Bounded: the heavy user's session and history never exceed the caps, and its state is small.
-        assertThat(checked.longestSession()).isEqualTo(ClickScript.RULES.maxSessionLength());
-        assertThat(checked.longestHistory()).isEqualTo(ClickScript.RULES.maxHistoryLength());
-        CheckpointStats stats = sut.flink.rest().awaitCheckpointAfter(job, sut.flink.rest().checkpoints(job).latestId(),
-                Duration.ofMinutes(1));
-        assertThat(stats.latestStateSize()).as("full checkpointed state size").isLessThan(16L * 1024 * 1024);
-        // It stayed up: never restarted.
-        assertThat(stats.restored()).as("restores").isZero();
-        assertThat(sut.flink.rest().jobStatus(job).isFullyRunning()).isTrue();
-        pipeline.cancel(job);
-        LOG.info("hostile input: {} good clicks ({} from one user), {} dead letters, {} late, {} outputs; state {} bytes"
-                        + " (checkpointed {}), {} ms", valid.size(), HEAVY_CLICKS, dead.size(), ancient.size(), checked.records(),
-                stats.latestStateSize(), stats.latestCheckpointedSize(), SystemUnderTest.ms(started, System.nanoTime()));
     }
 
     /**
@@ -144,21 +145,22 @@ class HostileInputITCase {
     @Test
     @org.junit.jupiter.api.Disabled("the dead-letter sink cannot write records over 1 MB: job crash-loops (see javadoc)")
     void idsOfMegabytesReachTheDeadLetterTopic(SystemUnderTest sut) throws Exception {
-        SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile-megabytes");
-        String job = pipeline.submit(pipeline.run(1));
-        List<ClickEvent> good = new ArrayList<>(List.of(ClickScript.click("m-1", "i-1", T0, null)));
-        good.addAll(ClickScript.flush("megabytes", T0 + MINUTE));
-        List<Planned> plan = interleave(pipeline, good, List.of(
-                click(pipeline, 0, ClickScript.click("u".repeat(MEGABYTE_ID), "i", T0, null), DeadLetterReason.OVERSIZE_ID),
-                click(pipeline, 1, ClickScript.click("bad", "i".repeat(MEGABYTE_ID), T0, null), DeadLetterReason.OVERSIZE_ID)));
-        List<RecordMetadata> written = ClickFeeder.writeAll(sut.broker.bootstrapServers(), plan.stream().map(Planned::record).toList());
-        Map<String, String> expectedDead = new HashMap<>();
-        collectDead(plan, written, expectedDead);
-        List<DeadLetter> dead = pipeline.readDeadLetters(expectedDead.size());
-        assertThat(reasons(dead)).isEqualTo(expectedDead);
-        Expectations.assertExactlyOffline(pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(good))), good);
-        assertThat(sut.flink.rest().checkpoints(job).restored()).isZero();
-        pipeline.cancel(job);
+        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile-megabytes")) {
+            String job = pipeline.submit(pipeline.run(1));
+            List<ClickEvent> good = new ArrayList<>(List.of(ClickScript.click("m-1", "i-1", T0, null)));
+            good.addAll(ClickScript.flush("megabytes", T0 + MINUTE));
+            List<Planned> plan = interleave(pipeline, good, List.of(
+                    click(pipeline, 0, ClickScript.click("u".repeat(MEGABYTE_ID), "i", T0, null), DeadLetterReason.OVERSIZE_ID),
+                    click(pipeline, 1, ClickScript.click("bad", "i".repeat(MEGABYTE_ID), T0, null), DeadLetterReason.OVERSIZE_ID)));
+            List<RecordMetadata> written = ClickFeeder.writeAll(sut.broker.bootstrapServers(), plan.stream().map(Planned::record).toList());
+            Map<String, String> expectedDead = new HashMap<>();
+            collectDead(plan, written, expectedDead);
+            List<DeadLetter> dead = pipeline.readDeadLetters(expectedDead.size());
+            assertThat(reasons(dead)).isEqualTo(expectedDead);
+            Expectations.assertExactlyOffline(pipeline.readFeatures(ClickScript.count(ClickScript.expectedByUser(good))), good);
+            assertThat(sut.flink.rest().checkpoints(job).restored()).isZero();
+            pipeline.cancel(job);
+        }
     }
 
     private static Map<String, String> deadLetterReasons(SessionFeaturePipeline pipeline, int expected) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * job) runs through it too: {@link #entryClass(String)}, {@link #topic(String)} for its extra topics
  * and {@link #configure} for its keys.
  */
-final class SessionFeaturePipeline {
+final class SessionFeaturePipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionFeaturePipeline.class);
 
@@ -41,6 +41,7 @@ final class SessionFeaturePipeline {
     final String late;
     private final Map<String, String> jobConfig = new LinkedHashMap<>();
     private String entryClass = ENTRY_CLASS;
+    private final List<String> jobs = new ArrayList<>();
     private final AvroCodec<ClickEvent> clickCodec = AvroCodec.of(ClickEvent.class);
 
     SessionFeaturePipeline(SystemUnderTest sut, String name) {
@@ -103,6 +104,16 @@ final class SessionFeaturePipeline {
     String submit(String jarId, JarRun run) throws IOException {
         long t0 = System.nanoTime();
         String jobId = sut.flink.rest().runJar(jarId, run);
+        return awaitRunning(jobId, run, t0);
+    }
+
+    /** Registers a job submitted elsewhere (e.g. with the command line) and waits until all its tasks run. */
+    String adopt(String jobId, JarRun run) throws IOException {
+        return awaitRunning(jobId, run, System.nanoTime());
+    }
+
+    private String awaitRunning(String jobId, JarRun run, long t0) throws IOException {
+        jobs.add(jobId);
         sut.flink.rest().awaitRunning(jobId, RUN_TIMEOUT);
         LOG.info("{}: job {} running at parallelism {}{} after {} ms", name, jobId, run.parallelism(),
                 run.savepointPath() == null ? "" : " from " + run.savepointPath(), SystemUnderTest.ms(t0, System.nanoTime()));
@@ -120,9 +131,22 @@ final class SessionFeaturePipeline {
     }
 
     void cancel(String jobId) throws IOException {
-        if (sut.flink.rest().jobStatus(jobId).state().equals("RUNNING")) {
+        String state = sut.flink.rest().jobStatus(jobId).state();
+        if (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
             sut.flink.rest().cancel(jobId);
             sut.flink.rest().awaitState(jobId, "CANCELED", Duration.ofMinutes(1));
+        }
+    }
+
+    /** Cancels every job of this pipeline still alive, so a failed test leaves the shared cluster's slots free. */
+    @Override
+    public void close() {
+        for (String job : jobs) {
+            try {
+                cancel(job);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: could not cancel job {}: {}", name, job, e.getMessage());
+            }
         }
     }
 

@@ -73,9 +73,11 @@ public final class FlinkClusterConfig {
         c.put("rest.port", Integer.toString(freePort()));
         c.put("blob.server.port", Integer.toString(freePort()));
         c.put("parallelism.default", "1");
-        // A lost TaskManager is noticed within seconds, not the default 50 s.
+        // A killed TaskManager is noticed within seconds (its heartbeat RPCs fail at once: after
+        // heartbeat.rpc-failure-threshold of them it is gone); the timeout only covers a silent one, and
+        // stays long enough that a process stalled on a loaded machine is not declared dead.
         c.put("heartbeat.interval", "1000");
-        c.put("heartbeat.timeout", "8000");
+        c.put("heartbeat.timeout", "20000");
         c.put("state.backend.type", "rocksdb");
         c.put("execution.checkpointing.incremental", "true");
         c.put("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
@@ -90,7 +92,10 @@ public final class FlinkClusterConfig {
         c.put("classloader.parent-first-patterns.additional", "org.tensorflow.;org.bytedeco.");
         c.put("env.java.opts.all", AVRO_TRUSTED_PACKAGES + " " + JAVA17_OPTS);
         c.put("web.upload.dir", work.resolve("uploads").toString());
-        c.put("io.tmp.dirs", work.resolve("tmp").toString());
+        // Short on purpose: RocksDB's LOG files are named after the flattened path of their DB directory
+        // under io.tmp.dirs, and a restore at another parallelism nests one level deeper; under the
+        // work directory the name passed the 255-character limit (docs/operations.md, "RocksDB LOG files").
+        c.put("io.tmp.dirs", shortTempDir().toString());
         c.put("blob.storage.directory", work.resolve("blobs").toString());
         c.putAll(settings.extraConfig());
         return new FlinkClusterConfig(work.resolve("conf"), c);
@@ -128,7 +133,7 @@ public final class FlinkClusterConfig {
         try (var in = FlinkClusterConfig.class.getResourceAsStream("/flink-log4j2.properties")) {
             Files.write(log4jConfig(), in.readAllBytes());
         }
-        for (String dir : List.of("uploads", "tmp", "blobs", "log")) {
+        for (String dir : List.of("uploads", "blobs", "log")) {
             Files.createDirectories(confDir.getParent().resolve(dir));
         }
     }
@@ -140,6 +145,18 @@ public final class FlinkClusterConfig {
     /** A Flink {@link org.apache.flink.configuration.Configuration} with the same entries. */
     public org.apache.flink.configuration.Configuration toFlinkConfiguration() {
         return org.apache.flink.configuration.Configuration.fromMap(entries);
+    }
+
+    private static Path shortTempDir() {
+        try {
+            return Files.createTempDirectory(Path.of("/tmp"), "sdmf");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path tmpDir() {
+        return Path.of(entries.get("io.tmp.dirs"));
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.sdmstream.local.flink;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,6 +142,18 @@ public final class LocalFlinkCluster implements AutoCloseable {
         taskManagers.clear();
         if (jobManager != null) {
             jobManager.stop();
+        }
+        deleteRecursively(config.tmpDir());
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Leftovers in /tmp are harmless.
         }
     }
 
