@@ -2,6 +2,7 @@ package org.sdmstream.local.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,15 @@ class FlinkClusterConfigTest {
         assertThat(loaded.toMap().get("execution.checkpointing.interval")).isEqualTo("1 s");
         assertThat(config.javaOptions()).contains(FlinkClusterConfig.AVRO_TRUSTED_PACKAGES, "--add-opens=java.base/java.util=ALL-UNNAMED");
         assertThat(config.restUrl()).matches("http://127\\.0\\.0\\.1:\\d+");
+        assertThat(config.tmpDir().toString()).as("short: RocksDB names files after paths under it").hasSizeLessThan(40);
+        Files.delete(config.tmpDir());
     }
 
     @Test
-    void memorySettingsFitTheProcessSizes(@TempDir Path dir) {
-        Configuration conf = FlinkClusterConfig.of(FlinkClusterSettings.small(dir)).toFlinkConfiguration();
+    void memorySettingsFitTheProcessSizes(@TempDir Path dir) throws Exception {
+        FlinkClusterConfig config = FlinkClusterConfig.of(FlinkClusterSettings.small(dir));
+        Files.delete(config.tmpDir());
+        Configuration conf = config.toFlinkConfiguration();
         // The same derivation flink-dist's scripts run (BashJavaUtils): fails if the sizes do not add up.
         assertThat(TaskExecutorProcessUtils.processSpecFromConfig(conf).getTotalProcessMemorySize().getMebiBytes()).isEqualTo(1280);
         assertThat(JobManagerProcessUtils.processSpecFromConfig(conf).getTotalProcessMemorySize().getMebiBytes()).isEqualTo(768);
