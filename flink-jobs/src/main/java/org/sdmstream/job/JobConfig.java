@@ -98,6 +98,31 @@ public final class JobConfig implements Serializable {
         return new JobConfig(v);
     }
 
+    /**
+     * From command-line arguments {@code [--config FILE] [key=value ...]} (a leading {@code --} on a
+     * key is allowed): defaults, then the file, then the overrides in order.
+     */
+    public static JobConfig fromArgs(String... args) throws IOException {
+        Path file = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--config needs a file");
+                }
+                file = Path.of(args[++i]);
+            } else if (arg.indexOf('=') > 0) {
+                String pair = arg.startsWith("--") ? arg.substring(2) : arg;
+                overrides.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            } else {
+                throw new IllegalArgumentException(
+                        "usage: [--config FILE] [key=value ...] (keys in docs/streaming.md); got '" + arg + "'");
+            }
+        }
+        return load(file, overrides);
+    }
+
     /** A copy with some keys changed. */
     public JobConfig with(Map<String, String> overrides) {
         Map<String, String> v = new LinkedHashMap<>(values);

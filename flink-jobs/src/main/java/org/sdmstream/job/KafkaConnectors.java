@@ -1,11 +1,14 @@
 package org.sdmstream.job;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.avro.specific.SpecificRecord;
 import org.sdmstream.job.records.AvroKafkaSerializer;
 import org.sdmstream.job.records.ClickRecordDeserializer;
 import org.sdmstream.job.records.ClickValidator;
@@ -13,8 +16,6 @@ import org.sdmstream.job.records.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
-
-import java.util.List;
 
 /** Builds the Kafka source and sinks of the session-feature job from its {@link JobConfig}; the only place that knows Kafka. */
 public final class KafkaConnectors {
@@ -67,8 +68,8 @@ public final class KafkaConnectors {
                 .build();
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
-        java.nio.ByteBuffer b = buffer.duplicate();
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;

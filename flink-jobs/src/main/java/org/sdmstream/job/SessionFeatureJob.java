@@ -1,9 +1,5 @@
 package org.sdmstream.job;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -127,23 +123,7 @@ public final class SessionFeatureJob {
      * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in docs/streaming.md.
      */
     public static void main(String[] args) throws Exception {
-        Path file = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--config needs a file");
-                }
-                file = Path.of(args[++i]);
-            } else if (arg.contains("=")) {
-                String key = arg.startsWith("--") ? arg.substring(2) : arg;
-                overrides.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException("usage: SessionFeatureJob [--config FILE] [key=value ...]; got '" + arg + "'");
-            }
-        }
-        JobConfig config = JobConfig.load(file, overrides);
+        JobConfig config = JobConfig.fromArgs(args);
         LOG.info("starting {} with {}", config.jobName(), config.asMap());
         KafkaConnectors.sessionFeatureJob(config).run(new Configuration());
     }

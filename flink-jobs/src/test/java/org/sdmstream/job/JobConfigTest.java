@@ -44,6 +44,17 @@ class JobConfigTest {
     }
 
     @Test
+    void commandLineArguments(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "kafka.bootstrap-servers=broker:9092\ntopic.clicks=c1\n");
+        JobConfig c = JobConfig.fromArgs("--config", file.toString(), "topic.clicks=c2", "--job.parallelism=4");
+        assertThat(c.bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(c.clicksTopic()).isEqualTo("c2");
+        assertThat(c.parallelism()).isEqualTo(4);
+        assertThatThrownBy(() -> JobConfig.fromArgs("oops")).hasMessageContaining("usage");
+    }
+
+    @Test
     void typosAndBadValuesFailAtStartWithTheKeyName() {
         assertThatThrownBy(() -> JobConfig.of(Map.of("session.gapp", "5 min")))
                 .hasMessageContaining("unknown configuration key 'session.gapp'");
@@ -53,6 +64,18 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.of(Map.of("sink.transaction-timeout", "1 h")))
                 .hasMessageContaining("15 min");
         assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "1 d"))).hasMessageContaining("TTL");
+    }
+
+    @Test
+    void theExampleFileIsValidAndComplete() throws Exception {
+        Path example = Path.of(System.getProperty("user.dir")).resolve("conf/session-feature-job.properties");
+        JobConfig c = JobConfig.load(example, Map.of());
+        assertThat(c.parallelism()).isEqualTo(2);
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(example)) {
+            p.load(r);
+        }
+        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(JobConfig.DEFAULTS.keySet());
     }
 
     @Test

@@ -19,12 +19,18 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,10 +45,11 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.records.ClickRecordDeserializer;
 import org.sdmstream.job.records.DeadLetterReason;
+import org.sdmstream.job.records.DecodedClick;
 import org.sdmstream.job.records.FeatureRecords;
 import org.sdmstream.records.AvroCodec;
-import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
@@ -207,6 +214,8 @@ class SessionFeatureJobITCase {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        // Every record type between operators has a real serializer (Avro or POJO): no Kryo fallback.
+        c.set(PipelineOptions.GENERIC_TYPES, false);
         return c;
     }
 
@@ -247,6 +256,73 @@ class SessionFeatureJobITCase {
             assertThat(f.getSessionClicks().stream().map(FeatureRecords::toBehavior).toList()).isEqualTo(s.clicks());
             assertThat(f.getHistory().stream().map(FeatureRecords::toBehavior).toList()).isEqualTo(s.history());
         }
+    }
+
+    /** Replays encoded Kafka values through the job's own deserializer, as a bounded test source. */
+    static final class ReplayedValues implements GeneratorFunction<Long, DecodedClick> {
+        private static final long serialVersionUID = 1L;
+        private final List<byte[]> values;
+        private final ClickRecordDeserializer deserializer = new ClickRecordDeserializer(Duration.ofHours(1), 64);
+
+        ReplayedValues(List<byte[]> values) {
+            this.values = values;
+        }
+
+        @Override
+        public DecodedClick map(Long i) {
+            byte[] value = values.get(i.intValue());
+            return deserializer.decode(new ConsumerRecord<>("clicks", 0, i, null, value), System.currentTimeMillis());
+        }
+    }
+
+    @Test
+    void theJobTakesAnySourceAndSinks(@TempDir Path tmp) throws Exception {
+        // The job as the style guide wants it: a bounded test source and collecting sinks, no Kafka.
+        Random random = new Random(3);
+        List<ClickEvent> clicks = userClicks(random, 8, TestClicks.T0, TestClicks.T0 + 10 * TestClicks.DAY, "t");
+        clicks.sort(Comparator.comparing(ClickEvent::getEventTime));
+        List<byte[]> values = new ArrayList<>(clicks.stream().map(clickCodec::encode).toList());
+        values.add(values.size() / 2, "garbage".getBytes(StandardCharsets.UTF_8));
+        values.add(clickCodec.encode(TestClicks.click("u", "i", -1)));
+
+        CollectingSink<SessionFeatures> features = new CollectingSink<>();
+        CollectingSink<DeadLetter> dead = new CollectingSink<>();
+        CollectingSink<ClickEvent> late = new CollectingSink<>();
+        JobConfig config = config("collect-" + System.nanoTime(), tmp, true).with("job.parallelism", "1");
+        new SessionFeatureJob(config,
+                new DataGeneratorSource<>(new ReplayedValues(values), values.size(), TypeInformation.of(DecodedClick.class)),
+                features, dead, late).run(failFast());
+
+        assertMatchesOffline(features.collected(), clicks);
+        assertThat(dead.collected()).extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(DeadLetterReason.UNDECODABLE.name(), DeadLetterReason.ABSURD_EVENT_TIME.name());
+        assertThat(late.collected()).isEmpty();
+    }
+
+    /** How many of {@code batch} a running job emits before more input: those at or behind the final watermark. */
+    static long emittedWithoutMoreInput(List<ClickEvent> batch) {
+        long watermark = Long.MAX_VALUE;
+        for (int p = 0; p < 2; p++) {
+            int partition = p;
+            long max = batch.stream().filter(c -> partitionOf(c.getUserId()) == partition)
+                    .mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
+            watermark = Math.min(watermark, max - OUT_OF_ORDERNESS - 1);
+        }
+        long w = watermark;
+        return batch.stream().filter(c -> c.getEventTime().toEpochMilli() <= w).count();
+    }
+
+    /** One click per partition a day after everything else, so the watermark passes every real click. */
+    static List<ClickEvent> sentinels(List<ClickEvent> clicks) {
+        long max = clicks.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
+        List<ClickEvent> sentinels = new ArrayList<>();
+        for (int i = 0; sentinels.size() < 2; i++) {
+            String user = "zz-sentinel-" + i;
+            if (sentinels.stream().noneMatch(s -> partitionOf(s.getUserId()) == partitionOf(user))) {
+                sentinels.add(TestClicks.click(user, "flush", max + TestClicks.DAY));
+            }
+        }
+        return sentinels;
     }
 
     @Test
@@ -300,25 +376,11 @@ class SessionFeatureJobITCase {
         // Batch A, then job 1 until it has emitted every click the watermark has passed.
         List<ClickEvent> batchA = arrivalOrder(userClicks(random, 16, t0, split, "a"), random);
         kafka.produce(toProducerRecords(config.clicksTopic(), plan(batchA, List.of())));
-        long watermarkA = Long.MAX_VALUE;
-        for (int p = 0; p < 2; p++) {
-            int partition = p;
-            long max = batchA.stream().filter(c -> partitionOf(c.getUserId()) == partition)
-                    .mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
-            watermarkA = Math.min(watermarkA, max - OUT_OF_ORDERNESS - 1);
-        }
-        long wA = watermarkA;
-        long expectedA = batchA.stream().filter(c -> c.getEventTime().toEpochMilli() <= wA).count();
+        long expectedA = emittedWithoutMoreInput(batchA);
         assertThat(expectedA).isLessThan(batchA.size()); // some clicks are still waiting for the watermark
+        long wA = batchA.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).sorted().skip(expectedA - 1).findFirst().orElseThrow();
 
-        JobClient job1 = new SessionFeatureJob(config, KafkaConnectors.clickSource(config),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedBy(
-                        config.sessionFeaturesTopic(), SessionFeatures.class, SessionFeatures::getUserId), "features"),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedByBytes(
-                        config.deadLettersTopic(), DeadLetter.class, d -> null), "dead-letters"),
-                KafkaConnectors.sink(config, org.sdmstream.job.records.AvroKafkaSerializer.keyedBy(
-                        config.lateClicksTopic(), ClickEvent.class, ClickEvent::getUserId), "late"))
-                .start(failFast());
+        JobClient job1 = KafkaConnectors.sessionFeatureJob(config).start(failFast());
         List<ConsumerRecord<byte[], byte[]>> afterA =
                 kafka.readCommitted(config.sessionFeaturesTopic(), (int) expectedA, Duration.ofSeconds(90));
         assertThat(afterA).hasSize((int) expectedA);
@@ -331,17 +393,9 @@ class SessionFeatureJobITCase {
         ClickEvent appliedInA = batchA.stream().filter(c -> c.getEventTime().toEpochMilli() <= wA - TestClicks.MINUTE)
                 .reduce((a, b) -> b).orElseThrow();
         ClickEvent late = TestClicks.click(appliedInA.getUserId(), "late-item", appliedInA.getEventTime().toEpochMilli() - 1);
-        List<ClickEvent> sentinels = new ArrayList<>();
-        long maxB = batchB.stream().mapToLong(c -> c.getEventTime().toEpochMilli()).max().orElseThrow();
-        for (int i = 0; sentinels.size() < 2; i++) {
-            String user = "zz-sentinel-" + i;
-            if (sentinels.stream().noneMatch(s -> partitionOf(s.getUserId()) == partitionOf(user))) {
-                sentinels.add(TestClicks.click(user, "flush", maxB + TestClicks.DAY));
-            }
-        }
         List<ClickEvent> produceB = new ArrayList<>(batchB);
         produceB.add(produceB.size() / 2, late);
-        produceB.addAll(sentinels);
+        produceB.addAll(sentinels(batchB));
         kafka.produce(toProducerRecords(config.clicksTopic(), plan(produceB, List.of())));
 
         Configuration resume = failFast();
@@ -359,6 +413,44 @@ class SessionFeatureJobITCase {
             assertThat(lateOut).containsExactly(late);
         } finally {
             job2.cancel().get();
+        }
+    }
+
+    @Test
+    void aTaskManagerCrashMidStreamLosesAndDuplicatesNothing(@TempDir Path tmp, @InjectMiniCluster MiniCluster flink)
+            throws Exception {
+        String suffix = "crash-" + System.nanoTime();
+        JobConfig config = config(suffix, tmp, false);
+        kafka.createTopics(2, config.clicksTopic(), config.sessionFeaturesTopic(), config.deadLettersTopic(), config.lateClicksTopic());
+        Random random = new Random(11);
+        long split = TestClicks.T0 + 2 * TestClicks.DAY;
+        List<ClickEvent> batchA = arrivalOrder(userClicks(random, 16, TestClicks.T0, split, "a"), random);
+        List<ClickEvent> batchB = arrivalOrder(userClicks(random, 16, split + TestClicks.MINUTE, split + TestClicks.DAY, "b"), random);
+        kafka.produce(toProducerRecords(config.clicksTopic(), plan(batchA, List.of())));
+
+        Configuration restarts = failFast();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        JobClient job = KafkaConnectors.sessionFeatureJob(config).start(restarts);
+        try {
+            long expectedA = emittedWithoutMoreInput(batchA);
+            assertThat(kafka.readCommitted(config.sessionFeaturesTopic(), (int) expectedA, Duration.ofSeconds(90))).hasSize((int) expectedA);
+
+            // More input, and while the job works on it the TaskManager dies (state, offsets and open
+            // transactions with it); a new one takes over from the last checkpoint.
+            List<ClickEvent> produceB = new ArrayList<>(batchB);
+            produceB.addAll(sentinels(batchB));
+            kafka.produce(toProducerRecords(config.clicksTopic(), plan(produceB, List.of())));
+            Thread.sleep(300);
+            flink.terminateTaskManager(0).get();
+            flink.startTaskManager();
+
+            List<ClickEvent> all = new ArrayList<>(batchA);
+            all.addAll(batchB);
+            List<SessionFeatures> features = decode(kafka.readCommitted(config.sessionFeaturesTopic(), all.size(),
+                    Duration.ofSeconds(120)), SessionFeatures.class);
+            assertMatchesOffline(features, all);
+        } finally {
+            job.cancel().get();
         }
     }
 }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -85,11 +84,9 @@ public final class AvroCodec<T extends SpecificRecord> {
         } catch (BadHeaderException e) {
             throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
                     "not an Avro single-object payload (" + e.getMessage() + ")", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw new WireFormatException(WireFormatException.Kind.CORRUPT,
-                    "corrupt " + type.getSimpleName() + " payload of " + payload.length + " bytes: " + e, e);
-        } catch (RuntimeException e) {
-            // Avro surfaces some malformed bodies as assorted runtime exceptions; all mean the same thing here.
+        } catch (IOException | RuntimeException e) {
+            // Avro reports a malformed body as IOException or assorted runtime exceptions (EOF, bad
+            // lengths, index out of bounds); to a caller they all mean the same thing.
             throw new WireFormatException(WireFormatException.Kind.CORRUPT,
                     "corrupt " + type.getSimpleName() + " payload of " + payload.length + " bytes: " + e, e);
         }

@@ -1,5 +1,6 @@
 package org.sdmstream.job.functions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -135,9 +136,12 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
         PendingClicks p = pending.value();
-        List<Click> due = p == null ? List.of() : p.takeUpTo(timestamp);
-        UserTimeline t = timeline.value();
+        // Everything up to the watermark is due, not just this timer's clicks: one state round trip
+        // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
+        long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
+        List<Click> due = p == null ? List.of() : p.takeUpTo(dueUpTo);
         if (!due.isEmpty()) {
+            UserTimeline t = timeline.value();
             if (t == null) {
                 t = new UserTimeline();
             }
@@ -145,7 +149,8 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             for (Click click : due) {
                 if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
                     // Only after a restore: watermarks restart from nothing, so a click older than the
-                    // user's restored last click can get past the check in processElement.
+                    // user's restored last click can get past the check in processElement. (The click is
+                    // rebuilt from the buffer; only an empty profile map turns into an absent one.)
                     late(FeatureRecords.toClickEvent(click), ctx);
                 } else {
                     apply(t, click, userId, ctx, out);
@@ -157,13 +162,18 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             } else {
                 pending.update(p);
             }
-        } else if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
-            // Event time has passed last click + horizon + lateness: nothing here can matter any more.
-            if (!t.isEmpty()) {
-                sessionsClosed.inc();
+        } else if (Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
+            // Expiry timers lie on the resolution grid; other timers with nothing due belong to clicks
+            // already applied by an earlier timer and need no state read.
+            UserTimeline t = timeline.value();
+            if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
+                // Event time has passed last click + horizon + lateness: nothing here can matter any more.
+                if (!t.isEmpty()) {
+                    sessionsClosed.inc();
+                }
+                statesExpired.inc();
+                timeline.clear();
             }
-            statesExpired.inc();
-            timeline.clear();
         }
     }
 
@@ -175,7 +185,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         if (p.size() >= settings.maxPendingClicks()) {
             deadLetters.inc();
             ctx.output(DEAD_LETTERS, DeadLetters.ofEncodedClick(settings.clicksTopic(),
-                    ctx.getCurrentKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), clickCodec.encode(event),
+                    ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8), clickCodec.encode(event),
                     DeadLetterReason.PENDING_OVERFLOW,
                     "user " + ctx.getCurrentKey() + " already has " + p.size() + " clicks waiting for the watermark (cap "
                             + settings.maxPendingClicks() + ")",

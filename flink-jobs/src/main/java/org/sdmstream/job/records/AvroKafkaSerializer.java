@@ -2,10 +2,10 @@ package org.sdmstream.job.records;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.avro.specific.SpecificRecord;
 import org.sdmstream.records.AvroCodec;
 
 /**

@@ -10,11 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -283,6 +291,39 @@ class ClickSessionizerTest {
         List<SessionFeatures> out = second.extractOutputValues();
         assertThat(out).hasSize(1);
         assertThat(items(out.get(0).getSessionClicks())).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void metricsCountClicksSessionsLateClicksDeadLettersAndPendingSize() throws Exception {
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        InterceptingTaskMetricGroup task = new InterceptingTaskMetricGroup() {
+            @Override
+            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> attributes) {
+                return metrics;
+            }
+        };
+        SessionizerSettings capTwo = new SessionizerSettings(RULES, Duration.ofMinutes(1), 2, Duration.ofDays(8),
+                Duration.ofHours(1), "clicks");
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
+                new KeyedProcessOperator<>(new ClickSessionizer(capTwo)), ClickEvent::getUserId, Types.STRING,
+                new MockEnvironmentBuilder().setMetricGroup(task).setManagedMemorySize(64 << 20).build());
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        open.add(h);
+        h.open();
+
+        send(h, click("u", "a", T0), click("u", "b", T0 + 1000), click("u", "overflow", T0 + 2000));
+        h.processWatermark(T0 + 20 * MINUTE);
+        send(h, click("u", "late", T0 + 500), click("u", "c", T0 + 21 * MINUTE)); // c: after a > 10 min gap
+        h.processWatermark(T0 + 30 * MINUTE);
+
+        assertThat(((Counter) metrics.get("clicksIn")).getCount()).isEqualTo(5);
+        assertThat(((Counter) metrics.get("sessionsOpened")).getCount()).isEqualTo(2);
+        assertThat(((Counter) metrics.get("sessionsClosed")).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get("lateClicks")).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get("deadLetters")).getCount()).isEqualTo(1);
+        Histogram pendingSize = (Histogram) metrics.get("pendingBufferSize");
+        assertThat(pendingSize.getCount()).isEqualTo(3);
+        assertThat(pendingSize.getStatistics().getMax()).isEqualTo(2);
     }
 
     static List<ModelInput> byUserInOrder(List<ModelInput> inputs) {

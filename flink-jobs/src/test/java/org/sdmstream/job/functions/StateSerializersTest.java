@@ -86,6 +86,19 @@ class StateSerializersTest {
             + "e8070673646b2d320000018bd01c58740000018bd01c56800001046167650632352d3334";
 
     @Test
+    void pendingClicksFormatV1IsFixed() throws IOException {
+        PendingClicks p = new PendingClicks();
+        p.add(new Click("u", "s", new Behavior("b", "c", null, "x", 1_700_000_002_000L), Map.of("g", "f")));
+        p.add(new Click("u", null, Behavior.ofItem("a", 1_700_000_001_000L)));
+        String golden = HexFormat.of().formatHex(bytes(PendingClicksSerializer.INSTANCE, p));
+        assertThat(golden).isEqualTo(GOLDEN_PENDING_V1);
+        assertThat(read(PendingClicksSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_PENDING_V1)).clicks())
+                .isEqualTo(p.clicks());
+    }
+
+    static final String GOLDEN_PENDING_V1 = "02027500010261000000d0afabfef96200027502730102620263000278d00f0102670266";
+
+    @Test
     void pendingClicksRoundTripInOrder() throws IOException {
         PendingClicks p = new PendingClicks();
         p.add(new Click("u", "s", new Behavior("b", "c", null, "x", 2000), Map.of("g", "f")));
