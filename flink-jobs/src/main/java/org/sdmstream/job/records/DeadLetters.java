@@ -9,6 +9,14 @@ import org.sdmstream.records.DeadLetter;
 /** Builds {@link DeadLetter} records that keep the raw bytes and the source coordinates of what was refused. */
 public final class DeadLetters {
 
+    /**
+     * Raw keys and values are kept up to this size. A dead letter must fit the sink's producer and the
+     * dead-letter topic (1 MB by default): a refused record of megabytes would otherwise fail the sink,
+     * and the job would crash-loop on it. The truncated record is still whole in the source topic at the
+     * partition and offset the dead letter names.
+     */
+    public static final int MAX_RAW_BYTES = 256 * 1024;
+
     private DeadLetters() {}
 
     /** A dead letter for a Kafka record, with its topic, partition, offset, key and value bytes. */
@@ -20,7 +28,7 @@ public final class DeadLetters {
                 .setKey(wrap(record.key()))
                 .setValue(wrap(record.value()))
                 .setReason(reason.name())
-                .setDetail(detail)
+                .setDetail(detail + truncationNote(record.key(), record.value()))
                 .setTime(Instant.ofEpochMilli(nowMillis))
                 .build();
     }
@@ -35,12 +43,26 @@ public final class DeadLetters {
                 .setKey(wrap(key))
                 .setValue(wrap(value))
                 .setReason(reason.name())
-                .setDetail(detail)
+                .setDetail(detail + truncationNote(key, value))
                 .setTime(Instant.ofEpochMilli(nowMillis))
                 .build();
     }
 
     private static ByteBuffer wrap(byte[] bytes) {
-        return bytes == null ? null : ByteBuffer.wrap(bytes);
+        if (bytes == null) {
+            return null;
+        }
+        return ByteBuffer.wrap(bytes.length > MAX_RAW_BYTES ? java.util.Arrays.copyOf(bytes, MAX_RAW_BYTES) : bytes);
+    }
+
+    private static String truncationNote(byte[] key, byte[] value) {
+        StringBuilder note = new StringBuilder();
+        if (key != null && key.length > MAX_RAW_BYTES) {
+            note.append("; key truncated to ").append(MAX_RAW_BYTES).append(" of ").append(key.length).append(" bytes");
+        }
+        if (value != null && value.length > MAX_RAW_BYTES) {
+            note.append("; value truncated to ").append(MAX_RAW_BYTES).append(" of ").append(value.length).append(" bytes");
+        }
+        return note.toString();
     }
 }
