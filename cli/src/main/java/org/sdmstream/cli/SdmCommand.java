@@ -3,6 +3,7 @@ package org.sdmstream.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.sdmstream.cli.bench.BenchCommand;
 import org.sdmstream.cli.demo.DemoCommand;
 import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             PublishCommand.class,
             TailCommand.class,
             JobCommand.class,
+            BenchCommand.class,
             // New subcommands go here, one class each (train, evaluate, demo, job, publish, tail):
             // a @Command class implementing Callable<Integer>, using the mixins in org.sdmstream.cli.options.
             CommandLine.HelpCommand.class,

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,8 +93,8 @@ public final class JobCommand implements Callable<Integer> {
                         : " with a savepoint into " + savepointDir);
 
         AtomicReference<String> savepoint = new AtomicReference<>();
-        Thread main = Thread.currentThread();
-        Thread onCtrlC = new Thread(() -> stop(client, savepoint, main), "sdm-job-stop");
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> stop(client, savepoint, reported), "sdm-job-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             client.getJobExecutionResult().get();
@@ -105,6 +106,7 @@ public final class JobCommand implements Callable<Integer> {
             }
             throw new IOException("the job failed: " + rootMessage(e), e);
         } finally {
+            reported.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
             } catch (IllegalStateException shuttingDown) {
@@ -113,7 +115,8 @@ public final class JobCommand implements Callable<Integer> {
         }
     }
 
-    private void stop(JobClient client, AtomicReference<String> savepoint, Thread main) {
+    /** Ctrl-C: stops the job, then lets the JVM exit once the command has seen the job end. */
+    private void stop(JobClient client, AtomicReference<String> savepoint, CountDownLatch reported) {
         try {
             JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
             if (status.isGloballyTerminalState()) {
@@ -133,7 +136,7 @@ public final class JobCommand implements Callable<Integer> {
                 console.err().println("sdm job: cancelled");
             }
             console.err().flush();
-            main.join(10_000);
+            reported.await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             console.err().println("sdm job: error: stopping the job failed: " + e);
             console.err().flush();

@@ -34,6 +34,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
+    private final AtomicLong outputBytes = new AtomicLong();
     private final AtomicLong firstOutputNanos = new AtomicLong();
     private final AtomicLong lastOutputNanos = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -81,6 +82,7 @@ public final class OutputMonitor implements AutoCloseable {
                         firstOutputNanos.compareAndSet(0, now);
                         lastOutputNanos.set(now);
                         outputs.incrementAndGet();
+                        outputBytes.addAndGet(record.serializedValueSize());
                         recordLatency(record.value(), now);
                     } else if (record.topic().equals(deadLetterTopic)) {
                         deadLetters.incrementAndGet();
@@ -121,6 +123,11 @@ public final class OutputMonitor implements AutoCloseable {
     /** Outputs, dead letters and late clicks: every click ends up as exactly one of them. */
     public long accounted() {
         return outputs() + deadLetters() + late();
+    }
+
+    /** Bytes of output record values read so far (uncompressed). */
+    public long outputBytes() {
+        return outputBytes.get();
     }
 
     public long undecodable() {

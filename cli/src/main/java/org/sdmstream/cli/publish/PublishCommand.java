@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.options.CommonOptions;
@@ -116,11 +118,11 @@ public final class PublishCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (ClickPublisher publisher = new ClickPublisher(bootstrapServers, topic, producerProperties)) {
             // Ctrl-C: stop sending, but flush what was sent and print the summary.
-            Thread main = Thread.currentThread();
+            CountDownLatch summarised = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {
                 publisher.stop();
                 try {
-                    main.join(30_000);
+                    summarised.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -129,15 +131,16 @@ public final class PublishCommand implements Callable<Integer> {
             try {
                 publisher.publish(clicks, maxEvents > 0 ? maxEvents : Long.MAX_VALUE, speedUp, rate,
                         ClickPublisher.ignore());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long ok = publisher.sent() - publisher.failed();
+                // The summary is shown even with --quiet: it is the command's result.
+                console.err().printf("sdm publish: %,d clicks sent to %s, %,d failed, in %.1f s (%,.0f clicks/s)%n",
+                        ok, topic, publisher.failed(), seconds, publisher.sent() / Math.max(1e-9, seconds));
+                console.err().flush();
             } finally {
+                summarised.countDown();
                 removeHook(onCtrlC);
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            long ok = publisher.sent() - publisher.failed();
-            // The summary is shown even with --quiet: it is the command's result.
-            console.err().printf("sdm publish: %,d clicks sent to %s, %,d failed, in %.1f s (%,.0f clicks/s)%n",
-                    ok, topic, publisher.failed(), seconds, publisher.sent() / Math.max(1e-9, seconds));
-            console.err().flush();
             if (publisher.failed() > 0) {
                 throw new IOException(publisher.failed() + " clicks could not be sent; first failure: "
                         + publisher.firstFailure());

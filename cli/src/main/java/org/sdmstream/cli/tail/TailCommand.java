@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,6 +110,7 @@ public final class TailCommand implements Callable<Integer> {
         long printed = 0;
         long undecodable = 0;
         AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch flushed = new CountDownLatch(1);
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = partitions(consumer);
@@ -118,12 +121,11 @@ public final class TailCommand implements Callable<Integer> {
             } else {
                 consumer.seekToEnd(partitions);
             }
-            Thread main = Thread.currentThread();
             Thread onCtrlC = new Thread(() -> {
                 stopping.set(true);
                 consumer.wakeup();
                 try {
-                    main.join(10_000);
+                    flushed.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -160,6 +162,7 @@ public final class TailCommand implements Callable<Integer> {
                 }
             } finally {
                 out.flush();
+                flushed.countDown();
                 if (!stopping.get()) {
                     try {
                         Runtime.getRuntime().removeShutdownHook(onCtrlC);

@@ -178,4 +178,40 @@ class PublishTailJobITCase {
         assertThat(badKey.exitCode()).isEqualTo(2);
         assertThat(badKey.err()).contains("unknown configuration key 'no.such.key'");
     }
+
+    @Test
+    void aStopSignalStopsTheJobWithASavepoint() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        KafkaTopics.ensure(bootstrap, List.of("stop-clicks", "stop-features", "stop-dead", "stop-late"), 1,
+                KafkaTopics.KEEP_FOREVER);
+        Path root = Path.of("").toAbsolutePath().getParent(); // failsafe runs in the module directory
+        Path savepoints = dir.resolve("savepoints");
+        Path err = dir.resolve("job.err");
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/sdm").toString(), "job",
+                "--savepoint-dir", savepoints.toUri().toString(),
+                "kafka.bootstrap-servers=" + bootstrap, "topic.clicks=stop-clicks",
+                "topic.session-features=stop-features", "topic.dead-letters=stop-dead", "topic.late-clicks=stop-late",
+                "checkpoint.interval=1 s", "checkpoint.dir=" + dir.resolve("stop-checkpoints").toUri(),
+                "job.parallelism=1", "sink.transactional-id-prefix=it-stop")
+                .redirectOutput(dir.resolve("job.out").toFile()).redirectError(err.toFile());
+        pb.environment().put("SDM_NO_BUILD", "1");
+        Process job = pb.start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(err).contains("running; web UI") && System.nanoTime() < deadline) {
+                assertThat(job.isAlive()).as(Files.readString(err)).isTrue();
+                Thread.sleep(200);
+            }
+            Thread.sleep(3_000); // let the tasks start, so there is something to savepoint
+            job.destroy(); // SIGTERM runs the shutdown hook, as Ctrl-C does
+            assertThat(job.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            job.destroyForcibly();
+        }
+        String log = Files.readString(err);
+        assertThat(log).contains("stopping with a savepoint", "stopped; savepoint at");
+        try (var found = Files.walk(savepoints)) {
+            assertThat(found.anyMatch(f -> f.getFileName().toString().equals("_metadata"))).as(log).isTrue();
+        }
+    }
 }
