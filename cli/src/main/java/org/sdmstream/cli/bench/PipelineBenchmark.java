@@ -188,7 +188,10 @@ final class PipelineBenchmark {
              ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-live-clicks")) {
             LocalFlink.Started started = LocalFlink.start(job, 0, null);
             try {
-                awaitRunning(started.job());
+                // The source must be reading before the clock of the first measured click starts.
+                if (!started.awaitTasksRunning(Duration.ofMinutes(2))) {
+                    throw new IOException("latency: the job's tasks did not start within 2 min");
+                }
                 // Clicks wait in the job until the watermark passes them; clicks after the measured ones
                 // keep event time moving so the last measured clicks are not stuck at the end of input.
                 long tail = Math.max(5_000, (long) (rate * 5));
@@ -292,16 +295,6 @@ final class PipelineBenchmark {
         }
         long reached = monitor.lastOutputNanos();
         return new Phase(reached, firstBatch, Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst);
-    }
-
-    private static void awaitRunning(JobClient job) throws Exception {
-        // The source must be reading before the clock of the first measured click starts.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline
-                && job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(3_000); // tasks deploy after the job is RUNNING
     }
 
     private static void cancel(JobClient job) {

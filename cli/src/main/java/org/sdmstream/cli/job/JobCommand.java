@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,15 +89,16 @@ public final class JobCommand implements Callable<Integer> {
                 job.bootstrapServers());
         LocalFlink.Started started = LocalFlink.start(job, webUiPort, fromSavepoint);
         JobClient client = started.job();
-        console.note("job %s running; web UI at %s; Ctrl-C to stop%s", client.getJobID(), started.webUi(),
-                savepointDir == null ? " (cancels; give --savepoint-dir to keep the state)"
-                        : " with a savepoint into " + savepointDir);
-
+        console.note("job %s submitted; web UI at %s", client.getJobID(), started.webUi());
         AtomicReference<String> savepoint = new AtomicReference<>();
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> stop(client, savepoint, reported), "sdm-job-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
+            if (started.awaitTasksRunning(Duration.ofMinutes(5))) {
+                console.note("all tasks running; Ctrl-C to stop%s", savepointDir == null
+                        ? " (cancels; give --savepoint-dir to keep the state)" : " with a savepoint into " + savepointDir);
+            }
             client.getJobExecutionResult().get();
             console.note("job %s finished", client.getJobID());
             return 0;
@@ -125,10 +127,15 @@ public final class JobCommand implements Callable<Integer> {
             if (savepointDir != null) {
                 console.err().println("sdm job: stopping with a savepoint into " + savepointDir + " ...");
                 console.err().flush();
-                savepoint.set(client.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                        .get(stopTimeoutSeconds, TimeUnit.SECONDS));
-                console.err().println("sdm job: stopped; savepoint at " + savepoint.get()
-                        + " (restart with --from-savepoint " + savepoint.get() + ")");
+                savepoint.set(stopWithSavepoint(client));
+                if (savepoint.get() != null) {
+                    console.err().println("sdm job: stopped; savepoint at " + savepoint.get()
+                            + " (restart with --from-savepoint " + savepoint.get() + ")");
+                } else {
+                    console.err().println("sdm job: no savepoint could be taken; cancelling the job");
+                    client.cancel().get(stopTimeoutSeconds, TimeUnit.SECONDS);
+                    console.err().println("sdm job: cancelled");
+                }
             } else {
                 console.err().println("sdm job: cancelling the job ...");
                 console.err().flush();
@@ -141,6 +148,28 @@ public final class JobCommand implements Callable<Integer> {
             console.err().println("sdm job: error: stopping the job failed: " + e);
             console.err().flush();
         }
+    }
+
+    /**
+     * Stop-with-savepoint, retried while tasks are still starting (a savepoint needs every task running);
+     * null when none succeeded within {@code --stop-timeout}.
+     */
+    private String stopWithSavepoint(JobClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopTimeoutSeconds);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return client.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
+                        .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L), TimeUnit.SECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                last = e;
+                console.err().println("sdm job: savepoint failed (" + rootMessage(e) + "); retrying");
+                console.err().flush();
+                Thread.sleep(1_000);
+            }
+        }
+        console.err().println("sdm job: error: no savepoint within " + stopTimeoutSeconds + " s: " + last);
+        return null;
     }
 
     /** Defaults, then the file, then the KEY=VALUE arguments. */

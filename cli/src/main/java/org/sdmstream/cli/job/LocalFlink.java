@@ -2,6 +2,17 @@ package org.sdmstream.cli.job;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -22,7 +33,40 @@ public final class LocalFlink {
         public String webUi() {
             return "http://127.0.0.1:" + webUiPort;
         }
+
+        /**
+         * Waits until every task of the job runs (a savepoint needs them all); false on timeout or when
+         * the job ended. Asks the REST API, because the job is RUNNING before its tasks are deployed.
+         */
+        public boolean awaitTasksRunning(Duration timeout) throws InterruptedException {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                        return false;
+                    }
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                    URI.create(webUi() + "/jobs/" + job.getJobID())).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    JsonNode vertices = JSON.readTree(response.body()).path("vertices");
+                    boolean all = vertices.isArray() && !vertices.isEmpty();
+                    for (JsonNode v : vertices) {
+                        all &= "RUNNING".equals(v.path("status").asText());
+                    }
+                    if (all) {
+                        return true;
+                    }
+                } catch (IOException | ExecutionException | TimeoutException e) {
+                    // Not answering yet; ask again.
+                }
+                Thread.sleep(200);
+            }
+            return false;
+        }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is a

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
@@ -83,9 +82,6 @@ public final class RecordJson {
             ArrayNode a = NODES.arrayNode();
             c.forEach(x -> a.add(value(x)));
             return a;
-        }
-        if (v instanceof GenericContainer) {
-            return NODES.textNode(v.toString());
         }
         return NODES.textNode(v.toString());
     }
