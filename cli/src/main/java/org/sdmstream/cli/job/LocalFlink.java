@@ -59,6 +59,8 @@ public final class LocalFlink {
                     }
                 } catch (IOException | ExecutionException | TimeoutException e) {
                     // Not answering yet; ask again.
+                } catch (IllegalStateException e) {
+                    return false; // the job already ended and its MiniCluster is gone (a short bounded job)
                 }
                 Thread.sleep(200);
             }
