@@ -3,7 +3,11 @@ package org.sdmstream.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.sdmstream.cli.bench.BenchCommand;
 import org.sdmstream.cli.demo.DemoCommand;
+import org.sdmstream.cli.job.JobCommand;
+import org.sdmstream.cli.publish.PublishCommand;
+import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
 import org.sdmstream.model.cli.TrainCommand;
 import org.sdmstream.model.eval.EvaluateCommand;
@@ -31,6 +35,10 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvaluateCommand.class,
             DemoCommand.class,
+            PublishCommand.class,
+            TailCommand.class,
+            JobCommand.class,
+            BenchCommand.class,
             // New subcommands go here, one class each (train, evaluate, demo, job, publish, tail):
             // a @Command class implementing Callable<Integer>, using the mixins in org.sdmstream.cli.options.
             CommandLine.HelpCommand.class,

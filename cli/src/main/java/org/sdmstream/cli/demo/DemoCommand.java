@@ -1,7 +1,7 @@
 package org.sdmstream.cli.demo;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +20,12 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.features.Click;
-import org.sdmstream.features.generate.ClickGenerator;
-import org.sdmstream.features.generate.GeneratorConfig;
+import org.sdmstream.cli.kafka.ClickPublisher;
+import org.sdmstream.cli.kafka.LatencyRecorder;
+import org.sdmstream.cli.kafka.OutputMonitor;
+import org.sdmstream.cli.options.CommonOptions;
+import org.sdmstream.cli.options.GeneratorOptions;
+import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.KafkaConnectors;
 import org.sdmstream.job.SessionFeatureJob;
@@ -29,29 +33,36 @@ import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sdm demo}: the whole pipeline on one machine with real parts. Starts a KRaft Kafka broker as
  * a child JVM, creates the topics, runs the job on a local Flink MiniCluster (RocksDB state, web UI
- * on a free port), replays generated clicks into the input topic, shows live progress, drains the
+ * on a free port), replays generated clicks (or a click file's, in event-time order) into the input
+ * topic, shows live progress, drains the
  * job with a final savepoint, prints a summary and leaves nothing running.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the pipeline on a local Kafka broker and Flink with generated clicks, and show what it does.")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the pipeline on a local Kafka broker and Flink with generated clicks (or a click file "
+                + "with --input), and show what it does."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--max-events", defaultValue = "20000", description = "Clicks to replay (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    CommonOptions console;
+
+    @Mixin
+    ReplayLogOptions clickFile;
+
+    @Mixin
+    GeneratorOptions generator;
+
+    @Option(names = "--max-events", defaultValue = "20000",
+            description = "Clicks to replay: generated, or the first of the --input file in event-time order; "
+                    + "0 = the whole file (default: ${DEFAULT-VALUE}).")
     long maxEvents;
-
-    @Option(names = "--users", defaultValue = "1000", description = "Generated users (default: ${DEFAULT-VALUE}).")
-    int users;
-
-    @Option(names = "--items", defaultValue = "5000", description = "Generated catalogue size (default: ${DEFAULT-VALUE}).")
-    int items;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--speedup", defaultValue = "0",
             description = "Replay event time this many times faster than real time; 0 = no event-time pacing (default).")
@@ -82,14 +93,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "120", description = "Seconds to wait for the last outputs (default: ${DEFAULT-VALUE}).")
     long drainTimeoutSeconds;
 
-    private final PrintStream err = System.err;
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter err;
 
     @Override
     public Integer call() throws Exception {
+        err = spec.commandLine().getErr();
+        // Read (and check) the input before anything starts.
+        Iterator<Click> clicks = clicks();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-demo-") : Files.createDirectories(workDir);
         try {
-            return run(dir);
+            return run(dir, clicks);
         } finally {
             if (temporary) {
                 deleteRecursively(dir);
@@ -97,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path dir) throws Exception {
+    private int run(Path dir, Iterator<Click> clicks) throws Exception {
         long t0 = System.nanoTime();
         err.println("sdm demo: starting a Kafka broker (KRaft, child JVM) in " + dir);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"),
@@ -124,22 +141,20 @@ public final class DemoCommand implements Callable<Integer> {
             try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), config.sessionFeaturesTopic(),
                          config.deadLettersTopic(), config.lateClicksTopic(), latency).start();
                  ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.clicksTopic())) {
-                result = replayAndWatch(publisher, monitor, latency, job, dir);
+                result = replayAndWatch(clicks, publisher, monitor, latency, job, dir);
             }
-            result.print(System.out, seconds(t0));
+            result.print(spec.commandLine().getOut(), seconds(t0));
             return result.complete() ? 0 : 1;
         }
     }
 
-    private DemoRun replayAndWatch(ClickPublisher publisher, OutputMonitor monitor, LatencyRecorder latency,
+    private DemoRun replayAndWatch(Iterator<Click> clicks, ClickPublisher publisher, OutputMonitor monitor, LatencyRecorder latency,
                                    JobClient job, Path dir) throws Exception {
-        GeneratorConfig generator = GeneratorConfig.defaults()
-                .withUsers(users).withItems(items).withSeed(seed).withMaxClicks(maxEvents);
-        Iterator<Click> clicks = new ClickGenerator(generator).iterator();
+        long limit = maxEvents > 0 ? maxEvents : Long.MAX_VALUE;
         Throwable[] publishFailure = new Throwable[1];
         Thread producerThread = new Thread(() -> {
             try {
-                publisher.publish(clicks, maxEvents, speedUp, maxRate,
+                publisher.publish(clicks, limit, speedUp, maxRate,
                         (click, nanos) -> latency.sent(click.userId(), click.eventTime(), nanos));
             } catch (Throwable e) {
                 publishFailure[0] = e;
@@ -168,6 +183,22 @@ public final class DemoCommand implements Callable<Integer> {
         err.println();
         return new DemoRun(publisher.sent(), monitor.outputs(), monitor.deadLetters(), monitor.late(),
                 publishSeconds, seconds(start), latency, savepoint);
+    }
+
+    /** The clicks to replay: the --input file's in event-time order, else generated ones. */
+    private Iterator<Click> clicks() {
+        if (clickFile.given()) {
+            List<Click> fromFile = clickFile.clicksInEventTimeOrder(console);
+            err.printf("sdm demo: replaying %,d of the file's %,d clicks in event-time order%n",
+                    maxEvents > 0 ? Math.min(maxEvents, fromFile.size()) : fromFile.size(), fromFile.size());
+            return fromFile.iterator();
+        }
+        if (maxEvents <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-events must be positive for generated clicks");
+        }
+        err.printf("sdm demo: generating %,d clicks (%s)%n", maxEvents, generator);
+        return generator.clicks(maxEvents);
     }
 
     private void awaitQuiet(OutputMonitor monitor, long expected, ProgressLine progress, long start,
@@ -223,10 +254,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** One progress line on standard error, redrawn in place on a terminal. */
     static final class ProgressLine {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final boolean terminal = System.console() != null;
 
-        ProgressLine(PrintStream out) {
+        ProgressLine(PrintWriter out) {
             this.out = out;
         }
 
@@ -252,7 +283,7 @@ public final class DemoCommand implements Callable<Integer> {
             return outputs + deadLetters + late == sent;
         }
 
-        void print(PrintStream out, double wallSeconds) {
+        void print(PrintWriter out, double wallSeconds) {
             out.println();
             out.println("| sdm demo summary            |                |");
             out.println("|-----------------------------|----------------|");
@@ -270,9 +301,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("Latency is click sent -> output readable with read_committed; with the exactly-once sink it");
             out.println("includes the wait for the next checkpoint. Clicks ahead of the watermark wait for it.");
+            out.flush();
         }
 
-        private static void row(PrintStream out, String name, String value) {
+        private static void row(PrintWriter out, String name, String value) {
             out.printf("| %-27s | %14s |%n", name, value);
         }
     }

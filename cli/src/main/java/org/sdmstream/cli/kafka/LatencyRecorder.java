@@ -1,9 +1,9 @@
-package org.sdmstream.cli.demo;
+package org.sdmstream.cli.kafka;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 /**
  * Click-to-output latency: remembers when each click was sent (by user and event time, in send
@@ -11,23 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LatencyRecorder {
 
-    private final Map<String, ArrayDeque<Long>> sendTimes = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<Long>> sendTimes = new HashMap<>();
     private long[] samples = new long[1024];
     private int count;
 
-    public void sent(String userId, long eventTime, long nanos) {
+    public synchronized void sent(String userId, long eventTime, long nanos) {
         sendTimes.computeIfAbsent(key(userId, eventTime), k -> new ArrayDeque<>(1)).addLast(nanos);
     }
 
     /** Records the latency of the output for this click; returns false if the click was not seen being sent. */
     public synchronized boolean received(String userId, long eventTime, long nanos) {
-        ArrayDeque<Long> queue = sendTimes.get(key(userId, eventTime));
-        Long sentAt;
-        synchronized (this) {
-            sentAt = queue == null ? null : queue.pollFirst();
-        }
+        String key = key(userId, eventTime);
+        ArrayDeque<Long> queue = sendTimes.get(key);
+        Long sentAt = queue == null ? null : queue.pollFirst();
         if (sentAt == null) {
             return false;
+        }
+        if (queue.isEmpty()) {
+            sendTimes.remove(key); // keeps memory to the clicks in flight
         }
         if (count == samples.length) {
             samples = Arrays.copyOf(samples, count * 2);

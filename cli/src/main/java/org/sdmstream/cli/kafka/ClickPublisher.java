@@ -1,6 +1,7 @@
-package org.sdmstream.cli.demo;
+package org.sdmstream.cli.kafka;
 
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,7 +16,8 @@ import org.sdmstream.records.ClickEvent;
 
 /**
  * Replays clicks into a Kafka topic in the pipeline's wire format (Avro single-object encoding,
- * key = user id), paced by a speed-up of event time and capped at a rate. Used by {@code sdm demo}.
+ * key = user id), paced by a speed-up of event time and capped at a rate. Used by {@code sdm demo},
+ * {@code sdm publish} and {@code sdm bench}.
  */
 public final class ClickPublisher implements AutoCloseable {
 
@@ -25,14 +27,24 @@ public final class ClickPublisher implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Exception firstFailure;
+    private volatile boolean stopped;
 
     public ClickPublisher(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Map.of());
+    }
+
+    /**
+     * A publisher whose producer has the defaults below (idempotent, acks=all, lz4, 5 ms linger),
+     * overridden by {@code producerProperties} (e.g. security settings of a real cluster).
+     */
+    public ClickPublisher(String bootstrapServers, String topic, Map<String, String> producerProperties) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putAll(producerProperties);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
     }
@@ -46,7 +58,7 @@ public final class ClickPublisher implements AutoCloseable {
             throws InterruptedException {
         long startNanos = System.nanoTime();
         long firstEventTime = Long.MIN_VALUE;
-        for (long i = 0; i < max && clicks.hasNext(); i++) {
+        for (long i = 0; i < max && !stopped && clicks.hasNext(); i++) {
             Click click = clicks.next();
             if (firstEventTime == Long.MIN_VALUE) {
                 firstEventTime = click.eventTime();
@@ -76,6 +88,11 @@ public final class ClickPublisher implements AutoCloseable {
             sent.incrementAndGet();
         }
         producer.flush();
+    }
+
+    /** Makes a running {@link #publish} stop after the current click (it still flushes what it sent). */
+    public void stop() {
+        stopped = true;
     }
 
     public long sent() {

@@ -1,0 +1,120 @@
+package org.sdmstream.cli.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.sdmstream.cli.job.StreamingPipeline;
+import org.sdmstream.cli.options.DurationConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sdm bench}: the end-to-end pipeline benchmark ({@link PipelineBenchmark}): sustained
+ * clicks/s exactly-once and at-least-once, click-to-output latency at a fixed rate, checkpoint size
+ * per user and memory, on a local broker and MiniCluster. A driver to run by hand, not a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Benchmarks the pipeline end to end on this machine: a local Kafka broker (child JVM) and the job on",
+            "a MiniCluster with RocksDB. Pre-fills the clicks topic, measures sustained clicks/s (first to last",
+            "output read with read_committed) exactly-once and at-least-once, then click-to-output latency at a",
+            "fixed input rate (at-least-once), checkpoint size per user and memory. Prints a Markdown table."
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pipeline", paramLabel = "NAME", defaultValue = "session-features",
+            description = "The job under test (default: ${DEFAULT-VALUE}).")
+    String pipeline;
+
+    @Option(names = "--clicks", paramLabel = "N", defaultValue = "300000",
+            description = "Clicks pre-filled for the throughput phases (default: ${DEFAULT-VALUE}).")
+    long clicks;
+
+    @Option(names = "--users", paramLabel = "N", defaultValue = "10000",
+            description = "Generated users (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--items", paramLabel = "N", defaultValue = "20000",
+            description = "Generated catalogue size (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "Checkpoint interval; exactly-once outputs become visible at each checkpoint "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--latency-clicks", paramLabel = "N", defaultValue = "30000",
+            description = "Clicks whose latency is measured (default: ${DEFAULT-VALUE}).")
+    long latencyClicks;
+
+    @Option(names = "--latency-rate", paramLabel = "CLICKS_PER_S", defaultValue = "0",
+            description = "Input rate of the latency phase; 0 = half the measured at-least-once maximum "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double latencyRate;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "120s",
+            converter = DurationConverter.class,
+            description = "Fail a phase when no output arrives for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Option(names = "--compare-heap",
+            description = "Also run the at-least-once phase with the heap state backend (hashmap), to show what "
+                    + "RocksDB costs in the same run.")
+    boolean compareHeap;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Keep the broker data and checkpoints here (default: a temporary directory, deleted).")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamingPipeline job;
+        try {
+            job = StreamingPipeline.byName(pipeline);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (clicks < 1 || users < 1 || items < 1 || partitions < 1 || parallelism < 1 || latencyClicks < 1
+                || latencyRate < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--clicks, --users, --items, --partitions, --parallelism and --latency-clicks must be positive");
+        }
+        BenchSettings settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
+                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap);
+        boolean temporary = workDir == null;
+        Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
+        try {
+            BenchReport report = new PipelineBenchmark(settings, spec.commandLine().getErr()).run(dir);
+            report.print(spec.commandLine().getOut());
+            return 0;
+        } finally {
+            if (temporary) {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.sdmstream.cli.bench;
+
+import java.time.Duration;
+
+import org.sdmstream.cli.job.StreamingPipeline;
+
+/**
+ * What one benchmark run does.
+ *
+ * @param pipeline the job under test
+ * @param clicks clicks pre-filled into the input topic for the throughput phases
+ * @param users generated users
+ * @param items generated catalogue size
+ * @param seed generator seed
+ * @param partitions partitions of the clicks topic
+ * @param parallelism Flink parallelism
+ * @param checkpointInterval checkpoint interval (exactly-once outputs become visible at each checkpoint)
+ * @param latencyClicks clicks whose latency is measured in the latency phase
+ * @param latencyRate input rate of the latency phase, clicks/s; 0 = half the measured at-least-once maximum
+ * @param stallTimeout a phase fails when no output arrives for this long
+ * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
+ */
+record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
+                     int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
+                     Duration stallTimeout, boolean compareHeap) {
+}

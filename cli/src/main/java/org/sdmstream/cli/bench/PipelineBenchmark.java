@@ -1,0 +1,317 @@
+package org.sdmstream.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.sdmstream.cli.job.LocalFlink;
+import org.sdmstream.cli.job.StreamingPipeline;
+import org.sdmstream.cli.kafka.ClickPublisher;
+import org.sdmstream.cli.kafka.LatencyRecorder;
+import org.sdmstream.cli.kafka.OutputMonitor;
+import org.sdmstream.features.Click;
+import org.sdmstream.features.generate.ClickGenerator;
+import org.sdmstream.features.generate.GeneratorConfig;
+import org.sdmstream.local.KafkaTopics;
+import org.sdmstream.local.LocalKafkaBroker;
+
+/**
+ * The end-to-end pipeline benchmark: a local KRaft broker (child JVM), the job on a MiniCluster with
+ * RocksDB state in this JVM, and Kafka clients reading the outputs as a downstream service would.
+ * Phases: pre-fill the clicks topic; read it raw (the ceiling); run the job over it exactly-once and
+ * at-least-once and time first to last output; then feed fresh clicks at a fixed rate (at-least-once)
+ * and measure click-to-output latency. Everything shares one machine, so the phases are meant to be
+ * compared as ratios within one run.
+ */
+final class PipelineBenchmark {
+
+    private final BenchSettings settings;
+    private final PrintWriter log;
+    private final Map<String, Double> results = new LinkedHashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private int jobCounter;
+
+    PipelineBenchmark(BenchSettings settings, PrintWriter log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** Runs every phase; returns the measurements in table order. */
+    BenchReport run(Path dir) throws Exception {
+        notes.put("load average at start (1/5/15 min)", ProcessMemory.loadAverage());
+        note("starting a Kafka broker (KRaft, child JVM) in %s", dir);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"),
+                Map.of("transaction.max.timeout.ms", "900000"))) {
+            String bootstrap = broker.bootstrapServers();
+            KafkaTopics.ensure(bootstrap, List.of("bench-clicks"), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+            long users = prefill(bootstrap);
+            results.put("distinct users", (double) users);
+            readRaw(bootstrap);
+            throughput(bootstrap, dir, "EXACTLY_ONCE", "exactly-once", users);
+            throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once", users);
+            if (settings.compareHeap()) {
+                throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once on heap state", users);
+            }
+            latency(bootstrap, dir);
+            long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+            results.put("broker RSS (MiB)", ProcessMemory.rss(brokerPid) / 1048576.0);
+        }
+        long self = ProcessHandle.current().pid();
+        results.put("bench JVM peak RSS (MiB)", ProcessMemory.peakRss(self) / 1048576.0);
+        notes.put("load average at end (1/5/15 min)", ProcessMemory.loadAverage());
+        return new BenchReport(settings, results, notes);
+    }
+
+    /**
+     * Writes the measured clicks plus a tail; returns the number of distinct users among the measured ones.
+     * The job holds each click until the watermark passes it, so without clicks after the measured ones the
+     * last few seconds (event time) of them would wait for ever on an unbounded source.
+     */
+    private long prefill(String bootstrap) throws Exception {
+        long tail = tailClicks(settings.clicks());
+        note("pre-filling bench-clicks with %,d generated clicks + %,d to move event time on (%d users, %d items, "
+                + "seed %d)", settings.clicks(), tail, settings.users(), settings.items(), settings.seed());
+        Set<String> users = new HashSet<>();
+        AtomicLong counted = new AtomicLong();
+        Iterator<Click> clicks = generated(settings.seed()).iterator();
+        long start = System.nanoTime();
+        try (ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-clicks")) {
+            publisher.publish(clicks, settings.clicks() + tail, 0, 0, (click, nanos) -> {
+                if (counted.getAndIncrement() < settings.clicks()) {
+                    users.add(click.userId());
+                }
+            });
+            if (publisher.failed() > 0) {
+                throw new IOException("pre-filling failed: " + publisher.firstFailure());
+            }
+        }
+        double seconds = seconds(start);
+        results.put("pre-fill rate (clicks/s)", (settings.clicks() + tail) / seconds);
+        return users.size();
+    }
+
+    private static long tailClicks(long measured) {
+        return Math.max(5_000, measured / 50);
+    }
+
+    private ClickGenerator generated(long seed) {
+        return new ClickGenerator(GeneratorConfig.defaults().withUsers(settings.users()).withItems(settings.items())
+                .withSeed(seed).withMaxClicks(0));
+    }
+
+    /** A plain read_committed consumer over the pre-filled topic: what Kafka alone allows here. */
+    private void readRaw(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        long read = 0;
+        long start = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("bench-clicks").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
+            while (read < settings.clicks() && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                read += records.count();
+            }
+        }
+        results.put("raw Kafka read (clicks/s)", read / seconds(start));
+    }
+
+    /** The job over the pre-filled clicks; clicks/s from the first to the last output read. */
+    private void throughput(String bootstrap, Path dir, String delivery, String label, long users) throws Exception {
+        String suffix = "-" + (++jobCounter);
+        StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
+                label.contains("heap") ? "hashmap" : "rocksdb");
+        note("%s: running the job over the %,d pre-filled clicks", label, settings.clicks());
+        LatencyRecorder ignored = new LatencyRecorder();
+        try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
+                job.lateClicksTopic(), ignored).start()) {
+            LocalFlink.Started started = LocalFlink.start(job, 0, null);
+            try {
+                Phase phase = awaitAccounted(monitor, settings.clicks(), label);
+                double seconds = (phase.reachedNanos() - monitor.firstOutputNanos()) / 1e9;
+                // Exactly-once outputs appear a checkpoint at a time: the first committed batch was computed
+                // before the clock starts, so it is not counted. At-least-once outputs stream continuously.
+                long counted = delivery.equals("EXACTLY_ONCE") ? settings.clicks() - phase.firstBatch() : settings.clicks();
+                results.put("sustained " + label + " (clicks/s)", counted / Math.max(1e-9, seconds));
+                // CPU used over the same interval: the machine is shared, so clicks per CPU-second says more
+                // about the pipeline's cost than clicks per wall second.
+                results.put(label + " CPU s used (JVM + broker)", phase.cpuSeconds());
+                results.put(label + " clicks per CPU-second", counted / Math.max(1e-9, phase.cpuSeconds()));
+                results.put(label + " first to last output (s)", seconds);
+                results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
+                if (delivery.equals("EXACTLY_ONCE")) {
+                    // Every output is committed, so the latest completed checkpoint holds all users' state.
+                    CheckpointStats stats = CheckpointStats.latest(started.webUi(), started.job().getJobID().toString());
+                    results.put("checkpoint full size (MiB)", stats.stateSize() / 1048576.0);
+                    results.put("state per user (bytes)", stats.stateSize() / (double) Math.max(1, users));
+                }
+                results.put("bench JVM RSS after " + label + " (MiB)",
+                        ProcessMemory.rss(ProcessHandle.current().pid()) / 1048576.0);
+            } finally {
+                cancel(started.job());
+            }
+        }
+    }
+
+    /** Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency. */
+    private void latency(String bootstrap, Path dir) throws Exception {
+        double rate = settings.latencyRate() > 0 ? settings.latencyRate()
+                : results.get("sustained at-least-once (clicks/s)") / 2;
+        results.put("latency phase input rate (clicks/s)", rate);
+        KafkaTopics.ensure(bootstrap, List.of("bench-live-clicks"), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-live-clicks", "-live", "AT_LEAST_ONCE", "rocksdb");
+        LatencyRecorder latency = new LatencyRecorder();
+        try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
+                job.lateClicksTopic(), latency).start();
+             ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-live-clicks")) {
+            LocalFlink.Started started = LocalFlink.start(job, 0, null);
+            try {
+                // The source must be reading before the clock of the first measured click starts.
+                if (!started.awaitTasksRunning(Duration.ofMinutes(2))) {
+                    throw new IOException("latency: the job's tasks did not start within 2 min");
+                }
+                // Clicks wait in the job until the watermark passes them; clicks after the measured ones
+                // keep event time moving so the last measured clicks are not stuck at the end of input.
+                long tail = Math.max(5_000, (long) (rate * 5));
+                long total = settings.latencyClicks() + tail;
+                note("latency: %,d clicks at %,.0f clicks/s (latency of the first %,d), at-least-once",
+                        total, rate, settings.latencyClicks());
+                AtomicLong sent = new AtomicLong();
+                long[] span = new long[4]; // first/last event time, first/last send nanos of the measured clicks
+                publisher.publish(generated(settings.seed() + 1).iterator(), total, 0, rate, (click, nanos) -> {
+                    long i = sent.getAndIncrement();
+                    if (i < settings.latencyClicks()) {
+                        latency.sent(click.userId(), click.eventTime(), nanos);
+                        if (i == 0) {
+                            span[0] = click.eventTime();
+                            span[2] = nanos;
+                        }
+                        span[1] = click.eventTime();
+                        span[3] = nanos;
+                    }
+                });
+                // Each click waits until the watermark (max event time - out-of-orderness) passes it, so the
+                // latency depends on how fast event time runs here compared with a live stream.
+                results.put("latency phase event time / wall time",
+                        (span[1] - span[0]) / Math.max(1e-9, (span[3] - span[2]) / 1e6));
+                long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
+                while (latency.count() < settings.latencyClicks() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                results.put("latency p50 (ms)", latency.quantileMillis(0.5));
+                results.put("latency p99 (ms)", latency.quantileMillis(0.99));
+                results.put("latency samples", (double) latency.count());
+            } finally {
+                cancel(started.job());
+            }
+        }
+    }
+
+    private StreamingPipeline.Prepared prepare(String bootstrap, Path dir, String clicksTopic, String suffix,
+                                               String delivery, String stateBackend) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("job.name", "sdm-bench" + suffix);
+        c.put("job.parallelism", Integer.toString(settings.parallelism()));
+        c.put("kafka.bootstrap-servers", bootstrap);
+        c.put("kafka.group-id", "sdm-bench" + suffix);
+        c.put("kafka.starting-offsets", "earliest");
+        c.put("topic.clicks", clicksTopic);
+        c.put("topic.session-features", "bench-features" + suffix);
+        c.put("topic.dead-letters", "bench-dead-letters" + suffix);
+        c.put("topic.late-clicks", "bench-late" + suffix);
+        c.put("state.backend", stateBackend);
+        c.put("checkpoint.interval", settings.checkpointInterval().toMillis() + " ms");
+        c.put("checkpoint.dir", dir.resolve("checkpoints" + suffix).toUri().toString());
+        c.put("sink.delivery-guarantee", delivery);
+        c.put("sink.transactional-id-prefix", "sdm-bench" + suffix);
+        StreamingPipeline.Prepared job = settings.pipeline().prepare(c);
+        KafkaTopics.ensure(bootstrap, List.of(job.outputTopic(), job.deadLettersTopic(), job.lateClicksTopic()),
+                settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        return job;
+    }
+
+    /** What a throughput phase saw: when the last counted output arrived, the first batch, the CPU used. */
+    private record Phase(long reachedNanos, long firstBatch, double cpuSeconds) {}
+
+    /** CPU seconds used so far by this JVM (job, clients) and the broker process. */
+    private static double cpuNow() {
+        long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+        return ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) + ProcessMemory.cpuSeconds(brokerPid);
+    }
+
+    /** Waits until {@code expected} clicks are accounted for, timing from the first output. */
+    private Phase awaitAccounted(OutputMonitor monitor, long expected, String label) throws Exception {
+        long lastChange = System.nanoTime();
+        long last = -1;
+        long nextReport = System.nanoTime();
+        long firstBatch = 0;
+        double cpuAtFirst = Double.NaN;
+        while (monitor.accounted() < expected) {
+            long first = monitor.firstOutputNanos();
+            if (first != 0 && Double.isNaN(cpuAtFirst)) {
+                cpuAtFirst = cpuNow();
+            }
+            if (firstBatch == 0 && first != 0 && System.nanoTime() - first > 500_000_000L) {
+                firstBatch = monitor.outputs(); // what arrived in the half second after the first output
+            }
+            if (monitor.failure() != null) {
+                throw new IOException("reading the outputs failed: " + monitor.failure(), monitor.failure());
+            }
+            long now = monitor.accounted();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > settings.stallTimeout().toNanos()) {
+                throw new IOException(label + ": no output for " + settings.stallTimeout().toSeconds() + " s after "
+                        + now + " of " + expected + " clicks");
+            }
+            if (System.nanoTime() >= nextReport) {
+                note("%s: %,d of %,d clicks out", label, now, expected);
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            }
+            Thread.sleep(20);
+        }
+        long reached = monitor.lastOutputNanos();
+        return new Phase(reached, firstBatch, Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst);
+    }
+
+    private static void cancel(JobClient job) {
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            job.getJobExecutionResult().handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Already finished or failed; the MiniCluster goes with it.
+        }
+    }
+
+    private void note(String format, Object... args) {
+        log.println("sdm bench: " + String.format(format, args));
+        log.flush();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

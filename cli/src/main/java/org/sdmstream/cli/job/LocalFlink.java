@@ -1,0 +1,99 @@
+package org.sdmstream.cli.job;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Starts a {@link StreamingPipeline} on an in-process Flink MiniCluster (shut down when the job ends),
+ * with the web UI on a loopback port.
+ */
+public final class LocalFlink {
+
+    private LocalFlink() {}
+
+    /** A started job and the port of its web UI. */
+    public record Started(JobClient job, int webUiPort) {
+        public String webUi() {
+            return "http://127.0.0.1:" + webUiPort;
+        }
+
+        /**
+         * Waits until every task of the job runs (a savepoint needs them all); false on timeout or when
+         * the job ended. Asks the REST API, because the job is RUNNING before its tasks are deployed.
+         */
+        public boolean awaitTasksRunning(Duration timeout) throws InterruptedException {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                        return false;
+                    }
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                    URI.create(webUi() + "/jobs/" + job.getJobID())).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    JsonNode vertices = JSON.readTree(response.body()).path("vertices");
+                    boolean all = vertices.isArray() && !vertices.isEmpty();
+                    for (JsonNode v : vertices) {
+                        all &= "RUNNING".equals(v.path("status").asText());
+                    }
+                    if (all) {
+                        return true;
+                    }
+                } catch (IOException | ExecutionException | TimeoutException e) {
+                    // Not answering yet; ask again.
+                } catch (IllegalStateException e) {
+                    return false; // the job already ended and its MiniCluster is gone (a short bounded job)
+                }
+                Thread.sleep(200);
+            }
+            return false;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is a
+     * savepoint or retained checkpoint to start from.
+     */
+    public static Started start(StreamingPipeline.Prepared job, int webUiPort, String restoreFrom) throws Exception {
+        int port = webUiPort > 0 ? webUiPort : freePort();
+        Configuration conf = job.flinkConfiguration();
+        conf.set(RestOptions.PORT, port);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (job.parallelism() > 0) {
+            env.setParallelism(job.parallelism());
+        }
+        job.build(env);
+        return new Started(env.executeAsync(job.jobName()), port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.sdmstream.cli.kafka;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.specific.SpecificRecord;
+import org.sdmstream.records.AvroCodec;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.WireFormatException;
+
+/**
+ * Decodes any record the pipeline writes (clicks, session features, user interest vectors, dead
+ * letters) without being told its type: the Avro single-object header carries the writer schema's
+ * fingerprint, which picks the class. Not thread-safe, like {@link AvroCodec}.
+ */
+public final class KnownRecords {
+
+    /** Every record class found on the pipeline's topics. */
+    public static final List<Class<? extends SpecificRecord>> TYPES =
+            List.of(ClickEvent.class, SessionFeatures.class, UserInterestVector.class, DeadLetter.class);
+
+    private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint = new HashMap<>();
+
+    public KnownRecords() {
+        for (Class<? extends SpecificRecord> type : TYPES) {
+            AvroCodec<? extends SpecificRecord> codec = AvroCodec.of(type);
+            byFingerprint.put(SchemaNormalization.parsingFingerprint64(codec.schema()), codec);
+        }
+    }
+
+    /**
+     * The record in {@code payload}.
+     *
+     * @throws WireFormatException when the payload is not single-object encoded, its schema is none of
+     *     {@link #TYPES}, or its body does not parse
+     */
+    public SpecificRecord decode(byte[] payload) {
+        if (payload == null || payload.length < 10 || payload[0] != (byte) 0xC3 || payload[1] != 0x01) {
+            throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
+                    "not an Avro single-object payload (" + (payload == null ? "null" : payload.length + " bytes") + ")");
+        }
+        long fingerprint = 0;
+        for (int i = 9; i >= 2; i--) { // little-endian
+            fingerprint = (fingerprint << 8) | (payload[i] & 0xff);
+        }
+        AvroCodec<? extends SpecificRecord> codec = byFingerprint.get(fingerprint);
+        if (codec == null) {
+            throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA,
+                    String.format("schema fingerprint 0x%016x is none of %s", fingerprint,
+                            TYPES.stream().map(Class::getSimpleName).toList()));
+        }
+        return codec.decode(payload);
+    }
+}

@@ -1,0 +1,157 @@
+package org.sdmstream.cli.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the pipeline's output topics as a downstream service would ({@code read_committed}) and keeps
+ * the counts and latencies the demo and the benchmark show: outputs per click, dead letters, late
+ * clicks, and when the first and last output arrived. Outputs of any known record type with
+ * {@code userId} and {@code eventTime} fields (session features, user interest vectors) are matched
+ * to their click for latency.
+ */
+public final class OutputMonitor implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final String outputTopic;
+    private final String deadLetterTopic;
+    private final String lateTopic;
+    private final LatencyRecorder latency;
+    private final String isolationLevel;
+    private final KnownRecords records = new KnownRecords();
+    private final AtomicLong outputs = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong undecodable = new AtomicLong();
+    private final AtomicLong outputBytes = new AtomicLong();
+    private final AtomicLong firstOutputNanos = new AtomicLong();
+    private final AtomicLong lastOutputNanos = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    public OutputMonitor(String bootstrapServers, String outputTopic, String deadLetterTopic, String lateTopic,
+                         LatencyRecorder latency) {
+        this(bootstrapServers, outputTopic, deadLetterTopic, lateTopic, latency, "read_committed");
+    }
+
+    /** {@code isolationLevel}: read_committed (as downstream services) or read_uncommitted. */
+    public OutputMonitor(String bootstrapServers, String outputTopic, String deadLetterTopic, String lateTopic,
+                         LatencyRecorder latency, String isolationLevel) {
+        this.bootstrapServers = bootstrapServers;
+        this.outputTopic = outputTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.lateTopic = lateTopic;
+        this.latency = latency;
+        this.isolationLevel = isolationLevel;
+        this.thread = new Thread(this::run, "output-monitor");
+        this.thread.setDaemon(true);
+    }
+
+    public OutputMonitor start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sdm-output-monitor-" + java.util.UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(outputTopic, deadLetterTopic, lateTopic));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    long now = System.nanoTime();
+                    if (record.topic().equals(outputTopic)) {
+                        firstOutputNanos.compareAndSet(0, now);
+                        lastOutputNanos.set(now);
+                        outputs.incrementAndGet();
+                        outputBytes.addAndGet(record.serializedValueSize());
+                        recordLatency(record.value(), now);
+                    } else if (record.topic().equals(deadLetterTopic)) {
+                        deadLetters.incrementAndGet();
+                    } else {
+                        late.incrementAndGet();
+                    }
+                }
+            }
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    private void recordLatency(byte[] value, long now) {
+        try {
+            SpecificRecord output = records.decode(value);
+            Schema schema = output.getSchema();
+            Object user = output.get(schema.getField("userId").pos());
+            Object eventTime = output.get(schema.getField("eventTime").pos());
+            latency.received(user.toString(), ((Instant) eventTime).toEpochMilli(), now);
+        } catch (RuntimeException e) {
+            undecodable.incrementAndGet();
+        }
+    }
+
+    public long outputs() {
+        return outputs.get();
+    }
+
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    public long late() {
+        return late.get();
+    }
+
+    /** Outputs, dead letters and late clicks: every click ends up as exactly one of them. */
+    public long accounted() {
+        return outputs() + deadLetters() + late();
+    }
+
+    /** Bytes of output record values read so far (uncompressed). */
+    public long outputBytes() {
+        return outputBytes.get();
+    }
+
+    public long undecodable() {
+        return undecodable.get();
+    }
+
+    /** {@link System#nanoTime()} when the first output was read, 0 before. */
+    public long firstOutputNanos() {
+        return firstOutputNanos.get();
+    }
+
+    /** {@link System#nanoTime()} when the latest output was read, 0 before any. */
+    public long lastOutputNanos() {
+        return lastOutputNanos.get();
+    }
+
+    /** Why the consumer stopped, or null while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5_000);
+    }
+}
