@@ -28,7 +28,7 @@ import org.sdmstream.cli.options.GeneratorOptions;
 import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.KafkaConnectors;
-import org.sdmstream.job.SessionFeatureJob;
+import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
 
@@ -90,6 +90,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Keep the broker data and checkpoints here (default: a temporary directory, deleted at the end).")
     Path workDir;
 
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Score with this exported SDM model (sdm train --output). Default: a small model trained on "
+                    + "clicks like the replayed ones the first time and cached under $SDM_HOME/demo-models "
+                    + "(~/.cache/sdm/demo-models).")
+    Path model;
+
+    @Option(names = "--no-scoring", description = "Run without SDM scoring: one session-features record per click.")
+    boolean noScoring;
+
     @Option(names = "--drain-timeout", defaultValue = "120", description = "Seconds to wait for the last outputs (default: ${DEFAULT-VALUE}).")
     long drainTimeoutSeconds;
 
@@ -103,10 +112,11 @@ public final class DemoCommand implements Callable<Integer> {
         err = spec.commandLine().getErr();
         // Read (and check) the input before anything starts.
         Iterator<Click> clicks = clicks();
+        Path modelDir = noScoring ? null : modelDir();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-demo-") : Files.createDirectories(workDir);
         try {
-            return run(dir, clicks);
+            return run(dir, clicks, modelDir);
         } finally {
             if (temporary) {
                 deleteRecursively(dir);
@@ -114,15 +124,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path dir, Iterator<Click> clicks) throws Exception {
+    private int run(Path dir, Iterator<Click> clicks, Path modelDir) throws Exception {
         long t0 = System.nanoTime();
         err.println("sdm demo: starting a Kafka broker (KRaft, child JVM) in " + dir);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"),
                 Map.of("transaction.max.timeout.ms", "900000"))) {
-            JobConfig config = jobConfig(broker.bootstrapServers(), dir);
+            JobConfig config = jobConfig(broker.bootstrapServers(), dir, modelDir);
+            String outputTopic = config.scoringEnabled() ? config.userVectorsTopic() : config.sessionFeaturesTopic();
             KafkaTopics.ensure(broker.bootstrapServers(), List.of(config.clicksTopic()), partitions, KafkaTopics.KEEP_FOREVER);
             KafkaTopics.ensure(broker.bootstrapServers(),
-                    List.of(config.sessionFeaturesTopic(), config.deadLettersTopic(), config.lateClicksTopic()),
+                    List.of(outputTopic, config.deadLettersTopic(), config.lateClicksTopic()),
                     1, KafkaTopics.KEEP_FOREVER);
             err.printf("sdm demo: broker at %s up in %.1f s; topics ready%n", broker.bootstrapServers(), seconds(t0));
 
@@ -130,18 +141,19 @@ public final class DemoCommand implements Callable<Integer> {
             Configuration flink = new Configuration();
             flink.set(RestOptions.PORT, restPort);
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            StreamExecutionEnvironment env = SessionFeatureJob.environment(config, flink);
-            KafkaConnectors.sessionFeatureJob(config).build(env);
+            StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
+            KafkaConnectors.userInterestJob(config).build(env);
             JobClient job = env.executeAsync(config.jobName());
-            err.printf("sdm demo: Flink job %s running (RocksDB state); web UI at http://127.0.0.1:%d%n",
-                    job.getJobID(), restPort);
+            err.printf("sdm demo: Flink job %s running (RocksDB state, %s); web UI at http://127.0.0.1:%d%n",
+                    job.getJobID(), config.scoringEnabled() ? "SDM scoring with " + modelDir : "no scoring", restPort);
 
             LatencyRecorder latency = new LatencyRecorder();
             DemoRun result;
-            try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), config.sessionFeaturesTopic(),
+            try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), outputTopic,
                          config.deadLettersTopic(), config.lateClicksTopic(), latency).start();
                  ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.clicksTopic())) {
-                result = replayAndWatch(clicks, publisher, monitor, latency, job, dir);
+                result = replayAndWatch(clicks, publisher, monitor, latency, job, dir,
+                        config.scoringEnabled() ? "user vectors out" : "session features out");
             }
             result.print(spec.commandLine().getOut(), seconds(t0));
             return result.complete() ? 0 : 1;
@@ -149,7 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoRun replayAndWatch(Iterator<Click> clicks, ClickPublisher publisher, OutputMonitor monitor, LatencyRecorder latency,
-                                   JobClient job, Path dir) throws Exception {
+                                   JobClient job, Path dir, String outputName) throws Exception {
         long limit = maxEvents > 0 ? maxEvents : Long.MAX_VALUE;
         Throwable[] publishFailure = new Throwable[1];
         Thread producerThread = new Thread(() -> {
@@ -162,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
         }, "click-publisher");
         long start = System.nanoTime();
         producerThread.start();
-        ProgressLine progress = new ProgressLine(err);
+        ProgressLine progress = new ProgressLine(err, outputName);
         while (producerThread.isAlive()) {
             producerThread.join(1_000);
             progress.show(seconds(start), publisher.sent(), monitor, latency);
@@ -181,7 +193,7 @@ public final class DemoCommand implements Callable<Integer> {
                 SavepointFormatType.CANONICAL).get(drainTimeoutSeconds, TimeUnit.SECONDS);
         awaitQuiet(monitor, publisher.sent(), progress, start, latency, Duration.ofSeconds(drainTimeoutSeconds));
         err.println();
-        return new DemoRun(publisher.sent(), monitor.outputs(), monitor.deadLetters(), monitor.late(),
+        return new DemoRun(outputName, publisher.sent(), monitor.outputs(), monitor.deadLetters(), monitor.late(),
                 publishSeconds, seconds(start), latency, savepoint);
     }
 
@@ -219,8 +231,37 @@ public final class DemoCommand implements Callable<Integer> {
         return monitor.outputs() + monitor.deadLetters() + monitor.late();
     }
 
-    private JobConfig jobConfig(String bootstrap, Path dir) {
+    /** The model to score with: --model, or the cached demo model for this input (trained the first time). */
+    private Path modelDir() throws IOException {
+        if (model != null) {
+            if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--model " + model + " is not an exported model directory (no saved_model.pb)");
+            }
+            return model;
+        }
+        String key;
+        List<Click> training = new java.util.ArrayList<>();
+        if (clickFile.given()) {
+            List<Click> all = clickFile.clicksInEventTimeOrder(console);
+            training.addAll(all);
+            key = "file-" + Integer.toHexString(all.hashCode());
+        } else {
+            // Clicks from the same simulated users and catalogue as the replay.
+            generator.clicks(Math.max(30_000, maxEvents)).forEachRemaining(training::add);
+            key = "generated-" + generator.users() + "-" + Integer.toHexString(generator.toString().hashCode());
+        }
+        return DemoModel.ensure(key, training, err);
+    }
+
+    private JobConfig jobConfig(String bootstrap, Path dir, Path modelDir) {
         Map<String, String> c = new LinkedHashMap<>();
+        if (modelDir != null) {
+            c.put("scoring.enabled", "true");
+            c.put("scoring.model-dir", modelDir.toString());
+        } else {
+            c.put("scoring.enabled", "false");
+        }
         c.put("job.name", "sdm-demo");
         c.put("job.parallelism", Integer.toString(parallelism));
         c.put("kafka.bootstrap-servers", bootstrap);
@@ -255,16 +296,18 @@ public final class DemoCommand implements Callable<Integer> {
     /** One progress line on standard error, redrawn in place on a terminal. */
     static final class ProgressLine {
         private final PrintWriter out;
+        private final String outputName;
         private final boolean terminal = System.console() != null;
 
-        ProgressLine(PrintWriter out) {
+        ProgressLine(PrintWriter out, String outputName) {
             this.out = out;
+            this.outputName = outputName;
         }
 
         void show(double seconds, long sent, OutputMonitor monitor, LatencyRecorder latency) {
             String line = String.format(
-                    "%6.1f s | clicks in %,9d | features out %,9d | dead letters %,5d | late %,5d | in flight %,7d | latency p50 %,7.0f ms p99 %,7.0f ms",
-                    seconds, sent, monitor.outputs(), monitor.deadLetters(), monitor.late(),
+                    "%6.1f s | clicks in %,9d | %s %,9d | dead letters %,5d | late %,5d | in flight %,7d | latency p50 %,7.0f ms p99 %,7.0f ms",
+                    seconds, sent, outputName, monitor.outputs(), monitor.deadLetters(), monitor.late(),
                     Math.max(0, sent - accounted(monitor)), latency.quantileMillis(0.5), latency.quantileMillis(0.99));
             if (terminal) {
                 out.print("\r" + line);
@@ -276,7 +319,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** What one demo run did, and its summary table. */
-    record DemoRun(long sent, long outputs, long deadLetters, long late, double publishSeconds, double totalSeconds,
+    record DemoRun(String outputName, long sent, long outputs, long deadLetters, long late, double publishSeconds, double totalSeconds,
                    LatencyRecorder latency, String savepoint) {
 
         boolean complete() {
@@ -288,7 +331,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("| sdm demo summary            |                |");
             out.println("|-----------------------------|----------------|");
             row(out, "clicks published", String.format("%,d", sent));
-            row(out, "session features out", String.format("%,d", outputs));
+            row(out, outputName, String.format("%,d", outputs));
             row(out, "dead letters", String.format("%,d", deadLetters));
             row(out, "late clicks", String.format("%,d", late));
             row(out, "every click accounted for", complete() ? "yes" : "NO");

@@ -6,7 +6,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.KafkaConnectors;
-import org.sdmstream.job.SessionFeatureJob;
+import org.sdmstream.job.UserInterestJob;
 
 /**
  * A streaming job the command line can run locally ({@code sdm job}, {@code sdm bench}): it checks its
@@ -50,15 +50,27 @@ public interface StreamingPipeline {
 
     /** The session-feature job (clicks to one SessionFeatures per click), configured by {@link JobConfig}. */
     static StreamingPipeline sessionFeatures() {
+        return userInterest("session-features", Map.of("scoring.enabled", "false"));
+    }
+
+    /**
+     * The scoring job (clicks to one SDM user interest vector per click); needs {@code scoring.model-dir}.
+     */
+    static StreamingPipeline userVectors() {
+        return userInterest("user-vectors", Map.of("scoring.enabled", "true"));
+    }
+
+    /** {@link UserInterestJob} with {@code fixed} settings on top of the caller's. */
+    private static StreamingPipeline userInterest(String name, Map<String, String> fixed) {
         return new StreamingPipeline() {
             @Override
             public String name() {
-                return "session-features";
+                return name;
             }
 
             @Override
             public Prepared prepare(Map<String, String> settings) {
-                JobConfig config = JobConfig.of(settings);
+                JobConfig config = JobConfig.of(settings).with(fixed);
                 return new Prepared() {
                     @Override
                     public String jobName() {
@@ -82,7 +94,7 @@ public interface StreamingPipeline {
 
                     @Override
                     public String outputTopic() {
-                        return config.sessionFeaturesTopic();
+                        return config.scoringEnabled() ? config.userVectorsTopic() : config.sessionFeaturesTopic();
                     }
 
                     @Override
@@ -97,12 +109,12 @@ public interface StreamingPipeline {
 
                     @Override
                     public Configuration flinkConfiguration() {
-                        return SessionFeatureJob.flinkConfiguration(config);
+                        return UserInterestJob.flinkConfiguration(config);
                     }
 
                     @Override
                     public void build(StreamExecutionEnvironment env) {
-                        KafkaConnectors.sessionFeatureJob(config).build(env);
+                        KafkaConnectors.userInterestJob(config).build(env);
                     }
 
                     @Override
@@ -114,11 +126,13 @@ public interface StreamingPipeline {
         };
     }
 
-    /** The pipelines by name; the scoring job joins here when it lands. */
+    /** The pipelines by name. */
     static StreamingPipeline byName(String name) {
-        if (name.equals("session-features")) {
-            return sessionFeatures();
-        }
-        throw new IllegalArgumentException("unknown pipeline '" + name + "'; known: session-features");
+        return switch (name) {
+            case "session-features" -> sessionFeatures();
+            case "user-vectors" -> userVectors();
+            default -> throw new IllegalArgumentException(
+                    "unknown pipeline '" + name + "'; known: session-features, user-vectors");
+        };
     }
 }

@@ -1,0 +1,83 @@
+package org.sdmstream.cli.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.sdmstream.features.Click;
+import org.sdmstream.features.OfflineSessionizer;
+import org.sdmstream.features.Session;
+import org.sdmstream.features.SessionRules;
+import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.export.SavedModelExporter;
+import org.sdmstream.model.training.ProgressBar;
+import org.sdmstream.model.training.SdmTrainer;
+import org.sdmstream.model.training.TrainedSdm;
+
+/**
+ * The model the demo scores with: trained once on clicks like the ones it replays (a small SDM, a
+ * minute or so on two cores, with a progress bar), exported as a SavedModel and cached, so later
+ * runs start at once. A model given with {@code --model} is used as it is.
+ */
+final class DemoModel {
+
+    /** Small enough to train in about a minute on two cores; the architecture is the full SDM. */
+    static final SdmConfig CONFIG = SdmConfig.builder()
+            .itemEmbeddingDim(32).categoryEmbeddingDim(8).brandEmbeddingDim(8).shopEmbeddingDim(8)
+            .userEmbeddingDim(32).hiddenSize(32).heads(4)
+            .epochs(2).patience(1).batchSize(64).seed(42)
+            .build();
+
+    private DemoModel() {}
+
+    /** Where cached demo models live: {@code $SDM_HOME/demo-models}, default {@code ~/.cache/sdm/demo-models}. */
+    static Path cacheRoot() {
+        String home = System.getenv("SDM_HOME");
+        return home != null && !home.isBlank()
+                ? Path.of(home, "demo-models")
+                : Path.of(System.getProperty("user.home"), ".cache", "sdm", "demo-models");
+    }
+
+    /** The cached model for {@code key}, trained on {@code trainingClicks} the first time. */
+    static Path ensure(String key, List<Click> trainingClicks, PrintWriter err) throws IOException {
+        Path dir = cacheRoot().resolve(key);
+        if (Files.isRegularFile(dir.resolve("metadata.json"))) {
+            err.println("sdm demo: using the cached model " + dir);
+            return dir;
+        }
+        Files.createDirectories(dir.getParent());
+        List<Session> sessions = new OfflineSessionizer(SessionRules.DEFAULT).sessionize(trainingClicks);
+        Map<String, Map<String, String>> profiles = new HashMap<>();
+        trainingClicks.forEach(c -> profiles.put(c.userId(), c.profile()));
+        err.printf("sdm demo: no cached model yet: training a small SDM on %,d clicks (%,d sessions), once%n",
+                trainingClicks.size(), sessions.size());
+        Path staging = Files.createTempDirectory(dir.getParent(), key + ".training-");
+        try (TrainedSdm trained = new SdmTrainer(CONFIG).withProfiles(u -> profiles.getOrDefault(u, Map.of()))
+                .train(sessions, new ProgressBar(err, CONFIG.epochs()))) {
+            Path export = staging.resolve("model");
+            SavedModelExporter.export(trained, export, "demo-" + key, Map.of());
+            // Publish the finished export in one step: a crash mid-training leaves no half-written model behind.
+            Files.move(export, dir, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteRecursively(staging);
+        }
+        err.println("sdm demo: model cached in " + dir);
+        return dir;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
