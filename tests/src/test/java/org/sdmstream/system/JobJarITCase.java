@@ -10,8 +10,9 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job jar the reactor packaged: our code, the connector, Kafka clients and Avro inside; Flink's
- * runtime, logging and TensorFlow (the cluster's lib/) outside, so nothing shadows the cluster's copy.
+ * The job jar the reactor packaged: our code (the scoring job and sdm-model's scorer included), the
+ * connector, Kafka clients and Avro inside; Flink's runtime, logging and TensorFlow Java with JavaCPP and
+ * protobuf (the cluster's lib/, loaded parent-first) outside, so nothing shadows the cluster's copy.
  */
 class JobJarITCase {
 
@@ -24,6 +25,9 @@ class JobJarITCase {
             List<String> names = file.stream().map(e -> e.getName()).toList();
             assertThat(names).contains(
                     "org/sdmstream/job/SessionFeatureJob.class",
+                    "org/sdmstream/job/UserInterestJob.class",
+                    "org/sdmstream/model/scoring/SdmScorer.class",
+                    "com/fasterxml/jackson/databind/ObjectMapper.class",
                     "org/sdmstream/features/UserTimeline.class",
                     "org/sdmstream/records/ClickEvent.class",
                     "org/apache/flink/connector/kafka/sink/KafkaSink.class",
@@ -39,6 +43,9 @@ class JobJarITCase {
                     || n.startsWith("org/slf4j/")
                     || n.startsWith("org/tensorflow/")
                     || n.startsWith("org/bytedeco/")
+                    || n.startsWith("com/google/protobuf/")
+                    || n.startsWith("org/tensorflow/proto/")
+                    || n.startsWith("META-INF/native/")
                     || n.startsWith("scala/"));
         }
     }

@@ -11,13 +11,15 @@ import java.util.List;
  * JVM's class path. Everything a job jar bundles is left out (our modules, the Kafka connector, Kafka
  * clients, Avro, flink-avro), because {@code org.apache.flink.*} loads parent-first: a connector on the
  * cluster's class path would shadow the job's own copy and run against the wrong Kafka client.
+ * TensorFlow Java (tensorflow-core-api, tensorflow-core-native, tensorflow-framework, ndarray, javacpp,
+ * protobuf-java) is the exception the other way round: it belongs to the cluster, as in flink-dist's
+ * {@code lib/}, and loads parent-first, because its native library can load only once per JVM.
  */
 public final class ClusterClasspath {
 
     /** File-name prefixes of jars that belong to a job, not to the cluster. */
     private static final List<String> JOB_SIDE = List.of(
-            "sdm-", "flink-connector-kafka", "flink-avro", "avro-", "kafka", "scala",
-            "tensorflow", "javacpp", "junit", "assertj", "jqwik", "opentest4j", "apiguardian",
+            "sdm-", "flink-connector-kafka", "flink-avro", "avro-", "kafka", "scala", "junit", "assertj", "jqwik", "opentest4j", "apiguardian",
             "surefire", "failsafe");
 
     private ClusterClasspath() {}

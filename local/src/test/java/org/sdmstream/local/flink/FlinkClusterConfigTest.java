@@ -49,7 +49,14 @@ class FlinkClusterConfigTest {
                 .anyMatch(n -> n.startsWith("flink-runtime-web"))
                 .anyMatch(n -> n.startsWith("flink-rpc-akka-loader"))
                 .anyMatch(n -> n.startsWith("flink-statebackend-rocksdb"))
-                .anyMatch(n -> n.startsWith("log4j-core"));
+                .anyMatch(n -> n.startsWith("log4j-core"))
+                // TensorFlow Java, as in lib/ (the scoring job's jar leaves it out; parent-first loading).
+                .anyMatch(n -> n.startsWith("tensorflow-core-api-"))
+                .anyMatch(n -> n.startsWith("tensorflow-core-native-") && n.endsWith("-linux-x86_64.jar"))
+                .anyMatch(n -> n.startsWith("tensorflow-framework-"))
+                .anyMatch(n -> n.startsWith("ndarray-"))
+                .anyMatch(n -> n.startsWith("javacpp-"))
+                .anyMatch(n -> n.startsWith("protobuf-java-"));
         assertThat(names).noneMatch(n -> n.startsWith("kafka") || n.startsWith("flink-connector-kafka")
                 || n.startsWith("avro-") || n.startsWith("sdm-"));
     }
