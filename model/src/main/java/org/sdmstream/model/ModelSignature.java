@@ -18,6 +18,10 @@ import org.tensorflow.proto.DataType;
  * length, P for the profile slots and D for the vector size; T, L, P and D are read from the loaded
  * model, so a model trained elsewhere may choose them. All index inputs are vocabulary rows (0 =
  * padding, 1 = unknown) of the vocabularies exported beside the model.
+ *
+ * <p>SDM exports also carry a second signature, {@link #STEP_KEY}: one click of the same causal tower from
+ * carried state ({@link #STEP_INPUTS}, {@link #STEP_OUTPUTS}; docs/scoring-model.md). It is optional: a
+ * model without it is scored with {@code serving_default} only.
  */
 public final class ModelSignature {
 

@@ -52,6 +52,7 @@ final class StepState {
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
         long floats = 4L * dimension + keys.length + values.length + (vector == null ? 0 : vector.length);
-        return OVERHEAD_BYTES + 4 * floats + 2L * (userId.length() + (sessionId == null ? 0 : sessionId.length()));
+        return OVERHEAD_BYTES + 4 * floats
+                + 2L * ((userId == null ? 0 : userId.length()) + (sessionId == null ? 0 : sessionId.length()));
     }
 }
