@@ -113,6 +113,13 @@ class IncrementalSdmScorerTest {
 
     static void assertSameVectors(float[][] actual, float[][] expected) {
         assertThat(actual.length).isEqualTo(expected.length);
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            for (int k = 0; k < Math.min(actual[i].length, expected[i].length); k++) {
+                max = Math.max(max, Math.abs(actual[i][k] - expected[i][k]));
+            }
+        }
+        System.out.printf("step vs full tower: %d vectors, max |diff| %.2e%n", expected.length, max);
         for (int i = 0; i < expected.length; i++) {
             assertThat(actual[i]).as("vector %d", i).hasSameSizeAs(expected[i]);
             for (int k = 0; k < expected[i].length; k++) {
