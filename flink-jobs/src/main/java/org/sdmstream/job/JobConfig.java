@@ -52,6 +52,8 @@ public final class JobConfig implements Serializable {
         d.put("scoring.batch.max-size", "256");
         d.put("scoring.batch.max-delay", "5 ms");
         d.put("scoring.min-interval", "0 ms");
+        d.put("scoring.scorer", "incremental");
+        d.put("scoring.state-cache-mb", "256");
         d.put("session.gap", "10 min");
         d.put("session.max-length", "50");
         d.put("history.horizon", "7 d");
@@ -288,7 +290,19 @@ public final class JobConfig implements Serializable {
         if (maxSize < 1) {
             throw invalid("scoring.batch.max-size", "must be >= 1");
         }
-        return new ScoringSettings(modelDir(), intra, inter, maxSize, nonNegative("scoring.batch.max-delay"));
+        String scorer = raw("scoring.scorer").trim();
+        ScoringSettings.ScorerLoader loader = switch (scorer) {
+            case "incremental" -> {
+                int cacheMb = intValue("scoring.state-cache-mb");
+                if (cacheMb < 1) {
+                    throw invalid("scoring.state-cache-mb", "must be >= 1");
+                }
+                yield new ScoringSettings.IncrementalLoader((long) cacheMb << 20);
+            }
+            case "full-tower" -> ScoringSettings.FULL_TOWER;
+            default -> throw invalid("scoring.scorer", "expected incremental or full-tower");
+        };
+        return new ScoringSettings(modelDir(), intra, inter, maxSize, nonNegative("scoring.batch.max-delay"), loader);
     }
 
     /** Per user, at least this much event time between two emitted vectors; zero emits one vector per click. */

@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import org.apache.flink.util.function.SerializableFunction;
 import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.model.scoring.IncrementalScorerOptions;
+import org.sdmstream.model.scoring.IncrementalSdmScorer;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmBatchScorer;
 
@@ -28,6 +30,20 @@ public record ScoringSettings(
 
     /** Every click through the whole exported SDM graph. */
     public static final ScorerLoader FULL_TOWER = ScoringSettings::loadFullTower;
+
+    /**
+     * One step of the SDM tower per click from carried per-user state (the model's {@code step}
+     * signature), with the state cached in memory up to {@code cacheBytes}: identical vectors, about 5x
+     * less CPU per click (docs/scoring-model.md). The cache is not Flink state: a miss (first click of a
+     * session, restart, rescale) rebuilds it from the full session that every input carries.
+     */
+    public record IncrementalLoader(long cacheBytes) implements ScorerLoader {
+        @Override
+        public BatchScorer apply(ScoringSettings s) {
+            return IncrementalSdmScorer.load(Path.of(s.modelDir()),
+                    new IncrementalScorerOptions(s.scorerOptions(), cacheBytes));
+        }
+    }
 
     public ScoringSettings {
         if (modelDir == null || modelDir.isBlank()) {
@@ -54,7 +70,7 @@ public record ScoringSettings(
     /** Subtasks whose settings share this key share one loaded scorer (the batch delay does not matter). */
     public String sharingKey() {
         return Path.of(modelDir).toAbsolutePath().normalize() + "|intra=" + intraOpThreads + "|inter=" + interOpThreads
-                + "|batch=" + maxBatchSize + "|loader=" + loader.getClass().getName();
+                + "|batch=" + maxBatchSize + "|loader=" + (loader instanceof IncrementalLoader ? loader : loader.getClass().getName());
     }
 
     public ScorerOptions scorerOptions() {

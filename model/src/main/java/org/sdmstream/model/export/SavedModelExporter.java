@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.sdmstream.model.ModelSignature;
+import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.graph.SdmGraph;
+import org.sdmstream.model.graph.SdmStepGraph;
 import org.sdmstream.model.training.TrainedSdm;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -19,7 +21,8 @@ import org.tensorflow.SessionFunction;
 /**
  * Writes a trained model as a {@link ModelDirectory}: an inference-only SavedModel (a fresh graph
  * without the training head or optimizer, its variables copied from the trained session through a
- * checkpoint, so no Adam state is exported), the vocabularies, the item embeddings and metadata.
+ * checkpoint, so no Adam state is exported) with the {@code serving_default} signature and, for SDM
+ * towers, the per-click {@code step} signature; the vocabularies, the item embeddings and metadata.
  */
 public final class SavedModelExporter {
 
@@ -46,12 +49,18 @@ public final class SavedModelExporter {
                 model.session().save(checkpoint);
                 try (Graph graph = new Graph()) {
                     SdmGraph tower = new SdmGraph(graph, model.config(), model.tower().sizes());
+                    // SDM towers also get the per-click step signature over the same variables.
+                    SdmStepGraph step = model.config().architecture() == SdmConfig.Architecture.SDM
+                            ? new SdmStepGraph(tower) : null;
                     try (Session session = new Session(graph)) {
                         session.restore(checkpoint);
-                        SavedModelBundle.exporter(dir.toString())
+                        SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(dir.toString())
                                 .withTags(ModelSignature.TAG)
-                                .withFunction(SessionFunction.create(tower.servingSignature(), session))
-                                .export();
+                                .withFunction(SessionFunction.create(tower.servingSignature(), session));
+                        if (step != null) {
+                            exporter.withFunction(SessionFunction.create(step.signature(), session));
+                        }
+                        exporter.export();
                     }
                 }
             } finally {

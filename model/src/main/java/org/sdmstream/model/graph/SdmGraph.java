@@ -219,4 +219,10 @@ public final class SdmGraph {
     public List<Variable<TFloat32>> variables() {
         return params.variables();
     }
+
+    /** The variable of this tower with the given name, for other graphs over the same weights (the step graph). */
+    public Variable<TFloat32> variable(String name) {
+        return params.variables().stream().filter(v -> v.op().name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the tower has no variable '" + name + "'"));
+    }
 }

@@ -28,10 +28,14 @@ public final class SdmBatchScorer implements BatchScorer {
      */
     public static SdmBatchScorer load(Path modelDir, ScorerOptions options) {
         SdmScorer scorer = SdmScorer.load(modelDir, options);
-        String version = scorer.metadata() != null && scorer.metadata().modelVersion() != null
+        return new SdmBatchScorer(scorer, versionOf(scorer, modelDir));
+    }
+
+    /** The version in the model's metadata.json, else the name of its directory. */
+    static String versionOf(SdmScorer scorer, Path modelDir) {
+        return scorer.metadata() != null && scorer.metadata().modelVersion() != null
                 ? scorer.metadata().modelVersion()
                 : modelDir.toAbsolutePath().normalize().getFileName().toString();
-        return new SdmBatchScorer(scorer, version);
     }
 
     @Override

@@ -166,6 +166,16 @@ public final class SdmScorer implements UserVectorModel {
         return encoder;
     }
 
+    /** The loaded SavedModel's signature with this key, with its callable function; empty when it has none. */
+    public java.util.Optional<Signature> signature(String key) {
+        return bundle.signatures().stream().filter(s -> s.key().equals(key)).findFirst();
+    }
+
+    /** The callable function of one of the SavedModel's signatures (see {@link #signature(String)}). */
+    public SessionFunction function(String key) {
+        return bundle.function(key);
+    }
+
     @Override
     public void close() {
         bundle.close();

@@ -1,0 +1,23 @@
+package org.sdmstream.model.scoring;
+
+/**
+ * Settings of {@link IncrementalSdmScorer}: the TF pools and batch cap of the underlying model
+ * ({@link ScorerOptions}) and the most bytes of carried per-user state kept in memory (least recently
+ * used users are evicted first; an evicted user's next click rebuilds its state from the input).
+ */
+public record IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes) {
+
+    public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
+    public static final IncrementalScorerOptions DEFAULT =
+            new IncrementalScorerOptions(ScorerOptions.DEFAULT, DEFAULT_CACHE_BYTES);
+
+    public IncrementalScorerOptions {
+        if (scorer == null) {
+            throw new IllegalArgumentException("scorer options must be set");
+        }
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
+        }
+    }
+}

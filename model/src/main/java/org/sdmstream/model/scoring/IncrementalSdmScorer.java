@@ -1,0 +1,377 @@
+package org.sdmstream.model.scoring;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.features.encoding.EncodedBatch;
+import org.sdmstream.model.ModelSignature;
+import org.sdmstream.model.graph.InputTensors;
+import org.tensorflow.Result;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Scores each click from state carried since the user's previous click, with the model's
+ * {@link ModelSignature#STEP_KEY} signature: one step of the causal tower per click instead of the whole
+ * session. The carried state lives in a bounded in-memory LRU cache per user and is only a cache: when it
+ * is missing or does not belong to the input's session prefix (first click, eviction, restart, rescale,
+ * another model), the state is rebuilt by stepping through the session prefix the {@link ModelInput}
+ * carries, so the result is always the full tower's vector for that input.
+ *
+ * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several clicks of
+ * one user in a call are stepped in order, one per round. Sessions longer than the model's T (the tower
+ * then sees only the most recent T clicks) and models without a step signature use the full tower.
+ * Calls are serialised (the cache is shared); close it to free the native session.
+ */
+public final class IncrementalSdmScorer implements BatchScorer {
+
+    /** Counters since load, for metrics and tests. */
+    public record Stats(long inputs, long steps, long cacheHits, long rebuilds, long fullTower, long evictions,
+            int cachedUsers, long cachedBytes) {}
+
+    private final SdmScorer model;
+    private final SessionFunction step;
+    private final ModelSignature.StepDimensions dims;
+    private final StepStateCache cache;
+    private final int maxBatch;
+    private long inputs;
+    private long steps;
+    private long cacheHits;
+    private long rebuilds;
+    private long fullTower;
+
+    private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
+        this.model = model;
+        this.maxBatch = options.scorer().maxBatch();
+        this.cache = new StepStateCache(options.cacheBytes());
+        var signature = model.signature(ModelSignature.STEP_KEY);
+        if (signature.isPresent()) {
+            this.dims = ModelSignature.checkStep(signature.get(), model.dimensions());
+            this.step = model.function(ModelSignature.STEP_KEY);
+        } else {
+            this.dims = null;
+            this.step = null;
+        }
+    }
+
+    public static IncrementalSdmScorer load(Path modelDir) {
+        return load(modelDir, IncrementalScorerOptions.DEFAULT);
+    }
+
+    /**
+     * @throws IllegalArgumentException as {@link SdmScorer#load(Path, ScorerOptions)}, or when the model has a
+     *     step signature that does not match {@link ModelSignature#STEP_INPUTS}/{@link ModelSignature#STEP_OUTPUTS}
+     */
+    public static IncrementalSdmScorer load(Path modelDir, IncrementalScorerOptions options) {
+        SdmScorer model = SdmScorer.load(modelDir, options.scorer());
+        try {
+            return new IncrementalSdmScorer(model, options);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Whether the model has a step signature (else every input goes through the full tower). */
+    public boolean incremental() {
+        return step != null;
+    }
+
+    @Override
+    public synchronized float[][] score(List<ModelInput> batch) {
+        float[][] out = new float[batch.size()][];
+        if (batch.isEmpty()) {
+            return out;
+        }
+        inputs += batch.size();
+        EncodedBatch enc = model.encoder().encode(batch);
+        List<Integer> viaTower = new ArrayList<>();
+        Map<String, Lane> lanes = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ModelInput in = batch.get(i);
+            if (step == null || in.session().size() > dims.dimensions().maxSession()) {
+                viaTower.add(i);
+            } else {
+                lanes.computeIfAbsent(in.userId(), Lane::new).pending.add(i);
+            }
+        }
+        scoreWithTower(batch, viaTower, out);
+        if (lanes.isEmpty()) {
+            return out;
+        }
+        // States taken from the cache are owned by this call; if it fails they are simply lost (rebuilt later).
+        for (Lane lane : lanes.values()) {
+            lane.state = cache.take(lane.userId);
+            lane.next(batch, enc, out);
+        }
+        List<Lane> round = new ArrayList<>();
+        while (true) {
+            round.clear();
+            for (Lane lane : lanes.values()) {
+                if (lane.current >= 0) {
+                    round.add(lane);
+                }
+            }
+            if (round.isEmpty()) {
+                break;
+            }
+            for (int from = 0; from < round.size(); from += maxBatch) {
+                runStep(round.subList(from, Math.min(round.size(), from + maxBatch)), enc);
+            }
+            for (Lane lane : round) {
+                if (lane.state.position == batch.get(lane.current).session().size()) {
+                    out[lane.current] = lane.state.vector.clone();
+                    lane.next(batch, enc, out);
+                }
+            }
+        }
+        for (Lane lane : lanes.values()) {
+            if (lane.state != null) {
+                cache.put(lane.userId, lane.state);
+            }
+        }
+        return out;
+    }
+
+    private void scoreWithTower(List<ModelInput> batch, List<Integer> indices, float[][] out) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        fullTower += indices.size();
+        float[][] vectors = model.userVectors(indices.stream().map(batch::get).toList());
+        for (int k = 0; k < indices.size(); k++) {
+            out[indices.get(k)] = vectors[k];
+        }
+    }
+
+    /** The clicks of one user in a call, in order, and the state being stepped. */
+    private final class Lane {
+        final String userId;
+        final ArrayDeque<Integer> pending = new ArrayDeque<>();
+        StepState state;
+        int current = -1;
+        long[] prefixHashes;
+
+        Lane(String userId) {
+            this.userId = userId;
+        }
+
+        /** Moves to the next pending input whose vector is not yet known, resolving where its steps start. */
+        void next(List<ModelInput> batch, EncodedBatch enc, float[][] out) {
+            current = -1;
+            while (!pending.isEmpty()) {
+                int i = pending.poll();
+                ModelInput in = batch.get(i);
+                int n = in.session().size();
+                prefixHashes = prefixHashes(enc, i, in.sessionId(), n);
+                boolean reusable = state != null && Objects.equals(state.sessionId, in.sessionId())
+                        && state.position <= n && state.position > 0 && state.prefixHash == prefixHashes[state.position];
+                if (reusable) {
+                    cacheHits++;
+                } else {
+                    if (n > 1) {
+                        rebuilds++;
+                    }
+                    state = new StepState(in.sessionId(), dims.dimensions().vectorSize(), prefixHashes[0]);
+                }
+                if (state.position == n) {
+                    out[i] = state.vector.clone(); // the same input again: nothing to step
+                    continue;
+                }
+                current = i;
+                return;
+            }
+        }
+    }
+
+    /** Runs one step for each lane (one user each) and advances their states. */
+    private void runStep(List<Lane> lanes, EncodedBatch enc) {
+        int b = lanes.size();
+        int d = dims.dimensions().vectorSize();
+        int t = dims.dimensions().maxSession();
+        int l = dims.dimensions().maxHistory();
+        int p = dims.dimensions().profileSlots();
+        int heads = dims.heads();
+        int k = dims.headSize();
+        int[] user = new int[b];
+        int[] profile = new int[b * p];
+        int[] hItem = new int[b * l];
+        int[] hCategory = new int[b * l];
+        int[] hBrand = new int[b * l];
+        int[] hShop = new int[b * l];
+        int[] hLength = new int[b];
+        int[] cItem = new int[b];
+        int[] cCategory = new int[b];
+        int[] cBrand = new int[b];
+        int[] cShop = new int[b];
+        int[] position = new int[b];
+        float[] h = new float[b * d];
+        float[] c = new float[b * d];
+        float[] keys = new float[b * heads * t * k];
+        float[] values = new float[b * heads * t * k];
+        float[] poolMax = new float[b];
+        float[] poolSum = new float[b];
+        float[] poolAcc = new float[b * d];
+        for (int r = 0; r < b; r++) {
+            Lane lane = lanes.get(r);
+            int i = lane.current;
+            StepState s = lane.state;
+            int pos = s.position;
+            user[r] = enc.user()[i];
+            System.arraycopy(enc.profile(), i * p, profile, r * p, p);
+            System.arraycopy(enc.historyItem(), i * l, hItem, r * l, l);
+            System.arraycopy(enc.historyCategory(), i * l, hCategory, r * l, l);
+            System.arraycopy(enc.historyBrand(), i * l, hBrand, r * l, l);
+            System.arraycopy(enc.historyShop(), i * l, hShop, r * l, l);
+            hLength[r] = enc.historyLength()[i];
+            cItem[r] = enc.sessionItem()[i * t + pos];
+            cCategory[r] = enc.sessionCategory()[i * t + pos];
+            cBrand[r] = enc.sessionBrand()[i * t + pos];
+            cShop[r] = enc.sessionShop()[i * t + pos];
+            position[r] = pos;
+            System.arraycopy(s.h, 0, h, r * d, d);
+            System.arraycopy(s.c, 0, c, r * d, d);
+            System.arraycopy(s.poolAcc, 0, poolAcc, r * d, d);
+            poolMax[r] = s.poolMax;
+            poolSum[r] = s.poolSum;
+            // State rows are [position][head][k]; the signature wants [head][position][k].
+            for (int j = 0; j < pos; j++) {
+                for (int hh = 0; hh < heads; hh++) {
+                    int dst = ((r * heads + hh) * t + j) * k;
+                    int src = j * d + hh * k;
+                    System.arraycopy(s.keys, src, keys, dst, k);
+                    System.arraycopy(s.values, src, values, dst, k);
+                }
+            }
+        }
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        try {
+            feed.put(ModelSignature.USER, InputTensors.ints(user, b));
+            feed.put(ModelSignature.PROFILE, InputTensors.ints(profile, b, p));
+            feed.put(ModelSignature.HISTORY_ITEM, InputTensors.ints(hItem, b, l));
+            feed.put(ModelSignature.HISTORY_CATEGORY, InputTensors.ints(hCategory, b, l));
+            feed.put(ModelSignature.HISTORY_BRAND, InputTensors.ints(hBrand, b, l));
+            feed.put(ModelSignature.HISTORY_SHOP, InputTensors.ints(hShop, b, l));
+            feed.put(ModelSignature.HISTORY_LENGTH, InputTensors.ints(hLength, b));
+            feed.put(ModelSignature.CLICK_ITEM, InputTensors.ints(cItem, b));
+            feed.put(ModelSignature.CLICK_CATEGORY, InputTensors.ints(cCategory, b));
+            feed.put(ModelSignature.CLICK_BRAND, InputTensors.ints(cBrand, b));
+            feed.put(ModelSignature.CLICK_SHOP, InputTensors.ints(cShop, b));
+            feed.put(ModelSignature.POSITION, InputTensors.ints(position, b));
+            feed.put(ModelSignature.LSTM_H, InputTensors.floats(h, b, d));
+            feed.put(ModelSignature.LSTM_C, InputTensors.floats(c, b, d));
+            feed.put(ModelSignature.ATTENTION_KEYS, InputTensors.floats(keys, b, heads, t, k));
+            feed.put(ModelSignature.ATTENTION_VALUES, InputTensors.floats(values, b, heads, t, k));
+            feed.put(ModelSignature.POOL_MAX, InputTensors.floats(poolMax, b));
+            feed.put(ModelSignature.POOL_SUM, InputTensors.floats(poolSum, b));
+            feed.put(ModelSignature.POOL_ACC, InputTensors.floats(poolAcc, b, d));
+            try (Result result = step.call(feed)) {
+                float[] vector = output(result, ModelSignature.USER_VECTOR);
+                float[] nextH = output(result, ModelSignature.NEXT_LSTM_H);
+                float[] nextC = output(result, ModelSignature.NEXT_LSTM_C);
+                float[] keyRow = output(result, ModelSignature.KEY_ROW);
+                float[] valueRow = output(result, ModelSignature.VALUE_ROW);
+                float[] nextMax = output(result, ModelSignature.NEXT_POOL_MAX);
+                float[] nextSum = output(result, ModelSignature.NEXT_POOL_SUM);
+                float[] nextAcc = output(result, ModelSignature.NEXT_POOL_ACC);
+                for (int r = 0; r < b; r++) {
+                    Lane lane = lanes.get(r);
+                    StepState s = lane.state;
+                    s.h = Arrays.copyOfRange(nextH, r * d, (r + 1) * d);
+                    s.c = Arrays.copyOfRange(nextC, r * d, (r + 1) * d);
+                    s.poolAcc = Arrays.copyOfRange(nextAcc, r * d, (r + 1) * d);
+                    s.poolMax = nextMax[r];
+                    s.poolSum = nextSum[r];
+                    s.vector = Arrays.copyOfRange(vector, r * d, (r + 1) * d);
+                    s.appendRows(Arrays.copyOfRange(keyRow, r * d, (r + 1) * d),
+                            Arrays.copyOfRange(valueRow, r * d, (r + 1) * d), t);
+                    s.position++;
+                    s.prefixHash = lane.prefixHashes[s.position];
+                }
+            }
+            steps += b;
+        } finally {
+            feed.values().forEach(Tensor::close);
+        }
+    }
+
+    private static float[] output(Result result, String name) {
+        Tensor tensor = result.get(name)
+                .orElseThrow(() -> new IllegalStateException("step signature returned no " + name));
+        return InputTensors.toArray((TFloat32) tensor);
+    }
+
+    /**
+     * Fingerprints of the encoded input after each prefix of its session: [0] covers user, profile, history
+     * and session id; [j] adds the first j clicks. A carried state is reused only when they agree.
+     */
+    private static long[] prefixHashes(EncodedBatch enc, int i, String sessionId, int n) {
+        int t = enc.maxSession();
+        int l = enc.maxHistory();
+        int p = enc.profileSlots();
+        long hash = mix(0x5DEECE66DL, Objects.hashCode(sessionId));
+        hash = mix(hash, enc.user()[i]);
+        for (int j = 0; j < p; j++) {
+            hash = mix(hash, enc.profile()[i * p + j]);
+        }
+        hash = mix(hash, enc.historyLength()[i]);
+        for (int j = 0; j < l; j++) {
+            hash = mix(mix(mix(mix(hash, enc.historyItem()[i * l + j]), enc.historyCategory()[i * l + j]),
+                    enc.historyBrand()[i * l + j]), enc.historyShop()[i * l + j]);
+        }
+        long[] out = new long[n + 1];
+        out[0] = hash;
+        for (int j = 0; j < n; j++) {
+            int at = i * t + j;
+            hash = mix(mix(mix(mix(hash, enc.sessionItem()[at]), enc.sessionCategory()[at]), enc.sessionBrand()[at]),
+                    enc.sessionShop()[at]);
+            out[j + 1] = hash;
+        }
+        return out;
+    }
+
+    private static long mix(long hash, int value) {
+        long x = (hash ^ value) * 0x9E3779B97F4A7C15L;
+        return x ^ (x >>> 29);
+    }
+
+    /** Counters since load, and the cache's current size. */
+    public synchronized Stats stats() {
+        return new Stats(inputs, steps, cacheHits, rebuilds, fullTower, cache.evictions(), cache.users(), cache.bytes());
+    }
+
+    /** Drops every carried state (e.g. to measure cold starts); scoring stays correct, only slower. */
+    public synchronized void clearCache() {
+        cache.clear();
+    }
+
+    @Override
+    public String modelVersion() {
+        return model.metadata() != null && model.metadata().modelVersion() != null
+                ? model.metadata().modelVersion() : "unknown";
+    }
+
+    @Override
+    public int dimension() {
+        return model.dimension();
+    }
+
+    /** Step signature sizes, or null when the model has none. */
+    public ModelSignature.StepDimensions stepDimensions() {
+        return dims;
+    }
+
+    @Override
+    public synchronized void close() {
+        cache.clear();
+        model.close();
+    }
+}

@@ -1,0 +1,297 @@
+package org.sdmstream.model.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sdmstream.features.Behavior;
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.model.ModelSignature;
+import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.export.SavedModelExporter;
+import org.sdmstream.model.testing.PlantedSessions;
+import org.sdmstream.model.training.ProgressListener;
+import org.sdmstream.model.training.SdmTrainer;
+import org.sdmstream.model.training.TrainedSdm;
+
+/**
+ * The step signature through {@link IncrementalSdmScorer} reproduces the full tower's vector at every
+ * position of random sessions, whatever the cache holds: cold starts, hits, misses mid-session,
+ * evictions, interleaved users, several clicks of one user in one call, a reloaded model.
+ */
+class IncrementalSdmScorerTest {
+
+    static final float TOLERANCE = 1e-5f;
+
+    @TempDir
+    static Path tmp;
+
+    static Path withLongTerm;
+    static Path shortTerm;
+
+    @BeforeAll
+    static void trainAndExport() {
+        withLongTerm = export(tiny().build(), "sdm");
+        shortTerm = export(tiny().longTerm(false).build(), "sdm-short");
+    }
+
+    /** Tiny widths, but the default session length (50) so that every session length 1..50 steps. */
+    static SdmConfig.Builder tiny() {
+        return SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4).brandEmbeddingDim(2)
+                .shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2).maxHistoryLength(5)
+                .batchSize(32).epochs(1).learningRate(0.05f);
+    }
+
+    static Path export(SdmConfig config, String name) {
+        Path dir = tmp.resolve(name);
+        try (TrainedSdm model = new SdmTrainer(config)
+                .withProfiles(u -> u.hashCode() % 3 == 0 ? Map.of() : Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
+                .train(PlantedSessions.sessions(8, 2, 6, 20, 0.8, 3), ProgressListener.NONE)) {
+            SavedModelExporter.export(model, dir, name + "-v1", Map.of());
+        }
+        return dir;
+    }
+
+    /** A user's session clicked one by one: inputs.get(j) is the input after click j + 1. */
+    record UserSession(String user, List<ModelInput> inputs) {}
+
+    static UserSession session(Random r, String user, String sessionId, int length) {
+        List<Behavior> history = new ArrayList<>();
+        int historyLength = r.nextInt(8); // 0..7: empty, partial and longer than maxHistory 5
+        for (int j = 0; j < historyLength; j++) {
+            history.add(PlantedSessions.behavior(r.nextInt(20), j));
+        }
+        Map<String, String> profile = r.nextBoolean() ? Map.of("segment", r.nextBoolean() ? "a" : "b") : Map.of();
+        List<Behavior> clicks = new ArrayList<>();
+        List<ModelInput> inputs = new ArrayList<>();
+        for (int j = 0; j < length; j++) {
+            // now and then an item the vocabulary never saw (row "unknown")
+            clicks.add(r.nextInt(10) == 0 ? new Behavior("unseen" + j, "c1", "b9", null, 100 + j)
+                    : PlantedSessions.behavior(r.nextInt(20), 100 + j));
+            inputs.add(new ModelInput(user, sessionId, clicks, history, profile, 100 + j));
+        }
+        return new UserSession(user, inputs);
+    }
+
+    static List<UserSession> randomSessions(long seed, int users) {
+        Random r = new Random(seed);
+        List<UserSession> out = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            int length = u == 0 ? 1 : u == 1 ? 50 : 1 + r.nextInt(50);
+            out.add(session(r, (u % 5 == 4 ? "stranger" : "u") + u, "s" + u, length));
+        }
+        return out;
+    }
+
+    /** All clicks of the sessions interleaved at random, each user's clicks in order. */
+    static List<ModelInput> interleave(List<UserSession> sessions, Random r) {
+        List<Integer> owners = new ArrayList<>();
+        for (int u = 0; u < sessions.size(); u++) {
+            for (int j = 0; j < sessions.get(u).inputs().size(); j++) {
+                owners.add(u);
+            }
+        }
+        Collections.shuffle(owners, r);
+        int[] next = new int[sessions.size()];
+        List<ModelInput> out = new ArrayList<>();
+        for (int u : owners) {
+            out.add(sessions.get(u).inputs().get(next[u]++));
+        }
+        return out;
+    }
+
+    static void assertSameVectors(float[][] actual, float[][] expected) {
+        assertThat(actual.length).isEqualTo(expected.length);
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            for (int k = 0; k < Math.min(actual[i].length, expected[i].length); k++) {
+                max = Math.max(max, Math.abs(actual[i][k] - expected[i][k]));
+            }
+        }
+        System.out.printf("step vs full tower: %d vectors, max |diff| %.2e%n", expected.length, max);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("vector %d", i).hasSameSizeAs(expected[i]);
+            for (int k = 0; k < expected[i].length; k++) {
+                assertThat(Math.abs(actual[i][k] - expected[i][k])).as("vector %d component %d", i, k)
+                        .isLessThanOrEqualTo(TOLERANCE);
+            }
+        }
+    }
+
+    static final Map<Path, SdmBatchScorer> fullTowers = new java.util.HashMap<>();
+
+    @AfterAll
+    static void closeFullTowers() {
+        fullTowers.values().forEach(SdmBatchScorer::close);
+    }
+
+    /** The reference: the full tower over each input's whole session. */
+    static float[][] fullTower(Path model, List<ModelInput> inputs) {
+        return fullTowers.computeIfAbsent(model, m -> SdmBatchScorer.load(m, new ScorerOptions(1, 1, 256)))
+                .score(inputs);
+    }
+
+    static IncrementalSdmScorer incremental(Path model, long cacheBytes, int maxBatch) {
+        return IncrementalSdmScorer.load(model,
+                new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void everyPositionOfInterleavedRandomSessionsMatchesTheFullTower(boolean longTerm) {
+        Path model = longTerm ? withLongTerm : shortTerm;
+        Random r = new Random(longTerm ? 11 : 12);
+        List<ModelInput> stream = interleave(randomSessions(longTerm ? 1 : 2, 12), r);
+        float[][] expected = fullTower(model, stream);
+        List<float[]> actual = new ArrayList<>();
+        try (IncrementalSdmScorer scorer = incremental(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
+            assertThat(scorer.incremental()).isTrue();
+            // Micro-batches of 1..12 clicks, as the operator would flush them: users interleave, and a
+            // batch often holds several clicks of one user.
+            for (int from = 0; from < stream.size(); ) {
+                int to = Math.min(stream.size(), from + 1 + r.nextInt(12));
+                actual.addAll(List.of(scorer.score(stream.subList(from, to))));
+                from = to;
+            }
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            // every click stepped exactly once: state was carried, never recomputed
+            assertThat(stats.steps()).isEqualTo(stream.size());
+            assertThat(stats.rebuilds()).isZero();
+            assertThat(stats.fullTower()).isZero();
+        }
+        assertSameVectors(actual.toArray(new float[0][]), expected);
+    }
+
+    @Test
+    void aWholeSessionInOneCallIsSteppedInOrder() {
+        List<UserSession> sessions = randomSessions(3, 3);
+        List<ModelInput> batch = new ArrayList<>(sessions.get(1).inputs()); // 50 clicks of one user
+        batch.addAll(sessions.get(2).inputs());
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 7)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            assertThat(scorer.stats().steps()).isEqualTo(batch.size());
+        }
+    }
+
+    @Test
+    void aCacheMissMidSessionRebuildsFromTheInput() {
+        UserSession s = randomSessions(4, 2).get(1); // 50 clicks
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            for (int j = 0; j < 20; j++) {
+                scorer.score(List.of(s.inputs().get(j)));
+            }
+            scorer.clearCache(); // as after a restart, a rescale or an eviction
+            List<ModelInput> rest = s.inputs().subList(20, 50);
+            float[][] actual = new float[rest.size()][];
+            for (int j = 0; j < rest.size(); j++) {
+                actual[j] = scorer.score(List.of(rest.get(j)))[0];
+            }
+            assertSameVectors(actual, fullTower(withLongTerm, rest));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.rebuilds()).isEqualTo(1);
+            assertThat(stats.steps()).isEqualTo(20 + 21 + 29);
+        }
+    }
+
+    @Test
+    void aCachedStateOfAnotherPrefixIsNotReused() {
+        Random r = new Random(5);
+        UserSession a = session(r, "u1", "s", 10);
+        UserSession b = session(r, "u1", "s", 10); // same user and session id, other clicks and history
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            for (int j = 0; j < 9; j++) {
+                scorer.score(List.of(a.inputs().get(j)));
+            }
+            ModelInput last = b.inputs().get(9);
+            assertSameVectors(scorer.score(List.of(last)), fullTower(withLongTerm, List.of(last)));
+            assertThat(scorer.stats().rebuilds()).isEqualTo(1);
+            // the same input again is answered from the state without a step
+            long steps = scorer.stats().steps();
+            assertSameVectors(scorer.score(List.of(last)), fullTower(withLongTerm, List.of(last)));
+            assertThat(scorer.stats().steps()).isEqualTo(steps);
+        }
+    }
+
+    @Test
+    void evictionUnderATinyCacheStaysCorrect() {
+        List<UserSession> sessions = randomSessions(6, 6);
+        Random r = new Random(6);
+        List<ModelInput> stream = interleave(sessions, r);
+        // room for about two short states: users keep evicting each other
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1_500, 4)) {
+            List<float[]> actual = new ArrayList<>();
+            for (int from = 0; from < stream.size(); from += 3) {
+                actual.addAll(List.of(scorer.score(stream.subList(from, Math.min(stream.size(), from + 3)))));
+            }
+            assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, stream));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.evictions()).isPositive();
+            assertThat(stats.rebuilds()).isPositive();
+            assertThat(stats.cachedBytes()).isLessThanOrEqualTo(1_500);
+        }
+    }
+
+    @Test
+    void aFreshScorerOnTheReloadedModelContinuesASession() {
+        UserSession s = randomSessions(7, 2).get(1);
+        float[][] expected = fullTower(withLongTerm, s.inputs());
+        float[][] actual = new float[s.inputs().size()][];
+        try (IncrementalSdmScorer first = incremental(withLongTerm, 1 << 20, 256)) {
+            for (int j = 0; j < 30; j++) {
+                actual[j] = first.score(List.of(s.inputs().get(j)))[0];
+            }
+        }
+        try (IncrementalSdmScorer second = incremental(withLongTerm, 1 << 20, 256)) {
+            for (int j = 30; j < 50; j++) {
+                actual[j] = second.score(List.of(s.inputs().get(j)))[0];
+            }
+            assertThat(second.stats().rebuilds()).isEqualTo(1);
+            assertThat(second.modelVersion()).isEqualTo("sdm-v1");
+        }
+        assertSameVectors(actual, expected);
+    }
+
+    @Test
+    void aSessionLongerThanTheModelUsesTheFullTower() {
+        Random r = new Random(8);
+        UserSession s = session(r, "u2", "long", 55);
+        List<ModelInput> tail = s.inputs().subList(48, 55);
+        try (IncrementalSdmScorer scorer = incremental(shortTerm, 1 << 20, 256)) {
+            assertSameVectors(scorer.score(tail), fullTower(shortTerm, tail));
+            assertThat(scorer.stats().fullTower()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void theExportedStepSignatureMatchesTheContract() {
+        try (SdmScorer model = SdmScorer.load(withLongTerm, ScorerOptions.DEFAULT)) {
+            ModelSignature.StepDimensions dims = ModelSignature.checkStep(
+                    model.signature(ModelSignature.STEP_KEY).orElseThrow(), model.dimensions());
+            assertThat(dims).isEqualTo(new ModelSignature.StepDimensions(
+                    new ModelSignature.Dimensions(50, 5, 1, 8), 2, 4));
+            assertThat(model.signature(ModelSignature.KEY)).isPresent();
+        }
+    }
+
+    @Test
+    void aModelWithoutStepSignatureIsScoredWithTheFullTower() {
+        Path dnn = export(tiny().architecture(SdmConfig.Architecture.YOUTUBE_DNN).maxSessionLength(8).build(), "dnn");
+        List<ModelInput> stream = interleave(randomSessions(9, 4), new Random(9)).subList(0, 30);
+        try (IncrementalSdmScorer scorer = incremental(dnn, 1 << 20, 256)) {
+            assertThat(scorer.incremental()).isFalse();
+            assertSameVectors(scorer.score(stream), fullTower(dnn, stream));
+            assertThat(scorer.stats().fullTower()).isEqualTo(30);
+        }
+    }
+}
