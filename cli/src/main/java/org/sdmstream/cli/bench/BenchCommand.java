@@ -11,6 +11,9 @@ import org.sdmstream.cli.job.StreamingPipeline;
 import org.sdmstream.cli.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.sdmstream.cli.demo.DemoModel;
+import org.sdmstream.features.generate.GeneratorConfig;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -84,6 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "RocksDB costs in the same run.")
     boolean compareHeap;
 
+    @Option(names = "--scoring",
+            description = "Also run the same job with SDM scoring on over the same clicks (scored/unscored ratio, "
+                    + "scored latency). The model: --model, else a small SDM trained on the bench's generated "
+                    + "clicks the first time and cached like the demo's.")
+    boolean scoring;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Exported SDM model for --scoring.")
+    Path model;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Keep the broker data and checkpoints here (default: a temporary directory, deleted).")
     Path workDir;
@@ -101,8 +113,14 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--clicks, --users, --items, --partitions, --parallelism and --latency-clicks must be positive");
         }
+        Path scoringModel = null;
+        if (scoring) {
+            scoringModel = model != null ? model : DemoModel.forGenerated(
+                    GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed),
+                    spec.commandLine().getErr());
+        }
         BenchSettings settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
-                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap);
+                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
         try {

@@ -19,8 +19,9 @@ import org.sdmstream.cli.job.StreamingPipeline;
  * @param latencyRate input rate of the latency phase, clicks/s; 0 = half the measured at-least-once maximum
  * @param stallTimeout a phase fails when no output arrives for this long
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
+ * @param scoringModel when not null, also run the scoring job with this model over the same clicks
  */
 record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
                      int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
-                     Duration stallTimeout, boolean compareHeap) {
+                     Duration stallTimeout, boolean compareHeap, java.nio.file.Path scoringModel) {
 }

@@ -69,6 +69,15 @@ final class PipelineBenchmark {
                 throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once on heap state", users);
             }
             latency(bootstrap, dir);
+            if (settings.scoringModel() != null) {
+                // The same job with SDM scoring on, over the same pre-filled clicks: the ratio holds on a noisy machine.
+                StreamingPipeline scored = StreamingPipeline.userVectors();
+                throughput(bootstrap, dir, "AT_LEAST_ONCE", "scored at-least-once", users, scored, settings.scoringModel());
+                throughput(bootstrap, dir, "EXACTLY_ONCE", "scored exactly-once", users, scored, settings.scoringModel());
+                results.put("scored / unscored at-least-once", results.get("sustained scored at-least-once (clicks/s)")
+                        / results.get("sustained at-least-once (clicks/s)"));
+                latency(bootstrap, dir, "scored ", "scored at-least-once", scored, settings.scoringModel());
+            }
             long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
             results.put("broker RSS (MiB)", ProcessMemory.rss(brokerPid) / 1048576.0);
         }
@@ -140,9 +149,14 @@ final class PipelineBenchmark {
 
     /** The job over the pre-filled clicks; clicks/s from the first to the last output read. */
     private void throughput(String bootstrap, Path dir, String delivery, String label, long users) throws Exception {
+        throughput(bootstrap, dir, delivery, label, users, settings.pipeline(), null);
+    }
+
+    private void throughput(String bootstrap, Path dir, String delivery, String label, long users,
+                            StreamingPipeline pipeline, Path model) throws Exception {
         String suffix = "-" + (++jobCounter);
         StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
-                label.contains("heap") ? "hashmap" : "rocksdb");
+                label.contains("heap") ? "hashmap" : "rocksdb", pipeline, model);
         note("%s: running the job over the %,d pre-filled clicks", label, settings.clicks());
         LatencyRecorder ignored = new LatencyRecorder();
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
@@ -161,7 +175,7 @@ final class PipelineBenchmark {
                 results.put(label + " clicks per CPU-second", counted / Math.max(1e-9, phase.cpuSeconds()));
                 results.put(label + " first to last output (s)", seconds);
                 results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
-                if (delivery.equals("EXACTLY_ONCE")) {
+                if (delivery.equals("EXACTLY_ONCE") && model == null) {
                     // Every output is committed, so the latest completed checkpoint holds all users' state.
                     CheckpointStats stats = CheckpointStats.latest(started.webUi(), started.job().getJobID().toString());
                     results.put("checkpoint full size (MiB)", stats.stateSize() / 1048576.0);
@@ -177,15 +191,23 @@ final class PipelineBenchmark {
 
     /** Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency. */
     private void latency(String bootstrap, Path dir) throws Exception {
+        latency(bootstrap, dir, "", "at-least-once", settings.pipeline(), null);
+    }
+
+    /** {@code prefix} names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses. */
+    private void latency(String bootstrap, Path dir, String prefix, String throughputLabel,
+                         StreamingPipeline pipeline, Path model) throws Exception {
         double rate = settings.latencyRate() > 0 ? settings.latencyRate()
-                : results.get("sustained at-least-once (clicks/s)") / 2;
-        results.put("latency phase input rate (clicks/s)", rate);
-        KafkaTopics.ensure(bootstrap, List.of("bench-live-clicks"), settings.partitions(), KafkaTopics.KEEP_FOREVER);
-        StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-live-clicks", "-live", "AT_LEAST_ONCE", "rocksdb");
+                : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
+        results.put(prefix + "latency phase input rate (clicks/s)", rate);
+        String topic = "bench-live-clicks" + (model == null ? "" : "-scored");
+        KafkaTopics.ensure(bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        StreamingPipeline.Prepared job = prepare(bootstrap, dir, topic, "-live" + (model == null ? "" : "-scored"),
+                "AT_LEAST_ONCE", "rocksdb", pipeline, model);
         LatencyRecorder latency = new LatencyRecorder();
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
                 job.lateClicksTopic(), latency).start();
-             ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-live-clicks")) {
+             ClickPublisher publisher = new ClickPublisher(bootstrap, topic)) {
             LocalFlink.Started started = LocalFlink.start(job, 0, null);
             try {
                 // The source must be reading before the clock of the first measured click starts.
@@ -214,15 +236,15 @@ final class PipelineBenchmark {
                 });
                 // Each click waits until the watermark (max event time - out-of-orderness) passes it, so the
                 // latency depends on how fast event time runs here compared with a live stream.
-                results.put("latency phase event time / wall time",
+                results.put(prefix + "latency phase event time / wall time",
                         (span[1] - span[0]) / Math.max(1e-9, (span[3] - span[2]) / 1e6));
                 long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
                 while (latency.count() < settings.latencyClicks() && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
-                results.put("latency p50 (ms)", latency.quantileMillis(0.5));
-                results.put("latency p99 (ms)", latency.quantileMillis(0.99));
-                results.put("latency samples", (double) latency.count());
+                results.put(prefix + "latency p50 (ms)", latency.quantileMillis(0.5));
+                results.put(prefix + "latency p99 (ms)", latency.quantileMillis(0.99));
+                results.put(prefix + "latency samples", (double) latency.count());
             } finally {
                 cancel(started.job());
             }
@@ -230,8 +252,13 @@ final class PipelineBenchmark {
     }
 
     private StreamingPipeline.Prepared prepare(String bootstrap, Path dir, String clicksTopic, String suffix,
-                                               String delivery, String stateBackend) {
+                                               String delivery, String stateBackend, StreamingPipeline pipeline,
+                                               Path model) {
         Map<String, String> c = new LinkedHashMap<>();
+        if (model != null) {
+            c.put("scoring.model-dir", model.toString());
+            c.put("topic.user-vectors", "bench-vectors" + suffix);
+        }
         c.put("job.name", "sdm-bench" + suffix);
         c.put("job.parallelism", Integer.toString(settings.parallelism()));
         c.put("kafka.bootstrap-servers", bootstrap);
@@ -246,7 +273,7 @@ final class PipelineBenchmark {
         c.put("checkpoint.dir", dir.resolve("checkpoints" + suffix).toUri().toString());
         c.put("sink.delivery-guarantee", delivery);
         c.put("sink.transactional-id-prefix", "sdm-bench" + suffix);
-        StreamingPipeline.Prepared job = settings.pipeline().prepare(c);
+        StreamingPipeline.Prepared job = pipeline.prepare(c);
         KafkaTopics.ensure(bootstrap, List.of(job.outputTopic(), job.deadLettersTopic(), job.lateClicksTopic()),
                 settings.partitions(), KafkaTopics.KEEP_FOREVER);
         return job;

@@ -240,18 +240,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return model;
         }
-        String key;
-        List<Click> training = new java.util.ArrayList<>();
         if (clickFile.given()) {
             List<Click> all = clickFile.clicksInEventTimeOrder(console);
-            training.addAll(all);
-            key = "file-" + Integer.toHexString(all.hashCode());
-        } else {
-            // Clicks from the same simulated users and catalogue as the replay.
-            generator.clicks(Math.max(30_000, maxEvents)).forEachRemaining(training::add);
-            key = "generated-" + generator.users() + "-" + Integer.toHexString(generator.toString().hashCode());
+            return DemoModel.ensure("file-" + Integer.toHexString(all.hashCode()), all, err);
         }
-        return DemoModel.ensure(key, training, err);
+        // Clicks from the same simulated users and catalogue as the replay.
+        return DemoModel.forGenerated(generator.config(), err);
     }
 
     private JobConfig jobConfig(String bootstrap, Path dir, Path modelDir) {

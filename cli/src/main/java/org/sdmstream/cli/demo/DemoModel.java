@@ -15,6 +15,8 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.features.generate.ClickGenerator;
+import org.sdmstream.features.generate.GeneratorConfig;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.export.SavedModelExporter;
 import org.sdmstream.model.training.ProgressBar;
@@ -26,7 +28,7 @@ import org.sdmstream.model.training.TrainedSdm;
  * minute or so on two cores, with a progress bar), exported as a SavedModel and cached, so later
  * runs start at once. A model given with {@code --model} is used as it is.
  */
-final class DemoModel {
+public final class DemoModel {
 
     /** Small enough to train in about a minute on two cores; the architecture is the full SDM. */
     static final SdmConfig CONFIG = SdmConfig.builder()
@@ -43,6 +45,13 @@ final class DemoModel {
         return home != null && !home.isBlank()
                 ? Path.of(home, "demo-models")
                 : Path.of(System.getProperty("user.home"), ".cache", "sdm", "demo-models");
+    }
+
+    /** The cached model for clicks of this generator shape, trained on 30,000 of them the first time. */
+    public static Path forGenerated(GeneratorConfig generator, PrintWriter err) throws IOException {
+        List<Click> training = new java.util.ArrayList<>();
+        new ClickGenerator(generator.withMaxClicks(30_000)).forEach(training::add);
+        return ensure("generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed(), training, err);
     }
 
     /** The cached model for {@code key}, trained on {@code trainingClicks} the first time. */

@@ -27,9 +27,12 @@ public final class GeneratorOptions {
 
     /** Generated clicks in event-time order, at most {@code maxClicks}. */
     public Iterator<Click> clicks(long maxClicks) {
-        GeneratorConfig config = GeneratorConfig.defaults()
-                .withUsers(users).withItems(items).withSeed(seed).withMaxClicks(maxClicks);
-        return new ClickGenerator(config).iterator();
+        return new ClickGenerator(config().withMaxClicks(maxClicks)).iterator();
+    }
+
+    /** The generator's shape (users, items, seed; endless). */
+    public GeneratorConfig config() {
+        return GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed);
     }
 
     @Override
