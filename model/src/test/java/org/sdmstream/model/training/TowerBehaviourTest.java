@@ -136,4 +136,5 @@ class TowerBehaviourTest {
     static double norm(float[] a) {
         return distance(a, new float[a.length]);
     }
+
 }
