@@ -136,5 +136,4 @@ class TowerBehaviourTest {
     static double norm(float[] a) {
         return distance(a, new float[a.length]);
     }
-
 }
