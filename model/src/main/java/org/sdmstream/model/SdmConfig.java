@@ -36,7 +36,10 @@ public record SdmConfig(
         boolean nextSessionLabel,
         double unknownUserRate,
         int intraOpThreads,
-        int interOpThreads) {
+        int interOpThreads,
+        int labelWindow,
+        float dropout,
+        boolean tiedLabels) {
 
     /** Which tower the builder makes. */
     public enum Architecture { SDM, YOUTUBE_DNN }
@@ -60,7 +63,7 @@ public record SdmConfig(
             Architecture.SDM, true,
             64, 16, 16, 16, 64, 64, 4, 50, 20, List.of(128), 10f,
             LossType.AUTO, 20_000, 256, Sampler.LOG_UNIFORM,
-            0.001f, 64, 10, 0.1, 2, 42L, 1, true, 0.02, 0, 0);
+            0.001f, 64, 20, 0.1, 2, 42L, 1, true, 0.02, 0, 0, 1, 0.2f, false);
 
     public SdmConfig {
         dnnHiddenLayers = List.copyOf(dnnHiddenLayers);
@@ -91,6 +94,15 @@ public record SdmConfig(
         }
         if (unknownUserRate < 0 || unknownUserRate >= 1) {
             throw new IllegalArgumentException("unknownUserRate must be in [0, 1), got " + unknownUserRate);
+        }
+        if (labelWindow == 0) {
+            labelWindow = 1; // files written before the key existed: the next click only
+        }
+        if (labelWindow < 1) {
+            throw new IllegalArgumentException("labelWindow must be >= 1, got " + labelWindow);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
         if (patience < 0 || intraOpThreads < 0 || interOpThreads < 0 || minItemCount < 1) {
             throw new IllegalArgumentException("patience, intraOpThreads, interOpThreads must be >= 0 and minItemCount >= 1");
@@ -157,6 +169,9 @@ public record SdmConfig(
         private boolean nextSessionLabel;
         private double unknownUserRate;
         private int intraOpThreads, interOpThreads;
+        private int labelWindow;
+        private float dropout;
+        private boolean tiedLabels;
 
         private Builder(SdmConfig c) {
             architecture = c.architecture;
@@ -187,6 +202,9 @@ public record SdmConfig(
             unknownUserRate = c.unknownUserRate;
             intraOpThreads = c.intraOpThreads;
             interOpThreads = c.interOpThreads;
+            labelWindow = c.labelWindow;
+            dropout = c.dropout;
+            tiedLabels = c.tiedLabels;
         }
 
         public Builder architecture(Architecture v) { architecture = v; return this; }
@@ -217,13 +235,16 @@ public record SdmConfig(
         public Builder unknownUserRate(double v) { unknownUserRate = v; return this; }
         public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
         public Builder interOpThreads(int v) { interOpThreads = v; return this; }
+        public Builder labelWindow(int v) { labelWindow = v; return this; }
+        public Builder dropout(float v) { dropout = v; return this; }
+        public Builder tiedLabels(boolean v) { tiedLabels = v; return this; }
 
         public SdmConfig build() {
             return new SdmConfig(architecture, longTerm, itemEmbeddingDim, categoryEmbeddingDim, brandEmbeddingDim,
                     shopEmbeddingDim, userEmbeddingDim, hiddenSize, heads, maxSessionLength, maxHistoryLength,
                     dnnHiddenLayers, logitScale, loss, fullSoftmaxMaxItems, negatives, sampler, learningRate, batchSize, epochs,
                     validationFraction, patience, seed, minItemCount, nextSessionLabel, unknownUserRate,
-                    intraOpThreads, interOpThreads);
+                    intraOpThreads, interOpThreads, labelWindow, dropout, tiedLabels);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "sdm, sdm-short (no long-term branch) or youtubednn.")
     String model;
 
-    @Option(names = "--epochs", description = "Most epochs (early stopping may end sooner). Default 10.") Integer epochs;
+    @Option(names = "--epochs", description = "Most epochs (early stopping may end sooner). Default 20.") Integer epochs;
     @Option(names = "--batch-size", description = "Sessions per batch. Default 64.") Integer batchSize;
     @Option(names = "--learning-rate", description = "Adam learning rate. Default 0.001.") Float learningRate;
     @Option(names = "--item-dim", description = "Item-id embedding size. Default 64.") Integer itemDim;
@@ -113,6 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--next-session-label", negatable = true,
             description = "Label a session's last click with the first click of the user's next session. Default on.")
     Boolean nextSessionLabel;
+    @Option(names = "--dropout", description = "Dropout rate on the input embeddings while training. Default 0.2.") Float dropout;
+    @Option(names = "--label-window", description = "Train each position on one of the user's next N clicks, drawn per epoch. Default 1.")
+    Integer labelWindow;
     @Option(names = "--threads", description = "TensorFlow intra-op threads; 0 = one per core.") Integer threads;
 
     @Spec
@@ -168,6 +171,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) b.seed(seed);
         if (minItemCount != null) b.minItemCount(minItemCount);
         if (nextSessionLabel != null) b.nextSessionLabel(nextSessionLabel);
+        if (dropout != null) b.dropout(dropout);
+        if (labelWindow != null) b.labelWindow(labelWindow);
         if (threads != null) b.intraOpThreads(threads);
         return b.build();
     }

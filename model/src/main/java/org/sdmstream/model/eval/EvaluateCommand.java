@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Most training epochs of the neural models (they may stop early). Default: the config's, 10.")
+            description = "Most training epochs of the neural models (they may stop early). Default: the config's, 20.")
     Integer epochs;
 
     @Option(names = "--config", paramLabel = "FILE",

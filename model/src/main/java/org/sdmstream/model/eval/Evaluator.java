@@ -54,6 +54,14 @@ public final class Evaluator {
         log.accept("training " + factory.name() + " on " + split.training().clicks().size() + " clicks");
         try (Recommender recommender = factory.build(split.training(), seed)) {
             double trainSeconds = (System.nanoTime() - start) / 1e9;
+            List<EvaluationCase> validation = split.training().validation();
+            if (!validation.isEmpty()) {
+                // Tuning reads these lines, never the test metrics: the carve-out is the only fair target.
+                for (MetricsAtK m : score(recommender, validation)) {
+                    log.accept(String.format("%s: validation HR@%d %.4f NDCG@%d %.4f (%d cases)", factory.name(),
+                            m.k(), m.hitRate(), m.k(), m.ndcg(), m.users()));
+                }
+            }
             long evalStart = System.nanoTime();
             List<MetricsAtK> metrics = score(recommender, split.testCases());
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;

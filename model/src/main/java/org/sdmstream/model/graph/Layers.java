@@ -44,6 +44,18 @@ public final class Layers {
         return tf.dtypes.cast(valid, TFloat32.class);
     }
 
+    /**
+     * Inverted dropout of x's entries at {@code rate} (a scalar, 0 = identity: floor(u + 1) = 1 for u in
+     * [0, 1)). The mask is a stateless function of {@code seed} [2] (fed per batch by the trainer), so a
+     * resumed run draws the same masks as an uninterrupted one.
+     */
+    public Operand<TFloat32> dropout(Operand<TFloat32> x, Operand<TFloat32> rate, Operand<TInt32> seed) {
+        Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), rate);
+        Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x), seed, TFloat32.class);
+        Operand<TFloat32> mask = tf.math.div(tf.math.floor(tf.math.add(uniform, keep)), keep);
+        return tf.math.mul(x, mask);
+    }
+
     /** Embedding rows: table [N, d], ids [...] -> [..., d] (GatherV2 on a VariableV2 has a gradient). */
     public Operand<TFloat32> lookup(Operand<TFloat32> table, Operand<TInt32> ids) {
         return tf.gather(table, ids, tf.constant(0));

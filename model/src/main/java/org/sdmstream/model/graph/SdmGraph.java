@@ -27,6 +27,10 @@ public final class SdmGraph {
 
     public static final String SESSION_VECTORS = "session_vectors";
     public static final String OUTPUT_ITEM_EMBEDDING = "output_item_embedding";
+    /** Scalar float fed only by training: the embedding dropout rate (default 0 = serving). */
+    public static final String DROPOUT_RATE = "dropout_rate";
+    /** int32 [2] fed with {@link #DROPOUT_RATE}: the seed of the batch's dropout masks. */
+    public static final String DROPOUT_SEED = "dropout_seed";
 
     /** Number of rows of every embedding table, from the vocabularies. */
     public record Sizes(int items, int categories, int brands, int shops, int users, int profileValues, int profileSlots) {
@@ -49,6 +53,8 @@ public final class SdmGraph {
     private final Operand<TFloat32> sessionVectors;
     private final Operand<TFloat32> userVector;
     private final Variable<TFloat32> outputItemEmbedding;
+    private Operand<TFloat32> dropoutRate;
+    private Operand<TInt32> dropoutSeed;
 
     public SdmGraph(Graph graph, SdmConfig config, Sizes sizes) {
         this.graph = graph;
@@ -85,12 +91,12 @@ public final class SdmGraph {
         Operand<TFloat32> sessionMask = layers.sequenceMask(sessionLength, t);
         Operand<TFloat32> historyMask = layers.sequenceMask(historyLength, l);
         Operand<TFloat32> eu = userEmbedding(userTable, profileTable);
-        List<Operand<TFloat32>> sessionFeatures = List.of(
+        List<Operand<TFloat32>> sessionFeatures = embeddingDropout(List.of(
                 layers.lookup(itemTable, sessionItem), layers.lookup(categoryTable, sessionCategory),
-                layers.lookup(brandTable, sessionBrand), layers.lookup(shopTable, sessionShop));
-        List<Operand<TFloat32>> historyFeatures = List.of(
+                layers.lookup(brandTable, sessionBrand), layers.lookup(shopTable, sessionShop)), 1);
+        List<Operand<TFloat32>> historyFeatures = embeddingDropout(List.of(
                 layers.lookup(itemTable, historyItem), layers.lookup(categoryTable, historyCategory),
-                layers.lookup(brandTable, historyBrand), layers.lookup(shopTable, historyShop));
+                layers.lookup(brandTable, historyBrand), layers.lookup(shopTable, historyShop)), 5);
 
         Operand<TFloat32> fused = config.architecture() == SdmConfig.Architecture.SDM
                 ? sdm(eu, sessionFeatures, historyFeatures, sessionMask, historyMask)
@@ -99,6 +105,24 @@ public final class SdmGraph {
         userVector = tf.withName(ModelSignature.USER_VECTOR).identity(
                 layers.lastPosition(sessionVectors, sessionLength, t));
         outputItemEmbedding = params.normal(OUTPUT_ITEM_EMBEDDING, embStd, sizes.items(), config.hiddenSize());
+    }
+
+    /**
+     * Dropout on the looked-up input embeddings while training (the trainer feeds {@link #DROPOUT_RATE});
+     * serving never feeds it, so the rate is 0 and the tower is unchanged.
+     */
+    private List<Operand<TFloat32>> embeddingDropout(List<Operand<TFloat32>> features, long firstStream) {
+        if (dropoutRate == null) {
+            dropoutRate = tf.withName(DROPOUT_RATE).placeholderWithDefault(tf.constant(0f), Shape.scalar());
+            dropoutSeed = tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(new int[] {0, 0}), Shape.of(2));
+        }
+        List<Operand<TFloat32>> out = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            // Each feature gets its own mask stream: the batch seed with a per-feature second word.
+            Operand<TInt32> seed = tf.math.add(dropoutSeed, tf.constant(new int[] {0, (int) firstStream + i}));
+            out.add(layers.dropout(features.get(i), dropoutRate, seed));
+        }
+        return out;
     }
 
     private Placeholder<TInt32> input(String name, long... shape) {

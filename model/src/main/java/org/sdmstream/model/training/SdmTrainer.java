@@ -119,7 +119,8 @@ public final class SdmTrainer {
             throw new IllegalArgumentException("no item occurs " + config.minItemCount() + "+ times: nothing to learn");
         }
 
-        List<SessionExample> examples = TrainingExamples.from(sessions, profiles, config.nextSessionLabel());
+        List<SessionExample> examples = TrainingExamples.from(sessions, profiles, config.nextSessionLabel(),
+                config.labelWindow(), config.tiedLabels());
         List<SessionExample> shuffled = new ArrayList<>(examples);
         Collections.shuffle(shuffled, new Random(config.seed()));
         int validationCount = validationCount(shuffled.size());
@@ -281,11 +282,20 @@ public final class SdmTrainer {
                 }
             }
         }
-        int[] labels = encoder.encodeLabels(inputs, batch.stream().map(SessionExample::nextItems).toList());
+        // Training draws each position's label from its candidates (the next labelWindow clicks); validation
+        // always scores the next click, so epochs compare on one fixed target.
+        List<List<String>> targets = training && (config.labelWindow() > 1 || config.tiedLabels())
+                ? batch.stream().map(e -> drawLabels(e, random)).toList()
+                : batch.stream().map(SessionExample::nextItems).toList();
+        int[] labels = encoder.encodeLabels(inputs, targets);
         int t = config.maxSessionLength();
         InputTensors in = new InputTensors(encoded);
         try {
             in.put(TrainingHead.LABELS, InputTensors.ints(labels, batch.size(), t));
+            if (training && config.dropout() > 0) {
+                in.put(SdmGraph.DROPOUT_RATE, TFloat32.scalarOf(config.dropout()));
+                in.put(SdmGraph.DROPOUT_SEED, InputTensors.ints(new int[] {random.nextInt(), random.nextInt()}, 2));
+            }
             if (!head.fullSoftmax()) {
                 int[] negatives = new int[sampler.count()];
                 float[] negativeLogQ = new float[sampler.count()];
@@ -303,6 +313,14 @@ public final class SdmTrainer {
             in.close();
             throw e;
         }
+    }
+
+    private static List<String> drawLabels(SessionExample example, Random random) {
+        List<String> drawn = new ArrayList<>(example.nextItems().size());
+        for (List<String> candidates : example.labelCandidates()) {
+            drawn.add(candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size())));
+        }
+        return drawn;
     }
 
     private int validationCount(int n) {

@@ -75,7 +75,8 @@ class EvaluateCommandTest {
         assertThat(command.settings().itemCf()).isEqualTo(ItemCoOccurrenceRecommender.Config.DEFAULT);
         assertThat(command.ks).containsExactly(20, 50, 100);
         assertThat(command.models).containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
-        assertThat(command.settings().neural().epochs()).isEqualTo(10);
+        assertThat(command.settings().neural().epochs()).isEqualTo(20);
+        assertThat(command.settings().neural().dropout()).isEqualTo(0.2f);
         assertThat(command.excludeSeen).isFalse();
     }
 

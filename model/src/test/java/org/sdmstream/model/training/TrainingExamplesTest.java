@@ -37,6 +37,33 @@ class TrainingExamplesTest {
     }
 
     @Test
+    void labelCandidatesAreTheUsersNextClicksWithinTheWindow() {
+        List<Session> sessions = List.of(session("u", 200, "d", "e"), session("u", 100, "a", "b", "c"));
+        List<SessionExample> across = TrainingExamples.from(sessions, u -> Map.of(), true, 3, false);
+        assertThat(across.get(0).labelCandidates()).containsExactly(
+                List.of("b", "c", "d"), List.of("c", "d", "e"), List.of("d", "e"));
+        assertThat(across.get(1).labelCandidates()).containsExactly(List.of("e"), List.of());
+        // The next click stays the fixed label (validation scores it).
+        assertThat(across.get(0).nextItems()).containsExactly("b", "c", "d");
+
+        List<SessionExample> within = TrainingExamples.from(sessions, u -> Map.of(), false, 3, false);
+        assertThat(within.get(0).labelCandidates()).containsExactly(List.of("b", "c"), List.of("c"), List.of());
+
+        List<SessionExample> one = TrainingExamples.from(sessions, u -> Map.of(), true);
+        assertThat(one.get(0).labelCandidates()).containsExactly(List.of("b"), List.of("c"), List.of("d"));
+    }
+
+    @Test
+    void tiedLabelsAddEveryLaterClickWithTheNextClicksTime() {
+        Session s = new Session("u", "u@1", 1, 3, List.of(Behavior.ofItem("a", 1), Behavior.ofItem("b", 2),
+                Behavior.ofItem("c", 2), Behavior.ofItem("d", 2), Behavior.ofItem("e", 3)), List.of());
+        List<SessionExample> ex = TrainingExamples.from(List.of(s), u -> Map.of(), true, 1, true);
+        assertThat(ex.get(0).labelCandidates()).containsExactly(
+                List.of("b", "c", "d"), List.of("c", "d"), List.of("d"), List.of("e"), List.of());
+        assertThat(ex.get(0).nextItems()).containsExactly("b", "c", "d", "e", null);
+    }
+
+    @Test
     void logUniformNegativesFavourFrequentItemsAndLogQMatches() {
         NegativeSampler sampler = new NegativeSampler(SdmConfig.Sampler.LOG_UNIFORM, 1000, 102, 1);
         int[] ids = new int[1000];
