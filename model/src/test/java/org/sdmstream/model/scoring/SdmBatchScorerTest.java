@@ -59,7 +59,12 @@ class SdmBatchScorerTest {
             assertThat(scorer.modelVersion()).isEqualTo("v-42");
             assertThat(scorer.dimension()).isEqualTo(8);
             float[][] vectors = scorer.score(inputs());
-            assertThat(vectors).isDeepEqualTo(offline.userVectors(inputs()));
+            // Two sessions over the same model may run differently sized thread pools: equal up to float round-off.
+            float[][] expected = offline.userVectors(inputs());
+            assertThat(vectors).hasNumberOfRows(expected.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(vectors[i]).containsExactly(expected[i], org.assertj.core.api.Assertions.within(1e-6f));
+            }
             assertThat(scorer.score(List.of())).isEmpty();
         }
     }
