@@ -35,7 +35,7 @@ class DemoCommandITCase {
                 "--time", "time", "--max-events", "0", "--rate", "0", "--work-dir", dir.resolve("work").toString());
         assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
         assertThat(run.err()).contains("replaying 300 of the file's 300 clicks in event-time order");
-        assertThat(run.out()).containsPattern("session features out +\\| +300 \\|")
+        assertThat(run.out()).containsPattern("user vectors out +\\| +300 \\|")
                 .containsPattern("late clicks +\\| +0 \\|");
     }
 }
