@@ -29,6 +29,10 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
         if (alo != null && raw != null && raw > 0) {
             rows.put("ratio at-least-once / raw Kafka read", String.format("%.3f", alo / raw));
         }
+        Double scored = results.get("sustained scored at-least-once (clicks/s)");
+        if (scored != null && alo != null && alo > 0) {
+            rows.put("ratio scored / unscored (at-least-once)", String.format("%.2f", scored / alo));
+        }
         rows.putAll(notes);
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
         int valueWidth = Math.max(14, rows.values().stream().mapToInt(String::length).max().orElse(10));

@@ -74,8 +74,6 @@ final class PipelineBenchmark {
                 StreamingPipeline scored = StreamingPipeline.userVectors();
                 throughput(bootstrap, dir, "AT_LEAST_ONCE", "scored at-least-once", users, scored, settings.scoringModel());
                 throughput(bootstrap, dir, "EXACTLY_ONCE", "scored exactly-once", users, scored, settings.scoringModel());
-                results.put("scored / unscored at-least-once", results.get("sustained scored at-least-once (clicks/s)")
-                        / results.get("sustained at-least-once (clicks/s)"));
                 latency(bootstrap, dir, "scored ", "scored at-least-once", scored, settings.scoringModel());
             }
             long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
