@@ -17,9 +17,6 @@ import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.clicklog.BadInputException;
-import org.sdmstream.features.clicklog.ClickLog;
-import org.sdmstream.features.clicklog.ClickLogPreset;
-import org.sdmstream.features.clicklog.ClickLogSource;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.SdmConfigFile;
 import org.sdmstream.model.export.ModelDirectory;
@@ -30,8 +27,8 @@ import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,27 +43,8 @@ import picocli.CommandLine.Spec;
                 + "retrieval (see docs/model.md). Flags override --config, which overrides the defaults.")
 public final class TrainCommand implements Callable<Integer> {
 
-    /** Where the clicks come from: a data-set directory or one click-log file, read with a preset format. */
-    static final class Input {
-        @Option(names = "--dataset-dir", paramLabel = "DIR",
-                description = "Data-set directory, e.g. data/ml-100k (the preset says which files it holds).")
-        Path datasetDir;
-
-        @Option(names = "--log", paramLabel = "FILE",
-                description = "A single click-log file in the preset's format, without side files.")
-        Path log;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "movielens",
-            description = "Click-log format: movielens (RecBole .inter/.item/.user), movielens-dat, taobao. Default: ${DEFAULT-VALUE}.")
-    String preset;
-
-    @Option(names = "--max-bad-rows", paramLabel = "N", defaultValue = "0",
-            description = "Bad rows tolerated per input file before giving up. Default: ${DEFAULT-VALUE}.")
-    long maxBadRows;
+    @Mixin
+    ClickLogInput input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true,
             description = "Export directory (must not exist or be empty).")
@@ -192,13 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 }
             }
-            ClickLogPreset p = ClickLogPreset.byName(preset);
-            ClickLogSource source = input.datasetDir != null
-                    ? ClickLogSource.dataset(input.datasetDir, p) : ClickLogSource.of(input.log, p.format());
-            ClickLog log = source.read();
-            log.reports().forEach(r -> err.println(r.summary()));
-            log.requireBadRowsAtMost(maxBadRows);
-            clicks = log.clicks();
+            clicks = input.read(err::println).clicks();
         } catch (BadInputException | IllegalArgumentException e) {
             err.println("sdm train: " + e.getMessage());
             return 2;

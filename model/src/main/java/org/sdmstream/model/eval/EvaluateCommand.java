@@ -11,17 +11,15 @@ import java.util.concurrent.Callable;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.clicklog.BadInputException;
 import org.sdmstream.features.clicklog.ClickLog;
-import org.sdmstream.features.clicklog.ClickLogPreset;
-import org.sdmstream.features.clicklog.ClickLogSource;
-import org.sdmstream.features.clicklog.ReadReport;
 import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.cli.ClickLogInput;
 import org.sdmstream.model.SdmConfigFile;
 import org.sdmstream.model.training.EpochResult;
 import org.sdmstream.model.training.ProgressListener;
 
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,27 +36,8 @@ import picocli.CommandLine.Spec;
             "and NDCG at every K as Markdown, JSON and an SVG chart."})
 public final class EvaluateCommand implements Callable<Integer> {
 
-    /** Where the clicks come from: a data-set directory or one click-log file, read with a preset format. */
-    static final class Input {
-        @Option(names = "--dataset-dir", paramLabel = "DIR",
-                description = "Data-set directory, e.g. data/ml-100k (the preset says which files it holds).")
-        Path datasetDir;
-
-        @Option(names = "--log", paramLabel = "FILE",
-                description = "A single click-log file in the preset's format, without side files.")
-        Path log;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "movielens",
-            description = "Click-log format: movielens (RecBole .inter/.item/.user), movielens-dat, taobao. Default: ${DEFAULT-VALUE}.")
-    String preset;
-
-    @Option(names = "--max-bad-rows", paramLabel = "N", defaultValue = "0",
-            description = "Bad rows tolerated per input file before giving up. Default: ${DEFAULT-VALUE}.")
-    long maxBadRows;
+    @Mixin
+    ClickLogInput input;
 
     @Option(names = "--models", paramLabel = "NAME", split = ",", defaultValue = "popular,itemcf,youtubednn,sdm-short,sdm",
             description = "Models to evaluate, comma-separated, in report order; known: popular, itemcf, youtubednn, "
@@ -179,14 +158,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         ClickLog log;
         String dataset;
         try {
-            ClickLogPreset format = ClickLogPreset.byName(preset);
-            ClickLogSource source = input.datasetDir != null
-                    ? ClickLogSource.dataset(input.datasetDir, format)
-                    : ClickLogSource.of(input.log, format.format());
-            dataset = (input.datasetDir != null ? input.datasetDir : input.log).toString();
-            log = source.read();
-            log.reports().stream().map(ReadReport::summary).forEach(errWriter::println);
-            log.requireBadRowsAtMost(maxBadRows);
+            dataset = input.describe();
+            log = input.read(errWriter::println);
         } catch (BadInputException | IllegalArgumentException e) {
             errWriter.println("evaluate: " + e.getMessage());
             errWriter.flush();
