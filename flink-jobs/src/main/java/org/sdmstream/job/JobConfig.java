@@ -60,6 +60,8 @@ public final class JobConfig implements Serializable {
         d.put("history.max-length", "20");
         d.put("watermark.out-of-orderness", "5 s");
         d.put("watermark.idleness", "1 min");
+        d.put("watermark.interval", "20 ms");
+        d.put("network.buffer-timeout", "10 ms");
         d.put("lateness.allowed", "1 min");
         d.put("validation.max-future", "1 h");
         d.put("validation.max-id-length", "256");
@@ -162,6 +164,8 @@ public final class JobConfig implements Serializable {
         sessionizerSettings();
         watermarkOutOfOrderness();
         watermarkIdleness();
+        watermarkInterval();
+        bufferTimeout();
         maxFuture();
         maxIdLength();
         checkpointInterval();
@@ -330,6 +334,20 @@ public final class JobConfig implements Serializable {
 
     public Duration watermarkOutOfOrderness() {
         return nonNegative("watermark.out-of-orderness");
+    }
+
+    /** How often sources emit watermarks (Flink's pipeline.auto-watermark-interval); a click waits for one. */
+    public Duration watermarkInterval() {
+        Duration d = duration("watermark.interval");
+        if (d.isZero()) {
+            throw invalid("watermark.interval", "must be positive (0 would turn periodic watermarks off)");
+        }
+        return d;
+    }
+
+    /** How long a partly filled network buffer may wait before it is sent (Flink's execution.buffer-timeout.interval). */
+    public Duration bufferTimeout() {
+        return duration("network.buffer-timeout");
     }
 
     public Duration watermarkIdleness() {

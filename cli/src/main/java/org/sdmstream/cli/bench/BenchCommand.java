@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -96,6 +99,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Exported SDM model for --scoring.")
     Path model;
 
+    @Option(names = "--warmup-clicks", paramLabel = "N", defaultValue = "100000",
+            description = "Clicks of an unmeasured at-least-once run before the measured phases of each job, so the "
+                    + "JIT has compiled the hot paths (default: ${DEFAULT-VALUE}; 0 = none).")
+    long warmupClicks;
+
+    @Option(names = "--phases", paramLabel = "NAME", split = ",",
+            description = "Run only these phases (comma-separated; default: all): exactly-once, at-least-once, heap "
+                    + "(with --compare-heap), latency, scored-at-least-once, scored-exactly-once, scored-latency "
+                    + "(with --scoring). A latency phase without its throughput phase needs --latency-rate.")
+    List<String> phases;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Keep the broker data and checkpoints here (default: a temporary directory, deleted).")
     Path workDir;
@@ -119,8 +133,21 @@ public final class BenchCommand implements Callable<Integer> {
                     GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed),
                     spec.commandLine().getErr());
         }
+        Set<String> selected = new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases);
+        if (!BenchSettings.PHASES.containsAll(selected)) {
+            throw new ParameterException(spec.commandLine(), "unknown phase in --phases " + selected
+                    + "; known: " + String.join(", ", BenchSettings.PHASES));
+        }
+        for (String phase : List.of("latency", "scored-latency")) {
+            String throughputPhase = phase.equals("latency") ? "at-least-once" : "scored-at-least-once";
+            if (selected.contains(phase) && !selected.contains(throughputPhase) && latencyRate <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--phases " + phase + " without " + throughputPhase + " needs --latency-rate");
+            }
+        }
         BenchSettings settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
-                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel);
+                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
+                Math.max(0, warmupClicks), selected);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
         try {

@@ -20,8 +20,20 @@ import org.sdmstream.cli.job.StreamingPipeline;
  * @param stallTimeout a phase fails when no output arrives for this long
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
  * @param scoringModel when not null, also run the scoring job with this model over the same clicks
+ * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job (JIT warm-up)
+ * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are skipped
  */
 record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
                      int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
-                     Duration stallTimeout, boolean compareHeap, java.nio.file.Path scoringModel) {
+                     Duration stallTimeout, boolean compareHeap, java.nio.file.Path scoringModel,
+                     long warmupClicks,
+                     java.util.Set<String> phases) {
+
+    /** Every phase, in the order they run. */
+    static final java.util.List<String> PHASES = java.util.List.of("exactly-once", "at-least-once", "heap",
+            "latency", "scored-at-least-once", "scored-exactly-once", "scored-latency");
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
 }

@@ -63,18 +63,37 @@ final class PipelineBenchmark {
             long users = prefill(bootstrap);
             results.put("distinct users", (double) users);
             readRaw(bootstrap);
-            throughput(bootstrap, dir, "EXACTLY_ONCE", "exactly-once", users);
-            throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once", users);
-            if (settings.compareHeap()) {
+            boolean unscored = settings.phases().stream().anyMatch(phase -> !phase.startsWith("scored"));
+            if (unscored) {
+                warmUp(bootstrap, dir, settings.pipeline(), null);
+            }
+            if (settings.runs("exactly-once")) {
+                throughput(bootstrap, dir, "EXACTLY_ONCE", "exactly-once", users);
+            }
+            if (settings.runs("at-least-once")) {
+                throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once", users);
+            }
+            if (settings.compareHeap() && settings.runs("heap")) {
                 throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once on heap state", users);
             }
-            latency(bootstrap, dir);
+            if (settings.runs("latency")) {
+                latency(bootstrap, dir);
+            }
             if (settings.scoringModel() != null) {
                 // The same job with SDM scoring on, over the same pre-filled clicks: the ratio holds on a noisy machine.
                 StreamingPipeline scored = StreamingPipeline.userVectors();
-                throughput(bootstrap, dir, "AT_LEAST_ONCE", "scored at-least-once", users, scored, settings.scoringModel());
-                throughput(bootstrap, dir, "EXACTLY_ONCE", "scored exactly-once", users, scored, settings.scoringModel());
-                latency(bootstrap, dir, "scored ", "scored at-least-once", scored, settings.scoringModel());
+                if (settings.phases().stream().anyMatch(phase -> phase.startsWith("scored"))) {
+                    warmUp(bootstrap, dir, scored, settings.scoringModel());
+                }
+                if (settings.runs("scored-at-least-once")) {
+                    throughput(bootstrap, dir, "AT_LEAST_ONCE", "scored at-least-once", users, scored, settings.scoringModel());
+                }
+                if (settings.runs("scored-exactly-once")) {
+                    throughput(bootstrap, dir, "EXACTLY_ONCE", "scored exactly-once", users, scored, settings.scoringModel());
+                }
+                if (settings.runs("scored-latency")) {
+                    latency(bootstrap, dir, "scored ", "scored at-least-once", scored, settings.scoringModel());
+                }
             }
             long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
             results.put("broker RSS (MiB)", ProcessMemory.rss(brokerPid) / 1048576.0);
@@ -145,6 +164,19 @@ final class PipelineBenchmark {
         results.put("raw Kafka read (clicks/s)", read / seconds(start));
     }
 
+    /**
+     * The job at-least-once over the first {@code --warmup-clicks} pre-filled clicks, not measured. The JIT
+     * compiles the hot paths in the first seconds of a JVM (it took a quarter of the CPU of a cold 17 s phase);
+     * the jobs of later phases run in the same JVM with the same classes, so they measure the steady state.
+     */
+    private void warmUp(String bootstrap, Path dir, StreamingPipeline pipeline, Path model) throws Exception {
+        long clicks = Math.min(settings.warmupClicks(), settings.clicks());
+        if (clicks > 0) {
+            runJob(bootstrap, dir, "AT_LEAST_ONCE", "warm-up" + (model == null ? "" : " (scored)"), 0, pipeline, model,
+                    clicks, false);
+        }
+    }
+
     /** The job over the pre-filled clicks; clicks/s from the first to the last output read. */
     private void throughput(String bootstrap, Path dir, String delivery, String label, long users) throws Exception {
         throughput(bootstrap, dir, delivery, label, users, settings.pipeline(), null);
@@ -152,16 +184,23 @@ final class PipelineBenchmark {
 
     private void throughput(String bootstrap, Path dir, String delivery, String label, long users,
                             StreamingPipeline pipeline, Path model) throws Exception {
+        runJob(bootstrap, dir, delivery, label, users, pipeline, model, settings.clicks(), true);
+    }
+
+    private void runJob(String bootstrap, Path dir, String delivery, String label, long users,
+                        StreamingPipeline pipeline, Path model, long clicks, boolean measured) throws Exception {
         String suffix = "-" + (++jobCounter);
         StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
                 label.contains("heap") ? "hashmap" : "rocksdb", pipeline, model);
-        note("%s: running the job over the %,d pre-filled clicks", label, settings.clicks());
-        LatencyRecorder ignored = new LatencyRecorder();
+        note("%s: running the job over the %,d pre-filled clicks", label, clicks);
         try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
-                job.lateClicksTopic(), ignored).start()) {
+                job.lateClicksTopic(), null).start()) {
             LocalFlink.Started started = LocalFlink.start(job, 0, null);
             try {
-                Phase phase = awaitAccounted(monitor, settings.clicks(), label);
+                Phase phase = awaitAccounted(monitor, clicks, label);
+                if (!measured) {
+                    return;
+                }
                 double seconds = (phase.reachedNanos() - monitor.firstOutputNanos()) / 1e9;
                 // Exactly-once outputs appear a checkpoint at a time: the first committed batch was computed
                 // before the clock starts, so it is not counted. At-least-once outputs stream continuously.
@@ -171,6 +210,7 @@ final class PipelineBenchmark {
                 // about the pipeline's cost than clicks per wall second.
                 results.put(label + " CPU s used (JVM + broker)", phase.cpuSeconds());
                 results.put(label + " clicks per CPU-second", counted / Math.max(1e-9, phase.cpuSeconds()));
+                results.put(label + " broker share of the CPU", phase.brokerCpuSeconds() / Math.max(1e-9, phase.cpuSeconds()));
                 results.put(label + " first to last output (s)", seconds);
                 results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
                 if (delivery.equals("EXACTLY_ONCE") && model == null) {
@@ -195,8 +235,12 @@ final class PipelineBenchmark {
     /** {@code prefix} names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses. */
     private void latency(String bootstrap, Path dir, String prefix, String throughputLabel,
                          StreamingPipeline pipeline, Path model) throws Exception {
-        double rate = settings.latencyRate() > 0 ? settings.latencyRate()
-                : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
+        Double measured = results.get("sustained " + throughputLabel + " (clicks/s)");
+        if (settings.latencyRate() <= 0 && measured == null) {
+            throw new IllegalStateException("the latency phase needs --latency-rate when the " + throughputLabel
+                    + " phase does not run");
+        }
+        double rate = settings.latencyRate() > 0 ? settings.latencyRate() : measured / 2;
         results.put(prefix + "latency phase input rate (clicks/s)", rate);
         String topic = "bench-live-clicks" + (model == null ? "" : "-scored");
         KafkaTopics.ensure(bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);
@@ -278,12 +322,16 @@ final class PipelineBenchmark {
     }
 
     /** What a throughput phase saw: when the last counted output arrived, the first batch, the CPU used. */
-    private record Phase(long reachedNanos, long firstBatch, double cpuSeconds) {}
+    private record Phase(long reachedNanos, long firstBatch, double cpuSeconds, double brokerCpuSeconds) {}
 
     /** CPU seconds used so far by this JVM (job, clients) and the broker process. */
     private static double cpuNow() {
+        return ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) + brokerCpuNow();
+    }
+
+    private static double brokerCpuNow() {
         long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
-        return ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) + ProcessMemory.cpuSeconds(brokerPid);
+        return ProcessMemory.cpuSeconds(brokerPid);
     }
 
     /** Waits until {@code expected} clicks are accounted for, timing from the first output. */
@@ -293,10 +341,12 @@ final class PipelineBenchmark {
         long nextReport = System.nanoTime();
         long firstBatch = 0;
         double cpuAtFirst = Double.NaN;
+        double brokerCpuAtFirst = 0;
         while (monitor.accounted() < expected) {
             long first = monitor.firstOutputNanos();
             if (first != 0 && Double.isNaN(cpuAtFirst)) {
                 cpuAtFirst = cpuNow();
+                brokerCpuAtFirst = brokerCpuNow();
             }
             if (firstBatch == 0 && first != 0 && System.nanoTime() - first > 500_000_000L) {
                 firstBatch = monitor.outputs(); // what arrived in the half second after the first output
@@ -319,7 +369,8 @@ final class PipelineBenchmark {
             Thread.sleep(20);
         }
         long reached = monitor.lastOutputNanos();
-        return new Phase(reached, firstBatch, Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst);
+        return new Phase(reached, firstBatch, Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst,
+                Double.isNaN(cpuAtFirst) ? 0 : brokerCpuNow() - brokerCpuAtFirst);
     }
 
     private static void cancel(JobClient job) {

@@ -46,7 +46,10 @@ public final class OutputMonitor implements AutoCloseable {
         this(bootstrapServers, outputTopic, deadLetterTopic, lateTopic, latency, "read_committed");
     }
 
-    /** {@code isolationLevel}: read_committed (as downstream services) or read_uncommitted. */
+    /**
+     * {@code isolationLevel}: read_committed (as downstream services) or read_uncommitted. {@code latency} may be
+     * null: outputs are then only counted, not decoded (a throughput benchmark must not spend its CPU on that).
+     */
     public OutputMonitor(String bootstrapServers, String outputTopic, String deadLetterTopic, String lateTopic,
                          LatencyRecorder latency, String isolationLevel) {
         this.bootstrapServers = bootstrapServers;
@@ -83,7 +86,9 @@ public final class OutputMonitor implements AutoCloseable {
                         lastOutputNanos.set(now);
                         outputs.incrementAndGet();
                         outputBytes.addAndGet(record.serializedValueSize());
-                        recordLatency(record.value(), now);
+                        if (latency != null) {
+                            recordLatency(record.value(), now);
+                        }
                     } else if (record.topic().equals(deadLetterTopic)) {
                         deadLetters.incrementAndGet();
                     } else {

@@ -40,7 +40,11 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
 
     private transient SharedScorers.Lease lease;
     private transient BatchScorer scorer;
-    private transient List<StreamRecord<SessionFeatures>> batch;
+    // Values and timestamps, not the StreamRecords: with object reuse on, the chained upstream operator
+    // hands in the same StreamRecord object for every input.
+    private transient List<SessionFeatures> batch;
+    private transient long[] timestamps;
+    private transient boolean[] hasTimestamp;
     private transient ScheduledFuture<?> scheduledFlush;
 
     private transient Histogram batchSizes;
@@ -55,6 +59,8 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
     public void open() throws Exception {
         super.open();
         batch = new ArrayList<>(settings.maxBatchSize());
+        timestamps = new long[settings.maxBatchSize()];
+        hasTimestamp = new boolean[settings.maxBatchSize()];
         lease = SharedScorers.acquire(settings);
         scorer = lease.scorer();
         var metrics = getMetricGroup();
@@ -67,7 +73,10 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
 
     @Override
     public void processElement(StreamRecord<SessionFeatures> element) throws Exception {
-        batch.add(element);
+        int slot = batch.size();
+        batch.add(element.getValue());
+        timestamps[slot] = element.getTimestamp();
+        hasTimestamp[slot] = element.hasTimestamp();
         if (batch.size() >= settings.maxBatchSize() || settings.maxBatchDelay().isZero()) {
             flush();
         } else if (batch.size() == 1) {
@@ -129,8 +138,8 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
             return;
         }
         List<ModelInput> inputs = new ArrayList<>(batch.size());
-        for (StreamRecord<SessionFeatures> r : batch) {
-            inputs.add(FeatureRecords.toModelInput(r.getValue()));
+        for (SessionFeatures in : batch) {
+            inputs.add(FeatureRecords.toModelInput(in));
         }
         long started = System.nanoTime();
         float[][] vectors = scorer.score(inputs);
@@ -139,9 +148,8 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         String version = scorer.modelVersion();
         for (int i = 0; i < vectors.length; i++) {
-            StreamRecord<SessionFeatures> in = batch.get(i);
-            UserInterestVector v = FeatureRecords.toUserInterestVector(in.getValue(), vectors[i], version, now);
-            output.collect(in.hasTimestamp() ? new StreamRecord<>(v, in.getTimestamp()) : new StreamRecord<>(v));
+            UserInterestVector v = FeatureRecords.toUserInterestVector(batch.get(i), vectors[i], version, now);
+            output.collect(hasTimestamp[i] ? new StreamRecord<>(v, timestamps[i]) : new StreamRecord<>(v));
         }
         vectorsOut.inc(vectors.length);
         batch.clear();
