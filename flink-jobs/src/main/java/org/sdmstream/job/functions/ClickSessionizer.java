@@ -7,6 +7,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -54,10 +55,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("sessionizer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
+    static final String TIMELINE_STATE = "user-timeline";
+    static final String PENDING_STATE = "pending-clicks";
+
     private final SessionizerSettings settings;
     private final SessionRules rules;
     private final long allowedLatenessMillis;
     private final long expiryResolutionMillis;
+    private final TypeSerializer<UserTimeline> timelineSerializer;
+    private final TypeSerializer<PendingClicks> pendingSerializer;
 
     private transient ValueState<UserTimeline> timeline;
     private transient ValueState<PendingClicks> pending;
@@ -72,27 +78,24 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     private transient Histogram pendingBufferSize;
 
     public ClickSessionizer(SessionizerSettings settings) {
+        this(settings, UserTimelineSerializer.INSTANCE, PendingClicksSerializer.INSTANCE);
+    }
+
+    /** With other state serializers: the format-migration test runs the previous release's format with it. */
+    ClickSessionizer(SessionizerSettings settings, TypeSerializer<UserTimeline> timelineSerializer,
+            TypeSerializer<PendingClicks> pendingSerializer) {
         this.settings = settings;
         this.rules = settings.rules();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.expiryResolutionMillis = settings.expiryTimerResolution().toMillis();
+        this.timelineSerializer = timelineSerializer;
+        this.pendingSerializer = pendingSerializer;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(settings.stateTtl())
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build();
-        ValueStateDescriptor<UserTimeline> timelineDescriptor =
-                new ValueStateDescriptor<>("user-timeline", UserTimelineSerializer.INSTANCE);
-        timelineDescriptor.enableTimeToLive(ttl);
-        ValueStateDescriptor<PendingClicks> pendingDescriptor =
-                new ValueStateDescriptor<>("pending-clicks", PendingClicksSerializer.INSTANCE);
-        pendingDescriptor.enableTimeToLive(ttl);
-        timeline = getRuntimeContext().getState(timelineDescriptor);
-        pending = getRuntimeContext().getState(pendingDescriptor);
+        timeline = getRuntimeContext().getState(timelineState());
+        pending = getRuntimeContext().getState(pendingState());
         clickCodec = AvroCodec.of(ClickEvent.class);
 
         var metrics = getRuntimeContext().getMetricGroup();
@@ -103,6 +106,28 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         deadLetters = metrics.counter("deadLetters");
         statesExpired = metrics.counter("statesExpired");
         pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /** The descriptor of the user's timeline state (name, serializer, TTL: all part of the checkpoint contract). */
+    ValueStateDescriptor<UserTimeline> timelineState() {
+        ValueStateDescriptor<UserTimeline> descriptor = new ValueStateDescriptor<>(TIMELINE_STATE, timelineSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    /** The descriptor of the user's pending-clicks state. */
+    ValueStateDescriptor<PendingClicks> pendingState() {
+        ValueStateDescriptor<PendingClicks> descriptor = new ValueStateDescriptor<>(PENDING_STATE, pendingSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    private StateTtlConfig stateTtl() {
+        return StateTtlConfig.newBuilder(settings.stateTtl())
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
     }
 
     @Override

@@ -3,9 +3,9 @@ package org.sdmstream.job.functions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -13,24 +13,23 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 
 /**
- * Checkpoint format of a user's {@link PendingClicks}. Format v1: count, then per click the user id,
- * the client session id, the behaviour (time delta-encoded to the previous click) and the profile.
+ * Checkpoint format of a user's {@link PendingClicks}. State in format v1 is read by
+ * {@link StateFormatV1} and migrated on restore.
+ *
+ * <p>Format v2 (strings and behaviours as in {@link StateIO}): count, then per click a flags byte,
+ * the user id unless it equals the previous click's, the client session id, the behaviour (time
+ * delta-encoded to the previous click) and the profile unless it equals the previous click's. A
+ * user's buffered clicks nearly always share both (they are keyed by user and clients send the same
+ * profile with every click), and v1's repeated profiles were most of the bytes and decoding time.
  */
-public final class PendingClicksSerializer extends TypeSerializer<PendingClicks> {
+public final class PendingClicksSerializer extends StateSerializer<PendingClicks> {
 
     private static final long serialVersionUID = 1L;
 
     public static final PendingClicksSerializer INSTANCE = new PendingClicksSerializer();
 
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<PendingClicks> duplicate() {
-        return this;
-    }
+    private static final int SAME_USER = 1;
+    private static final int SAME_PROFILE = 2;
 
     @Override
     public PendingClicks createInstance() {
@@ -43,25 +42,26 @@ public final class PendingClicksSerializer extends TypeSerializer<PendingClicks>
     }
 
     @Override
-    public PendingClicks copy(PendingClicks from, PendingClicks reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(PendingClicks p, DataOutputView out) throws IOException {
         List<Click> clicks = p.clicks();
-        StateIO.writeVarInt(clicks.size(), out);
-        long prev = 0L;
-        for (Click c : clicks) {
-            StateIO.writeString(c.userId(), out);
+        int n = clicks.size();
+        StateIO.writeVarInt(n, out);
+        long prevTime = 0L;
+        Click prev = null;
+        for (int i = 0; i < n; i++) {
+            Click c = clicks.get(i);
+            boolean sameUser = prev != null && prev.userId().equals(c.userId());
+            boolean sameProfile = prev != null && prev.profile().equals(c.profile());
+            out.writeByte((sameUser ? SAME_USER : 0) | (sameProfile ? SAME_PROFILE : 0));
+            if (!sameUser) {
+                StateIO.writeString(c.userId(), out);
+            }
             StateIO.writeString(c.clientSessionId(), out);
-            prev = StateIO.writeBehaviors(List.of(c.behavior()), prev, out);
-            StateIO.writeProfile(c.profile(), out);
+            prevTime = StateIO.writeBehavior(c.behavior(), prevTime, out);
+            if (!sameProfile) {
+                StateIO.writeProfile(c.profile(), out);
+            }
+            prev = c;
         }
     }
 
@@ -69,39 +69,30 @@ public final class PendingClicksSerializer extends TypeSerializer<PendingClicks>
     public PendingClicks deserialize(DataInputView in) throws IOException {
         int n = StateIO.readVarInt(in);
         ArrayList<Click> clicks = new ArrayList<>(Math.max(4, n));
-        long prev = 0L;
-        List<Behavior> one = new ArrayList<>(1);
+        long prevTime = 0L;
+        String userId = null;
+        Map<String, String> profile = null;
         for (int i = 0; i < n; i++) {
-            String userId = StateIO.readString(in);
-            String clientSessionId = StateIO.readString(in);
-            one.clear();
-            prev = StateIO.readBehaviors(one, prev, in);
-            if (one.size() != 1) {
-                throw new IOException("corrupt pending-clicks state: " + one.size() + " behaviours in one click");
+            int flags = in.readUnsignedByte();
+            if ((flags & ~(SAME_USER | SAME_PROFILE)) != 0 || (i == 0 && flags != 0)) {
+                throw new IOException("corrupt pending-clicks state: flags " + flags + " at click " + i);
             }
-            clicks.add(new Click(userId, clientSessionId, one.get(0), StateIO.readProfile(in)));
+            if ((flags & SAME_USER) == 0) {
+                userId = StateIO.readString(in);
+                if (userId == null) {
+                    throw new IOException("corrupt pending-clicks state: click " + i + " without a user id");
+                }
+            }
+            String clientSessionId = StateIO.readString(in);
+            Behavior behavior = StateIO.readBehavior(prevTime, in);
+            prevTime = behavior.eventTime();
+            if ((flags & SAME_PROFILE) == 0) {
+                profile = StateIO.readProfile(in);
+            }
+            // Clicks with equal profiles share one map: profiles are never modified (they come in as Map.copyOf).
+            clicks.add(new Click(userId, clientSessionId, behavior, profile));
         }
         return new PendingClicks(clicks);
-    }
-
-    @Override
-    public PendingClicks deserialize(PendingClicks reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof PendingClicksSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return PendingClicksSerializer.class.hashCode();
     }
 
     @Override
@@ -109,44 +100,26 @@ public final class PendingClicksSerializer extends TypeSerializer<PendingClicks>
         return new Snapshot();
     }
 
-    /** The pending-clicks format version recorded in checkpoints. */
-    public static final class Snapshot implements TypeSerializerSnapshot<PendingClicks> {
+    /** What a checkpoint records about the pending-clicks state: its format version (see {@link StateFormatSnapshot}). */
+    public static final class Snapshot extends StateFormatSnapshot<PendingClicks> {
 
-        static final int FORMAT_V1 = 1;
+        /** The current format (also what Flink instantiates before reading a snapshot's version). */
+        public Snapshot() {
+            this(CURRENT_FORMAT);
+        }
 
-        private int readVersion = FORMAT_V1;
-
-        public Snapshot() {}
-
-        @Override
-        public int getCurrentVersion() {
-            return FORMAT_V1;
+        Snapshot(int format) {
+            super(format);
         }
 
         @Override
-        public void writeSnapshot(DataOutputView out) {}
-
-        @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
-            if (readVersion != FORMAT_V1) {
-                throw new IOException("pending-clicks state format v" + readVersion
-                        + " is unknown to this job (it reads v" + FORMAT_V1 + ")");
-            }
-            this.readVersion = readVersion;
+        String stateName() {
+            return "pending-clicks";
         }
 
         @Override
-        public TypeSerializer<PendingClicks> restoreSerializer() {
-            return INSTANCE;
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<PendingClicks> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<PendingClicks> oldSnapshot) {
-            if (oldSnapshot instanceof Snapshot old && old.readVersion == FORMAT_V1) {
-                return TypeSerializerSchemaCompatibility.compatibleAsIs();
-            }
-            return TypeSerializerSchemaCompatibility.incompatible();
+        TypeSerializer<PendingClicks> serializerFor(int format) {
+            return format == FORMAT_V1 ? StateFormatV1.PendingSerializer.INSTANCE : INSTANCE;
         }
     }
 }

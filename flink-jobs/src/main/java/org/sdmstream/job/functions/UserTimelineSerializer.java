@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -15,27 +15,20 @@ import org.sdmstream.features.UserTimeline;
 
 /**
  * Checkpoint format of a user's {@link UserTimeline} (the sessionizer's one value per user), written
- * by hand so that it is compact (delta-encoded times, varints, no class names) and fixed: the bytes
- * are a contract between job versions, guarded by {@link Snapshot}'s version and a golden-bytes test.
+ * by hand so that it is compact (UTF-8 strings, varints, delta-encoded times, no class names) and
+ * fixed: the bytes are a contract between job versions, guarded by {@link Snapshot}'s format
+ * version and golden-bytes tests. State in format v1 is read by {@link StateFormatV1} and migrated.
  *
- * <p>Format v1: history (count, behaviours), session (count, behaviours; times delta-encoded across
- * both lists), last client session id, last event time, session start, same-start index, profile.
+ * <p>Format v2 (strings and behaviours as in {@link StateIO}): history (count, behaviours), session
+ * (count, behaviours; times delta-encoded across both lists), last client session id, last event
+ * time (zigzag delta to the last behaviour's time), session start (zigzag delta to the last event
+ * time), same-start index, profile.
  */
-public final class UserTimelineSerializer extends TypeSerializer<UserTimeline> {
+public final class UserTimelineSerializer extends StateSerializer<UserTimeline> {
 
     private static final long serialVersionUID = 1L;
 
     public static final UserTimelineSerializer INSTANCE = new UserTimelineSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<UserTimeline> duplicate() {
-        return this; // stateless
-    }
 
     @Override
     public UserTimeline createInstance() {
@@ -44,29 +37,24 @@ public final class UserTimelineSerializer extends TypeSerializer<UserTimeline> {
 
     @Override
     public UserTimeline copy(UserTimeline from) {
-        // Behaviours are immutable records: copying the lists is a deep copy.
+        return copyOf(from);
+    }
+
+    /** A deep copy: behaviours are immutable records, so copying the lists (and the profile) is enough. */
+    static UserTimeline copyOf(UserTimeline from) {
         return new UserTimeline(new ArrayList<>(from.history()), new ArrayList<>(from.session()),
                 from.lastClientSessionId(), from.lastEventTime(), from.sessionStart(), from.sameStartIndex(),
-                from.profile().isEmpty() ? java.util.Map.of() : new HashMap<>(from.profile()));
-    }
-
-    @Override
-    public UserTimeline copy(UserTimeline from, UserTimeline reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
+                from.profile().isEmpty() ? Map.of() : new HashMap<>(from.profile()));
     }
 
     @Override
     public void serialize(UserTimeline t, DataOutputView out) throws IOException {
         long last = StateIO.writeBehaviors(t.history(), 0L, out);
-        StateIO.writeBehaviors(t.session(), last, out);
+        last = StateIO.writeBehaviors(t.session(), last, out);
         StateIO.writeString(t.lastClientSessionId(), out);
-        out.writeLong(t.lastEventTime());
-        out.writeLong(t.sessionStart());
+        // Differences wrap around for the empty timeline's Long.MIN_VALUE and still round-trip.
+        StateIO.writeZigZag(t.lastEventTime() - last, out);
+        StateIO.writeZigZag(t.sessionStart() - t.lastEventTime(), out);
         StateIO.writeVarInt(t.sameStartIndex(), out);
         StateIO.writeProfile(t.profile(), out);
     }
@@ -76,33 +64,13 @@ public final class UserTimelineSerializer extends TypeSerializer<UserTimeline> {
         List<Behavior> history = new ArrayList<>();
         long last = StateIO.readBehaviors(history, 0L, in);
         List<Behavior> session = new ArrayList<>();
-        StateIO.readBehaviors(session, last, in);
+        last = StateIO.readBehaviors(session, last, in);
         String lastClientSessionId = StateIO.readString(in);
-        long lastEventTime = in.readLong();
-        long sessionStart = in.readLong();
+        long lastEventTime = last + StateIO.readZigZag(in);
+        long sessionStart = lastEventTime + StateIO.readZigZag(in);
         int sameStartIndex = StateIO.readVarInt(in);
         return new UserTimeline(history, session, lastClientSessionId, lastEventTime, sessionStart, sameStartIndex,
                 StateIO.readProfile(in));
-    }
-
-    @Override
-    public UserTimeline deserialize(UserTimeline reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof UserTimelineSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return UserTimelineSerializer.class.hashCode();
     }
 
     @Override
@@ -110,46 +78,26 @@ public final class UserTimelineSerializer extends TypeSerializer<UserTimeline> {
         return new Snapshot();
     }
 
-    /** What a checkpoint records about the timeline format: its version; restores refuse versions they cannot read. */
-    public static final class Snapshot implements TypeSerializerSnapshot<UserTimeline> {
+    /** What a checkpoint records about the timeline state: its format version (see {@link StateFormatSnapshot}). */
+    public static final class Snapshot extends StateFormatSnapshot<UserTimeline> {
 
-        static final int FORMAT_V1 = 1;
+        /** The current format (also what Flink instantiates before reading a snapshot's version). */
+        public Snapshot() {
+            this(CURRENT_FORMAT);
+        }
 
-        private int readVersion = FORMAT_V1;
-
-        public Snapshot() {}
-
-        @Override
-        public int getCurrentVersion() {
-            return FORMAT_V1;
+        Snapshot(int format) {
+            super(format);
         }
 
         @Override
-        public void writeSnapshot(DataOutputView out) {
-            // The version (written by Flink) says everything: the serializer has no parameters.
+        String stateName() {
+            return "UserTimeline";
         }
 
         @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
-            if (readVersion != FORMAT_V1) {
-                throw new IOException("UserTimeline state format v" + readVersion
-                        + " is unknown to this job (it reads v" + FORMAT_V1 + "); restore with the job version that wrote it");
-            }
-            this.readVersion = readVersion;
-        }
-
-        @Override
-        public TypeSerializer<UserTimeline> restoreSerializer() {
-            return INSTANCE;
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<UserTimeline> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<UserTimeline> oldSnapshot) {
-            if (oldSnapshot instanceof Snapshot old && old.readVersion == FORMAT_V1) {
-                return TypeSerializerSchemaCompatibility.compatibleAsIs();
-            }
-            return TypeSerializerSchemaCompatibility.incompatible();
+        TypeSerializer<UserTimeline> serializerFor(int format) {
+            return format == FORMAT_V1 ? StateFormatV1.TimelineSerializer.INSTANCE : INSTANCE;
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -15,12 +16,14 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.UserTimeline;
 
-/** What goes into a checkpoint is a contract: round trips, snapshot/restore and the exact bytes of format v1. */
+/** What goes into a checkpoint is a contract: round trips, snapshot/restore, migration from v1 and the exact bytes of formats v1 and v2. */
 class StateSerializersTest {
 
     static UserTimeline timeline() {
@@ -74,29 +77,62 @@ class StateSerializersTest {
     }
 
     @Test
-    void timelineFormatV1IsFixed() throws IOException {
-        // Golden bytes: if this changes, state written by running jobs becomes unreadable. Bump
-        // Snapshot.FORMAT_V1 to a new version and keep a reader for v1 instead of editing this.
-        String golden = HexFormat.of().formatHex(bytes(UserTimelineSerializer.INSTANCE, timeline()));
+    void timelineFormatV1IsStillReadAndWrittenByTheLegacySerializer() throws IOException {
+        // Golden bytes of release 0.1's format: savepoints in it must keep restoring. Never edit these.
+        String golden = HexFormat.of().formatHex(bytes(StateFormatV1.TimelineSerializer.INSTANCE, timeline()));
         assertThat(golden).isEqualTo(GOLDEN_TIMELINE_V1);
-        assertSameTimeline(read(UserTimelineSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_TIMELINE_V1)), timeline());
+        assertSameTimeline(read(StateFormatV1.TimelineSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_TIMELINE_V1)),
+                timeline());
     }
 
     static final String GOLDEN_TIMELINE_V1 = "010369310363310003733180a0abfef962020369320003623203733280bab70303693303633303623300"
             + "e8070673646b2d320000018bd01c58740000018bd01c56800001046167650632352d3334";
 
     @Test
-    void pendingClicksFormatV1IsFixed() throws IOException {
+    void timelineFormatV2IsFixed() throws IOException {
+        // Golden bytes: if this changes, state written by running jobs becomes unreadable. Add a format
+        // v3 (StateFormatSnapshot) and keep a reader for v2 instead of editing this.
+        String golden = HexFormat.of().formatHex(bytes(UserTimelineSerializer.INSTANCE, timeline()));
+        assertThat(golden).isEqualTo(GOLDEN_TIMELINE_V2);
+        assertSameTimeline(read(UserTimelineSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_TIMELINE_V2)), timeline());
+        assertThat(HexFormat.of().parseHex(GOLDEN_TIMELINE_V2)).hasSizeLessThan(HexFormat.of().parseHex(GOLDEN_TIMELINE_V1).length);
+    }
+
+    static final String GOLDEN_TIMELINE_V2 = "010369310363310003733180a0abfef962020369320003623203733280bab70303693303633303623300"
+            + "e8070673646b2d3200e7070001046167650632352d3334";
+
+    static PendingClicks goldenPending() {
         PendingClicks p = new PendingClicks();
         p.add(new Click("u", "s", new Behavior("b", "c", null, "x", 1_700_000_002_000L), Map.of("g", "f")));
         p.add(new Click("u", null, Behavior.ofItem("a", 1_700_000_001_000L)));
-        String golden = HexFormat.of().formatHex(bytes(PendingClicksSerializer.INSTANCE, p));
+        p.add(new Click("u", "s", new Behavior("d", null, null, "x", 1_700_000_002_000L), Map.of("g", "f")));
+        return p;
+    }
+
+    @Test
+    void pendingClicksFormatV1IsStillReadAndWrittenByTheLegacySerializer() throws IOException {
+        PendingClicks p = new PendingClicks();
+        p.add(new Click("u", "s", new Behavior("b", "c", null, "x", 1_700_000_002_000L), Map.of("g", "f")));
+        p.add(new Click("u", null, Behavior.ofItem("a", 1_700_000_001_000L)));
+        String golden = HexFormat.of().formatHex(bytes(StateFormatV1.PendingSerializer.INSTANCE, p));
         assertThat(golden).isEqualTo(GOLDEN_PENDING_V1);
-        assertThat(read(PendingClicksSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_PENDING_V1)).clicks())
+        assertThat(read(StateFormatV1.PendingSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_PENDING_V1)).clicks())
                 .isEqualTo(p.clicks());
     }
 
     static final String GOLDEN_PENDING_V1 = "02027500010261000000d0afabfef96200027502730102620263000278d00f0102670266";
+
+    @Test
+    void pendingClicksFormatV2IsFixed() throws IOException {
+        // Three clicks: the second has another profile (empty), the third the first's again; all share the user.
+        String golden = HexFormat.of().formatHex(bytes(PendingClicksSerializer.INSTANCE, goldenPending()));
+        assertThat(golden).isEqualTo(GOLDEN_PENDING_V2);
+        assertThat(read(PendingClicksSerializer.INSTANCE, HexFormat.of().parseHex(GOLDEN_PENDING_V2)).clicks())
+                .isEqualTo(goldenPending().clicks());
+    }
+
+    static final String GOLDEN_PENDING_V2 = "03000275000261000000d0afabfef9620001027302620263000278d00f0102670266"
+            + "03027302640000027800";
 
     @Test
     void pendingClicksRoundTripInOrder() throws IOException {
@@ -114,9 +150,9 @@ class StateSerializersTest {
     @Test
     void snapshotsRestoreTheSerializerAndAcceptTheirOwnVersion() throws IOException {
         checkSnapshot(UserTimelineSerializer.INSTANCE, timeline());
-        PendingClicks p = new PendingClicks();
-        p.add(new Click("u", null, Behavior.ofItem("a", 1000)));
-        checkSnapshot(PendingClicksSerializer.INSTANCE, p);
+        checkSnapshot(PendingClicksSerializer.INSTANCE, goldenPending());
+        checkSnapshot(StateFormatV1.TimelineSerializer.INSTANCE, timeline());
+        checkSnapshot(StateFormatV1.PendingSerializer.INSTANCE, goldenPending());
     }
 
     private static <T> void checkSnapshot(TypeSerializer<T> serializer, T value) throws IOException {
@@ -130,16 +166,107 @@ class StateSerializersTest {
         TypeSerializerSchemaCompatibility<T> compatibility =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);
         assertThat(compatibility.isCompatibleAsIs()).isTrue();
+        assertThat(restored.getCurrentVersion()).isEqualTo(serializer.snapshotConfiguration().getCurrentVersion());
         // Data written before the "restart" is read by the restored serializer.
         byte[] written = bytes(serializer, value);
         assertThat(bytes(restoredSerializer, read(restoredSerializer, written))).isEqualTo(written);
     }
 
     @Test
+    void aV1SnapshotIsByteForByteWhatRelease01WroteAndRestoresTheV1ReaderForMigration() throws IOException {
+        // Release 0.1's snapshots: class name, version 1, no content (its writeSnapshot wrote nothing).
+        checkV1Snapshot(StateFormatV1.TimelineSerializer.INSTANCE, UserTimelineSerializer.INSTANCE,
+                "org.sdmstream.job.functions.UserTimelineSerializer$Snapshot");
+        checkV1Snapshot(StateFormatV1.PendingSerializer.INSTANCE, PendingClicksSerializer.INSTANCE,
+                "org.sdmstream.job.functions.PendingClicksSerializer$Snapshot");
+    }
+
+    private static <T> void checkV1Snapshot(TypeSerializer<T> v1, TypeSerializer<T> current, String snapshotClass)
+            throws IOException {
+        DataOutputSerializer release01 = new DataOutputSerializer(64);
+        release01.writeUTF(snapshotClass);
+        release01.writeInt(1);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, v1.snapshotConfiguration());
+        assertThat(out.getCopyOfBuffer()).isEqualTo(release01.getCopyOfBuffer());
+
+        TypeSerializerSnapshot<T> restored = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(release01.getCopyOfBuffer()), StateSerializersTest.class.getClassLoader());
+        assertThat(restored.restoreSerializer()).isEqualTo(v1).isNotEqualTo(current);
+        assertThat(current.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAfterMigration())
+                .as("the current job migrates v1 state").isTrue();
+        assertThat(v1.snapshotConfiguration().resolveSchemaCompatibility(restored).isCompatibleAsIs())
+                .as("release 0.1 restoring its own snapshot").isTrue();
+        assertThat(v1.snapshotConfiguration().resolveSchemaCompatibility(current.snapshotConfiguration()).isIncompatible())
+                .as("no downgrade from v2 to v1").isTrue();
+    }
+
+    @Test
     void anUnknownFutureFormatVersionIsRefusedWithAClearMessage() {
-        assertThatThrownBy(() -> new UserTimelineSerializer.Snapshot().readSnapshot(2, new DataInputDeserializer(new byte[0]),
+        assertThatThrownBy(() -> new UserTimelineSerializer.Snapshot().readSnapshot(3, new DataInputDeserializer(new byte[0]),
                 getClass().getClassLoader()))
-                .isInstanceOf(IOException.class).hasMessageContaining("format v2");
+                .isInstanceOf(IOException.class).hasMessageContaining("format v3").hasMessageContaining("reads v1 to v2");
+        assertThatThrownBy(() -> new PendingClicksSerializer.Snapshot().readSnapshot(3, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader()))
+                .isInstanceOf(IOException.class).hasMessageContaining("format v3");
+    }
+
+    @Test
+    void nonAsciiStringsNullsAndEmptiesRoundTripInV2() throws IOException {
+        UserTimeline t = new UserTimeline();
+        long t0 = 1_700_000_000_000L;
+        t.accept("ü", new Click("ü", "sitzung-ß", new Behavior("Äpfel-🍎", "", null, "店", t0), Map.of("ä", "€", "", "x")),
+                SessionRules.DEFAULT);
+        t.accept("ü", new Click("ü", null, new Behavior("i", null, "b", null, t0 - 1 + 3_600_000L)), SessionRules.DEFAULT);
+        assertSameTimeline(read(UserTimelineSerializer.INSTANCE, bytes(UserTimelineSerializer.INSTANCE, t)), t);
+
+        PendingClicks p = new PendingClicks();
+        p.add(new Click("ü", "", new Behavior("🍎", "", null, "店", -5), Map.of("ä", "€")));
+        p.add(new Click("v", null, Behavior.ofItem("x", Long.MAX_VALUE)));
+        p.add(new Click("v", null, Behavior.ofItem("y", Long.MAX_VALUE), Map.of("ä", "€")));
+        assertThat(read(PendingClicksSerializer.INSTANCE, bytes(PendingClicksSerializer.INSTANCE, p)).clicks())
+                .isEqualTo(p.clicks());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void randomStateReadInV1AndRewrittenInV2IsTheSame(long seed) throws IOException {
+        // What the backend does on migration: read with the v1 serializer, write with v2.
+        Random random = new Random(seed);
+        UserTimeline t = new UserTimeline();
+        PendingClicks p = new PendingClicks();
+        long time = random.nextLong(0, 2_000_000_000_000L);
+        for (int i = 0, n = random.nextInt(120); i < n; i++) {
+            time += random.nextInt(5) == 0 ? random.nextLong(0, 10 * 86_400_000L) : random.nextInt(700_000);
+            Click c = randomClick(random, time);
+            t.accept("u", c, SessionRules.DEFAULT);
+            if (random.nextInt(4) == 0) {
+                p.add(randomClick(random, time + random.nextInt(100_000) - 50_000));
+            }
+        }
+        UserTimeline viaV1 = read(StateFormatV1.TimelineSerializer.INSTANCE, bytes(StateFormatV1.TimelineSerializer.INSTANCE, t));
+        assertSameTimeline(read(UserTimelineSerializer.INSTANCE, bytes(UserTimelineSerializer.INSTANCE, viaV1)), t);
+        PendingClicks pendingViaV1 = read(StateFormatV1.PendingSerializer.INSTANCE, bytes(StateFormatV1.PendingSerializer.INSTANCE, p));
+        assertThat(read(PendingClicksSerializer.INSTANCE, bytes(PendingClicksSerializer.INSTANCE, pendingViaV1)).clicks())
+                .isEqualTo(p.clicks());
+        // Copying serialized bytes (what Flink does e.g. in copy(DataInputView, DataOutputView)) keeps them.
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        byte[] v2 = bytes(UserTimelineSerializer.INSTANCE, t);
+        UserTimelineSerializer.INSTANCE.copy(new DataInputDeserializer(v2), copied);
+        assertSameTimeline(read(UserTimelineSerializer.INSTANCE, copied.getCopyOfBuffer()), t);
+    }
+
+    private static Click randomClick(Random random, long time) {
+        String[] pick = {null, "", "c" + random.nextInt(1000), "ß" + random.nextInt(10), "s" + random.nextInt(100)};
+        Behavior b = new Behavior("i" + random.nextInt(100_000), pick[random.nextInt(pick.length)],
+                pick[random.nextInt(pick.length)], pick[random.nextInt(pick.length)], time);
+        Map<String, String> profile = switch (random.nextInt(3)) {
+            case 0 -> Map.of();
+            case 1 -> Map.of("age", "25-34", "gender", "f");
+            default -> Map.of("age", String.valueOf(random.nextInt(3)));
+        };
+        return new Click(random.nextInt(8) == 0 ? "other" : "u", random.nextBoolean() ? null : "sdk-" + random.nextInt(3),
+                b, profile);
     }
 
     @Test
@@ -147,6 +274,13 @@ class StateSerializersTest {
         byte[] garbage = new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
             (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
         assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, garbage)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> read(StateFormatV1.TimelineSerializer.INSTANCE, garbage)).isInstanceOf(IOException.class);
+        // One history entry whose item id claims 2^30 bytes: refused before allocating them.
+        byte[] hugeString = new byte[] {1, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 'x'};
+        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, hugeString))
+                .isInstanceOf(IOException.class).hasMessageContaining("corrupt state");
+        assertThatThrownBy(() -> read(PendingClicksSerializer.INSTANCE, new byte[] {1, 3}))
+                .isInstanceOf(IOException.class).hasMessageContaining("flags");
     }
 
     @Test
