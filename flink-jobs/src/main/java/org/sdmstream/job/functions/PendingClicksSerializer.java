@@ -72,22 +72,23 @@ public final class PendingClicksSerializer extends StateSerializer<PendingClicks
         long prevTime = 0L;
         String userId = null;
         Map<String, String> profile = null;
+        byte[] scratch = new byte[StateIO.SCRATCH_BYTES];
         for (int i = 0; i < n; i++) {
             int flags = in.readUnsignedByte();
             if ((flags & ~(SAME_USER | SAME_PROFILE)) != 0 || (i == 0 && flags != 0)) {
                 throw new IOException("corrupt pending-clicks state: flags " + flags + " at click " + i);
             }
             if ((flags & SAME_USER) == 0) {
-                userId = StateIO.readString(in);
+                userId = StateIO.readString(in, scratch);
                 if (userId == null) {
                     throw new IOException("corrupt pending-clicks state: click " + i + " without a user id");
                 }
             }
-            String clientSessionId = StateIO.readString(in);
-            Behavior behavior = StateIO.readBehavior(prevTime, in);
+            String clientSessionId = StateIO.readString(in, scratch);
+            Behavior behavior = StateIO.readBehavior(prevTime, in, scratch);
             prevTime = behavior.eventTime();
             if ((flags & SAME_PROFILE) == 0) {
-                profile = StateIO.readProfile(in);
+                profile = StateIO.readProfile(in, scratch);
             }
             // Clicks with equal profiles share one map: profiles are never modified (they come in as Map.copyOf).
             clicks.add(new Click(userId, clientSessionId, behavior, profile));

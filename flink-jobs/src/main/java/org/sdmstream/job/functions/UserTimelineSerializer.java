@@ -61,16 +61,17 @@ public final class UserTimelineSerializer extends StateSerializer<UserTimeline> 
 
     @Override
     public UserTimeline deserialize(DataInputView in) throws IOException {
+        byte[] scratch = new byte[StateIO.SCRATCH_BYTES];
         List<Behavior> history = new ArrayList<>();
-        long last = StateIO.readBehaviors(history, 0L, in);
+        long last = StateIO.readBehaviors(history, 0L, in, scratch);
         List<Behavior> session = new ArrayList<>();
-        last = StateIO.readBehaviors(session, last, in);
-        String lastClientSessionId = StateIO.readString(in);
+        last = StateIO.readBehaviors(session, last, in, scratch);
+        String lastClientSessionId = StateIO.readString(in, scratch);
         long lastEventTime = last + StateIO.readZigZag(in);
         long sessionStart = lastEventTime + StateIO.readZigZag(in);
         int sameStartIndex = StateIO.readVarInt(in);
         return new UserTimeline(history, session, lastClientSessionId, lastEventTime, sessionStart, sameStartIndex,
-                StateIO.readProfile(in));
+                StateIO.readProfile(in, scratch));
     }
 
     @Override
