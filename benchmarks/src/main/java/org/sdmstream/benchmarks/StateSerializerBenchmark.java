@@ -1,5 +1,7 @@
 package org.sdmstream.benchmarks;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -9,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,6 +41,12 @@ import org.sdmstream.job.functions.UserTimelineSerializer;
  * the current v2, on a realistic value: a {@code timeline} of 20 history + 10 session clicks with a
  * 2-entry profile, or the {@code pending} buffer of 3 clicks of one user. One {@code roundTrip} is what the
  * RocksDB backend does per state access pair: serialize into a reused buffer, deserialize from bytes.
+ *
+ * <p>{@code callSites}: in the job, Flink's {@code StringValue} (v1's string codec) also serves the String
+ * keys, network records and snapshots, through several {@code DataInputView}/{@code DataOutputView}
+ * classes, so its per-character {@code readUnsignedByte}/{@code write} calls are megamorphic (not inlined).
+ * {@code megamorphic} reproduces that by running both formats over three view classes before measuring;
+ * {@code monomorphic} is the idealised microbenchmark where only {@code DataInputDeserializer} is ever seen.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +61,9 @@ public class StateSerializerBenchmark {
 
     @Param({"timeline", "pending"})
     public String value;
+
+    @Param({"megamorphic", "monomorphic"})
+    public String callSites;
 
     private TypeSerializer<Object> serializer;
     private Object state;
@@ -78,10 +91,13 @@ public class StateSerializerBenchmark {
             serializer = (TypeSerializer<Object>) (TypeSerializer<?>) (v1
                     ? StateFormatV1.PendingSerializer.INSTANCE : PendingClicksSerializer.INSTANCE);
         }
+        if (callSites.equals("megamorphic")) {
+            seeOtherViewClasses();
+        }
         out.clear();
         serializer.serialize(state, out);
         bytes = out.getCopyOfBuffer();
-        System.out.println("[bytes] format=" + format + " value=" + value + " bytes=" + bytes.length);
+        System.out.println("[bytes] format=" + format + " value=" + value + " bytes=" + bytes.length + " callSites=" + callSites);
     }
 
     @Setup(Level.Iteration)
@@ -94,7 +110,36 @@ public class StateSerializerBenchmark {
     public void endIteration() {
         long n = calls - callsAtStart;
         double cpuNs = (THREADS.getCurrentThreadCpuTime() - cpuAtStart) / (double) Math.max(1, n);
-        System.out.printf("[cpu] format=%s value=%s calls=%d cpu_ns/call=%.1f%n", format, value, n, cpuNs);
+        System.out.printf("[cpu] format=%s value=%s callSites=%s calls=%d cpu_ns/call=%.1f%n", format, value, callSites, n,
+                cpuNs);
+    }
+
+    /** A third view class (as the job has more: network spanning/non-spanning readers, stream wrappers...). */
+    static final class OtherInput extends DataInputDeserializer {
+        OtherInput(byte[] bytes) {
+            super(bytes);
+        }
+    }
+
+    /** Both formats, both values, through three input and two output view classes, so call sites see them all. */
+    @SuppressWarnings("unchecked")
+    private static void seeOtherViewClasses() throws IOException {
+        TypeSerializer<?>[] serializers = {StateFormatV1.TimelineSerializer.INSTANCE, UserTimelineSerializer.INSTANCE,
+            StateFormatV1.PendingSerializer.INSTANCE, PendingClicksSerializer.INSTANCE};
+        Object[] values = {timeline(), timeline(), pending(), pending()};
+        for (int round = 0; round < 20_000; round++) {
+            for (int k = 0; k < serializers.length; k++) {
+                TypeSerializer<Object> s = (TypeSerializer<Object>) serializers[k];
+                ByteArrayOutputStream stream = new ByteArrayOutputStream(1024);
+                s.serialize(values[k], new DataOutputViewStreamWrapper(stream));
+                byte[] b = stream.toByteArray();
+                s.deserialize(new DataInputViewStreamWrapper(new ByteArrayInputStream(b)));
+                s.deserialize(new OtherInput(b));
+                DataOutputSerializer out = new DataOutputSerializer(1024);
+                s.serialize(values[k], out);
+                s.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            }
+        }
     }
 
     static final long T0 = 1_700_000_000_000L;

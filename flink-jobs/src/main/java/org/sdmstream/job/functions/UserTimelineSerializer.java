@@ -3,7 +3,6 @@ package org.sdmstream.job.functions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -19,7 +18,7 @@ import org.sdmstream.features.UserTimeline;
  * fixed: the bytes are a contract between job versions, guarded by {@link Snapshot}'s format
  * version and golden-bytes tests. State in format v1 is read by {@link StateFormatV1} and migrated.
  *
- * <p>Format v2 (strings and behaviours as in {@link StateIO}): history (count, behaviours), session
+ * <p>Format v2 (a length-framed body; strings and behaviours as in {@link StateIO}): history (count, behaviours), session
  * (count, behaviours; times delta-encoded across both lists), last client session id, last event
  * time (zigzag delta to the last behaviour's time), session start (zigzag delta to the last event
  * time), same-start index, profile.
@@ -49,29 +48,33 @@ public final class UserTimelineSerializer extends StateSerializer<UserTimeline> 
 
     @Override
     public void serialize(UserTimeline t, DataOutputView out) throws IOException {
-        long last = StateIO.writeBehaviors(t.history(), 0L, out);
-        last = StateIO.writeBehaviors(t.session(), last, out);
-        StateIO.writeString(t.lastClientSessionId(), out);
+        StateIO.Writer w = new StateIO.Writer(64 + 32 * (t.history().size() + t.session().size()));
+        long last = w.writeBehaviors(t.history(), 0L);
+        last = w.writeBehaviors(t.session(), last);
+        w.writeString(t.lastClientSessionId());
         // Differences wrap around for the empty timeline's Long.MIN_VALUE and still round-trip.
-        StateIO.writeZigZag(t.lastEventTime() - last, out);
-        StateIO.writeZigZag(t.sessionStart() - t.lastEventTime(), out);
-        StateIO.writeVarInt(t.sameStartIndex(), out);
-        StateIO.writeProfile(t.profile(), out);
+        w.writeZigZag(t.lastEventTime() - last);
+        w.writeZigZag(t.sessionStart() - t.lastEventTime());
+        w.writeVarInt(t.sameStartIndex());
+        w.writeProfile(t.profile());
+        w.writeTo(out);
     }
 
     @Override
     public UserTimeline deserialize(DataInputView in) throws IOException {
-        byte[] scratch = new byte[StateIO.SCRATCH_BYTES];
-        List<Behavior> history = new ArrayList<>();
-        long last = StateIO.readBehaviors(history, 0L, in, scratch);
-        List<Behavior> session = new ArrayList<>();
-        last = StateIO.readBehaviors(session, last, in, scratch);
-        String lastClientSessionId = StateIO.readString(in, scratch);
-        long lastEventTime = last + StateIO.readZigZag(in);
-        long sessionStart = lastEventTime + StateIO.readZigZag(in);
-        int sameStartIndex = StateIO.readVarInt(in);
+        StateIO.Reader r = StateIO.Reader.readFrom(in);
+        ArrayList<Behavior> history = new ArrayList<>();
+        long last = r.readBehaviors(history, 0L);
+        ArrayList<Behavior> session = new ArrayList<>();
+        last = r.readBehaviors(session, last);
+        String lastClientSessionId = r.readString();
+        long lastEventTime = last + r.readZigZag();
+        long sessionStart = lastEventTime + r.readZigZag();
+        int sameStartIndex = r.readVarInt();
+        Map<String, String> profile = r.readProfile();
+        r.finish();
         return new UserTimeline(history, session, lastClientSessionId, lastEventTime, sessionStart, sameStartIndex,
-                StateIO.readProfile(in, scratch));
+                profile);
     }
 
     @Override

@@ -98,7 +98,7 @@ class StateSerializersTest {
         assertThat(HexFormat.of().parseHex(GOLDEN_TIMELINE_V2)).hasSizeLessThan(HexFormat.of().parseHex(GOLDEN_TIMELINE_V1).length);
     }
 
-    static final String GOLDEN_TIMELINE_V2 = "010369310363310003733180a0abfef962020369320003623203733280bab70303693303633303623300"
+    static final String GOLDEN_TIMELINE_V2 = "41" + "010369310363310003733180a0abfef962020369320003623203733280bab70303693303633303623300"
             + "e8070673646b2d3200e7070001046167650632352d3334";
 
     static PendingClicks goldenPending() {
@@ -131,7 +131,7 @@ class StateSerializersTest {
                 .isEqualTo(goldenPending().clicks());
     }
 
-    static final String GOLDEN_PENDING_V2 = "03000275000261000000d0afabfef9620001027302620263000278d00f0102670266"
+    static final String GOLDEN_PENDING_V2 = "2c" + "03000275000261000000d0afabfef9620001027302620263000278d00f0102670266"
             + "03027302640000027800";
 
     @Test
@@ -275,11 +275,22 @@ class StateSerializersTest {
             (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
         assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, garbage)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> read(StateFormatV1.TimelineSerializer.INSTANCE, garbage)).isInstanceOf(IOException.class);
-        // One history entry whose item id claims 2^30 bytes: refused before allocating them.
-        byte[] hugeString = new byte[] {1, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 'x'};
-        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, hugeString))
-                .isInstanceOf(IOException.class).hasMessageContaining("corrupt state");
-        assertThatThrownBy(() -> read(PendingClicksSerializer.INSTANCE, new byte[] {1, 3}))
+        // A value, or one history entry's item id in it, claiming 2^30 bytes: refused before allocating them.
+        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE,
+                new byte[] {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 'x'}))
+                .isInstanceOf(IOException.class).hasMessageContaining("corrupt state: value of");
+        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE,
+                new byte[] {7, 1, (byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 'x'}))
+                .isInstanceOf(IOException.class).hasMessageContaining("corrupt state: string of");
+        // A value longer than its content, or shorter.
+        byte[] golden = HexFormat.of().parseHex(GOLDEN_TIMELINE_V2);
+        byte[] longer = java.util.Arrays.copyOf(golden, golden.length + 1);
+        longer[0]++;
+        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, longer)).hasMessageContaining("left over");
+        byte[] shorter = java.util.Arrays.copyOf(golden, golden.length - 1);
+        shorter[0]--;
+        assertThatThrownBy(() -> read(UserTimelineSerializer.INSTANCE, shorter)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> read(PendingClicksSerializer.INSTANCE, new byte[] {2, 1, 3}))
                 .isInstanceOf(IOException.class).hasMessageContaining("flags");
     }
 
