@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.sdmstream.features.ModelInput;
-import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
 import org.tensorflow.Result;
@@ -92,11 +91,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
             return out;
         }
         inputs += batch.size();
-        EncodedBatch enc = model.encoder().encode(batch);
         List<Integer> viaTower = new ArrayList<>();
         Map<String, Lane> lanes = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             ModelInput in = batch.get(i);
+            if (in.session().isEmpty()) {
+                throw new IllegalArgumentException("model input " + i + " (user " + in.userId()
+                        + ") has an empty session: every input must end with the click that triggered it");
+            }
             if (step == null || in.session().size() > dims.dimensions().maxSession()) {
                 viaTower.add(i);
             } else {
@@ -110,7 +112,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         // States taken from the cache are owned by this call; if it fails they are simply lost (rebuilt later).
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
-            lane.next(batch, enc, out);
+            lane.next(batch, out);
         }
         List<Lane> round = new ArrayList<>();
         while (true) {
@@ -124,17 +126,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 break;
             }
             for (int from = 0; from < round.size(); from += maxBatch) {
-                runStep(round.subList(from, Math.min(round.size(), from + maxBatch)), enc);
+                runStep(round.subList(from, Math.min(round.size(), from + maxBatch)), batch);
             }
             for (Lane lane : round) {
                 if (lane.state.position == batch.get(lane.current).session().size()) {
                     out[lane.current] = lane.state.vector.clone();
-                    lane.next(batch, enc, out);
+                    lane.next(batch, out);
                 }
             }
         }
         for (Lane lane : lanes.values()) {
-            if (lane.state != null) {
+            if (lane.state != null && lane.state.position > 0) {
                 cache.put(lane.userId, lane.state);
             }
         }
@@ -158,34 +160,33 @@ public final class IncrementalSdmScorer implements BatchScorer {
         final ArrayDeque<Integer> pending = new ArrayDeque<>();
         StepState state;
         int current = -1;
-        long[] prefixHashes;
+        /** The current input's encoded profile (the only per-click input besides the click itself). */
+        int[] profile;
 
         Lane(String userId) {
             this.userId = userId;
         }
 
         /** Moves to the next pending input whose vector is not yet known, resolving where its steps start. */
-        void next(List<ModelInput> batch, EncodedBatch enc, float[][] out) {
+        void next(List<ModelInput> batch, float[][] out) {
             current = -1;
             while (!pending.isEmpty()) {
                 int i = pending.poll();
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
-                prefixHashes = prefixHashes(enc, i, in.sessionId(), n);
-                boolean reusable = state != null && Objects.equals(state.sessionId, in.sessionId())
-                        && state.position <= n && state.position > 0 && state.prefixHash == prefixHashes[state.position];
-                if (reusable) {
+                if (state != null && state.continues(in)) {
                     cacheHits++;
                 } else {
                     if (n > 1) {
                         rebuilds++;
                     }
-                    state = new StepState(in.sessionId(), dims.dimensions().vectorSize(), prefixHashes[0]);
+                    state = new StepState(in, model.encoder(), dims.dimensions().vectorSize());
                 }
                 if (state.position == n) {
                     out[i] = state.vector.clone(); // the same input again: nothing to step
                     continue;
                 }
+                profile = model.encoder().encodeProfile(in.profile());
                 current = i;
                 return;
             }
@@ -193,7 +194,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /** Runs one step for each lane (one user each) and advances their states. */
-    private void runStep(List<Lane> lanes, EncodedBatch enc) {
+    private void runStep(List<Lane> lanes, List<ModelInput> batch) {
         int b = lanes.size();
         int d = dims.dimensions().vectorSize();
         int t = dims.dimensions().maxSession();
@@ -225,17 +226,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
             int i = lane.current;
             StepState s = lane.state;
             int pos = s.position;
-            user[r] = enc.user()[i];
-            System.arraycopy(enc.profile(), i * p, profile, r * p, p);
-            System.arraycopy(enc.historyItem(), i * l, hItem, r * l, l);
-            System.arraycopy(enc.historyCategory(), i * l, hCategory, r * l, l);
-            System.arraycopy(enc.historyBrand(), i * l, hBrand, r * l, l);
-            System.arraycopy(enc.historyShop(), i * l, hShop, r * l, l);
-            hLength[r] = enc.historyLength()[i];
-            cItem[r] = enc.sessionItem()[i * t + pos];
-            cCategory[r] = enc.sessionCategory()[i * t + pos];
-            cBrand[r] = enc.sessionBrand()[i * t + pos];
-            cShop[r] = enc.sessionShop()[i * t + pos];
+            user[r] = s.user;
+            System.arraycopy(lane.profile, 0, profile, r * p, p);
+            System.arraycopy(s.historyItem, 0, hItem, r * l, l);
+            System.arraycopy(s.historyCategory, 0, hCategory, r * l, l);
+            System.arraycopy(s.historyBrand, 0, hBrand, r * l, l);
+            System.arraycopy(s.historyShop, 0, hShop, r * l, l);
+            hLength[r] = s.historyLength;
+            model.encoder().encodeBehavior(batch.get(i).session().get(pos), r, cItem, cCategory, cBrand, cShop);
             position[r] = pos;
             System.arraycopy(s.h, 0, h, r * d, d);
             System.arraycopy(s.c, 0, c, r * d, d);
@@ -293,8 +291,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     s.vector = Arrays.copyOfRange(vector, r * d, (r + 1) * d);
                     s.appendRows(Arrays.copyOfRange(keyRow, r * d, (r + 1) * d),
                             Arrays.copyOfRange(valueRow, r * d, (r + 1) * d), t);
-                    s.position++;
-                    s.prefixHash = lane.prefixHashes[s.position];
+                    s.stepped(batch.get(lane.current).session().get(s.position));
                 }
             }
             steps += b;
@@ -307,40 +304,6 @@ public final class IncrementalSdmScorer implements BatchScorer {
         Tensor tensor = result.get(name)
                 .orElseThrow(() -> new IllegalStateException("step signature returned no " + name));
         return InputTensors.toArray((TFloat32) tensor);
-    }
-
-    /**
-     * Fingerprints of the encoded input after each prefix of its session: [0] covers user, profile, history
-     * and session id; [j] adds the first j clicks. A carried state is reused only when they agree.
-     */
-    private static long[] prefixHashes(EncodedBatch enc, int i, String sessionId, int n) {
-        int t = enc.maxSession();
-        int l = enc.maxHistory();
-        int p = enc.profileSlots();
-        long hash = mix(0x5DEECE66DL, Objects.hashCode(sessionId));
-        hash = mix(hash, enc.user()[i]);
-        for (int j = 0; j < p; j++) {
-            hash = mix(hash, enc.profile()[i * p + j]);
-        }
-        hash = mix(hash, enc.historyLength()[i]);
-        for (int j = 0; j < l; j++) {
-            hash = mix(mix(mix(mix(hash, enc.historyItem()[i * l + j]), enc.historyCategory()[i * l + j]),
-                    enc.historyBrand()[i * l + j]), enc.historyShop()[i * l + j]);
-        }
-        long[] out = new long[n + 1];
-        out[0] = hash;
-        for (int j = 0; j < n; j++) {
-            int at = i * t + j;
-            hash = mix(mix(mix(mix(hash, enc.sessionItem()[at]), enc.sessionCategory()[at]), enc.sessionBrand()[at]),
-                    enc.sessionShop()[at]);
-            out[j + 1] = hash;
-        }
-        return out;
-    }
-
-    private static long mix(long hash, int value) {
-        long x = (hash ^ value) * 0x9E3779B97F4A7C15L;
-        return x ^ (x >>> 29);
     }
 
     /** Counters since load, and the cache's current size. */
