@@ -49,7 +49,7 @@ public final class JobConfig implements Serializable {
         d.put("scoring.enabled", "auto");
         d.put("scoring.model-dir", "");
         d.put("scoring.intra-op-threads", "1");
-        d.put("scoring.inter-op-threads", "1");
+        d.put("scoring.inter-op-threads", "-1");
         d.put("scoring.batch.max-size", "256");
         d.put("scoring.batch.max-delay", "5 ms");
         d.put("scoring.min-interval", "0 ms");
@@ -335,8 +335,11 @@ public final class JobConfig implements Serializable {
     public ScoringSettings scoringSettings() {
         int intra = intValue("scoring.intra-op-threads");
         int inter = intValue("scoring.inter-op-threads");
-        if (intra < 0 || inter < 0) {
-            throw invalid(intra < 0 ? "scoring.intra-op-threads" : "scoring.inter-op-threads", "must be >= 0 (0 = all cores)");
+        if (intra < 0) {
+            throw invalid("scoring.intra-op-threads", "must be >= 0 (0 = all cores)");
+        }
+        if (inter < -1) {
+            throw invalid("scoring.inter-op-threads", "must be >= -1 (-1 = each subtask's own thread, 0 = TF default)");
         }
         int maxSize = intValue("scoring.batch.max-size");
         if (maxSize < 1) {

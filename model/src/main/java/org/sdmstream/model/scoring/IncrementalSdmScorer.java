@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
@@ -28,7 +28,9 @@ import org.tensorflow.types.TFloat32;
  * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several clicks of
  * one user in a call are stepped in order, one per round. Sessions longer than the model's T (the tower
  * then sees only the most recent T clicks) and models without a step signature use the full tower.
- * Calls are serialised (the cache is shared); close it to free the native session.
+ * Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the model, each on its own thread
+ * with inter-op -1): a state taken from the shared cache belongs to one call until it is put back, so two
+ * calls for one user at once only cost a rebuild. Close it to free the native session.
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 
@@ -41,11 +43,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final ModelSignature.StepDimensions dims;
     private final StepStateCache cache;
     private final int maxBatch;
-    private long inputs;
-    private long steps;
-    private long cacheHits;
-    private long rebuilds;
-    private long fullTower;
+    // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache locks itself.
+    private final LongAdder inputs = new LongAdder();
+    private final LongAdder steps = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder rebuilds = new LongAdder();
+    private final LongAdder fullTower = new LongAdder();
 
     private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
         this.model = model;
@@ -85,12 +88,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     @Override
-    public synchronized float[][] score(List<ModelInput> batch) {
+    public float[][] score(List<ModelInput> batch) {
         float[][] out = new float[batch.size()][];
         if (batch.isEmpty()) {
             return out;
         }
-        inputs += batch.size();
+        inputs.add(batch.size());
         List<Integer> viaTower = new ArrayList<>();
         Map<String, Lane> lanes = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -147,7 +150,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         if (indices.isEmpty()) {
             return;
         }
-        fullTower += indices.size();
+        fullTower.add(indices.size());
         float[][] vectors = model.userVectors(indices.stream().map(batch::get).toList());
         for (int k = 0; k < indices.size(); k++) {
             out[indices.get(k)] = vectors[k];
@@ -175,10 +178,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
                 if (state != null && state.continues(in)) {
-                    cacheHits++;
+                    cacheHits.increment();
                 } else {
                     if (n > 1) {
-                        rebuilds++;
+                        rebuilds.increment();
                     }
                     state = new StepState(in, model.encoder(), dims.dimensions().vectorSize());
                 }
@@ -294,7 +297,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     s.stepped(batch.get(lane.current).session().get(s.position));
                 }
             }
-            steps += b;
+            steps.add(b);
         } finally {
             feed.values().forEach(Tensor::close);
         }
@@ -307,12 +310,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /** Counters since load, and the cache's current size. */
-    public synchronized Stats stats() {
-        return new Stats(inputs, steps, cacheHits, rebuilds, fullTower, cache.evictions(), cache.users(), cache.bytes());
+    public Stats stats() {
+        return new Stats(inputs.sum(), steps.sum(), cacheHits.sum(), rebuilds.sum(), fullTower.sum(), cache.evictions(),
+                cache.users(), cache.bytes());
     }
 
     /** Drops every carried state (e.g. to measure cold starts); scoring stays correct, only slower. */
-    public synchronized void clearCache() {
+    public void clearCache() {
         cache.clear();
     }
 
