@@ -94,7 +94,7 @@ class JobConfigTest {
         assertThat(on.scoringSettings().maxBatchSize()).isEqualTo(256);
         assertThat(on.scoringSettings().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
         assertThat(on.scoringSettings().intraOpThreads()).isEqualTo(1);
-        assertThat(on.scoringSettings().interOpThreads()).isEqualTo(1);
+        assertThat(on.scoringSettings().interOpThreads()).isEqualTo(-1);
         assertThat(on.minInterval()).isZero();
         assertThat(on.userVectorsTopic()).isEqualTo("user-vectors");
         assertThat(SessionFeatureJob.sessionFeaturesOnly(on).scoringEnabled()).isFalse();
