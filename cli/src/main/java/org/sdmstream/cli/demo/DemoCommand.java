@@ -102,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-scoring", description = "Run without SDM scoring: one session-features record per click.")
     boolean noScoring;
 
-    @Option(names = "--drain-timeout", defaultValue = "120", description = "Seconds to wait for the last outputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-timeout", defaultValue = "120",
+            description = "Seconds to wait for the job to read every click, and again for the last outputs (default: ${DEFAULT-VALUE}).")
     long drainTimeoutSeconds;
 
     @Spec
@@ -193,11 +194,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + (publishFailure[0] != null ? publishFailure[0] : publisher.firstFailure()));
         }
         double publishSeconds = seconds(start);
+        // The stop below stops the source where it is: first let it read every published click (a busy job
+        // can stall its outputs for longer than the quiet wait while it still has clicks to read).
+        awaitCaughtUp(monitor, publisher.sent(), progress, start, latency, lag, Duration.ofSeconds(drainTimeoutSeconds));
         // Clicks ahead of the watermark wait for it; stopping with --drain moves event time to its end,
         // so every pending click is applied and committed with the final savepoint.
         awaitQuiet(monitor, publisher.sent(), progress, start, latency, lag::measure, Duration.ofSeconds(10));
-        // The source's metrics reach the REST API up to one fetch interval late: let them catch up with the quiet job.
-        Thread.sleep(METRIC_FETCH_INTERVAL.toMillis() + 500);
         // The job reads nothing after the stop and the publisher is done, so this is the lag the run ends with.
         ConsumerLag.Sample finalLag = lag.measure();
         err.println();
@@ -225,6 +227,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
         err.printf("sdm demo: generating %,d clicks (%s)%n", maxEvents, generator);
         return generator.clicks(maxEvents);
+    }
+
+    /** Waits until the job's source has read every published click (a lag of 0), at most {@code timeout}. */
+    private void awaitCaughtUp(OutputMonitor monitor, long expected, ProgressLine progress, long start,
+                               LatencyRecorder latency, LagWatch lag, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ConsumerLag.Sample sample = lag.measure();
+        while (System.nanoTime() < deadline && (sample == null || sample.records() > 0)) {
+            Thread.sleep(1_000);
+            sample = lag.measure();
+            progress.show(seconds(start), expected, monitor, sample, latency);
+        }
     }
 
     private void awaitQuiet(OutputMonitor monitor, long expected, ProgressLine progress, long start,
