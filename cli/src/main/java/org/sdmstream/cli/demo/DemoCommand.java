@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.features.Click;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
+import org.sdmstream.cli.job.LocalFlink;
 import org.sdmstream.cli.kafka.OutputMonitor;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
@@ -152,6 +153,10 @@ public final class DemoCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
             KafkaConnectors.userInterestJob(config).build(env);
             JobClient job = env.executeAsync(config.jobName());
+            // Clicks sent before the tasks (and the model) are up would only measure the start-up as latency.
+            if (!LocalFlink.awaitTasksRunning(job, "http://127.0.0.1:" + restPort, Duration.ofMinutes(2))) {
+                throw new IOException("the Flink job's tasks did not start within 2 min");
+            }
             err.printf("sdm demo: Flink job %s running (RocksDB state, %s); web UI at http://127.0.0.1:%d%n",
                     job.getJobID(), config.scoringEnabled() ? "SDM scoring with " + modelDir : "no scoring", restPort);
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
@@ -309,7 +310,16 @@ public final class IncrementalSdmScorer implements BatchScorer {
         return InputTensors.toArray((TFloat32) tensor);
     }
 
-    /** Counters since load, and the cache's current size. */
+    /** Warms up the step and, for sessions longer than the model's, the full tower; keeps no state of it. */
+    @Override
+    public void warmUp() {
+        BatchScorer.super.warmUp();
+        cache.take(WARM_UP);
+        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
+        model.userVectors(List.of(new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(), Map.of(), 0)));
+    }
+
+    /** Counters since load (the warm-up included), and the cache's current size. */
     public Stats stats() {
         return new Stats(inputs.sum(), steps.sum(), cacheHits.sum(), rebuilds.sum(), fullTower.sum(), cache.evictions(),
                 cache.users(), cache.bytes());
