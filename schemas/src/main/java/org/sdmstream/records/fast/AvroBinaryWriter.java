@@ -99,25 +99,35 @@ public final class AvroBinaryWriter {
 
     /**
      * Avro string: byte length, then the bytes of {@code String.getBytes(UTF_8)} (an unpaired surrogate
-     * becomes {@code '?'}, as the JDK encodes it). ASCII strings are copied char by char in one pass.
+     * becomes {@code '?'}, as the JDK encodes it). Short ASCII strings, most ids, take a single pass.
      */
     public void writeString(String s) {
         int chars = s.length();
-        int ascii = 0;
-        while (ascii < chars && s.charAt(ascii) < 0x80) {
-            ascii++;
+        if (chars < 64 && writeShortAscii(s, chars)) {
+            return;
         }
-        int bytes = ascii == chars ? chars : ascii + utf8Length(s, ascii);
+        int bytes = utf8Length(s);
         writeInt(bytes);
         ensure(bytes);
-        byte[] b = buf;
-        int p = pos;
-        for (int i = 0; i < ascii; i++) {
-            b[p++] = (byte) s.charAt(i);
-        }
-        pos = ascii == chars ? p : encodeUtf8(s, ascii, b, p);
+        pos = encodeUtf8(s, buf, pos);
     }
 
+    /** Under 64 chars an ASCII string's length is one varint byte, so it can be copied before it is known to be ASCII. */
+    private boolean writeShortAscii(String s, int chars) {
+        ensure(1 + chars);
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = (byte) (chars << 1);
+        for (int i = 0; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return false; // pos untouched: the caller starts over
+            }
+            b[p++] = (byte) c;
+        }
+        pos = p;
+        return true;
+    }
     /** A {@code ["null", "string"]} union. */
     public void writeNullableString(String s) {
         if (s == null) {
@@ -138,9 +148,9 @@ public final class AvroBinaryWriter {
         writeBlockEnd();
     }
 
-    private static int utf8Length(String s, int from) {
+    private static int utf8Length(String s) {
         int n = 0;
-        for (int i = from, chars = s.length(); i < chars; i++) {
+        for (int i = 0, chars = s.length(); i < chars; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 n += 1;
@@ -160,8 +170,8 @@ public final class AvroBinaryWriter {
         return n;
     }
 
-    private static int encodeUtf8(String s, int from, byte[] b, int p) {
-        for (int i = from, chars = s.length(); i < chars; i++) {
+    private static int encodeUtf8(String s, byte[] b, int p) {
+        for (int i = 0, chars = s.length(); i < chars; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 b[p++] = (byte) c;
