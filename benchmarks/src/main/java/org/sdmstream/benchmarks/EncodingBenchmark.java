@@ -82,8 +82,8 @@ public class EncodingBenchmark {
         vector = UserInterestVector.newBuilder()
                 .setUserId("u4711").setVector(floats).setModelVersion("sdm-20261129-1200")
                 .setSessionId("u4711@" + start).setSessionLength(10).setLongTermLength(20)
-                .setEventTime(Instant.ofEpochMilli(start + 600_000)).setEmissionTime(Instant.ofEpochMilli(start + 600_042))
-                .build();
+                .setEventTime(Instant.ofEpochMilli(start + 600_000))
+                .setEmissionTime(Instant.ofEpochMilli(start + 600_042)).build();
         click = ClickEvent.newBuilder()
                 .setUserId("u4711").setItemId("i12345").setCategoryId("c123").setBrandId("b45").setShopId(null)
                 .setSessionId("sdk-9f3a").setEventTime(Instant.ofEpochMilli(start)).setProfile(profile).build();

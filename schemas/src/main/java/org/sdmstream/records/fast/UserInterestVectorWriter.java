@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.sdmstream.records.UserInterestVector;
 
-/** The hand-written Avro body writer of {@link UserInterestVector} (user_interest_vector.avsc, fields in schema order). */
+/** The hand-written Avro body writer of {@link UserInterestVector} (user_interest_vector.avsc, in field order). */
 public final class UserInterestVectorWriter implements RecordBodyWriter<UserInterestVector> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
