@@ -112,7 +112,7 @@ public final class AvroBinaryWriter {
         pos = encodeUtf8(s, buf, pos);
     }
 
-    /** Under 64 chars an ASCII string's length is one varint byte, so it can be copied before it is known to be ASCII. */
+    /** Below 64 chars an ASCII string's length is one varint byte: copy first, find out on the way if it is ASCII. */
     private boolean writeShortAscii(String s, int chars) {
         ensure(1 + chars);
         byte[] b = buf;
@@ -128,6 +128,7 @@ public final class AvroBinaryWriter {
         pos = p;
         return true;
     }
+
     /** A {@code ["null", "string"]} union. */
     public void writeNullableString(String s) {
         if (s == null) {
