@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -48,7 +49,7 @@ public final class JobConfig implements Serializable {
         d.put("scoring.enabled", "auto");
         d.put("scoring.model-dir", "");
         d.put("scoring.intra-op-threads", "1");
-        d.put("scoring.inter-op-threads", "1");
+        d.put("scoring.inter-op-threads", "-1");
         d.put("scoring.batch.max-size", "256");
         d.put("scoring.batch.max-delay", "5 ms");
         d.put("scoring.min-interval", "0 ms");
@@ -61,6 +62,7 @@ public final class JobConfig implements Serializable {
         d.put("watermark.out-of-orderness", "5 s");
         d.put("watermark.idleness", "1 min");
         d.put("watermark.interval", "20 ms");
+        d.put("watermark.max-wait", "0 ms");
         d.put("network.buffer-timeout", "10 ms");
         d.put("lateness.allowed", "1 min");
         d.put("validation.max-future", "1 h");
@@ -77,6 +79,20 @@ public final class JobConfig implements Serializable {
         d.put("sink.transaction-timeout", "10 min");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
+
+    /** Keys with this prefix are Kafka producer settings for every sink (e.g. kafka.producer.compression.type). */
+    public static final String PRODUCER_PREFIX = "kafka.producer.";
+    /** Keys with this prefix are Kafka consumer settings for the click source (e.g. kafka.consumer.fetch.min.bytes). */
+    public static final String CONSUMER_PREFIX = "kafka.consumer.";
+
+    /**
+     * The job's producer defaults, which kafka.producer.* keys override. Outputs are large (a session-features
+     * record is ~560 bytes) and repetitive: bigger batches and lz4 cut the requests and bytes the brokers handle.
+     */
+    static final Map<String, String> PRODUCER_DEFAULTS = Map.of(
+            "batch.size", "131072",
+            "linger.ms", "5",
+            "compression.type", "lz4");
 
     private final Map<String, String> values;
 
@@ -151,9 +167,10 @@ public final class JobConfig implements Serializable {
 
     private static void putChecked(Map<String, String> into, Map<String, String> from, String origin) {
         for (Map.Entry<String, String> e : from.entrySet()) {
-            if (!DEFAULTS.containsKey(e.getKey())) {
+            if (!DEFAULTS.containsKey(e.getKey()) && passThroughPrefix(e.getKey()) == null) {
                 throw new IllegalArgumentException("unknown configuration key '" + e.getKey() + "' in " + origin
-                        + "; known keys: " + new TreeSet<>(DEFAULTS.keySet()));
+                        + "; known keys: " + new TreeSet<>(DEFAULTS.keySet()) + ", and Kafka client settings as "
+                        + PRODUCER_PREFIX + "<name> / " + CONSUMER_PREFIX + "<name>");
             }
             into.put(e.getKey(), e.getValue());
         }
@@ -201,6 +218,37 @@ public final class JobConfig implements Serializable {
     }
 
     /** All values, defaults included (for logging at start-up). */
+    /** Producer settings of every Kafka sink: {@code kafka.producer.<name>} keys, prefix removed, over the job's defaults. */
+    public Map<String, String> producerProperties() {
+        Map<String, String> p = new LinkedHashMap<>(PRODUCER_DEFAULTS);
+        p.putAll(passThrough(PRODUCER_PREFIX));
+        return p;
+    }
+
+    /** Consumer settings of the click source: {@code kafka.consumer.<name>} keys, prefix removed. */
+    public Map<String, String> consumerProperties() {
+        return passThrough(CONSUMER_PREFIX);
+    }
+
+    private Map<String, String> passThrough(String prefix) {
+        Map<String, String> p = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                p.put(k.substring(prefix.length()), v);
+            }
+        });
+        return p;
+    }
+
+    private static String passThroughPrefix(String key) {
+        for (String prefix : List.of(PRODUCER_PREFIX, CONSUMER_PREFIX)) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
     public Map<String, String> asMap() {
         return values;
     }
@@ -287,8 +335,11 @@ public final class JobConfig implements Serializable {
     public ScoringSettings scoringSettings() {
         int intra = intValue("scoring.intra-op-threads");
         int inter = intValue("scoring.inter-op-threads");
-        if (intra < 0 || inter < 0) {
-            throw invalid(intra < 0 ? "scoring.intra-op-threads" : "scoring.inter-op-threads", "must be >= 0 (0 = all cores)");
+        if (intra < 0) {
+            throw invalid("scoring.intra-op-threads", "must be >= 0 (0 = all cores)");
+        }
+        if (inter < -1) {
+            throw invalid("scoring.inter-op-threads", "must be >= -1 (-1 = each subtask's own thread, 0 = TF default)");
         }
         int maxSize = intValue("scoring.batch.max-size");
         if (maxSize < 1) {
@@ -326,7 +377,8 @@ public final class JobConfig implements Serializable {
     public SessionizerSettings sessionizerSettings() {
         try {
             return new SessionizerSettings(sessionRules(), duration("lateness.allowed"), intValue("pending.max-clicks"),
-                    duration("state.ttl"), duration("state.expiry-timer-resolution"), clicksTopic());
+                    duration("state.ttl"), duration("state.expiry-timer-resolution"), clicksTopic(),
+                    duration("watermark.max-wait"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid sessionizer settings: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -75,7 +76,9 @@ public final class KafkaConnectors {
                     default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 })
                 .setDeserializer(new ClickRecordDeserializer(
-                        new ClickValidator(config.maxFuture(), config.maxIdLength()), List.of()))
+                        new ClickValidator(config.maxFuture(), config.maxIdLength()), List.of()));
+        config.consumerProperties().forEach(builder::setProperty);
+        builder
                 // Only committed clicks: an aborted producer transaction must not create sessions.
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true");
@@ -87,7 +90,9 @@ public final class KafkaConnectors {
 
     /** A sink with the configured delivery guarantee; {@code role} keeps each sink's transactional ids apart. */
     public static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, AvroKafkaSerializer<T> serializer, String role) {
-        return KafkaSink.<T>builder()
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
+        config.producerProperties().forEach(builder::setProperty);
+        return builder
                 .setBootstrapServers(config.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(config.deliveryGuarantee())

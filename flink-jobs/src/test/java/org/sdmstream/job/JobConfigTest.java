@@ -67,6 +67,21 @@ class JobConfigTest {
     }
 
     @Test
+    void kafkaClientSettingsPassThroughByPrefixOverTheJobsProducerDefaults() {
+        JobConfig c = JobConfig.of(Map.of("kafka.producer.compression.type", "zstd", "kafka.producer.acks", "all",
+                "kafka.consumer.fetch.min.bytes", "65536", "watermark.max-wait", "200 ms"));
+        assertThat(c.producerProperties()).containsEntry("compression.type", "zstd").containsEntry("acks", "all")
+                .containsEntry("batch.size", "131072");
+        assertThat(c.consumerProperties()).containsExactly(Map.entry("fetch.min.bytes", "65536"));
+        assertThat(JobConfig.defaults().producerProperties()).containsEntry("compression.type", "lz4");
+        assertThat(c.sessionizerSettings().maxWait()).hasMillis(200);
+        assertThatThrownBy(() -> JobConfig.of(Map.of("kafka.producer.", "x")))
+                .hasMessageContaining("unknown configuration key 'kafka.producer.'");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("watermark.interval", "0 ms")))
+                .hasMessageContaining("watermark.interval");
+    }
+
+    @Test
     void scoringIsOnWhenAModelIsGivenAndThenSessionFeaturesAreOff() {
         JobConfig off = JobConfig.defaults();
         assertThat(off.scoringEnabled()).isFalse();
@@ -79,7 +94,7 @@ class JobConfigTest {
         assertThat(on.scoringSettings().maxBatchSize()).isEqualTo(256);
         assertThat(on.scoringSettings().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
         assertThat(on.scoringSettings().intraOpThreads()).isEqualTo(1);
-        assertThat(on.scoringSettings().interOpThreads()).isEqualTo(1);
+        assertThat(on.scoringSettings().interOpThreads()).isEqualTo(-1);
         assertThat(on.minInterval()).isZero();
         assertThat(on.userVectorsTopic()).isEqualTo("user-vectors");
         assertThat(SessionFeatureJob.sessionFeaturesOnly(on).scoringEnabled()).isFalse();

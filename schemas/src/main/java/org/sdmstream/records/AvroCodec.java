@@ -12,12 +12,17 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.sdmstream.records.fast.SingleObjectEncoder;
 
 /**
  * The Kafka wire format of every record in this project: Avro single-object encoding (two marker
  * bytes {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the Avro binary
  * body). There is no schema registry: a reader knows its own schema plus the older versions it was
  * given, and resolves a payload written with any of them to the current class.
+ *
+ * <p>Types with a hand-written writer ({@link SingleObjectEncoder}: the job's outputs and clicks) are
+ * encoded by it, byte-identical and faster; the others, or a type whose schema changed since its writer
+ * was written, go through Avro's generic writer. Decoding is always Avro's.
  *
  * <p>Not thread-safe (Avro's encoder and decoder reuse buffers); create one per thread or operator.
  */
@@ -26,6 +31,8 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final Class<T> type;
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
+    /** Null when the type has no up-to-date hand-written writer. */
+    private final SingleObjectEncoder<T> fastEncoder;
     private final BinaryMessageDecoder<T> decoder;
     private final int olderVersions;
 
@@ -39,6 +46,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.schema = model.getSchema(type);
         this.olderVersions = olderSchemas.size();
         this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.fastEncoder = SingleObjectEncoder.forType(type, schema).orElse(null);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         for (Schema older : olderSchemas) {
             decoder.addSchema(older);
@@ -53,6 +61,9 @@ public final class AvroCodec<T extends SpecificRecord> {
     /** Encodes one record: header with the schema fingerprint, then the Avro binary body. */
     public byte[] encode(T record) {
         try {
+            if (fastEncoder != null) {
+                return fastEncoder.encode(record);
+            }
             ByteBuffer buffer = encoder.encode(record);
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
@@ -99,6 +110,11 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     public Class<T> type() {
         return type;
+    }
+
+    /** Whether {@link #encode} uses a hand-written writer rather than Avro's generic one. */
+    public boolean fastEncoding() {
+        return fastEncoder != null;
     }
 
     /** The fingerprint as hex, when the payload is long enough to carry one. */

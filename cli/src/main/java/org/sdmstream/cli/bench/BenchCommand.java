@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -104,6 +105,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "JIT has compiled the hot paths (default: ${DEFAULT-VALUE}; 0 = none).")
     long warmupClicks;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A job configuration key (docs/streaming.md, docs/scoring.md) for every job under test, "
+                    + "e.g. --set kafka.producer.compression.type=none; repeatable.")
+    Map<String, String> jobSettings;
+
     @Option(names = "--phases", paramLabel = "NAME", split = ",",
             description = "Run only these phases (comma-separated; default: all): exactly-once, at-least-once, heap "
                     + "(with --compare-heap), latency, scored-at-least-once, scored-exactly-once, scored-latency "
@@ -147,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
                 checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
-                Math.max(0, warmupClicks), selected);
+                Math.max(0, warmupClicks), jobSettings == null ? Map.of() : jobSettings, selected);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
         try {

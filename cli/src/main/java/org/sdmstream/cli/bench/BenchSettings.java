@@ -21,12 +21,13 @@ import org.sdmstream.cli.job.StreamingPipeline;
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
  * @param scoringModel when not null, also run the scoring job with this model over the same clicks
  * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job (JIT warm-up)
+ * @param jobSettings job configuration keys set on every job under test (after the bench's own)
  * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are skipped
  */
 record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
                      int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
                      Duration stallTimeout, boolean compareHeap, java.nio.file.Path scoringModel,
-                     long warmupClicks,
+                     long warmupClicks, java.util.Map<String, String> jobSettings,
                      java.util.Set<String> phases) {
 
     /** Every phase, in the order they run. */

@@ -315,6 +315,7 @@ final class PipelineBenchmark {
         c.put("checkpoint.dir", dir.resolve("checkpoints" + suffix).toUri().toString());
         c.put("sink.delivery-guarantee", delivery);
         c.put("sink.transactional-id-prefix", "sdm-bench" + suffix);
+        c.putAll(settings.jobSettings());
         StreamingPipeline.Prepared job = pipeline.prepare(c);
         KafkaTopics.ensure(bootstrap, List.of(job.outputTopic(), job.deadLettersTopic(), job.lateClicksTopic()),
                 settings.partitions(), KafkaTopics.KEEP_FOREVER);

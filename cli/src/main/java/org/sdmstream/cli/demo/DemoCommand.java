@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -22,6 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.features.Click;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
+import org.sdmstream.cli.job.LocalFlink;
 import org.sdmstream.cli.kafka.OutputMonitor;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
@@ -31,6 +34,7 @@ import org.sdmstream.job.KafkaConnectors;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
+import org.sdmstream.local.flink.FlinkRestClient;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,11 +103,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-scoring", description = "Run without SDM scoring: one session-features record per click.")
     boolean noScoring;
 
-    @Option(names = "--drain-timeout", defaultValue = "120", description = "Seconds to wait for the last outputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-timeout", defaultValue = "120",
+            description = "Seconds to wait for the job to read every click, and again for the last outputs (default: ${DEFAULT-VALUE}).")
     long drainTimeoutSeconds;
 
     @Spec
     CommandSpec spec;
+
+    private static final Duration METRIC_FETCH_INTERVAL = Duration.ofSeconds(1);
 
     private PrintWriter err;
 
@@ -141,9 +148,15 @@ public final class DemoCommand implements Callable<Integer> {
             Configuration flink = new Configuration();
             flink.set(RestOptions.PORT, restPort);
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            // The consumer lag reads the source's offsets through the REST API: refresh them every second, not every 10.
+            flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
             StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
             KafkaConnectors.userInterestJob(config).build(env);
             JobClient job = env.executeAsync(config.jobName());
+            // Clicks sent before the tasks (and the model) are up would only measure the start-up as latency.
+            if (!LocalFlink.awaitTasksRunning(job, "http://127.0.0.1:" + restPort, Duration.ofMinutes(2))) {
+                throw new IOException("the Flink job's tasks did not start within 2 min");
+            }
             err.printf("sdm demo: Flink job %s running (RocksDB state, %s); web UI at http://127.0.0.1:%d%n",
                     job.getJobID(), config.scoringEnabled() ? "SDM scoring with " + modelDir : "no scoring", restPort);
 
@@ -151,8 +164,10 @@ public final class DemoCommand implements Callable<Integer> {
             DemoRun result;
             try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), outputTopic,
                          config.deadLettersTopic(), config.lateClicksTopic(), latency).start();
-                 ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.clicksTopic())) {
-                result = replayAndWatch(clicks, publisher, monitor, latency, job, dir,
+                 ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.clicksTopic());
+                 ConsumerLag lag = new ConsumerLag(broker.bootstrapServers(), config.clicksTopic(), config.groupId(),
+                         new FlinkRestClient("http://127.0.0.1:" + restPort), job.getJobID().toString())) {
+                result = replayAndWatch(clicks, publisher, monitor, latency, new LagWatch(lag), job, dir,
                         config.scoringEnabled() ? "user vectors out" : "session features out");
             }
             result.print(spec.commandLine().getOut(), seconds(t0));
@@ -161,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoRun replayAndWatch(Iterator<Click> clicks, ClickPublisher publisher, OutputMonitor monitor, LatencyRecorder latency,
-                                   JobClient job, Path dir, String outputName) throws Exception {
+                                   LagWatch lag, JobClient job, Path dir, String outputName) throws Exception {
         long limit = maxEvents > 0 ? maxEvents : Long.MAX_VALUE;
         Throwable[] publishFailure = new Throwable[1];
         Thread producerThread = new Thread(() -> {
@@ -177,24 +192,30 @@ public final class DemoCommand implements Callable<Integer> {
         ProgressLine progress = new ProgressLine(err, outputName);
         while (producerThread.isAlive()) {
             producerThread.join(1_000);
-            progress.show(seconds(start), publisher.sent(), monitor, latency);
+            progress.show(seconds(start), publisher.sent(), monitor, lag.measure(), latency);
         }
         if (publishFailure[0] != null || publisher.failed() > 0) {
             throw new IOException("publishing clicks failed: "
                     + (publishFailure[0] != null ? publishFailure[0] : publisher.firstFailure()));
         }
         double publishSeconds = seconds(start);
+        // The stop below stops the source where it is: first let it read every published click (a busy job
+        // can stall its outputs for longer than the quiet wait while it still has clicks to read).
+        awaitCaughtUp(monitor, publisher.sent(), progress, start, latency, lag, Duration.ofSeconds(drainTimeoutSeconds));
         // Clicks ahead of the watermark wait for it; stopping with --drain moves event time to its end,
         // so every pending click is applied and committed with the final savepoint.
-        awaitQuiet(monitor, publisher.sent(), progress, start, latency, Duration.ofSeconds(10));
+        awaitQuiet(monitor, publisher.sent(), progress, start, latency, lag::measure, Duration.ofSeconds(10));
+        // The job reads nothing after the stop and the publisher is done, so this is the lag the run ends with.
+        ConsumerLag.Sample finalLag = lag.measure();
         err.println();
         err.println("sdm demo: input replayed; draining the job with a final savepoint");
         String savepoint = job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(drainTimeoutSeconds, TimeUnit.SECONDS);
-        awaitQuiet(monitor, publisher.sent(), progress, start, latency, Duration.ofSeconds(drainTimeoutSeconds));
+        // The stopped job's metrics are gone and its last offsets may not be committed: show the final lag.
+        awaitQuiet(monitor, publisher.sent(), progress, start, latency, () -> finalLag, Duration.ofSeconds(drainTimeoutSeconds));
         err.println();
         return new DemoRun(outputName, publisher.sent(), monitor.outputs(), monitor.deadLetters(), monitor.late(),
-                publishSeconds, seconds(start), latency, savepoint);
+                publishSeconds, seconds(start), latency, lag.max(), finalLag, savepoint);
     }
 
     /** The clicks to replay: the --input file's in event-time order, else generated ones. */
@@ -213,8 +234,20 @@ public final class DemoCommand implements Callable<Integer> {
         return generator.clicks(maxEvents);
     }
 
+    /** Waits until the job's source has read every published click (a lag of 0), at most {@code timeout}. */
+    private void awaitCaughtUp(OutputMonitor monitor, long expected, ProgressLine progress, long start,
+                               LatencyRecorder latency, LagWatch lag, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ConsumerLag.Sample sample = lag.measure();
+        while (System.nanoTime() < deadline && (sample == null || sample.records() > 0)) {
+            Thread.sleep(1_000);
+            sample = lag.measure();
+            progress.show(seconds(start), expected, monitor, sample, latency);
+        }
+    }
+
     private void awaitQuiet(OutputMonitor monitor, long expected, ProgressLine progress, long start,
-                            LatencyRecorder latency, Duration timeout) throws InterruptedException {
+                            LatencyRecorder latency, Supplier<ConsumerLag.Sample> lag, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long last = -1;
         int quietSeconds = 0;
@@ -223,7 +256,7 @@ public final class DemoCommand implements Callable<Integer> {
             long now = accounted(monitor);
             quietSeconds = now == last ? quietSeconds + 1 : 0;
             last = now;
-            progress.show(seconds(start), expected, monitor, latency);
+            progress.show(seconds(start), expected, monitor, lag.get(), latency);
         }
     }
 
@@ -298,11 +331,11 @@ public final class DemoCommand implements Callable<Integer> {
             this.outputName = outputName;
         }
 
-        void show(double seconds, long sent, OutputMonitor monitor, LatencyRecorder latency) {
+        void show(double seconds, long sent, OutputMonitor monitor, ConsumerLag.Sample lag, LatencyRecorder latency) {
             String line = String.format(
-                    "%6.1f s | clicks in %,9d | %s %,9d | dead letters %,5d | late %,5d | in flight %,7d | latency p50 %,7.0f ms p99 %,7.0f ms",
+                    "%6.1f s | clicks in %,9d | %s %,9d | dead letters %,5d | late %,5d | consumer lag %s | latency p50 %,7.0f ms p99 %,7.0f ms",
                     seconds, sent, outputName, monitor.outputs(), monitor.deadLetters(), monitor.late(),
-                    Math.max(0, sent - accounted(monitor)), latency.quantileMillis(0.5), latency.quantileMillis(0.99));
+                    lagColumn(lag), latency.quantileMillis(0.5), latency.quantileMillis(0.99));
             if (terminal) {
                 out.print("\r" + line);
             } else {
@@ -310,11 +343,45 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.flush();
         }
+
+        /** Lag in records; marked when it fell back to the committed offsets (which trail by up to a checkpoint). */
+        static String lagColumn(ConsumerLag.Sample lag) {
+            if (lag == null) {
+                return String.format("%7s %-11s", "?", "");
+            }
+            return String.format("%,7d %-11s", lag.records(),
+                    lag.basis() == ConsumerLag.Basis.COMMITTED_OFFSETS ? "(committed)" : "");
+        }
+    }
+
+    /** Measures the consumer lag each second and keeps its maximum for the summary. */
+    static final class LagWatch {
+        private final ConsumerLag lag;
+        private long max;
+
+        LagWatch(ConsumerLag lag) {
+            this.lag = lag;
+        }
+
+        /** The lag now, or null if the broker could not be asked (the progress line shows "?"). */
+        ConsumerLag.Sample measure() {
+            try {
+                ConsumerLag.Sample sample = lag.measure();
+                max = Math.max(max, sample.records());
+                return sample;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        long max() {
+            return max;
+        }
     }
 
     /** What one demo run did, and its summary table. */
     record DemoRun(String outputName, long sent, long outputs, long deadLetters, long late, double publishSeconds, double totalSeconds,
-                   LatencyRecorder latency, String savepoint) {
+                   LatencyRecorder latency, long maxLag, ConsumerLag.Sample finalLag, String savepoint) {
 
         boolean complete() {
             return outputs + deadLetters + late == sent;
@@ -333,12 +400,25 @@ public final class DemoCommand implements Callable<Integer> {
             row(out, "latency p50 (ms)", String.format("%,.0f", latency.quantileMillis(0.5)));
             row(out, "latency p99 (ms)", String.format("%,.0f", latency.quantileMillis(0.99)));
             row(out, "latency samples", String.format("%,d", latency.count()));
+            row(out, "consumer lag max (records)", String.format("%,d", maxLag));
+            row(out, "consumer lag end (records)", finalLag == null ? "?" : String.format("%,d%s", finalLag.records(),
+                    committed(finalLag) ? "*" : ""));
             row(out, "replay + drain (s)", String.format("%.1f", totalSeconds));
             row(out, "wall time (s)", String.format("%.1f", wallSeconds));
             out.println();
             out.println("Latency is click sent -> output readable with read_committed; with the exactly-once sink it");
             out.println("includes the wait for the next checkpoint. Clicks ahead of the watermark wait for it.");
+            out.println("Consumer lag is the clicks in the input topic the job's Kafka source has not read yet, read");
+            out.println("from the source's metrics; the progress line marks readings that fell back to the offsets the");
+            out.println("job commits at checkpoints \"(committed)\": those trail the source by up to a checkpoint interval.");
+            if (committed(finalLag)) {
+                out.println("* from the committed offsets: the source's metrics could not be read.");
+            }
             out.flush();
+        }
+
+        private static boolean committed(ConsumerLag.Sample lag) {
+            return lag != null && lag.basis() == ConsumerLag.Basis.COMMITTED_OFFSETS;
         }
 
         private static void row(PrintWriter out, String name, String value) {

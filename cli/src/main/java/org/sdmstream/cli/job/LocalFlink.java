@@ -39,33 +39,41 @@ public final class LocalFlink {
          * the job ended. Asks the REST API, because the job is RUNNING before its tasks are deployed.
          */
         public boolean awaitTasksRunning(Duration timeout) throws InterruptedException {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                        return false;
-                    }
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                    URI.create(webUi() + "/jobs/" + job.getJobID())).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    JsonNode vertices = JSON.readTree(response.body()).path("vertices");
-                    boolean all = vertices.isArray() && !vertices.isEmpty();
-                    for (JsonNode v : vertices) {
-                        all &= "RUNNING".equals(v.path("status").asText());
-                    }
-                    if (all) {
-                        return true;
-                    }
-                } catch (IOException | ExecutionException | TimeoutException e) {
-                    // Not answering yet; ask again.
-                } catch (IllegalStateException e) {
-                    return false; // the job already ended and its MiniCluster is gone (a short bounded job)
-                }
-                Thread.sleep(200);
-            }
-            return false;
+            return LocalFlink.awaitTasksRunning(job, webUi(), timeout);
         }
+    }
+
+    /**
+     * Waits until every task of {@code job} runs; false on timeout or when the job ended. Asks the REST API at
+     * {@code webUi}, because the job is RUNNING before its tasks are deployed.
+     */
+    public static boolean awaitTasksRunning(JobClient job, String webUi, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                    return false;
+                }
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create(webUi + "/jobs/" + job.getJobID())).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode vertices = JSON.readTree(response.body()).path("vertices");
+                boolean all = vertices.isArray() && !vertices.isEmpty();
+                for (JsonNode v : vertices) {
+                    all &= "RUNNING".equals(v.path("status").asText());
+                }
+                if (all) {
+                    return true;
+                }
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                // Not answering yet; ask again.
+            } catch (IllegalStateException e) {
+                return false; // the job already ended and its MiniCluster is gone (a short bounded job)
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

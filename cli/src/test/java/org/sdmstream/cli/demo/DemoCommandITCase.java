@@ -18,7 +18,11 @@ class DemoCommandITCase {
         CommandRun run = CommandRun.sdm("demo", "--max-events", "2000", "--rate", "0", "--drain-timeout", "90");
         assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).containsPattern("clicks published +\\| +2,000 \\|")
-                .containsPattern("every click accounted for +\\| +yes \\|");
+                .containsPattern("every click accounted for +\\| +yes \\|")
+                .containsPattern("consumer lag max \\(records\\) +\\| +[0-9,]+ \\|")
+                // All read, and measured from the source's metrics (a fallback to committed offsets is marked *).
+                .containsPattern("consumer lag end \\(records\\) +\\| +0 \\|");
+        assertThat(run.err()).containsPattern("consumer lag +[0-9,]+ ");
     }
 
     @Test

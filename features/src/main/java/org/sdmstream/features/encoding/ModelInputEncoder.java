@@ -53,10 +53,41 @@ public final class ModelInputEncoder {
                     batch.sessionCategory(), batch.sessionBrand(), batch.sessionShop());
             batch.historyLength()[b] = fill(in.history(), maxHistory, b, batch.historyItem(),
                     batch.historyCategory(), batch.historyBrand(), batch.historyShop());
-            batch.user()[b] = vocabularies.users().indexOf(in.userId());
+            batch.user()[b] = encodeUser(in.userId());
             encodeProfile(in.profile(), batch.profile(), b * slots);
         }
         return batch;
+    }
+
+    // Parts of one input, for the streaming scorer, which encodes only what changed since the user's previous
+    // click (the new click, the profile) and keeps the rest. Same look-ups and truncation as encode().
+
+    /** The user's vocabulary id. */
+    public int encodeUser(String userId) {
+        return vocabularies.users().indexOf(userId);
+    }
+
+    /** Writes item, category, brand and shop ids of {@code x} to {@code item[at]} etc. */
+    public void encodeBehavior(Behavior x, int at, int[] item, int[] category, int[] brand, int[] shop) {
+        item[at] = vocabularies.items().indexOf(x.itemId());
+        category[at] = vocabularies.categories().indexOf(x.categoryId());
+        brand[at] = vocabularies.brands().indexOf(x.brandId());
+        shop[at] = vocabularies.shops().indexOf(x.shopId());
+    }
+
+    /**
+     * Encodes a history into arrays of length {@link #maxHistory()} (the most recent behaviours, padded at the
+     * end); returns the encoded length.
+     */
+    public int encodeHistory(List<Behavior> history, int[] item, int[] category, int[] brand, int[] shop) {
+        return fill(history, maxHistory, 0, item, category, brand, shop);
+    }
+
+    /** The profile's slot ids, {@link FeatureVocabularies#profileSlots()} of them. */
+    public int[] encodeProfile(Map<String, String> profile) {
+        int[] out = new int[vocabularies.profileSlots()];
+        encodeProfile(profile, out, 0);
+        return out;
     }
 
     /**
@@ -89,12 +120,7 @@ public final class ModelInputEncoder {
         int from = Math.max(0, seq.size() - width);
         int len = seq.size() - from;
         for (int i = 0; i < len; i++) {
-            Behavior x = seq.get(from + i);
-            int at = b * width + i;
-            item[at] = vocabularies.items().indexOf(x.itemId());
-            category[at] = vocabularies.categories().indexOf(x.categoryId());
-            brand[at] = vocabularies.brands().indexOf(x.brandId());
-            shop[at] = vocabularies.shops().indexOf(x.shopId());
+            encodeBehavior(seq.get(from + i), b * width + i, item, category, brand, shop);
         }
         return len;
     }

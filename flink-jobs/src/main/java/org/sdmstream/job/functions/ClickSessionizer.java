@@ -12,6 +12,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,6 +44,12 @@ import org.sdmstream.records.SessionFeatures;
  * timeline expires once event time passes its last click + horizon + allowed lateness (after that
  * it cannot influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded
  * up to a resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
+ *
+ * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
+ * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a burst
+ * shares one); when it fires, the user's whole buffer is applied in event-time order although the watermark
+ * has not passed it. A live stream then answers within the bound even with a generous out-of-orderness;
+ * a click that arrives afterwards with an earlier time is late, exactly as after any applied click.
  */
 public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, SessionFeatures> {
 
@@ -62,8 +69,12 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     private final SessionRules rules;
     private final long allowedLatenessMillis;
     private final long expiryResolutionMillis;
+    private final long maxWaitMillis;
     private final TypeSerializer<UserTimeline> timelineSerializer;
     private final TypeSerializer<PendingClicks> pendingSerializer;
+
+    /** Bounded-wait timers are rounded up to this grid, so a burst of clicks shares one timer. */
+    static final long MAX_WAIT_GRID_MILLIS = 10;
 
     private transient ValueState<UserTimeline> timeline;
     private transient ValueState<PendingClicks> pending;
@@ -75,6 +86,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     private transient Counter lateClicks;
     private transient Counter deadLetters;
     private transient Counter statesExpired;
+    private transient Counter appliedBeforeWatermark;
     private transient Histogram pendingBufferSize;
 
     public ClickSessionizer(SessionizerSettings settings) {
@@ -88,6 +100,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         this.rules = settings.rules();
         this.allowedLatenessMillis = settings.allowedLateness().toMillis();
         this.expiryResolutionMillis = settings.expiryTimerResolution().toMillis();
+        this.maxWaitMillis = settings.maxWait().toMillis();
         this.timelineSerializer = timelineSerializer;
         this.pendingSerializer = pendingSerializer;
     }
@@ -105,6 +118,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         lateClicks = metrics.counter("lateClicks");
         deadLetters = metrics.counter("deadLetters");
         statesExpired = metrics.counter("statesExpired");
+        appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
         pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
     }
 
@@ -161,10 +175,17 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
         PendingClicks p = pending.value();
-        // Everything up to the watermark is due, not just this timer's clicks: one state round trip
-        // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
-        long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
-        List<Click> due = p == null ? List.of() : p.takeUpTo(dueUpTo);
+        List<Click> due;
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // The bounded wait is over: the whole buffer goes, in event-time order, watermark or not.
+            due = p == null ? List.of() : p.takeUpTo(Long.MAX_VALUE);
+            appliedBeforeWatermark.inc(due.size());
+        } else {
+            // Everything up to the watermark is due, not just this timer's clicks: one state round trip
+            // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
+            long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
+            due = p == null ? List.of() : p.takeUpTo(dueUpTo);
+        }
         if (!due.isEmpty()) {
             UserTimeline t = timeline.value();
             if (t == null) {
@@ -187,7 +208,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             } else {
                 pending.update(p);
             }
-        } else if (Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
+        } else if (ctx.timeDomain() == TimeDomain.EVENT_TIME && Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
             // Expiry timers lie on the resolution grid; other timers with nothing due belong to clicks
             // already applied by an earlier timer and need no state read.
             UserTimeline t = timeline.value();
@@ -222,6 +243,11 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         pending.update(p);
         pendingBufferSize.update(p.size());
         ctx.timerService().registerEventTimeTimer(time);
+        if (maxWaitMillis > 0) {
+            long due = ctx.timerService().currentProcessingTime() + maxWaitMillis;
+            ctx.timerService().registerProcessingTimeTimer(
+                    Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS) * MAX_WAIT_GRID_MILLIS);
+        }
     }
 
     private void late(ClickEvent event, Context ctx) {

@@ -49,8 +49,9 @@ public record ScoringSettings(
         if (modelDir == null || modelDir.isBlank()) {
             throw new IllegalArgumentException("scoring needs a model directory (scoring.model-dir)");
         }
-        if (intraOpThreads < 0 || interOpThreads < 0) {
-            throw new IllegalArgumentException("TF thread counts must be >= 0 (0 = TF's default)");
+        if (intraOpThreads < 0 || interOpThreads < -1) {
+            throw new IllegalArgumentException("TF intra-op threads must be >= 0 and inter-op threads >= -1 "
+                    + "(0 = TF's default, -1 = the calling thread)");
         }
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("scoring.batch.max-size must be >= 1");

@@ -15,6 +15,9 @@ import org.sdmstream.features.SessionRules;
  * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry
  * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few timers
  * @param clicksTopic the input topic, named in dead letters made inside the job
+ * @param maxWait when positive, the longest (processing time) a click waits for the watermark before it is
+ *     applied anyway: bounded latency when the watermark lags, at the price of exact event-time order (a click
+ *     arriving later with an earlier time is then late). Zero: clicks wait for the watermark, as offline.
  */
 public record SessionizerSettings(
         SessionRules rules,
@@ -22,9 +25,19 @@ public record SessionizerSettings(
         int maxPendingClicks,
         Duration stateTtl,
         Duration expiryTimerResolution,
-        String clicksTopic) implements Serializable {
+        String clicksTopic,
+        Duration maxWait) implements Serializable {
+
+    /** Settings with exact event-time order (no {@code maxWait}). */
+    public SessionizerSettings(SessionRules rules, Duration allowedLateness, int maxPendingClicks, Duration stateTtl,
+                               Duration expiryTimerResolution, String clicksTopic) {
+        this(rules, allowedLateness, maxPendingClicks, stateTtl, expiryTimerResolution, clicksTopic, Duration.ZERO);
+    }
 
     public SessionizerSettings {
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("max wait must not be negative, got " + maxWait);
+        }
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
         }

@@ -64,9 +64,17 @@ public final class SharedScorers {
             Entry e = LOADED.get(key);
             if (e == null) {
                 long started = System.nanoTime();
-                e = new Entry(settings.loader().apply(settings));
+                BatchScorer scorer = settings.loader().apply(settings);
+                try {
+                    // While the task is still initialising: the first real batch must not stall the stream.
+                    scorer.warmUp();
+                } catch (RuntimeException failed) {
+                    scorer.close();
+                    throw failed;
+                }
+                e = new Entry(scorer);
                 LOADED.put(key, e);
-                LOG.info("loaded model {} (version {}, dimension {}) in {} ms", settings.modelDir(),
+                LOG.info("loaded and warmed up model {} (version {}, dimension {}) in {} ms", settings.modelDir(),
                         e.scorer.modelVersion(), e.scorer.dimension(), (System.nanoTime() - started) / 1_000_000);
             }
             e.references++;

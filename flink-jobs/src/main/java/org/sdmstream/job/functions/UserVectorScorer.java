@@ -26,10 +26,12 @@ import org.sdmstream.records.UserInterestVector;
  * <p>Not keyed on purpose: a batch mixes users (what makes batching pay), and nothing here is state
  * that must survive a failure. A batch is scored when it reaches {@link ScoringSettings#maxBatchSize()},
  * when its first input has waited {@link ScoringSettings#maxBatchDelay()} (processing time), and
- * always before a watermark, a checkpoint barrier or the end of input passes: so the buffer is empty
- * at every checkpoint (on failure the source replays from the checkpoint and the vectors are
- * recomputed), and no vector falls behind the watermark it belongs to. The model is shared by all
- * subtasks of a TaskManager through {@link SharedScorers}.
+ * always before a checkpoint barrier or the end of input passes: so the buffer is empty at every
+ * checkpoint (on failure the source replays from the checkpoint and the vectors are recomputed).
+ * A watermark that arrives while a batch fills is held back until the batch is scored, so no vector
+ * falls behind the watermark it belongs to; watermarks do not cut batches short (they come every
+ * {@code watermark.interval}, which would otherwise bound the batch size and raise the cost per click).
+ * The model is shared by all subtasks of a TaskManager through {@link SharedScorers}.
  */
 public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         implements OneInputStreamOperator<SessionFeatures, UserInterestVector>, BoundedOneInput {
@@ -46,6 +48,8 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
     private transient long[] timestamps;
     private transient boolean[] hasTimestamp;
     private transient ScheduledFuture<?> scheduledFlush;
+    /** The latest watermark that arrived while the batch was filling; forwarded after the batch. */
+    private transient Watermark heldWatermark;
 
     private transient Histogram batchSizes;
     private transient Histogram inferenceMicros;
@@ -87,8 +91,11 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
+        if (batch.isEmpty()) {
+            super.processWatermark(mark);
+        } else {
+            heldWatermark = mark; // the batch's flush timer is already set
+        }
     }
 
     /** Before the barrier goes downstream: the checkpoint must not hold a click whose vector is only in memory. */
@@ -129,14 +136,22 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         return batch == null ? 0 : batch.size();
     }
 
-    private void flush() {
+    private void flush() throws Exception {
         if (scheduledFlush != null) {
             scheduledFlush.cancel(false);
             scheduledFlush = null;
         }
-        if (batch.isEmpty()) {
-            return;
+        if (!batch.isEmpty()) {
+            scoreBatch();
         }
+        if (heldWatermark != null) {
+            Watermark mark = heldWatermark;
+            heldWatermark = null;
+            super.processWatermark(mark);
+        }
+    }
+
+    private void scoreBatch() {
         List<ModelInput> inputs = new ArrayList<>(batch.size());
         for (SessionFeatures in : batch) {
             inputs.add(FeatureRecords.toModelInput(in));

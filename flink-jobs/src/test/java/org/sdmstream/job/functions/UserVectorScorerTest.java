@@ -188,12 +188,21 @@ class UserVectorScorerTest {
 
     @Test
     void aWatermarkNeverOvertakesTheVectorsBeforeIt() throws Exception {
-        var h = harness(settings(256, Duration.ofHours(1)), null);
+        var h = harness(settings(256, Duration.ofMillis(5)), null);
+        h.setProcessingTime(1_000);
+        h.processWatermark(new Watermark(T0 + 10));
+        assertThat(new ArrayList<>(h.getOutput())).as("nothing pending: passes at once")
+                .containsExactly(new Watermark(T0 + 10));
+
         send(h, 0, 4);
+        h.processWatermark(new Watermark(T0 + 98));
         h.processWatermark(new Watermark(T0 + 99));
+        assertThat(h.getOutput()).as("held while the batch fills, not cutting it short").hasSize(1);
+        send(h, 4, 6);
+        h.setProcessingTime(1_005);
         List<Object> out = new ArrayList<>(h.getOutput());
-        assertThat(out).hasSize(5);
-        assertThat(out.get(4)).isEqualTo(new Watermark(T0 + 99));
+        assertThat(out).hasSize(1 + 6 + 1);
+        assertThat(out.get(7)).as("the latest held watermark, after the batch").isEqualTo(new Watermark(T0 + 99));
         assertScored(vectors(h), 0);
     }
 

@@ -2,6 +2,7 @@ package org.sdmstream.local.flink;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The few calls of Flink's REST API that deploying and operating a job needs: upload and run a jar
- * (optionally from a savepoint), job and checkpoint status, stop with a savepoint, cancel.
+ * (optionally from a savepoint), job and checkpoint status, operator metrics, stop with a savepoint, cancel.
  */
 public final class FlinkRestClient {
 
@@ -98,6 +101,42 @@ public final class FlinkRestClient {
                 c.path("counts").path("restored").asLong(), latest.path("id").asLong(0),
                 latest.path("external_path").asText(null), latest.path("checkpointed_size").asLong(0),
                 latest.path("state_size").asLong(0), restored.path("id").asLong(0));
+    }
+
+    /** The job's vertices, id → name (a chained vertex's name lists its operators, e.g. "Source: clicks -> ..."). */
+    public Map<String, String> vertices(String jobId) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        get("/jobs/" + jobId).path("vertices").forEach(v -> out.put(v.path("id").asText(), v.path("name").asText()));
+        return out;
+    }
+
+    /**
+     * The ids of the metrics a vertex's subtasks report ({@code GET /jobs/:id/vertices/:vid/subtasks/metrics}),
+     * operator metrics prefixed by the operator's name. Empty until the web UI's metric fetcher has run
+     * ({@code metrics.fetcher.update-interval}).
+     */
+    public List<String> subtaskMetricIds(String jobId, String vertexId) throws IOException {
+        List<String> ids = new ArrayList<>();
+        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics").forEach(m -> ids.add(m.path("id").asText()));
+        return ids;
+    }
+
+    /**
+     * Each metric's sum over the vertex's subtasks that report it ({@code ...subtasks/metrics?get=a,b&agg=sum});
+     * metrics no subtask reports (yet) are absent. Values are as fresh as the metric fetcher's last update.
+     */
+    public Map<String, Double> subtaskMetricSums(String jobId, String vertexId, Collection<String> ids) throws IOException {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        String get = ids.stream().map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
+        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?agg=sum&get=" + get).forEach(m -> {
+            if (m.has("sum")) {
+                out.put(m.path("id").asText(), m.path("sum").asDouble());
+            }
+        });
+        return out;
     }
 
     /** The root exception and recent failures of a job, for diagnostics. */

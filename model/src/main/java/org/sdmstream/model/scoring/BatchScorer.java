@@ -1,7 +1,9 @@
 package org.sdmstream.model.scoring;
 
 import java.util.List;
+import java.util.Map;
 
+import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 
 /**
@@ -22,6 +24,18 @@ public interface BatchScorer extends AutoCloseable {
 
     /** One vector per input, in input order, each of length {@link #dimension()}. */
     float[][] score(List<ModelInput> inputs);
+
+    /**
+     * Runs the model once on a made-up input, so the first real batch does not pay for TF's one-time graph
+     * optimisation and kernel set-up (seconds), which would stall the stream right after a (re)start.
+     */
+    default void warmUp() {
+        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
+        score(List.of(new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(click), Map.of(), 0)));
+    }
+
+    /** User, session and item id of the warm-up input (no real id is empty). */
+    String WARM_UP = "";
 
     /** The version of the loaded model, as written into every emitted vector. */
     String modelVersion();

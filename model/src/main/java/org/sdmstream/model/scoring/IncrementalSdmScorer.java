@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
+import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
-import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
 import org.tensorflow.Result;
@@ -29,7 +29,9 @@ import org.tensorflow.types.TFloat32;
  * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several clicks of
  * one user in a call are stepped in order, one per round. Sessions longer than the model's T (the tower
  * then sees only the most recent T clicks) and models without a step signature use the full tower.
- * Calls are serialised (the cache is shared); close it to free the native session.
+ * Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the model, each on its own thread
+ * with inter-op -1): a state taken from the shared cache belongs to one call until it is put back, so two
+ * calls for one user at once only cost a rebuild. Close it to free the native session.
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 
@@ -42,11 +44,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final ModelSignature.StepDimensions dims;
     private final StepStateCache cache;
     private final int maxBatch;
-    private long inputs;
-    private long steps;
-    private long cacheHits;
-    private long rebuilds;
-    private long fullTower;
+    // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache locks itself.
+    private final LongAdder inputs = new LongAdder();
+    private final LongAdder steps = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder rebuilds = new LongAdder();
+    private final LongAdder fullTower = new LongAdder();
 
     private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
         this.model = model;
@@ -86,17 +89,20 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     @Override
-    public synchronized float[][] score(List<ModelInput> batch) {
+    public float[][] score(List<ModelInput> batch) {
         float[][] out = new float[batch.size()][];
         if (batch.isEmpty()) {
             return out;
         }
-        inputs += batch.size();
-        EncodedBatch enc = model.encoder().encode(batch);
+        inputs.add(batch.size());
         List<Integer> viaTower = new ArrayList<>();
         Map<String, Lane> lanes = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             ModelInput in = batch.get(i);
+            if (in.session().isEmpty()) {
+                throw new IllegalArgumentException("model input " + i + " (user " + in.userId()
+                        + ") has an empty session: every input must end with the click that triggered it");
+            }
             if (step == null || in.session().size() > dims.dimensions().maxSession()) {
                 viaTower.add(i);
             } else {
@@ -110,7 +116,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         // States taken from the cache are owned by this call; if it fails they are simply lost (rebuilt later).
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
-            lane.next(batch, enc, out);
+            lane.next(batch, out);
         }
         List<Lane> round = new ArrayList<>();
         while (true) {
@@ -124,17 +130,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 break;
             }
             for (int from = 0; from < round.size(); from += maxBatch) {
-                runStep(round.subList(from, Math.min(round.size(), from + maxBatch)), enc);
+                runStep(round.subList(from, Math.min(round.size(), from + maxBatch)), batch);
             }
             for (Lane lane : round) {
                 if (lane.state.position == batch.get(lane.current).session().size()) {
                     out[lane.current] = lane.state.vector.clone();
-                    lane.next(batch, enc, out);
+                    lane.next(batch, out);
                 }
             }
         }
         for (Lane lane : lanes.values()) {
-            if (lane.state != null) {
+            if (lane.state != null && lane.state.position > 0) {
                 cache.put(lane.userId, lane.state);
             }
         }
@@ -145,7 +151,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         if (indices.isEmpty()) {
             return;
         }
-        fullTower += indices.size();
+        fullTower.add(indices.size());
         float[][] vectors = model.userVectors(indices.stream().map(batch::get).toList());
         for (int k = 0; k < indices.size(); k++) {
             out[indices.get(k)] = vectors[k];
@@ -158,34 +164,33 @@ public final class IncrementalSdmScorer implements BatchScorer {
         final ArrayDeque<Integer> pending = new ArrayDeque<>();
         StepState state;
         int current = -1;
-        long[] prefixHashes;
+        /** The current input's encoded profile (the only per-click input besides the click itself). */
+        int[] profile;
 
         Lane(String userId) {
             this.userId = userId;
         }
 
         /** Moves to the next pending input whose vector is not yet known, resolving where its steps start. */
-        void next(List<ModelInput> batch, EncodedBatch enc, float[][] out) {
+        void next(List<ModelInput> batch, float[][] out) {
             current = -1;
             while (!pending.isEmpty()) {
                 int i = pending.poll();
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
-                prefixHashes = prefixHashes(enc, i, in.sessionId(), n);
-                boolean reusable = state != null && Objects.equals(state.sessionId, in.sessionId())
-                        && state.position <= n && state.position > 0 && state.prefixHash == prefixHashes[state.position];
-                if (reusable) {
-                    cacheHits++;
+                if (state != null && state.continues(in)) {
+                    cacheHits.increment();
                 } else {
                     if (n > 1) {
-                        rebuilds++;
+                        rebuilds.increment();
                     }
-                    state = new StepState(in.sessionId(), dims.dimensions().vectorSize(), prefixHashes[0]);
+                    state = new StepState(in, model.encoder(), dims.dimensions().vectorSize());
                 }
                 if (state.position == n) {
                     out[i] = state.vector.clone(); // the same input again: nothing to step
                     continue;
                 }
+                profile = model.encoder().encodeProfile(in.profile());
                 current = i;
                 return;
             }
@@ -193,7 +198,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /** Runs one step for each lane (one user each) and advances their states. */
-    private void runStep(List<Lane> lanes, EncodedBatch enc) {
+    private void runStep(List<Lane> lanes, List<ModelInput> batch) {
         int b = lanes.size();
         int d = dims.dimensions().vectorSize();
         int t = dims.dimensions().maxSession();
@@ -225,17 +230,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
             int i = lane.current;
             StepState s = lane.state;
             int pos = s.position;
-            user[r] = enc.user()[i];
-            System.arraycopy(enc.profile(), i * p, profile, r * p, p);
-            System.arraycopy(enc.historyItem(), i * l, hItem, r * l, l);
-            System.arraycopy(enc.historyCategory(), i * l, hCategory, r * l, l);
-            System.arraycopy(enc.historyBrand(), i * l, hBrand, r * l, l);
-            System.arraycopy(enc.historyShop(), i * l, hShop, r * l, l);
-            hLength[r] = enc.historyLength()[i];
-            cItem[r] = enc.sessionItem()[i * t + pos];
-            cCategory[r] = enc.sessionCategory()[i * t + pos];
-            cBrand[r] = enc.sessionBrand()[i * t + pos];
-            cShop[r] = enc.sessionShop()[i * t + pos];
+            user[r] = s.user;
+            System.arraycopy(lane.profile, 0, profile, r * p, p);
+            System.arraycopy(s.historyItem, 0, hItem, r * l, l);
+            System.arraycopy(s.historyCategory, 0, hCategory, r * l, l);
+            System.arraycopy(s.historyBrand, 0, hBrand, r * l, l);
+            System.arraycopy(s.historyShop, 0, hShop, r * l, l);
+            hLength[r] = s.historyLength;
+            model.encoder().encodeBehavior(batch.get(i).session().get(pos), r, cItem, cCategory, cBrand, cShop);
             position[r] = pos;
             System.arraycopy(s.h, 0, h, r * d, d);
             System.arraycopy(s.c, 0, c, r * d, d);
@@ -293,11 +295,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     s.vector = Arrays.copyOfRange(vector, r * d, (r + 1) * d);
                     s.appendRows(Arrays.copyOfRange(keyRow, r * d, (r + 1) * d),
                             Arrays.copyOfRange(valueRow, r * d, (r + 1) * d), t);
-                    s.position++;
-                    s.prefixHash = lane.prefixHashes[s.position];
+                    s.stepped(batch.get(lane.current).session().get(s.position));
                 }
             }
-            steps += b;
+            steps.add(b);
         } finally {
             feed.values().forEach(Tensor::close);
         }
@@ -309,47 +310,23 @@ public final class IncrementalSdmScorer implements BatchScorer {
         return InputTensors.toArray((TFloat32) tensor);
     }
 
-    /**
-     * Fingerprints of the encoded input after each prefix of its session: [0] covers user, profile, history
-     * and session id; [j] adds the first j clicks. A carried state is reused only when they agree.
-     */
-    private static long[] prefixHashes(EncodedBatch enc, int i, String sessionId, int n) {
-        int t = enc.maxSession();
-        int l = enc.maxHistory();
-        int p = enc.profileSlots();
-        long hash = mix(0x5DEECE66DL, Objects.hashCode(sessionId));
-        hash = mix(hash, enc.user()[i]);
-        for (int j = 0; j < p; j++) {
-            hash = mix(hash, enc.profile()[i * p + j]);
-        }
-        hash = mix(hash, enc.historyLength()[i]);
-        for (int j = 0; j < l; j++) {
-            hash = mix(mix(mix(mix(hash, enc.historyItem()[i * l + j]), enc.historyCategory()[i * l + j]),
-                    enc.historyBrand()[i * l + j]), enc.historyShop()[i * l + j]);
-        }
-        long[] out = new long[n + 1];
-        out[0] = hash;
-        for (int j = 0; j < n; j++) {
-            int at = i * t + j;
-            hash = mix(mix(mix(mix(hash, enc.sessionItem()[at]), enc.sessionCategory()[at]), enc.sessionBrand()[at]),
-                    enc.sessionShop()[at]);
-            out[j + 1] = hash;
-        }
-        return out;
+    /** Warms up the step and, for sessions longer than the model's, the full tower; keeps no state of it. */
+    @Override
+    public void warmUp() {
+        BatchScorer.super.warmUp();
+        cache.take(WARM_UP);
+        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
+        model.userVectors(List.of(new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(), Map.of(), 0)));
     }
 
-    private static long mix(long hash, int value) {
-        long x = (hash ^ value) * 0x9E3779B97F4A7C15L;
-        return x ^ (x >>> 29);
-    }
-
-    /** Counters since load, and the cache's current size. */
-    public synchronized Stats stats() {
-        return new Stats(inputs, steps, cacheHits, rebuilds, fullTower, cache.evictions(), cache.users(), cache.bytes());
+    /** Counters since load (the warm-up included), and the cache's current size. */
+    public Stats stats() {
+        return new Stats(inputs.sum(), steps.sum(), cacheHits.sum(), rebuilds.sum(), fullTower.sum(), cache.evictions(),
+                cache.users(), cache.bytes());
     }
 
     /** Drops every carried state (e.g. to measure cold starts); scoring stays correct, only slower. */
-    public synchronized void clearCache() {
+    public void clearCache() {
         cache.clear();
     }
 

@@ -69,11 +69,12 @@ public final class SdmScorer implements UserVectorModel {
         }
         ConfigProto.Builder cp = ConfigProto.newBuilder();
         // TF's pools are otherwise process-wide and sized by the first session: own pools honour the counts.
-        cp.setUsePerSessionThreads(options.intraOpThreads() > 0 || options.interOpThreads() > 0);
+        // Running in the caller's thread is only honoured with the process-wide pools (TF's DirectSession).
+        cp.setUsePerSessionThreads(!options.callerThread() && (options.intraOpThreads() > 0 || options.interOpThreads() > 0));
         if (options.intraOpThreads() > 0) {
             cp.setIntraOpParallelismThreads(options.intraOpThreads());
         }
-        if (options.interOpThreads() > 0) {
+        if (options.interOpThreads() != 0) {
             cp.setInterOpParallelismThreads(options.interOpThreads());
         }
         SavedModelBundle bundle = SavedModelBundle.loader(modelDir.toString())

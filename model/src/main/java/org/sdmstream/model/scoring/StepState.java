@@ -1,22 +1,42 @@
 package org.sdmstream.model.scoring;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import org.sdmstream.features.Behavior;
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.features.encoding.ModelInputEncoder;
 
 /**
  * What the step signature carries for one user after {@code position} clicks of one session: LSTM h
  * and c, the key and value rows of those clicks (row-major by position, each row head-major [H * K] as
- * the step returns it), the user-attention accumulator (m, l, acc) and the last vector. {@code prefixHash}
- * fingerprints the encoded inputs it was computed from, so a state is only reused for the same prefix.
+ * the step returns it), the user-attention accumulator (m, l, acc) and the last vector; plus the encoded
+ * inputs that stay fixed for the session (user id, long-term history), so a click only encodes itself.
+ *
+ * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is fixed
+ * when the session starts, so the session id and position identify the prefix. As a guard against anything
+ * else (another stream of the same user in a shared scorer, a rebuilt test fixture) the state also keeps
+ * fingerprints of the history and of the first and latest click it stepped; {@link #continues} compares
+ * them in constant time, instead of re-encoding and hashing the whole prefix at every click.
  */
 final class StepState {
 
     /** Rough JVM overhead of the object, its arrays and its cache entry; only used to bound the cache. */
-    private static final int OVERHEAD_BYTES = 240;
+    private static final int OVERHEAD_BYTES = 300;
 
     final String sessionId;
     final int dimension;
+    final int user;
+    final int[] historyItem;
+    final int[] historyCategory;
+    final int[] historyBrand;
+    final int[] historyShop;
+    final int historyLength;
+    private final long historyPrint;
+    private long firstClickPrint;
+    private long lastClickPrint;
     int position;
-    long prefixHash;
     float[] h;
     float[] c;
     float[] keys;
@@ -26,15 +46,58 @@ final class StepState {
     float[] poolAcc;
     float[] vector;
 
-    StepState(String sessionId, int dimension, long prefixHash) {
-        this.sessionId = sessionId;
+    /** A state before the first click of {@code in}'s session, with its fixed inputs encoded. */
+    StepState(ModelInput in, ModelInputEncoder encoder, int dimension) {
+        this.sessionId = in.sessionId();
         this.dimension = dimension;
-        this.prefixHash = prefixHash;
+        this.user = encoder.encodeUser(in.userId());
+        int l = encoder.maxHistory();
+        this.historyItem = new int[l];
+        this.historyCategory = new int[l];
+        this.historyBrand = new int[l];
+        this.historyShop = new int[l];
+        this.historyLength = encoder.encodeHistory(in.history(), historyItem, historyCategory, historyBrand, historyShop);
+        this.historyPrint = historyPrint(in.history());
         this.h = new float[dimension];
         this.c = new float[dimension];
         this.poolAcc = new float[dimension];
         this.keys = new float[0];
         this.values = new float[0];
+    }
+
+    /** Whether this state was stepped through a prefix of {@code in}'s session (and the same history). */
+    boolean continues(ModelInput in) {
+        List<Behavior> session = in.session();
+        return position > 0 && position <= session.size() && Objects.equals(sessionId, in.sessionId())
+                && firstClickPrint == print(session.get(0)) && lastClickPrint == print(session.get(position - 1))
+                && historyPrint == historyPrint(in.history());
+    }
+
+    /** Records that {@code click}, the session's click at {@link #position}, has been stepped. */
+    void stepped(Behavior click) {
+        long p = print(click);
+        if (position == 0) {
+            firstClickPrint = p;
+        }
+        lastClickPrint = p;
+        position++;
+    }
+
+    private static long historyPrint(List<Behavior> history) {
+        if (history.isEmpty()) {
+            return 0;
+        }
+        return mix(mix(history.size(), print(history.get(0))), print(history.get(history.size() - 1)));
+    }
+
+    private static long print(Behavior b) {
+        return mix(mix(mix(mix(b.eventTime(), b.itemId().hashCode()), Objects.hashCode(b.categoryId())),
+                Objects.hashCode(b.brandId())), Objects.hashCode(b.shopId()));
+    }
+
+    private static long mix(long hash, long value) {
+        long x = (hash ^ value) * 0x9E3779B97F4A7C15L;
+        return x ^ (x >>> 29);
     }
 
     /** Appends the new click's key and value rows (growing the row arrays by doubling, up to {@code maxRows}). */
@@ -51,8 +114,9 @@ final class StepState {
 
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
-        long floats = 4L * dimension + keys.length + values.length + (vector == null ? 0 : vector.length);
-        return OVERHEAD_BYTES + 4 * floats
+        long numbers = 4L * dimension + keys.length + values.length + (vector == null ? 0 : vector.length)
+                + 4L * historyItem.length;
+        return OVERHEAD_BYTES + 4 * numbers
                 + 2L * ((userId == null ? 0 : userId.length()) + (sessionId == null ? 0 : sessionId.length()));
     }
 }

@@ -22,7 +22,7 @@ final class StepStateCache {
     }
 
     /** Removes and returns the user's state (null if none): the caller owns it while stepping. */
-    StepState take(String userId) {
+    synchronized StepState take(String userId) {
         StepState s = states.remove(userId);
         if (s != null) {
             bytes -= sizes.remove(userId);
@@ -31,7 +31,7 @@ final class StepStateCache {
     }
 
     /** Stores the user's state, evicting least recently used users beyond the byte bound. */
-    void put(String userId, StepState state) {
+    synchronized void put(String userId, StepState state) {
         take(userId);
         long size = state.bytes(userId);
         if (size > maxBytes) {
@@ -49,19 +49,19 @@ final class StepStateCache {
         }
     }
 
-    int users() {
+    synchronized int users() {
         return states.size();
     }
 
-    long bytes() {
+    synchronized long bytes() {
         return bytes;
     }
 
-    long evictions() {
+    synchronized long evictions() {
         return evictions;
     }
 
-    void clear() {
+    synchronized void clear() {
         states.clear();
         sizes.clear();
         bytes = 0;

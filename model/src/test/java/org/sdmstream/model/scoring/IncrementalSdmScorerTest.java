@@ -174,6 +174,37 @@ class IncrementalSdmScorerTest {
     }
 
     @Test
+    void twoThreadsScoringTheirOwnUsersAtOnceInTheCallersThreadsMatchTheFullTower() throws Exception {
+        // As two subtasks of a TaskManager sharing one model: users are split between them by key.
+        List<UserSession> sessions = randomSessions(3, 16);
+        List<List<ModelInput>> streams = List.of(
+                interleave(sessions.subList(0, 8), new Random(31)), interleave(sessions.subList(8, 16), new Random(32)));
+        try (IncrementalSdmScorer scorer = IncrementalSdmScorer.load(withLongTerm,
+                new IncrementalScorerOptions(new ScorerOptions(1, -1, 256), IncrementalScorerOptions.DEFAULT_CACHE_BYTES))) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<float[][]>> results = new ArrayList<>();
+                for (List<ModelInput> stream : streams) {
+                    results.add(pool.submit(() -> {
+                        List<float[]> out = new ArrayList<>();
+                        for (int from = 0; from < stream.size(); from += 5) {
+                            out.addAll(List.of(scorer.score(stream.subList(from, Math.min(stream.size(), from + 5)))));
+                        }
+                        return out.toArray(new float[0][]);
+                    }));
+                }
+                for (int s = 0; s < 2; s++) {
+                    assertSameVectors(results.get(s).get(), fullTower(withLongTerm, streams.get(s)));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(scorer.stats().steps()).isEqualTo(streams.get(0).size() + streams.get(1).size());
+            assertThat(scorer.stats().rebuilds()).isZero();
+        }
+    }
+
+    @Test
     void aWholeSessionInOneCallIsSteppedInOrder() {
         List<UserSession> sessions = randomSessions(3, 3);
         List<ModelInput> batch = new ArrayList<>(sessions.get(1).inputs()); // 50 clicks of one user
