@@ -5,54 +5,25 @@ import static org.sdmstream.job.TestClicks.T0;
 import static org.sdmstream.job.TestClicks.click;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 
 /** {@code watermark.max-wait}: a click waits for the watermark at most this long in processing time. */
-class ClickSessionizerMaxWaitTest {
+class ClickSessionizerMaxWaitTest extends SessionizerHarnesses {
 
     static final SessionizerSettings BOUNDED = new SessionizerSettings(SessionRules.DEFAULT, Duration.ofMinutes(1), 500,
             Duration.ofDays(8), Duration.ofHours(1), "clicks", Duration.ofMillis(100));
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>> open = new ArrayList<>();
-
     KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(
             SessionizerSettings settings, OperatorSubtaskState restore) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                new KeyedProcessOperator<>(new ClickSessionizer(settings)), ClickEvent::getUserId, Types.STRING);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        open.add(h);
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (var h : open) {
-            h.close();
-        }
-    }
-
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h, ClickEvent... clicks)
-            throws Exception {
-        for (ClickEvent c : clicks) {
-            h.processElement(new StreamRecord<>(c, c.getEventTime().toEpochMilli()));
-        }
+        return harness(restore, settings, new EmbeddedRocksDBStateBackend());
     }
 
     @Test
@@ -106,8 +77,7 @@ class ClickSessionizerMaxWaitTest {
         first.setProcessingTime(1_000);
         send(first, click("u", "a", T0 + 1000));
         OperatorSubtaskState snapshot = first.snapshot(1, 1_050);
-        first.close();
-        open.remove(first);
+        closeNow(first);
 
         var second = harness(BOUNDED, snapshot);
         second.setProcessingTime(1_100);

@@ -23,13 +23,10 @@ import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
@@ -42,44 +39,15 @@ import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 
 /** The sessionizer on Flink's keyed operator harness, with RocksDB state (so the hand-written serializers are used). */
-class ClickSessionizerTest {
+class ClickSessionizerTest extends SessionizerHarnesses {
 
     static final SessionRules RULES = SessionRules.DEFAULT;
     static final SessionizerSettings SETTINGS = new SessionizerSettings(RULES, Duration.ofMinutes(1), 500,
             Duration.ofDays(8), Duration.ofHours(1), "clicks");
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>> open = new ArrayList<>();
-
     KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(OperatorSubtaskState restore)
             throws Exception {
         return harness(restore, SETTINGS, new EmbeddedRocksDBStateBackend());
-    }
-
-    KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(
-            OperatorSubtaskState restore, SessionizerSettings settings, StateBackend backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                new KeyedProcessOperator<>(new ClickSessionizer(settings)), ClickEvent::getUserId, Types.STRING);
-        h.setStateBackend(backend);
-        open.add(h);
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (var h : open) {
-            h.close();
-        }
-    }
-
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h, ClickEvent... clicks)
-            throws Exception {
-        for (ClickEvent c : clicks) {
-            h.processElement(new StreamRecord<>(c, c.getEventTime().toEpochMilli()));
-        }
     }
 
     static List<String> items(List<BehaviorRecord> records) {
@@ -257,8 +225,7 @@ class ClickSessionizerTest {
             if (i == 200) {
                 out.addAll(first.extractOutputValues());
                 snapshot = first.snapshot(1L, 0L);
-                first.close();
-                open.remove(first);
+                closeNow(first);
                 first = harness(snapshot); // a fresh operator instance, state restored from the snapshot
             }
             ClickEvent c = clicks.get(i);
@@ -308,7 +275,7 @@ class ClickSessionizerTest {
                 new KeyedProcessOperator<>(new ClickSessionizer(capTwo)), ClickEvent::getUserId, Types.STRING,
                 new MockEnvironmentBuilder().setMetricGroup(task).setManagedMemorySize(64 << 20).build());
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        open.add(h);
+        track(h);
         h.open();
 
         send(h, click("u", "a", T0), click("u", "b", T0 + 1000), click("u", "overflow", T0 + 2000));
