@@ -285,7 +285,10 @@ final class PipelineBenchmark {
                     Thread.sleep(200);
                 }
                 results.put(prefix + "latency p50 (ms)", latency.quantileMillis(0.5));
+                results.put(prefix + "latency p90 (ms)", latency.quantileMillis(0.9));
                 results.put(prefix + "latency p99 (ms)", latency.quantileMillis(0.99));
+                results.put(prefix + "latency p99.9 (ms)", latency.quantileMillis(0.999));
+                results.put(prefix + "latency max (ms)", latency.quantileMillis(1.0));
                 results.put(prefix + "latency samples", (double) latency.count());
             } finally {
                 cancel(started.job());
