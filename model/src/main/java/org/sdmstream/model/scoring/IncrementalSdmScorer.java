@@ -244,15 +244,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
             System.arraycopy(s.poolAcc, 0, poolAcc, r * d, d);
             poolMax[r] = s.poolMax;
             poolSum[r] = s.poolSum;
-            // State rows are [position][head][k]; the signature wants [head][position][k].
-            for (int j = 0; j < pos; j++) {
-                for (int hh = 0; hh < heads; hh++) {
-                    int dst = ((r * heads + hh) * t + j) * k;
-                    int src = j * d + hh * k;
-                    System.arraycopy(s.keys, src, keys, dst, k);
-                    System.arraycopy(s.values, src, values, dst, k);
-                }
-            }
+            s.copyRows(s.keys, keys, r * heads * t * k, heads, t);
+            s.copyRows(s.values, values, r * heads * t * k, heads, t);
         }
         Map<String, Tensor> feed = new LinkedHashMap<>();
         try {
@@ -293,8 +286,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     s.poolMax = nextMax[r];
                     s.poolSum = nextSum[r];
                     s.vector = Arrays.copyOfRange(vector, r * d, (r + 1) * d);
-                    s.appendRows(Arrays.copyOfRange(keyRow, r * d, (r + 1) * d),
-                            Arrays.copyOfRange(valueRow, r * d, (r + 1) * d), t);
+                    s.appendRows(keyRow, valueRow, r * d, heads, t);
                     s.stepped(batch.get(lane.current).session().get(s.position));
                 }
             }

@@ -1,6 +1,5 @@
 package org.sdmstream.model.scoring;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,8 +9,8 @@ import org.sdmstream.features.encoding.ModelInputEncoder;
 
 /**
  * What the step signature carries for one user after {@code position} clicks of one session: LSTM h
- * and c, the key and value rows of those clicks (row-major by position, each row head-major [H * K] as
- * the step returns it), the user-attention accumulator (m, l, acc) and the last vector; plus the encoded
+ * and c, the key and value rows of those clicks (head-major, [H][capacity][K], the layout the step signature
+ * takes, so feeding them is one copy per head; the step returns each new row as [H * K]), the user-attention accumulator (m, l, acc) and the last vector; plus the encoded
  * inputs that stay fixed for the session (user id, long-term history), so a click only encodes itself.
  *
  * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is fixed
@@ -39,8 +38,10 @@ final class StepState {
     int position;
     float[] h;
     float[] c;
+    /** Key and value rows, [H][capacity][K]. */
     float[] keys;
     float[] values;
+    private int capacity;
     float poolMax;
     float poolSum;
     float[] poolAcc;
@@ -100,16 +101,38 @@ final class StepState {
         return x ^ (x >>> 29);
     }
 
-    /** Appends the new click's key and value rows (growing the row arrays by doubling, up to {@code maxRows}). */
-    void appendRows(float[] keyRow, float[] valueRow, int maxRows) {
-        int need = (position + 1) * dimension;
-        if (keys.length < need) {
-            int rows = Math.min(maxRows, Math.max(position + 1, Math.max(4, 2 * keys.length / dimension)));
-            keys = Arrays.copyOf(keys, rows * dimension);
-            values = Arrays.copyOf(values, rows * dimension);
+    /**
+     * Appends the new click's key and value rows, {@code keyRows[from .. from + H * K)} (head-major), growing
+     * the capacity by doubling, up to {@code maxRows}.
+     */
+    void appendRows(float[] keyRows, float[] valueRows, int from, int heads, int maxRows) {
+        int k = dimension / heads;
+        if (position + 1 > capacity) {
+            int grown = Math.min(maxRows, Math.max(position + 1, Math.max(4, 2 * capacity)));
+            keys = relayout(keys, heads, k, grown);
+            values = relayout(values, heads, k, grown);
+            capacity = grown;
         }
-        System.arraycopy(keyRow, 0, keys, position * dimension, dimension);
-        System.arraycopy(valueRow, 0, values, position * dimension, dimension);
+        for (int hh = 0; hh < heads; hh++) {
+            System.arraycopy(keyRows, from + hh * k, keys, (hh * capacity + position) * k, k);
+            System.arraycopy(valueRows, from + hh * k, values, (hh * capacity + position) * k, k);
+        }
+    }
+
+    private float[] relayout(float[] rows, int heads, int k, int grown) {
+        float[] out = new float[heads * grown * k];
+        for (int hh = 0; hh < heads; hh++) {
+            System.arraycopy(rows, hh * capacity * k, out, hh * grown * k, position * k);
+        }
+        return out;
+    }
+
+    /** Copies the {@link #position} rows of every head into {@code out}'s [H][T][K] block starting at {@code at}. */
+    void copyRows(float[] rows, float[] out, int at, int heads, int maxRows) {
+        int k = dimension / heads;
+        for (int hh = 0; hh < heads; hh++) {
+            System.arraycopy(rows, hh * capacity * k, out, at + hh * maxRows * k, position * k);
+        }
     }
 
     /** Approximate heap bytes, for the cache's byte bound. */
