@@ -1,14 +1,11 @@
 package org.sdmstream.cli.kafka;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,7 +27,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final String lateTopic;
     private final LatencyRecorder latency;
     private final String isolationLevel;
-    private final KnownRecords records = new KnownRecords();
+    private final OutputKeys keys = new OutputKeys();
     private final AtomicLong outputs = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
@@ -106,14 +103,11 @@ public final class OutputMonitor implements AutoCloseable {
     }
 
     private void recordLatency(byte[] value, long now) {
-        try {
-            SpecificRecord output = records.decode(value);
-            Schema schema = output.getSchema();
-            Object user = output.get(schema.getField("userId").pos());
-            Object eventTime = output.get(schema.getField("eventTime").pos());
-            latency.received(user.toString(), ((Instant) eventTime).toEpochMilli(), now);
-        } catch (RuntimeException e) {
+        OutputKeys.Key key = keys.read(value);
+        if (key == null) {
             undecodable.incrementAndGet();
+        } else {
+            latency.received(key.userId(), key.eventTime(), now);
         }
     }
 
