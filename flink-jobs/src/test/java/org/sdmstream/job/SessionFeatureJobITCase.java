@@ -189,10 +189,15 @@ class SessionFeatureJobITCase {
     }
 
     JobConfig config(String suffix, Path tmp, boolean bounded) {
+        return baseConfig(kafka.bootstrapServers(), suffix, tmp, bounded).with("validation.max-id-length", "64");
+    }
+
+    /** The settings the Kafka ITCases share: their own topics, group and sink ids per test, 1 s checkpoints. */
+    static JobConfig baseConfig(String bootstrapServers, String suffix, Path tmp, boolean bounded) {
         return JobConfig.of(Map.ofEntries(
                 Map.entry("job.name", "it-" + suffix),
                 Map.entry("job.parallelism", "2"),
-                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
+                Map.entry("kafka.bootstrap-servers", bootstrapServers),
                 Map.entry("kafka.group-id", "it-" + suffix),
                 Map.entry("kafka.starting-offsets", "earliest"),
                 Map.entry("kafka.bounded", Boolean.toString(bounded)),
@@ -203,7 +208,6 @@ class SessionFeatureJobITCase {
                 Map.entry("watermark.out-of-orderness", OUT_OF_ORDERNESS + " ms"),
                 // Long enough that no partition goes idle mid-test: the expected output depends on both.
                 Map.entry("watermark.idleness", "10 min"),
-                Map.entry("validation.max-id-length", "64"),
                 Map.entry("checkpoint.interval", "1 s"),
                 Map.entry("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString()),
                 Map.entry("sink.transactional-id-prefix", "it-" + suffix)));

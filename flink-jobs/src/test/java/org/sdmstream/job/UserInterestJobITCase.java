@@ -79,26 +79,11 @@ class UserInterestJobITCase {
     }
 
     JobConfig config(String suffix, Path tmp, boolean bounded) {
-        return JobConfig.of(Map.ofEntries(
-                Map.entry("job.name", "it-" + suffix),
-                Map.entry("job.parallelism", "2"),
-                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
-                Map.entry("kafka.group-id", "it-" + suffix),
-                Map.entry("kafka.starting-offsets", "earliest"),
-                Map.entry("kafka.bounded", Boolean.toString(bounded)),
-                Map.entry("topic.clicks", "clicks-" + suffix),
-                Map.entry("topic.session-features", "features-" + suffix),
-                Map.entry("topic.user-vectors", "vectors-" + suffix),
-                Map.entry("topic.dead-letters", "dead-" + suffix),
-                Map.entry("topic.late-clicks", "late-" + suffix),
-                Map.entry("watermark.out-of-orderness", SessionFeatureJobITCase.OUT_OF_ORDERNESS + " ms"),
-                Map.entry("watermark.idleness", "10 min"),
-                Map.entry("checkpoint.interval", "1 s"),
-                Map.entry("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString()),
-                Map.entry("sink.transactional-id-prefix", "it-" + suffix),
-                Map.entry("scoring.model-dir", modelDir.toString()),
-                Map.entry("scoring.batch.max-size", "16"),
-                Map.entry("scoring.batch.max-delay", "5 ms")));
+        return SessionFeatureJobITCase.baseConfig(kafka.bootstrapServers(), suffix, tmp, bounded).with(Map.of(
+                "topic.user-vectors", "vectors-" + suffix,
+                "scoring.model-dir", modelDir.toString(),
+                "scoring.batch.max-size", "16",
+                "scoring.batch.max-delay", "5 ms"));
     }
 
     void createTopics(JobConfig config) throws Exception {

@@ -3,6 +3,7 @@ package org.sdmstream.records;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Objects;
 
 import org.apache.avro.Schema;
@@ -117,15 +118,24 @@ public final class AvroCodec<T extends SpecificRecord> {
         return fastEncoder != null;
     }
 
+    /**
+     * The writer-schema fingerprint in the header of a single-object payload (CRC-64-AVRO of the parsing form,
+     * as {@code SchemaNormalization.parsingFingerprint64}); empty when {@code payload} is not one.
+     */
+    public static OptionalLong writerFingerprint(byte[] payload) {
+        if (payload == null || payload.length < 10 || payload[0] != (byte) 0xC3 || payload[1] != 0x01) {
+            return OptionalLong.empty();
+        }
+        long fingerprint = 0;
+        for (int i = 9; i >= 2; i--) { // little-endian
+            fingerprint = (fingerprint << 8) | (payload[i] & 0xff);
+        }
+        return OptionalLong.of(fingerprint);
+    }
+
     /** The fingerprint as hex, when the payload is long enough to carry one. */
     static String fingerprintOf(byte[] payload) {
-        if (payload.length < 10) {
-            return "(payload too short)";
-        }
-        StringBuilder hex = new StringBuilder();
-        for (int i = 9; i >= 2; i--) { // little-endian long
-            hex.append(String.format("%02x", payload[i] & 0xff));
-        }
-        return "0x" + hex;
+        OptionalLong fingerprint = writerFingerprint(payload);
+        return fingerprint.isPresent() ? String.format("0x%016x", fingerprint.getAsLong()) : "(payload too short)";
     }
 }

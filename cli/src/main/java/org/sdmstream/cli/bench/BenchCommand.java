@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -139,21 +138,15 @@ public final class BenchCommand implements Callable<Integer> {
                     GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed),
                     spec.commandLine().getErr());
         }
-        Set<String> selected = new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases);
-        if (!BenchSettings.PHASES.containsAll(selected)) {
-            throw new ParameterException(spec.commandLine(), "unknown phase in --phases " + selected
-                    + "; known: " + String.join(", ", BenchSettings.PHASES));
+        BenchSettings settings;
+        try {
+            settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
+                    checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
+                    Math.max(0, warmupClicks), jobSettings == null ? Map.of() : jobSettings,
+                    new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        for (String phase : List.of("latency", "scored-latency")) {
-            String throughputPhase = phase.equals("latency") ? "at-least-once" : "scored-at-least-once";
-            if (selected.contains(phase) && !selected.contains(throughputPhase) && latencyRate <= 0) {
-                throw new ParameterException(spec.commandLine(),
-                        "--phases " + phase + " without " + throughputPhase + " needs --latency-rate");
-            }
-        }
-        BenchSettings settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
-                checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
-                Math.max(0, warmupClicks), jobSettings == null ? Map.of() : jobSettings, selected);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
         try {

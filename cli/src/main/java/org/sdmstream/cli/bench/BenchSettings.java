@@ -1,6 +1,10 @@
 package org.sdmstream.cli.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.sdmstream.cli.job.StreamingPipeline;
 
@@ -26,13 +30,35 @@ import org.sdmstream.cli.job.StreamingPipeline;
  */
 record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
                      int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
-                     Duration stallTimeout, boolean compareHeap, java.nio.file.Path scoringModel,
-                     long warmupClicks, java.util.Map<String, String> jobSettings,
-                     java.util.Set<String> phases) {
+                     Duration stallTimeout, boolean compareHeap, Path scoringModel,
+                     long warmupClicks, Map<String, String> jobSettings,
+                     Set<String> phases) {
 
     /** Every phase, in the order they run. */
-    static final java.util.List<String> PHASES = java.util.List.of("exactly-once", "at-least-once", "heap",
+    static final List<String> PHASES = List.of("exactly-once", "at-least-once", "heap",
             "latency", "scored-at-least-once", "scored-exactly-once", "scored-latency");
+
+    /**
+     * @throws IllegalArgumentException for an unknown phase, or a latency phase without its throughput phase
+     *     (whose half rate it uses) and without a rate of its own
+     */
+    BenchSettings {
+        if (!PHASES.containsAll(phases)) {
+            throw new IllegalArgumentException("unknown phase in --phases " + phases + "; known: "
+                    + String.join(", ", PHASES));
+        }
+        for (String phase : List.of("latency", "scored-latency")) {
+            if (phases.contains(phase) && !phases.contains(throughputPhaseOf(phase)) && latencyRate <= 0) {
+                throw new IllegalArgumentException(
+                        "--phases " + phase + " without " + throughputPhaseOf(phase) + " needs --latency-rate");
+            }
+        }
+    }
+
+    /** The throughput phase whose measured rate a latency phase halves. */
+    static String throughputPhaseOf(String latencyPhase) {
+        return latencyPhase.equals("latency") ? "at-least-once" : "scored-at-least-once";
+    }
 
     boolean runs(String phase) {
         return phases.contains(phase);

@@ -235,12 +235,9 @@ final class PipelineBenchmark {
     /** {@code prefix} names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses. */
     private void latency(String bootstrap, Path dir, String prefix, String throughputLabel,
                          StreamingPipeline pipeline, Path model) throws Exception {
-        Double measured = results.get("sustained " + throughputLabel + " (clicks/s)");
-        if (settings.latencyRate() <= 0 && measured == null) {
-            throw new IllegalStateException("the latency phase needs --latency-rate when the " + throughputLabel
-                    + " phase does not run");
-        }
-        double rate = settings.latencyRate() > 0 ? settings.latencyRate() : measured / 2;
+        // BenchSettings made sure the throughput phase ran when no rate was given.
+        double rate = settings.latencyRate() > 0 ? settings.latencyRate()
+                : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
         results.put(prefix + "latency phase input rate (clicks/s)", rate);
         String topic = "bench-live-clicks" + (model == null ? "" : "-scored");
         KafkaTopics.ensure(bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);

@@ -3,6 +3,7 @@ package org.sdmstream.cli.kafka;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,14 +41,12 @@ public final class KnownRecords {
      *     {@link #TYPES}, or its body does not parse
      */
     public SpecificRecord decode(byte[] payload) {
-        if (payload == null || payload.length < 10 || payload[0] != (byte) 0xC3 || payload[1] != 0x01) {
+        OptionalLong header = AvroCodec.writerFingerprint(payload);
+        if (header.isEmpty()) {
             throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
                     "not an Avro single-object payload (" + (payload == null ? "null" : payload.length + " bytes") + ")");
         }
-        long fingerprint = 0;
-        for (int i = 9; i >= 2; i--) { // little-endian
-            fingerprint = (fingerprint << 8) | (payload[i] & 0xff);
-        }
+        long fingerprint = header.getAsLong();
         AvroCodec<? extends SpecificRecord> codec = byFingerprint.get(fingerprint);
         if (codec == null) {
             throw new WireFormatException(WireFormatException.Kind.UNKNOWN_SCHEMA,

@@ -1,10 +1,9 @@
 package org.sdmstream.cli.kafka;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -13,6 +12,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
+import org.sdmstream.records.AvroCodec;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 
@@ -42,11 +42,8 @@ final class OutputKeys {
 
     /** The key of {@code payload}; null when it is not a known output (or not an Avro single object). */
     Key read(byte[] payload) {
-        if (payload == null || payload.length < 10) {
-            return null;
-        }
-        long fingerprint = ByteBuffer.wrap(payload, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        BinaryMessageDecoder<GenericRecord> decoder = byFingerprint.get(fingerprint);
+        OptionalLong fingerprint = AvroCodec.writerFingerprint(payload);
+        BinaryMessageDecoder<GenericRecord> decoder = fingerprint.isPresent() ? byFingerprint.get(fingerprint.getAsLong()) : null;
         if (decoder == null) {
             return null;
         }

@@ -30,12 +30,17 @@ public interface BatchScorer extends AutoCloseable {
      * optimisation and kernel set-up (seconds), which would stall the stream right after a (re)start.
      */
     default void warmUp() {
-        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
-        score(List.of(new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(click), Map.of(), 0)));
+        score(List.of(warmUpInput()));
     }
 
     /** User, session and item id of the warm-up input (no real id is empty). */
     String WARM_UP = "";
+
+    /** The made-up input {@link #warmUp} scores: one click, one behaviour of history. */
+    static ModelInput warmUpInput() {
+        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
+        return new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(click), Map.of(), 0);
+    }
 
     /** The version of the loaded model, as written into every emitted vector. */
     String modelVersion();

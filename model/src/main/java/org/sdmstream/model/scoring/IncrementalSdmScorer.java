@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
@@ -307,8 +306,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
     public void warmUp() {
         BatchScorer.super.warmUp();
         cache.take(WARM_UP);
-        Behavior click = new Behavior(WARM_UP, null, null, null, 0);
-        model.userVectors(List.of(new ModelInput(WARM_UP, WARM_UP, List.of(click), List.of(), Map.of(), 0)));
+        model.userVectors(List.of(BatchScorer.warmUpInput()));
     }
 
     /** Counters since load (the warm-up included), and the cache's current size. */
