@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;

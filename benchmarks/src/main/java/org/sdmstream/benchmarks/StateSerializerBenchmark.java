@@ -31,10 +31,10 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.UserTimeline;
-import org.sdmstream.job.functions.PendingClicks;
-import org.sdmstream.job.functions.PendingClicksSerializer;
-import org.sdmstream.job.functions.StateFormatV1;
-import org.sdmstream.job.functions.UserTimelineSerializer;
+import org.sdmstream.job.sessionizer.PendingClicks;
+import org.sdmstream.job.sessionizer.PendingClicksSerializer;
+import org.sdmstream.job.sessionizer.StateFormatV1;
+import org.sdmstream.job.sessionizer.UserTimelineSerializer;
 
 /**
  * The sessionizer's state serializers alone, state format v1 (release 0.1, {@link StateFormatV1}) against

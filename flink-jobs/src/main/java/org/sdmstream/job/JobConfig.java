@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.functions.ScoringSettings;
-import org.sdmstream.job.functions.SessionizerSettings;
+import org.sdmstream.job.scoring.ScoringSettings;
+import org.sdmstream.job.sessionizer.SessionizerSettings;
 
 /**
  * The one typed configuration of the streaming job ({@link UserInterestJob}), read from a properties file plus

@@ -8,10 +8,11 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * The {@link UserInterestJob} with scoring off and the session-features output on: clicks → sessions

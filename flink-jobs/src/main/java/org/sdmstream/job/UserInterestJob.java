@@ -19,17 +19,18 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.sdmstream.job.functions.ClickSessionizer;
-import org.sdmstream.job.functions.RouteDeadLetters;
-import org.sdmstream.job.functions.UserVectorScorer;
-import org.sdmstream.job.functions.VectorThrottle;
-import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.job.sessionizer.ClickSessionizer;
+import org.sdmstream.job.ingest.RouteDeadLetters;
+import org.sdmstream.job.scoring.UserVectorScorer;
+import org.sdmstream.job.scoring.VectorThrottle;
+import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user

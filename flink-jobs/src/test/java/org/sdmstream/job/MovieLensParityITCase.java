@@ -22,9 +22,10 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.features.clicklog.ClickLogSource;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * MovieLens 100K through the real job (in-JVM broker, MiniCluster, RocksDB, exactly-once) gives the

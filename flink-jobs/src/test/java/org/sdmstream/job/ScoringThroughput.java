@@ -12,7 +12,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 
 /**

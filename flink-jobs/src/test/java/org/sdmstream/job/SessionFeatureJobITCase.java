@@ -45,14 +45,15 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.records.ClickRecordDeserializer;
-import org.sdmstream.job.records.DeadLetterReason;
-import org.sdmstream.job.records.DecodedClick;
-import org.sdmstream.job.records.FeatureRecords;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.job.ingest.ClickRecordDeserializer;
+import org.sdmstream.job.ingest.DeadLetterReason;
+import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * The whole job on a Flink MiniCluster (RocksDB, checkpoints, exactly-once Kafka sinks) against a real

@@ -7,8 +7,8 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.sdmstream.job.functions.ClickSessionizer;
-import org.sdmstream.job.functions.SessionizerSettings;
+import org.sdmstream.job.sessionizer.ClickSessionizer;
+import org.sdmstream.job.sessionizer.SessionizerSettings;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 

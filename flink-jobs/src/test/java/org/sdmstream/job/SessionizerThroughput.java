@@ -6,7 +6,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.job.ingest.DecodedClick;
 
 /**
  * Benchmark (run by hand, never a timed test): the session-feature job from a synthetic bounded source

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.sdmstream.job.records.DecodedClick;
+import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 
 /**

@@ -10,7 +10,7 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.UserTimeline;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.ClickEvent;
 
 /** Click fixtures and the offline expectation (the same UserTimeline, replayed in event-time order). */

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * The scoring job end to end: a tiny SDM trained and exported here, a real in-JVM Kafka broker, a
@@ -232,7 +233,7 @@ class UserInterestJobITCase {
         new UserInterestJob(config,
                 new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(
                         new SessionFeatureJobITCase.ReplayedValues(values), values.size(),
-                        org.apache.flink.api.common.typeinfo.TypeInformation.of(org.sdmstream.job.records.DecodedClick.class)),
+                        org.apache.flink.api.common.typeinfo.TypeInformation.of(org.sdmstream.job.ingest.DecodedClick.class)),
                 vectors, null, new CollectingSink<>(), new CollectingSink<>()).run(SessionFeatureJobITCase.failFast());
 
         List<ModelInput> all = TestClicks.offlineModelInputs(clicks, RULES);

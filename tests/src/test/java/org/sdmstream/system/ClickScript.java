@@ -12,7 +12,7 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.UserTimeline;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.ClickEvent;
 
 /**

@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.sdmstream.features.ModelInput;
-import org.sdmstream.job.records.FeatureRecords;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 

@@ -26,12 +26,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sdmstream.job.records.DeadLetterReason;
+import org.sdmstream.job.ingest.DeadLetterReason;
 import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sdmstream.job.ingest.DeadLetters;
 
 /**
  * Hostile input on the deployed job: garbage bytes, records of an unknown schema, empty and null

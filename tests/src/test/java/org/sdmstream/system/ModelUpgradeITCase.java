@@ -16,13 +16,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sdmstream.features.ModelInput;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.UserInterestVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sdmstream.job.UserInterestJob;
 
 /**
  * A model upgrade of the scoring job ({@code UserInterestJob} from the job jar, TensorFlow from the

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.local.flink.JarRun;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.slf4j.Logger;

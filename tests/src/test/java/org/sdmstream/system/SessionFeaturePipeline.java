@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.flink.JarRun;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.records.FeatureRecords;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.export.SavedModelExporter;
 import org.sdmstream.model.training.ProgressListener;

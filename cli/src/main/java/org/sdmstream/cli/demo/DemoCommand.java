@@ -30,7 +30,7 @@ import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
 import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.job.JobConfig;
-import org.sdmstream.job.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;

@@ -5,8 +5,9 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.job.JobConfig;
-import org.sdmstream.job.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.UserInterestJob;
+import org.sdmstream.records.SessionFeatures;
 
 /**
  * A streaming job the command line can run locally ({@code sdm job}, {@code sdm bench}): it checks its

@@ -10,8 +10,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.sdmstream.features.Click;
-import org.sdmstream.job.records.FeatureRecords;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 
 /**

@@ -7,12 +7,12 @@ import java.util.OptionalLong;
 
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
-import org.sdmstream.records.WireFormatException;
+import org.sdmstream.wire.WireFormatException;
 
 /**
  * Decodes any record the pipeline writes (clicks, session features, user interest vectors, dead

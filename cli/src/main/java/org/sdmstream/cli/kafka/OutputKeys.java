@@ -12,7 +12,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificData;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 

@@ -27,7 +27,7 @@ import org.sdmstream.cli.kafka.KnownRecords;
 import org.sdmstream.cli.kafka.RecordJson;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.DurationConverter;
-import org.sdmstream.records.WireFormatException;
+import org.sdmstream.wire.WireFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

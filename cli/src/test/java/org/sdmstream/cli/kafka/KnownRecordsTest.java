@@ -14,12 +14,12 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
-import org.sdmstream.records.WireFormatException;
+import org.sdmstream.wire.WireFormatException;
 
 class KnownRecordsTest {
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.sdmstream.records.AvroCodec;
+import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;

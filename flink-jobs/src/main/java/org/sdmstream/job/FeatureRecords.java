@@ -1,0 +1,122 @@
+package org.sdmstream.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.sdmstream.features.Behavior;
+import org.sdmstream.features.Click;
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.records.BehaviorRecord;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
+
+/**
+ * The one place that converts between the Kafka records (Avro, sdm-schemas) and the session rules'
+ * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures and back,
+ * SessionFeatures plus a scored vector to UserInterestVector.
+ */
+public final class FeatureRecords {
+
+    private FeatureRecords() {}
+
+    /** The click the session rules see. */
+    public static Click toClick(ClickEvent e) {
+        // An empty category on the wire means "unknown", as null does in the features.
+        String category = e.getCategoryId().isEmpty() ? null : e.getCategoryId();
+        Behavior behavior = new Behavior(
+                e.getItemId(), category, e.getBrandId(), e.getShopId(), e.getEventTime().toEpochMilli());
+        Map<String, String> profile = e.getProfile() == null ? Map.of() : Map.copyOf(e.getProfile());
+        return new Click(e.getUserId(), e.getSessionId(), behavior, profile);
+    }
+
+    /** The wire record of a click (an empty profile is written as absent). */
+    public static ClickEvent toClickEvent(Click c) {
+        Behavior b = c.behavior();
+        return ClickEvent.newBuilder()
+                .setUserId(c.userId())
+                .setItemId(b.itemId())
+                .setCategoryId(b.categoryId() == null ? "" : b.categoryId())
+                .setBrandId(b.brandId())
+                .setShopId(b.shopId())
+                .setSessionId(c.clientSessionId())
+                .setEventTime(Instant.ofEpochMilli(b.eventTime()))
+                .setProfile(c.profile().isEmpty() ? null : new HashMap<>(c.profile()))
+                .build();
+    }
+
+    /** The per-click record of the session-features topic. */
+    public static SessionFeatures toSessionFeatures(ModelInput input, long emissionTimeMillis) {
+        return SessionFeatures.newBuilder()
+                .setUserId(input.userId())
+                .setSessionId(input.sessionId())
+                .setPosition(input.position())
+                .setSessionClicks(toRecords(input.session()))
+                .setHistory(toRecords(input.history()))
+                .setProfile(new HashMap<>(input.profile()))
+                .setEventTime(Instant.ofEpochMilli(input.eventTime()))
+                .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
+                .build();
+    }
+
+    /** Back to the model input, e.g. when training samples are cut from the logged topic. */
+    public static ModelInput toModelInput(SessionFeatures f) {
+        return new ModelInput(f.getUserId(), f.getSessionId(), toBehaviors(f.getSessionClicks()),
+                toBehaviors(f.getHistory()), f.getProfile(), f.getEventTime().toEpochMilli());
+    }
+
+    /** The record of the user-vectors topic: the vector scored from {@code input}, which it describes. */
+    public static UserInterestVector toUserInterestVector(SessionFeatures input, float[] vector, String modelVersion,
+            long emissionTimeMillis) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return UserInterestVector.newBuilder()
+                .setUserId(input.getUserId())
+                .setVector(values)
+                .setModelVersion(modelVersion)
+                .setSessionId(input.getSessionId())
+                .setSessionLength(input.getSessionClicks().size())
+                .setLongTermLength(input.getHistory().size())
+                .setEventTime(input.getEventTime())
+                .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
+                .build();
+    }
+
+    /** The vector of a user-vectors record as a plain array. */
+    public static float[] vectorOf(UserInterestVector v) {
+        float[] out = new float[v.getVector().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.getVector().get(i);
+        }
+        return out;
+    }
+
+    public static BehaviorRecord toRecord(Behavior b) {
+        return new BehaviorRecord(b.itemId(), b.categoryId(), b.brandId(), b.shopId(), Instant.ofEpochMilli(b.eventTime()));
+    }
+
+    public static Behavior toBehavior(BehaviorRecord r) {
+        return new Behavior(r.getItemId(), r.getCategoryId(), r.getBrandId(), r.getShopId(), r.getEventTime().toEpochMilli());
+    }
+
+    private static List<BehaviorRecord> toRecords(List<Behavior> behaviors) {
+        List<BehaviorRecord> out = new ArrayList<>(behaviors.size());
+        for (Behavior b : behaviors) {
+            out.add(toRecord(b));
+        }
+        return out;
+    }
+
+    private static List<Behavior> toBehaviors(List<BehaviorRecord> records) {
+        List<Behavior> out = new ArrayList<>(records.size());
+        for (BehaviorRecord r : records) {
+            out.add(toBehavior(r));
+        }
+        return out;
+    }
+}

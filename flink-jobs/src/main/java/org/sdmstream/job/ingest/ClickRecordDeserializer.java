@@ -1,0 +1,87 @@
+package org.sdmstream.job.ingest;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.sdmstream.wire.AvroCodec;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.wire.WireFormatException;
+
+/**
+ * Turns each Kafka record of the clicks topic into a {@link DecodedClick}: a validated click, or a
+ * dead letter with the record's coordinates, raw bytes and reason. It never throws, so bad input
+ * can neither fail the job nor be lost, and watermarks stay in the source (per partition).
+ */
+public final class ClickRecordDeserializer implements KafkaRecordDeserializationSchema<DecodedClick> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ClickValidator validator;
+    /** Older ClickEvent writer schemas (as JSON, since this object is serialized into the job graph). */
+    private final List<String> olderSchemas;
+    private transient AvroCodec<ClickEvent> codec;
+
+    public ClickRecordDeserializer(ClickValidator validator, List<String> olderSchemas) {
+        this.validator = validator;
+        this.olderSchemas = List.copyOf(olderSchemas);
+    }
+
+    public ClickRecordDeserializer(Duration maxFuture, int maxIdLength) {
+        this(new ClickValidator(maxFuture, maxIdLength), List.of());
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        codec();
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DecodedClick> out) {
+        out.collect(decode(record, System.currentTimeMillis()));
+    }
+
+    /** The decision for one record at wall-clock time {@code nowMillis}. */
+    public DecodedClick decode(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
+        ClickEvent click;
+        try {
+            if (record.value() == null) {
+                return dead(record, DeadLetterReason.UNDECODABLE, "record without a value (tombstone)", nowMillis);
+            }
+            click = codec().decode(record.value());
+        } catch (WireFormatException e) {
+            DeadLetterReason reason = e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA
+                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
+            return dead(record, reason, e.getMessage(), nowMillis);
+        } catch (RuntimeException e) {
+            return dead(record, DeadLetterReason.UNDECODABLE, "cannot decode: " + e, nowMillis);
+        }
+        ClickValidator.Rejection rejection = validator.check(click, nowMillis);
+        if (rejection != null) {
+            return dead(record, rejection.reason(), rejection.detail(), nowMillis);
+        }
+        return DecodedClick.ofClick(click);
+    }
+
+    private static DecodedClick dead(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail, long now) {
+        return DecodedClick.ofDeadLetter(DeadLetters.of(record, reason, detail, now));
+    }
+
+    private AvroCodec<ClickEvent> codec() {
+        if (codec == null) {
+            List<Schema> older = olderSchemas.stream().map(s -> new Schema.Parser().parse(s)).toList();
+            codec = new AvroCodec<>(ClickEvent.class, older);
+        }
+        return codec;
+    }
+
+    @Override
+    public TypeInformation<DecodedClick> getProducedType() {
+        return TypeInformation.of(DecodedClick.class);
+    }
+}

@@ -1,0 +1,21 @@
+package org.sdmstream.job.ingest;
+import org.sdmstream.records.ClickEvent;
+
+
+/** Why a click went to the dead-letter topic instead of the sessionizer; the name is the record's reason code. */
+public enum DeadLetterReason {
+    /** The payload is not a readable ClickEvent (no single-object header, corrupt body, empty value). */
+    UNDECODABLE,
+    /** The payload's writer schema fingerprint is not a known ClickEvent version. */
+    UNKNOWN_SCHEMA,
+    /** The user id is empty or blank: the click cannot be keyed. */
+    MISSING_USER_ID,
+    /** The item id is empty or blank: the click says nothing. */
+    MISSING_ITEM_ID,
+    /** Negative, or further in the future than the configured maximum; it would poison the watermark. */
+    ABSURD_EVENT_TIME,
+    /** An id longer than the configured maximum; it would bloat every state entry it lands in. */
+    OVERSIZE_ID,
+    /** The user's buffer of clicks ahead of the watermark is full. */
+    PENDING_OVERFLOW
+}

@@ -1,0 +1,114 @@
+package org.sdmstream.job.kafka;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.sdmstream.job.kafka.AvroKafkaSerializer;
+import org.sdmstream.job.ingest.ClickRecordDeserializer;
+import org.sdmstream.job.ingest.ClickValidator;
+import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.job.UserInterestJob;
+import org.sdmstream.job.SessionFeatureJob;
+import org.sdmstream.job.JobConfig;
+
+/** Builds the Kafka source and sinks of the streaming job from its {@link JobConfig}; the only place that knows Kafka. */
+public final class KafkaConnectors {
+
+    private KafkaConnectors() {}
+
+    /**
+     * The streaming job reading and writing the configured Kafka topics: user vectors when scoring is
+     * on, session features when {@code output.session-features} is on.
+     */
+    public static UserInterestJob userInterestJob(JobConfig config) {
+        return new UserInterestJob(config,
+                clickSource(config),
+                config.scoringEnabled() ? userVectorSink(config) : null,
+                config.writesSessionFeatures() ? sessionFeatureSink(config) : null,
+                deadLetterSink(config),
+                lateClickSink(config));
+    }
+
+    /** The job with scoring off, writing session features (whatever the scoring keys say). */
+    public static SessionFeatureJob sessionFeatureJob(JobConfig config) {
+        return new SessionFeatureJob(config, clickSource(config), sessionFeatureSink(config), deadLetterSink(config),
+                lateClickSink(config));
+    }
+
+    /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */
+    public static KafkaSink<UserInterestVector> userVectorSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.userVectorsTopic(), UserInterestVector.class,
+                UserInterestVector::getUserId), "vectors");
+    }
+
+    public static KafkaSink<SessionFeatures> sessionFeatureSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.sessionFeaturesTopic(), SessionFeatures.class,
+                SessionFeatures::getUserId), "features");
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedByBytes(config.deadLettersTopic(), DeadLetter.class,
+                d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters");
+    }
+
+    public static KafkaSink<ClickEvent> lateClickSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.lateClicksTopic(), ClickEvent.class,
+                ClickEvent::getUserId), "late");
+    }
+
+    /** Clicks, decoded and validated in the source so watermarks are generated per partition. */
+    public static KafkaSource<DecodedClick> clickSource(JobConfig config) {
+        KafkaSourceBuilder<DecodedClick> builder = KafkaSource.<DecodedClick>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.clicksTopic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(switch (config.startingOffsets()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setDeserializer(new ClickRecordDeserializer(
+                        new ClickValidator(config.maxFuture(), config.maxIdLength()), List.of()));
+        config.consumerProperties().forEach(builder::setProperty);
+        builder
+                // Only committed clicks: an aborted producer transaction must not create sessions.
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (config.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** A sink with the configured delivery guarantee; {@code role} keeps each sink's transactional ids apart. */
+    public static <T extends SpecificRecord> KafkaSink<T> sink(JobConfig config, AvroKafkaSerializer<T> serializer, String role) {
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
+        config.producerProperties().forEach(builder::setProperty);
+        return builder
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(config.deliveryGuarantee())
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + role)
+                // Flink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min): the producer would be refused.
+                .setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,172 @@
+package org.sdmstream.job.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.sdmstream.features.ModelInput;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
+
+/**
+ * Scores the sessionizer's per-click model inputs in micro-batches and emits one
+ * {@link UserInterestVector} per input, in input order, with the input's timestamp.
+ *
+ * <p>Not keyed on purpose: a batch mixes users (what makes batching pay), and nothing here is state
+ * that must survive a failure. A batch is scored when it reaches {@link ScoringSettings#maxBatchSize()},
+ * when its first input has waited {@link ScoringSettings#maxBatchDelay()} (processing time), and
+ * always before a checkpoint barrier or the end of input passes: so the buffer is empty at every
+ * checkpoint (on failure the source replays from the checkpoint and the vectors are recomputed).
+ * A watermark that arrives while a batch fills is held back until the batch is scored, so no vector
+ * falls behind the watermark it belongs to; watermarks do not cut batches short (they come every
+ * {@code watermark.interval}, which would otherwise bound the batch size and raise the cost per click).
+ * The model is shared by all subtasks of a TaskManager through {@link SharedScorers}.
+ */
+public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
+        implements OneInputStreamOperator<SessionFeatures, UserInterestVector>, BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ScoringSettings settings;
+
+    private transient SharedScorers.Lease lease;
+    private transient BatchScorer scorer;
+    // Values and timestamps, not the StreamRecords: with object reuse on, the chained upstream operator
+    // hands in the same StreamRecord object for every input.
+    private transient List<SessionFeatures> batch;
+    private transient long[] timestamps;
+    private transient boolean[] hasTimestamp;
+    private transient ScheduledFuture<?> scheduledFlush;
+    /** The latest watermark that arrived while the batch was filling; forwarded after the batch. */
+    private transient Watermark heldWatermark;
+
+    private transient Histogram batchSizes;
+    private transient Histogram inferenceMicros;
+    private transient Counter vectorsOut;
+
+    public UserVectorScorer(ScoringSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        batch = new ArrayList<>(settings.maxBatchSize());
+        timestamps = new long[settings.maxBatchSize()];
+        hasTimestamp = new boolean[settings.maxBatchSize()];
+        lease = SharedScorers.acquire(settings);
+        scorer = lease.scorer();
+        var metrics = getMetricGroup();
+        batchSizes = metrics.histogram("scoringBatchSize", new DescriptiveStatisticsHistogram(1000));
+        inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        vectorsOut = metrics.counter("vectorsOut");
+        String version = scorer.modelVersion();
+        metrics.gauge("modelVersion", (Gauge<String>) () -> version);
+    }
+
+    @Override
+    public void processElement(StreamRecord<SessionFeatures> element) throws Exception {
+        int slot = batch.size();
+        batch.add(element.getValue());
+        timestamps[slot] = element.getTimestamp();
+        hasTimestamp[slot] = element.hasTimestamp();
+        if (batch.size() >= settings.maxBatchSize() || settings.maxBatchDelay().isZero()) {
+            flush();
+        } else if (batch.size() == 1) {
+            long due = getProcessingTimeService().getCurrentProcessingTime() + settings.maxBatchDelay().toMillis();
+            scheduledFlush = getProcessingTimeService().registerTimer(due, time -> flush());
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (batch.isEmpty()) {
+            super.processWatermark(mark);
+        } else {
+            heldWatermark = mark; // the batch's flush timer is already set
+        }
+    }
+
+    /** Before the barrier goes downstream: the checkpoint must not hold a click whose vector is only in memory. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            if (scheduledFlush != null) {
+                scheduledFlush.cancel(false);
+            }
+            if (lease != null) {
+                lease.close();
+                lease = null;
+            }
+        }
+    }
+
+    /** How many inputs wait for their batch; for tests. */
+    public int pending() {
+        return batch == null ? 0 : batch.size();
+    }
+
+    private void flush() throws Exception {
+        if (scheduledFlush != null) {
+            scheduledFlush.cancel(false);
+            scheduledFlush = null;
+        }
+        if (!batch.isEmpty()) {
+            scoreBatch();
+        }
+        if (heldWatermark != null) {
+            Watermark mark = heldWatermark;
+            heldWatermark = null;
+            super.processWatermark(mark);
+        }
+    }
+
+    private void scoreBatch() {
+        List<ModelInput> inputs = new ArrayList<>(batch.size());
+        for (SessionFeatures in : batch) {
+            inputs.add(FeatureRecords.toModelInput(in));
+        }
+        long started = System.nanoTime();
+        float[][] vectors = scorer.score(inputs);
+        inferenceMicros.update((System.nanoTime() - started) / 1_000);
+        batchSizes.update(batch.size());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        String version = scorer.modelVersion();
+        for (int i = 0; i < vectors.length; i++) {
+            UserInterestVector v = FeatureRecords.toUserInterestVector(batch.get(i), vectors[i], version, now);
+            output.collect(hasTimestamp[i] ? new StreamRecord<>(v, timestamps[i]) : new StreamRecord<>(v));
+        }
+        vectorsOut.inc(vectors.length);
+        batch.clear();
+    }
+}

@@ -1,0 +1,281 @@
+package org.sdmstream.job.sessionizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.sdmstream.features.Click;
+import org.sdmstream.features.SessionRules;
+import org.sdmstream.features.UserTimeline;
+import org.sdmstream.job.ingest.DeadLetterReason;
+import org.sdmstream.job.ingest.DeadLetters;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.wire.AvroCodec;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+
+/**
+ * Keyed by user: applies each click to the user's {@link UserTimeline} in event-time order and emits
+ * the per-click {@link SessionFeatures} (the model input). The session rules themselves live in
+ * sdm-features; this class only orders clicks, keeps state and frees it.
+ *
+ * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until an
+ * event-time timer at its timestamp fires. A click at or behind the watermark (within the allowed
+ * lateness) and not older than the user's last applied click is in order for this user and is
+ * applied at once: every pending click is ahead of the watermark, hence after it. Anything older is
+ * late: it goes to the {@link #LATE_CLICKS} side output and a metric, never silently away.
+ *
+ * <p>State (designed for RocksDB: a read and a write of one compact value per step, no MapState
+ * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one
+ * {@code ValueState} with a hand-written serializer, the pending buffer in a second small one. A
+ * timeline expires once event time passes its last click + horizon + allowed lateness (after that
+ * it cannot influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded
+ * up to a resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
+ *
+ * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
+ * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a burst
+ * shares one); when it fires, the user's whole buffer is applied in event-time order although the watermark
+ * has not passed it. A live stream then answers within the bound even with a generous out-of-orderness;
+ * a click that arrives afterwards with an earlier time is late, exactly as after any applied click.
+ */
+public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, SessionFeatures> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Clicks older than the user's last applied click, or behind watermark minus allowed lateness. */
+    public static final OutputTag<ClickEvent> LATE_CLICKS =
+            new OutputTag<>("late-clicks", new AvroTypeInfo<>(ClickEvent.class));
+    /** Clicks refused inside the sessionizer (pending buffer full). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("sessionizer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    static final String TIMELINE_STATE = "user-timeline";
+    static final String PENDING_STATE = "pending-clicks";
+
+    private final SessionizerSettings settings;
+    private final SessionRules rules;
+    private final long allowedLatenessMillis;
+    private final long expiryResolutionMillis;
+    private final long maxWaitMillis;
+    private final TypeSerializer<UserTimeline> timelineSerializer;
+    private final TypeSerializer<PendingClicks> pendingSerializer;
+
+    /** Bounded-wait timers are rounded up to this grid, so a burst of clicks shares one timer. */
+    static final long MAX_WAIT_GRID_MILLIS = 10;
+
+    private transient ValueState<UserTimeline> timeline;
+    private transient ValueState<PendingClicks> pending;
+    private transient AvroCodec<ClickEvent> clickCodec;
+
+    private transient Counter clicksIn;
+    private transient Counter sessionsOpened;
+    private transient Counter sessionsClosed;
+    private transient Counter lateClicks;
+    private transient Counter deadLetters;
+    private transient Counter statesExpired;
+    private transient Counter appliedBeforeWatermark;
+    private transient Histogram pendingBufferSize;
+
+    public ClickSessionizer(SessionizerSettings settings) {
+        this(settings, UserTimelineSerializer.INSTANCE, PendingClicksSerializer.INSTANCE);
+    }
+
+    /** With other state serializers: the format-migration test runs the previous release's format with it. */
+    ClickSessionizer(SessionizerSettings settings, TypeSerializer<UserTimeline> timelineSerializer,
+            TypeSerializer<PendingClicks> pendingSerializer) {
+        this.settings = settings;
+        this.rules = settings.rules();
+        this.allowedLatenessMillis = settings.allowedLateness().toMillis();
+        this.expiryResolutionMillis = settings.expiryTimerResolution().toMillis();
+        this.maxWaitMillis = settings.maxWait().toMillis();
+        this.timelineSerializer = timelineSerializer;
+        this.pendingSerializer = pendingSerializer;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        timeline = getRuntimeContext().getState(timelineState());
+        pending = getRuntimeContext().getState(pendingState());
+        clickCodec = AvroCodec.of(ClickEvent.class);
+
+        var metrics = getRuntimeContext().getMetricGroup();
+        clicksIn = metrics.counter("clicksIn");
+        sessionsOpened = metrics.counter("sessionsOpened");
+        sessionsClosed = metrics.counter("sessionsClosed");
+        lateClicks = metrics.counter("lateClicks");
+        deadLetters = metrics.counter("deadLetters");
+        statesExpired = metrics.counter("statesExpired");
+        appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
+        pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /** The descriptor of the user's timeline state (name, serializer, TTL: all part of the checkpoint contract). */
+    ValueStateDescriptor<UserTimeline> timelineState() {
+        ValueStateDescriptor<UserTimeline> descriptor = new ValueStateDescriptor<>(TIMELINE_STATE, timelineSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    /** The descriptor of the user's pending-clicks state. */
+    ValueStateDescriptor<PendingClicks> pendingState() {
+        ValueStateDescriptor<PendingClicks> descriptor = new ValueStateDescriptor<>(PENDING_STATE, pendingSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    private StateTtlConfig stateTtl() {
+        return StateTtlConfig.newBuilder(settings.stateTtl())
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
+    }
+
+    @Override
+    public void processElement(ClickEvent event, Context ctx, Collector<SessionFeatures> out) throws Exception {
+        clicksIn.inc();
+        long time = event.getEventTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (time > watermark) {
+            // The common case: wait for the watermark. Whether the click is older than the user's last
+            // applied one is checked when it is applied (after a restore the watermark starts from
+            // scratch, so "ahead of the watermark" does not imply "after the last applied click").
+            buffer(event, ctx);
+            return;
+        }
+        if (time < watermark - allowedLatenessMillis) {
+            late(event, ctx);
+            return;
+        }
+        UserTimeline t = timeline.value();
+        if (t != null && !t.isEmpty() && time < t.lastEventTime()) {
+            late(event, ctx);
+            return;
+        }
+        if (t == null) {
+            t = new UserTimeline();
+        }
+        apply(t, FeatureRecords.toClick(event), ctx.getCurrentKey(), ctx, out);
+        timeline.update(t);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
+        PendingClicks p = pending.value();
+        List<Click> due;
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // The bounded wait is over: the whole buffer goes, in event-time order, watermark or not.
+            due = p == null ? List.of() : p.takeUpTo(Long.MAX_VALUE);
+            appliedBeforeWatermark.inc(due.size());
+        } else {
+            // Everything up to the watermark is due, not just this timer's clicks: one state round trip
+            // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
+            long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
+            due = p == null ? List.of() : p.takeUpTo(dueUpTo);
+        }
+        if (!due.isEmpty()) {
+            UserTimeline t = timeline.value();
+            if (t == null) {
+                t = new UserTimeline();
+            }
+            String userId = ctx.getCurrentKey();
+            for (Click click : due) {
+                if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
+                    // Only after a restore: watermarks restart from nothing, so a click older than the
+                    // user's restored last click can get past the check in processElement. (The click is
+                    // rebuilt from the buffer; only an empty profile map turns into an absent one.)
+                    late(FeatureRecords.toClickEvent(click), ctx);
+                } else {
+                    apply(t, click, userId, ctx, out);
+                }
+            }
+            timeline.update(t);
+            if (p.isEmpty()) {
+                pending.clear();
+            } else {
+                pending.update(p);
+            }
+        } else if (ctx.timeDomain() == TimeDomain.EVENT_TIME && Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
+            // Expiry timers lie on the resolution grid; other timers with nothing due belong to clicks
+            // already applied by an earlier timer and need no state read.
+            UserTimeline t = timeline.value();
+            if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
+                // Event time has passed last click + horizon + lateness: nothing here can matter any more.
+                if (!t.isEmpty()) {
+                    sessionsClosed.inc();
+                }
+                statesExpired.inc();
+                timeline.clear();
+            }
+        }
+    }
+
+    private void buffer(ClickEvent event, Context ctx) throws Exception {
+        PendingClicks p = pending.value();
+        if (p == null) {
+            p = new PendingClicks();
+        }
+        if (p.size() >= settings.maxPendingClicks()) {
+            deadLetters.inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.ofEncodedClick(settings.clicksTopic(),
+                    ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8), clickCodec.encode(event),
+                    DeadLetterReason.PENDING_OVERFLOW,
+                    "user " + ctx.getCurrentKey() + " already has " + p.size() + " clicks waiting for the watermark (cap "
+                            + settings.maxPendingClicks() + ")",
+                    ctx.timerService().currentProcessingTime()));
+            return;
+        }
+        long time = event.getEventTime().toEpochMilli();
+        p.add(FeatureRecords.toClick(event));
+        pending.update(p);
+        pendingBufferSize.update(p.size());
+        ctx.timerService().registerEventTimeTimer(time);
+        if (maxWaitMillis > 0) {
+            long due = ctx.timerService().currentProcessingTime() + maxWaitMillis;
+            ctx.timerService().registerProcessingTimeTimer(
+                    Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS) * MAX_WAIT_GRID_MILLIS);
+        }
+    }
+
+    private void late(ClickEvent event, Context ctx) {
+        lateClicks.inc();
+        ctx.output(LATE_CLICKS, event);
+    }
+
+    /** Applies one in-order click, emits its model input and keeps the expiry timer ahead of it. */
+    private void apply(UserTimeline t, Click click, String userId, Context ctx, Collector<SessionFeatures> out) {
+        long previousExpiry = t.isEmpty() ? Long.MIN_VALUE : expiryTimerFor(t.lastEventTime());
+        UserTimeline.Step step = t.accept(userId, click, rules);
+        if (step.startedSession()) {
+            sessionsOpened.inc();
+            if (step.closedSession() != null) {
+                sessionsClosed.inc();
+            }
+        }
+        out.collect(FeatureRecords.toSessionFeatures(t.modelInput(userId), ctx.timerService().currentProcessingTime()));
+        long expiry = expiryTimerFor(t.lastEventTime());
+        if (expiry != previousExpiry) {
+            ctx.timerService().registerEventTimeTimer(expiry);
+        }
+    }
+
+    /** The first timer time, on the resolution grid, at which the state of a user last seen at {@code lastEventTime} has expired. */
+    private long expiryTimerFor(long lastEventTime) {
+        long due = lastEventTime + rules.historyHorizonMillis() + allowedLatenessMillis + 1;
+        long rounded = Math.floorDiv(due + expiryResolutionMillis - 1, expiryResolutionMillis) * expiryResolutionMillis;
+        return rounded;
+    }
+}

@@ -1,0 +1,60 @@
+package org.sdmstream.job.sessionizer;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.sdmstream.features.SessionRules;
+
+/**
+ * What the {@link ClickSessionizer} needs from the job configuration.
+ *
+ * @param rules the session and history rules (gap, cap, horizon, history length)
+ * @param allowedLateness how far behind the watermark a click may be and still be applied (if it is
+ *     not older than the user's last applied click)
+ * @param maxPendingClicks per-user cap of clicks buffered ahead of the watermark; more go to dead letters
+ * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry
+ * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few timers
+ * @param clicksTopic the input topic, named in dead letters made inside the job
+ * @param maxWait when positive, the longest (processing time) a click waits for the watermark before it is
+ *     applied anyway: bounded latency when the watermark lags, at the price of exact event-time order (a click
+ *     arriving later with an earlier time is then late). Zero: clicks wait for the watermark, as offline.
+ */
+public record SessionizerSettings(
+        SessionRules rules,
+        Duration allowedLateness,
+        int maxPendingClicks,
+        Duration stateTtl,
+        Duration expiryTimerResolution,
+        String clicksTopic,
+        Duration maxWait) implements Serializable {
+
+    /** Settings with exact event-time order (no {@code maxWait}). */
+    public SessionizerSettings(SessionRules rules, Duration allowedLateness, int maxPendingClicks, Duration stateTtl,
+                               Duration expiryTimerResolution, String clicksTopic) {
+        this(rules, allowedLateness, maxPendingClicks, stateTtl, expiryTimerResolution, clicksTopic, Duration.ZERO);
+    }
+
+    public SessionizerSettings {
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("max wait must not be negative, got " + maxWait);
+        }
+        if (allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
+        }
+        if (maxPendingClicks < 1) {
+            throw new IllegalArgumentException("max pending clicks must be >= 1, got " + maxPendingClicks);
+        }
+        if (stateTtl.compareTo(rules.historyHorizon()) <= 0) {
+            throw new IllegalArgumentException("state TTL (" + stateTtl + ") must exceed the history horizon ("
+                    + rules.historyHorizon() + ") or it would cut histories short");
+        }
+        if (expiryTimerResolution.isNegative() || expiryTimerResolution.isZero()) {
+            throw new IllegalArgumentException("expiry timer resolution must be positive, got " + expiryTimerResolution);
+        }
+    }
+
+    public static SessionizerSettings defaults(String clicksTopic) {
+        return new SessionizerSettings(SessionRules.DEFAULT, Duration.ofMinutes(1), 1000, Duration.ofDays(8),
+                Duration.ofHours(1), clicksTopic);
+    }
+}

@@ -1,0 +1,31 @@
+package org.sdmstream.wire;
+
+/** A Kafka payload that is not a readable record of the expected type, with the reason why. */
+public final class WireFormatException extends RuntimeException {
+
+    /** Why a payload could not be read. */
+    public enum Kind {
+        /** No single-object header (not Avro, or written by a plain Avro serializer). */
+        NOT_SINGLE_OBJECT,
+        /** The header names a writer schema this reader does not know. */
+        UNKNOWN_SCHEMA,
+        /** The header is fine but the body does not parse with the writer schema. */
+        CORRUPT
+    }
+
+    private final Kind kind;
+
+    public WireFormatException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public WireFormatException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
