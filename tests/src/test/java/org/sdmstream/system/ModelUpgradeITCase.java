@@ -15,6 +15,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sdmstream.job.TinyModel;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.model.scoring.ScorerOptions;
@@ -54,8 +55,8 @@ class ModelUpgradeITCase {
         long started = System.nanoTime();
         // Two versions of one tiny model: same data (earlier clicks of the same users and items), other seeds.
         List<ClickEvent> training = ClickScript.users(new Random(7), "mu-train", 8, T0 - 3 * HOUR, T0 - HOUR);
-        Path v1 = TinySdm.export(training, ClickScript.RULES, 1, sut.workDir.resolve("models/v1"), "v1");
-        Path v2 = TinySdm.export(training, ClickScript.RULES, 2, sut.workDir.resolve("models/v2"), "v2");
+        Path v1 = TinyModel.export(training, ClickScript.RULES, sut.workDir.resolve("models/v1"), "v1", 8, 1);
+        Path v2 = TinyModel.export(training, ClickScript.RULES, sut.workDir.resolve("models/v2"), "v2", 8, 2);
         long trained = System.nanoTime();
 
         try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "model-upgrade");

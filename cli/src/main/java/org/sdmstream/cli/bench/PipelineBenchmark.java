@@ -30,6 +30,8 @@ import org.sdmstream.features.generate.ClickGenerator;
 import org.sdmstream.features.generate.GeneratorConfig;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
+import org.sdmstream.local.flink.CheckpointStats;
+import org.sdmstream.local.flink.FlinkRestClient;
 
 /**
  * The end-to-end pipeline benchmark: a local KRaft broker (child JVM), the job on a MiniCluster with
@@ -215,9 +217,9 @@ final class PipelineBenchmark {
                 results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
                 if (delivery.equals("EXACTLY_ONCE") && model == null) {
                     // Every output is committed, so the latest completed checkpoint holds all users' state.
-                    CheckpointStats stats = CheckpointStats.latest(started.webUi(), started.job().getJobID().toString());
-                    results.put("checkpoint full size (MiB)", stats.stateSize() / 1048576.0);
-                    results.put("state per user (bytes)", stats.stateSize() / (double) Math.max(1, users));
+                    CheckpointStats stats = new FlinkRestClient(started.webUi()).checkpoints(started.job().getJobID().toString());
+                    results.put("checkpoint full size (MiB)", stats.latestStateSize() / 1048576.0);
+                    results.put("state per user (bytes)", stats.latestStateSize() / (double) Math.max(1, users));
                 }
                 results.put("bench JVM RSS after " + label + " (MiB)",
                         ProcessMemory.rss(ProcessHandle.current().pid()) / 1048576.0);

@@ -2,23 +2,17 @@ package org.sdmstream.cli.job;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.sdmstream.local.flink.FlinkRestClient;
 
 /**
  * Starts a {@link StreamingPipeline} on an in-process Flink MiniCluster (shut down when the job ends),
@@ -48,22 +42,14 @@ public final class LocalFlink {
      * {@code webUi}, because the job is RUNNING before its tasks are deployed.
      */
     public static boolean awaitTasksRunning(JobClient job, String webUi, Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        FlinkRestClient rest = new FlinkRestClient(webUi);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
                     return false;
                 }
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create(webUi + "/jobs/" + job.getJobID())).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode vertices = JSON.readTree(response.body()).path("vertices");
-                boolean all = vertices.isArray() && !vertices.isEmpty();
-                for (JsonNode v : vertices) {
-                    all &= "RUNNING".equals(v.path("status").asText());
-                }
-                if (all) {
+                if (rest.jobStatus(job.getJobID().toString()).isFullyRunning()) {
                     return true;
                 }
             } catch (IOException | ExecutionException | TimeoutException e) {
@@ -75,8 +61,6 @@ public final class LocalFlink {
         }
         return false;
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is a
