@@ -177,19 +177,20 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 int i = pending.poll();
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
-                if (state != null && state.continues(in)) {
+                int[] encodedProfile = model.encoder().encodeProfile(in.profile());
+                if (state != null && state.continues(in, encodedProfile)) {
                     cacheHits.increment();
                 } else {
                     if (n > 1) {
                         rebuilds.increment();
                     }
-                    state = new StepState(in, model.encoder(), dims.dimensions().vectorSize());
+                    state = new StepState(in, encodedProfile, model.encoder(), dims.dimensions().vectorSize());
                 }
                 if (state.position == n) {
                     out[i] = state.vector.clone(); // the same input again: nothing to step
                     continue;
                 }
-                profile = model.encoder().encodeProfile(in.profile());
+                profile = encodedProfile;
                 current = i;
                 return;
             }

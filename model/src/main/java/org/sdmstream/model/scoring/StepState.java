@@ -1,5 +1,6 @@
 package org.sdmstream.model.scoring;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,6 +34,8 @@ final class StepState {
     final int[] historyShop;
     final int historyLength;
     private final long historyPrint;
+    /** The encoded profile every carried step used: the user-attention sums depend on it. */
+    private final int[] profile;
     private long firstClickPrint;
     private long lastClickPrint;
     int position;
@@ -48,7 +51,7 @@ final class StepState {
     float[] vector;
 
     /** A state before the first click of {@code in}'s session, with its fixed inputs encoded. */
-    StepState(ModelInput in, ModelInputEncoder encoder, int dimension) {
+    StepState(ModelInput in, int[] encodedProfile, ModelInputEncoder encoder, int dimension) {
         this.sessionId = in.sessionId();
         this.dimension = dimension;
         this.user = encoder.encodeUser(in.userId());
@@ -59,6 +62,7 @@ final class StepState {
         this.historyShop = new int[l];
         this.historyLength = encoder.encodeHistory(in.history(), historyItem, historyCategory, historyBrand, historyShop);
         this.historyPrint = historyPrint(in.history());
+        this.profile = encodedProfile;
         this.h = new float[dimension];
         this.c = new float[dimension];
         this.poolAcc = new float[dimension];
@@ -66,12 +70,16 @@ final class StepState {
         this.values = new float[0];
     }
 
-    /** Whether this state was stepped through a prefix of {@code in}'s session (and the same history). */
-    boolean continues(ModelInput in) {
+    /**
+     * Whether this state was stepped through a prefix of {@code in}'s session, with the same history and the
+     * same encoded profile ({@code encodedProfile}, {@code in}'s): a profile that changes mid-session changes
+     * the user embedding that weighed every carried position, so the state must be rebuilt.
+     */
+    boolean continues(ModelInput in, int[] encodedProfile) {
         List<Behavior> session = in.session();
         return position > 0 && position <= session.size() && Objects.equals(sessionId, in.sessionId())
                 && firstClickPrint == print(session.get(0)) && lastClickPrint == print(session.get(position - 1))
-                && historyPrint == historyPrint(in.history());
+                && historyPrint == historyPrint(in.history()) && Arrays.equals(profile, encodedProfile);
     }
 
     /** Records that {@code click}, the session's click at {@link #position}, has been stepped. */
@@ -138,7 +146,7 @@ final class StepState {
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
         long numbers = 4L * dimension + keys.length + values.length + (vector == null ? 0 : vector.length)
-                + 4L * historyItem.length;
+                + 4L * historyItem.length + profile.length;
         return OVERHEAD_BYTES + 4 * numbers
                 + 2L * ((userId == null ? 0 : userId.length()) + (sessionId == null ? 0 : sessionId.length()));
     }

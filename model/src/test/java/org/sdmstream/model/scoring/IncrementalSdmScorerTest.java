@@ -236,6 +236,28 @@ class IncrementalSdmScorerTest {
     }
 
     @Test
+    void aProfileThatChangesMidSessionRebuildsTheCarriedState() {
+        // The user-attention sums carried from earlier clicks were weighed with the old profile's user
+        // embedding; the full tower weighs every position with the profile of the click being scored.
+        UserSession s = randomSessions(4, 2).get(1); // 50 clicks
+        List<Map<String, String>> profiles = List.of(Map.of("segment", "a"), Map.of("segment", "b"), Map.of());
+        List<ModelInput> inputs = new ArrayList<>();
+        for (int j = 0; j < s.inputs().size(); j++) {
+            ModelInput in = s.inputs().get(j);
+            inputs.add(new ModelInput(in.userId(), in.sessionId(), in.session(), in.history(),
+                    profiles.get(j * profiles.size() / s.inputs().size()), in.eventTime()));
+        }
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            float[][] actual = new float[inputs.size()][];
+            for (int j = 0; j < inputs.size(); j++) {
+                actual[j] = scorer.score(List.of(inputs.get(j)))[0];
+            }
+            assertSameVectors(actual, fullTower(withLongTerm, inputs));
+            assertThat(scorer.stats().rebuilds()).as("one rebuild per profile change").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCachedStateOfAnotherPrefixIsNotReused() {
         Random r = new Random(5);
         UserSession a = session(r, "u1", "s", 10);
