@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * {@code metadata.json} beside an exported model: what it is, what it was trained on and how well it
- * did. {@code config} and {@code epochs} are absent for models trained elsewhere.
+ * did. {@code config} and {@code epochs} are absent for models trained elsewhere; {@code files} (SHA-256 of each
+ * file, see {@link ModelFiles}) and their {@code contentHash} are absent in models exported before 0.2.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,7 +33,9 @@ public record ModelMetadata(
         int vectorSize,
         Map<String, Double> metrics,
         SdmConfig config,
-        List<EpochResult> epochs) {
+        List<EpochResult> epochs,
+        String contentHash,
+        Map<String, String> files) {
 
     public static final String FILE_NAME = "metadata.json";
     public static final int FORMAT_VERSION = 1;

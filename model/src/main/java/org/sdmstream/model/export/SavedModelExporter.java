@@ -70,6 +70,7 @@ public final class SavedModelExporter {
             }
             model.vocabularies().save(out.vocabularies());
             ItemEmbeddingsFile.write(out.itemEmbeddings(), model.itemIds(), model.itemEmbeddings());
+            Map<String, String> files = ModelFiles.hashes(dir);
             TrainedSdm.TrainingData data = model.trainingData();
             new ModelMetadata(ModelMetadata.FORMAT_VERSION, model.name(), modelVersion, Instant.now().toString(),
                     new ModelMetadata.TrainingRange(Instant.ofEpochMilli(data.firstEventTime()).toString(),
@@ -77,7 +78,7 @@ public final class SavedModelExporter {
                             data.validationSessions(), data.clicks()),
                     model.config().maxSessionLength(), model.config().maxHistoryLength(),
                     model.vocabularies().profileSlots(), model.dimension(), Map.copyOf(metrics), model.config(),
-                    model.epochs())
+                    model.epochs(), ModelFiles.contentHash(files), files)
                     .write(out.metadata());
             return out;
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.UserVectorModel;
 import org.sdmstream.model.export.ItemEmbeddingsFile;
 import org.sdmstream.model.export.ModelDirectory;
+import org.sdmstream.model.export.ModelFiles;
 import org.sdmstream.model.export.ModelMetadata;
 import org.sdmstream.model.graph.InputTensors;
 import org.tensorflow.Result;
@@ -56,8 +57,9 @@ public final class SdmScorer implements UserVectorModel {
     }
 
     /**
-     * @throws IllegalArgumentException when the directory is not a model directory or its signature
-     *     does not match {@link ModelSignature} (the message names each mismatch)
+     * @throws IllegalArgumentException when the directory is not a model directory, its signature does not
+     *     match {@link ModelSignature}, or a file differs from what its metadata recorded at export (the message
+     *     names each mismatch)
      */
     public static SdmScorer load(Path modelDir, ScorerOptions options) {
         ModelDirectory dir = new ModelDirectory(modelDir);
@@ -66,6 +68,10 @@ public final class SdmScorer implements UserVectorModel {
         }
         if (!Files.isDirectory(dir.vocabularies())) {
             throw new IllegalArgumentException(modelDir + " has no vocab/ directory (see docs/model.md, export layout)");
+        }
+        ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
+        if (metadata != null && metadata.files() != null) {
+            ModelFiles.verify(modelDir, metadata.files());
         }
         ConfigProto.Builder cp = ConfigProto.newBuilder();
         // TF's pools are otherwise process-wide and sized by the first session: own pools honour the counts.
@@ -91,7 +97,6 @@ public final class SdmScorer implements UserVectorModel {
                         + " profile slots but its vocabularies define " + vocabularies.profileSlots()
                         + " (profile_attributes.txt)");
             }
-            ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
             ModelInputEncoder encoder = new ModelInputEncoder(vocabularies, dims.maxSession(), dims.maxHistory());
             return new SdmScorer(dir, bundle, bundle.function(ModelSignature.KEY), dims, encoder, metadata,
                     options.maxBatch());

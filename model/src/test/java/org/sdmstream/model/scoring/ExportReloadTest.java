@@ -22,6 +22,7 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.export.ItemEmbeddingsFile;
+import org.sdmstream.model.export.ModelFiles;
 import org.sdmstream.model.export.ModelMetadata;
 import org.sdmstream.model.export.SavedModelExporter;
 import org.sdmstream.model.testing.PlantedSessions;
@@ -93,6 +94,10 @@ class ExportReloadTest {
         assertThat(meta.config()).isEqualTo(model.config());
         assertThat(meta.metrics()).containsEntry("recall@10", 0.5);
         assertThat(meta.trainingData().sessions()).isEqualTo(36);
+        assertThat(meta.files()).containsKeys("saved_model.pb", "vocab/items.txt", "vocab/users.txt",
+                "item_embeddings.tsv").doesNotContainKey("metadata.json");
+        assertThat(meta.files().keySet()).anyMatch(f -> f.startsWith("variables/"));
+        assertThat(meta.contentHash()).hasSize(64).isEqualTo(ModelFiles.contentHash(ModelFiles.hashes(exported)));
         ItemEmbeddingsFile.ItemEmbeddings items = ItemEmbeddingsFile.read(exported.resolve("item_embeddings.tsv"));
         assertThat(items.ids()).isEqualTo(model.itemIds());
         float[][] expected = model.itemEmbeddings();
@@ -211,6 +216,44 @@ class ExportReloadTest {
                 .hasMessageContaining("input 'session_item' has dtype DT_FLOAT, expected DT_INT32")
                 .hasMessageContaining("missing input 'history_item'")
                 .hasMessageContaining("unexpected input 'clicks_so_far'");
+    }
+
+    @Test
+    void aVocabularyReorderedAfterExportIsRefusedNamingTheFile() throws IOException {
+        Path copy = copyOfExport("reordered");
+        Path items = copy.resolve("vocab/items.txt");
+        List<String> lines = new ArrayList<>(Files.readAllLines(items));
+        java.util.Collections.swap(lines, 2, 3); // same size, other order: every id after it would hit another row
+        Files.write(items, lines);
+        assertThatThrownBy(() -> SdmScorer.load(copy))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(items.toString())
+                .hasMessageContaining("differs from the file exported with the model");
+    }
+
+    @Test
+    void aVocabularyLongerThanItsTableIsRefusedNamingTheFile() throws IOException {
+        Path copy = copyOfExport("longer");
+        Path users = copy.resolve("vocab/users.txt");
+        Files.writeString(users, "one-user-too-many\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> SdmScorer.load(copy))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(users.toString());
+    }
+
+    private static Path copyOfExport(String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        try (var files = Files.walk(exported)) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(exported.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
     }
 
     @Test
