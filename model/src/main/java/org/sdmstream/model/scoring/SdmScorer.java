@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.FeatureVocabularies;
@@ -86,6 +87,12 @@ public final class SdmScorer implements UserVectorModel {
         SavedModelBundle bundle = SavedModelBundle.loader(modelDir.toString())
                 .withTags(ModelSignature.TAG).withConfigProto(cp.build()).load();
         try {
+            Set<String> disallowed = AllowedOps.disallowed(bundle.graph());
+            if (!disallowed.isEmpty()) {
+                throw new IllegalArgumentException("model " + modelDir + " uses TensorFlow ops that no exported SDM"
+                        + " uses: " + disallowed + ". A SavedModel is code that runs with the TaskManager's rights,"
+                        + " so only the ops of our own exports are allowed (docs/operations.md)");
+            }
             Signature signature = bundle.signatures().stream()
                     .filter(s -> s.key().equals(ModelSignature.KEY)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("SavedModel " + modelDir + " has no signature '"
