@@ -24,7 +24,6 @@ import org.sdmstream.model.graph.SdmGraph;
 import org.sdmstream.model.graph.TrainingHead;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TType;
@@ -200,11 +199,12 @@ public final class SdmTrainer {
     /**
      * One Adam step over every variable, applied only after ALL gradients are computed: ref variables
      * are updated in place, and a gradient op still reading a weight that another variable's update
-     * already changed would make training racy and unreproducible.
+     * already changed would make training racy and unreproducible. {@link OrderedAdam} likewise advances
+     * its β powers only after every variable's update.
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private Op adamStep(SdmGraph tower, TrainingHead head) {
-        Adam adam = new Adam(tower.graph(), config.learningRate());
+        Optimizer adam = new OrderedAdam(tower.graph(), config.learningRate());
         List<Optimizer.GradAndVar<?>> gradients = adam.computeGradients(head.loss());
         Ops tf = tower.tf();
         List<Op> computed = new ArrayList<>();

@@ -21,7 +21,7 @@ import org.sdmstream.model.testing.PlantedSessions;
  * it, the rest are random. For users never seen in training, only the history tells the taste, so
  * SDM's long-term branch must find it where SDM without that branch cannot.
  */
-class LongTermBranchTest {
+class LongTermBranchITCase {
 
     private static final int ITEMS = 40;
     private static final int GROUPS = 4;
@@ -86,7 +86,7 @@ class LongTermBranchTest {
     @Test
     void longTermBranchRecoversTheTasteOfUnseenUsers() {
         List<Session> sessions = sessions();
-        SdmConfig config = SdmTrainerTest.tiny().toBuilder().maxHistoryLength(10).epochs(12).patience(0)
+        SdmConfig config = SdmTrainerITCase.tiny().toBuilder().maxHistoryLength(10).epochs(12).patience(0)
                 .unknownUserRate(0.5).batchSize(32).build();
         try (TrainedSdm sdm = SdmTrainer.train(sessions, config, ProgressListener.NONE);
                 TrainedSdm shortTerm = SdmTrainer.train(sessions, config.withArchitecture(SdmConfig.Architecture.SDM, false),

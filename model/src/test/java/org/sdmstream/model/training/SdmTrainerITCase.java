@@ -11,7 +11,7 @@ import org.sdmstream.features.Session;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.testing.PlantedSessions;
 
-class SdmTrainerTest {
+class SdmTrainerITCase {
 
     static SdmConfig tiny() {
         return SdmConfig.builder().itemEmbeddingDim(16).categoryEmbeddingDim(4).brandEmbeddingDim(2)
