@@ -59,11 +59,40 @@ public record SdmConfig(
         LOG_UNIFORM
     }
 
-    public static final SdmConfig DEFAULT = new SdmConfig(
-            Architecture.SDM, true,
-            64, 16, 16, 16, 64, 64, 4, 50, 20, List.of(128), 10f,
-            LossType.AUTO, 20_000, 256, Sampler.LOG_UNIFORM,
-            0.001f, 64, 20, 0.1, 2, 42L, 1, true, 0.02, 0, 0, 1, 0.2f, false);
+    /** The defaults: every key named once, here (help texts and docs/model.md read them from this). */
+    public static final SdmConfig DEFAULT = new Builder()
+            .architecture(Architecture.SDM)
+            .longTerm(true)
+            .itemEmbeddingDim(64)
+            .categoryEmbeddingDim(16)
+            .brandEmbeddingDim(16)
+            .shopEmbeddingDim(16)
+            .userEmbeddingDim(64)
+            .hiddenSize(64)
+            .heads(4)
+            .maxSessionLength(50)
+            .maxHistoryLength(20)
+            .dnnHiddenLayers(List.of(128))
+            .logitScale(10f)
+            .loss(LossType.AUTO)
+            .fullSoftmaxMaxItems(20_000)
+            .negatives(256)
+            .sampler(Sampler.LOG_UNIFORM)
+            .learningRate(0.001f)
+            .batchSize(64)
+            .epochs(20)
+            .validationFraction(0.1)
+            .patience(2)
+            .seed(42L)
+            .minItemCount(1)
+            .nextSessionLabel(true)
+            .unknownUserRate(0.02)
+            .intraOpThreads(0)
+            .interOpThreads(0)
+            .labelWindow(1)
+            .dropout(0.2f)
+            .tiedLabels(false)
+            .build();
 
     public SdmConfig {
         dnnHiddenLayers = List.copyOf(dnnHiddenLayers);
@@ -172,6 +201,9 @@ public record SdmConfig(
         private int labelWindow;
         private float dropout;
         private boolean tiedLabels;
+
+        /** Every key unset: only {@link #DEFAULT} starts here, and it sets them all. */
+        private Builder() {}
 
         private Builder(SdmConfig c) {
             architecture = c.architecture;

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Where a command reads clicks from and in which format: a file ({@code --input}) or a named data
+ * Where a command reads clicks from and in which format: a file ({@code --input}, alias {@code --log}) or a named data
  * set's directory ({@code --dataset-dir} with {@code --preset}), column and format overrides, and how
  * many bad rows are acceptable. The side files (item features, user profiles) are named by the
  * subclass: {@link ClickLogOptions} ({@code --items}, {@code --users}) or {@link ReplayLogOptions}
@@ -29,8 +29,8 @@ public abstract class ClickLogInputOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--input", paramLabel = "FILE", order = 1,
-            description = "The click log: a delimited text file, optionally gzipped (.gz).")
+    @Option(names = {"--input", "--log"}, paramLabel = "FILE", order = 1,
+            description = "The click log: a delimited text file, optionally gzipped (.gz). --log is an older name.")
     Path input;
 
     @Option(names = "--dataset-dir", paramLabel = "DIR", order = 2,
@@ -39,7 +39,8 @@ public abstract class ClickLogInputOptions {
 
     @Option(names = "--preset", paramLabel = "NAME", order = 3,
             description = "A known format: movielens (RecBole .inter), movielens-dat (ratings.dat), taobao "
-                    + "(UserBehavior.csv). The options below override its settings.")
+                    + "(UserBehavior.csv). The options below override its settings. sdm train and sdm evaluate "
+                    + "read movielens when none is given.")
     String preset;
 
     @Option(names = "--user", paramLabel = "COLUMN", order = 4,
@@ -212,6 +213,11 @@ public abstract class ClickLogInputOptions {
 
     /** The user profile file, or null. */
     protected abstract Path userProfilesFile();
+
+    /** What is read, for reports: the data-set directory or the click file as given. */
+    public String describe() {
+        return String.valueOf(datasetDir != null ? datasetDir : input);
+    }
 
     /** Whether a click file or data set was named at all. */
     public boolean given() {

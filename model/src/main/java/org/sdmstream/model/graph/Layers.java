@@ -9,6 +9,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -83,22 +84,33 @@ public final class Layers {
         Operand<TFloat32> c = h;
         List<Operand<TFloat32>> outputs = new ArrayList<>(steps);
         for (int t = 0; t < steps; t++) {
-            Operand<TFloat32> z = tf.math.add(xs.get(t), tf.linalg.matMul(h, u));
-            List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, 4L).output();
-            Operand<TFloat32> i = tf.math.sigmoid(gates.get(0));
-            Operand<TFloat32> f = tf.math.sigmoid(tf.math.add(gates.get(1), tf.constant(1f)));
-            Operand<TFloat32> g = tf.math.tanh(gates.get(2));
-            Operand<TFloat32> o = tf.math.sigmoid(gates.get(3));
-            Operand<TFloat32> cNew = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, g));
-            Operand<TFloat32> hNew = tf.math.mul(o, tf.math.tanh(cNew));
+            LstmState next = lstmCell(xs.get(t), h, c, u);
             Operand<TFloat32> m = tf.expandDims(ms.get(t), tf.constant(1));
             Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), m);
             // Interpolation by the 0/1 mask: real steps update, padding carries the state over.
-            c = tf.math.add(tf.math.mul(m, cNew), tf.math.mul(keep, c));
-            h = tf.math.add(tf.math.mul(m, hNew), tf.math.mul(keep, h));
-            outputs.add(tf.math.mul(hNew, m));
+            c = tf.math.add(tf.math.mul(m, next.c()), tf.math.mul(keep, c));
+            h = tf.math.add(tf.math.mul(m, next.h()), tf.math.mul(keep, h));
+            outputs.add(tf.math.mul(next.h(), m));
         }
         return tf.stack(outputs, Stack.axis(1L));
+    }
+
+    /** An LSTM's hidden state h and cell state c, each [B, hidden]. */
+    public record LstmState(Operand<TFloat32> h, Operand<TFloat32> c) {}
+
+    /**
+     * One LSTM step, the cell of {@link #lstm} and of the step graph: xw [B, 4 hidden] is the input's
+     * projection x w + b, h and c [B, hidden] the state before the step, u [hidden, 4 hidden].
+     */
+    public LstmState lstmCell(Operand<TFloat32> xw, Operand<TFloat32> h, Operand<TFloat32> c, Operand<TFloat32> u) {
+        Operand<TFloat32> z = tf.math.add(xw, tf.linalg.matMul(h, u));
+        List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, 4L).output();
+        Operand<TFloat32> i = tf.math.sigmoid(gates.get(0));
+        Operand<TFloat32> f = tf.math.sigmoid(tf.math.add(gates.get(1), tf.constant(1f)));
+        Operand<TFloat32> g = tf.math.tanh(gates.get(2));
+        Operand<TFloat32> o = tf.math.sigmoid(gates.get(3));
+        Operand<TFloat32> cNew = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, g));
+        return new LstmState(tf.math.mul(o, tf.math.tanh(cNew)), cNew);
     }
 
     /** Additive attention bias [T, T]: 0 where key k &lt;= query t, a large negative number above. */
@@ -181,6 +193,26 @@ public final class Layers {
         Operand<TFloat32> scores = tf.reshape(
                 tf.train.batchMatMul(projected, tf.reshape(eu, tf.constant(new int[] {-1, userDim, 1})), TFloat32.class),
                 tf.constant(new int[] {-1, length}));
+        return poolByScores(x, scores, mask, length, dim);
+    }
+
+    /**
+     * {@link #attentionPool} with the bilinear score reassociated: x (W e_u) instead of (x W) e_u, so it costs
+     * L·d instead of L·d·U multiply-adds (same value up to float round-off); the step graph's choice.
+     * x [B, L, d], eu [B, U], w [d, U], mask [B, L] -> [B, d].
+     */
+    public Operand<TFloat32> attentionPoolByUserQuery(Operand<TFloat32> x, Operand<TFloat32> eu, Operand<TFloat32> w,
+            Operand<TFloat32> mask, int length, int dim) {
+        Operand<TFloat32> query = tf.reshape(tf.linalg.matMul(eu, w, MatMul.transposeB(true)),
+                tf.constant(new int[] {-1, dim, 1})); // [B, d, 1]
+        Operand<TFloat32> scores = tf.reshape(tf.train.batchMatMul(x, query, TFloat32.class),
+                tf.constant(new int[] {-1, length}));
+        return poolByScores(x, scores, mask, length, dim);
+    }
+
+    /** The masked softmax of scores [B, L] as weights of x [B, L, d] -> [B, d]; an empty history pools to zeros. */
+    private Operand<TFloat32> poolByScores(Operand<TFloat32> x, Operand<TFloat32> scores, Operand<TFloat32> mask,
+            int length, int dim) {
         Operand<TFloat32> weights = tf.math.mul(tf.nn.softmax(tf.math.add(scores, keyBias(mask))), mask);
         return tf.reshape(
                 tf.train.batchMatMul(tf.reshape(weights, tf.constant(new int[] {-1, 1, length})), x, TFloat32.class),

@@ -21,12 +21,11 @@ import org.tensorflow.types.TInt32;
  * baseline, by config), the per-position vectors {@code session_vectors} [B, T, D] and the serving
  * output {@code user_vector} [B, D] (the vector at the newest click), and the output item embedding
  * table {@code output_item_embedding} [items, D] that the training softmax and retrieval share.
- * Variable names are stable, so checkpoints restore into any graph built from the same config.
+ * Variable names are {@link VariableNames}, so checkpoints restore into any graph built from the same config.
  */
 public final class SdmGraph {
 
     public static final String SESSION_VECTORS = "session_vectors";
-    public static final String OUTPUT_ITEM_EMBEDDING = "output_item_embedding";
     /** Scalar float fed only by training: the embedding dropout rate (default 0 = serving). */
     public static final String DROPOUT_RATE = "dropout_rate";
     /** int32 [2] fed with {@link #DROPOUT_RATE}: the seed of the batch's dropout masks. */
@@ -46,6 +45,8 @@ public final class SdmGraph {
     private final Parameters params;
     private final SdmConfig config;
     private final Sizes sizes;
+    private final EmbeddingTables tables;
+    private final SdmWeights sdmWeights;
 
     private final Placeholder<TInt32> sessionItem, sessionCategory, sessionBrand, sessionShop, sessionLength;
     private final Placeholder<TInt32> historyItem, historyCategory, historyBrand, historyShop, historyLength;
@@ -78,33 +79,28 @@ public final class SdmGraph {
         user = input(ModelSignature.USER, -1);
         profile = input(ModelSignature.PROFILE, -1, sizes.profileSlots());
 
-        float embStd = 0.1f;
-        Variable<TFloat32> itemTable = params.normal("item_embedding", embStd, sizes.items(), config.itemEmbeddingDim());
-        Variable<TFloat32> categoryTable =
-                params.normal("category_embedding", embStd, sizes.categories(), config.categoryEmbeddingDim());
-        Variable<TFloat32> brandTable = params.normal("brand_embedding", embStd, sizes.brands(), config.brandEmbeddingDim());
-        Variable<TFloat32> shopTable = params.normal("shop_embedding", embStd, sizes.shops(), config.shopEmbeddingDim());
-        Variable<TFloat32> userTable = params.normal("user_embedding", embStd, sizes.users(), config.userEmbeddingDim());
-        Variable<TFloat32> profileTable =
-                params.normal("profile_embedding", embStd, sizes.profileValues(), config.userEmbeddingDim());
-
+        tables = EmbeddingTables.create(params, config, sizes);
         Operand<TFloat32> sessionMask = layers.sequenceMask(sessionLength, t);
         Operand<TFloat32> historyMask = layers.sequenceMask(historyLength, l);
-        Operand<TFloat32> eu = userEmbedding(userTable, profileTable);
-        List<Operand<TFloat32>> sessionFeatures = embeddingDropout(List.of(
-                layers.lookup(itemTable, sessionItem), layers.lookup(categoryTable, sessionCategory),
-                layers.lookup(brandTable, sessionBrand), layers.lookup(shopTable, sessionShop)), 1);
-        List<Operand<TFloat32>> historyFeatures = embeddingDropout(List.of(
-                layers.lookup(itemTable, historyItem), layers.lookup(categoryTable, historyCategory),
-                layers.lookup(brandTable, historyBrand), layers.lookup(shopTable, historyShop)), 5);
+        Operand<TFloat32> eu = tables.userEmbedding(layers, user, profile);
+        List<Operand<TFloat32>> sessionFeatures = embeddingDropout(
+                tables.features(layers, sessionItem, sessionCategory, sessionBrand, sessionShop), 1);
+        List<Operand<TFloat32>> historyFeatures = embeddingDropout(
+                tables.features(layers, historyItem, historyCategory, historyBrand, historyShop), 5);
 
-        Operand<TFloat32> fused = config.architecture() == SdmConfig.Architecture.SDM
-                ? sdm(eu, sessionFeatures, historyFeatures, sessionMask, historyMask)
-                : youTubeDnn(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
+        Operand<TFloat32> fused;
+        if (config.architecture() == SdmConfig.Architecture.SDM) {
+            sdmWeights = SdmWeights.create(params, config);
+            fused = sdm(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
+        } else {
+            sdmWeights = null;
+            fused = youTubeDnn(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
+        }
         sessionVectors = tf.withName(SESSION_VECTORS).identity(layers.l2Normalize(fused));
         userVector = tf.withName(ModelSignature.USER_VECTOR).identity(
                 layers.lastPosition(sessionVectors, sessionLength, t));
-        outputItemEmbedding = params.normal(OUTPUT_ITEM_EMBEDDING, embStd, sizes.items(), config.hiddenSize());
+        outputItemEmbedding = params.normal(VariableNames.OUTPUT_ITEM_EMBEDDING, EmbeddingTables.STD, sizes.items(),
+                config.hiddenSize());
     }
 
     /**
@@ -129,46 +125,24 @@ public final class SdmGraph {
         return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(shape)));
     }
 
-    /** e_u: the user-id embedding plus the embeddings of the profile attributes present. */
-    private Operand<TFloat32> userEmbedding(Variable<TFloat32> userTable, Variable<TFloat32> profileTable) {
-        Operand<TFloat32> present = tf.dtypes.cast(tf.math.greater(profile, tf.constant(0)), TFloat32.class);
-        Operand<TFloat32> attributes = tf.reduceSum(
-                tf.math.mul(layers.lookup(profileTable, profile), tf.expandDims(present, tf.constant(-1))),
-                tf.constant(1));
-        return tf.math.add(layers.lookup(userTable, user), attributes);
-    }
-
     private Operand<TFloat32> sdm(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
             List<Operand<TFloat32>> historyFeatures, Operand<TFloat32> sessionMask, Operand<TFloat32> historyMask) {
         int t = config.maxSessionLength();
-        int in = config.itemInputDim();
         int d = config.hiddenSize();
-        int u = config.userEmbeddingDim();
+        SdmWeights.Lstm lstm = sdmWeights.lstm();
+        SdmWeights.SelfAttention attention = sdmWeights.attention();
         Operand<TFloat32> x = tf.concat(sessionFeatures, tf.constant(-1)); // [B, T, in]
-        Operand<TFloat32> h = layers.lstm(x, sessionMask, params.weight("lstm_w", in, 4L * d),
-                params.weight("lstm_u", d, 4L * d), params.zeros("lstm_b", 4L * d), t, in, d);
-        Operand<TFloat32> hHat = layers.causalSelfAttention(h, sessionMask, params.weight("attention_wq", d, d),
-                params.weight("attention_wk", d, d), params.weight("attention_wv", d, d),
-                params.weight("attention_wo", d, d), t, d, config.heads());
-        Operand<TFloat32> s = layers.causalUserAttention(hHat, eu, params.weight("user_attention_w", u, d),
-                sessionMask, t, d);
-        if (!config.longTerm()) {
+        Operand<TFloat32> h = layers.lstm(x, sessionMask, lstm.w(), lstm.u(), lstm.b(), t, config.itemInputDim(), d);
+        Operand<TFloat32> hHat = layers.causalSelfAttention(h, sessionMask, attention.wq(), attention.wk(),
+                attention.wv(), attention.wo(), t, d, config.heads());
+        Operand<TFloat32> s = layers.causalUserAttention(hHat, eu, sdmWeights.userAttention(), sessionMask, t, d);
+        if (sdmWeights.longTerm().isEmpty()) {
             return s;
         }
-        String[] names = {"item", "category", "brand", "shop"};
-        int[] dims = {config.itemEmbeddingDim(), config.categoryEmbeddingDim(), config.brandEmbeddingDim(),
-                config.shopEmbeddingDim()};
-        List<Operand<TFloat32>> pooled = new ArrayList<>();
-        for (int f = 0; f < names.length; f++) {
-            pooled.add(layers.attentionPool(historyFeatures.get(f), eu,
-                    params.weight("history_attention_" + names[f] + "_w", dims[f], u), historyMask,
-                    config.maxHistoryLength(), dims[f], u));
-        }
-        Operand<TFloat32> p = tf.math.tanh(tf.math.add(
-                tf.linalg.matMul(tf.concat(pooled, tf.constant(-1)), params.weight("long_term_w", in, d)),
-                params.zeros("long_term_b", d)));
-        return layers.gate(eu, s, p, params.weight("gate_w1", u, d), params.weight("gate_w2", d, d),
-                params.weight("gate_w3", d, d), params.zeros("gate_b", d), t, d);
+        LongTermBranch longTerm = sdmWeights.longTerm().get();
+        Operand<TFloat32> p = longTerm.vector(layers, eu, historyFeatures, historyMask,
+                LongTermBranch.Scoring.PROJECT_HISTORY);
+        return longTerm.gate(layers, eu, s, p, t);
     }
 
     private Operand<TFloat32> youTubeDnn(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
@@ -184,13 +158,13 @@ public final class SdmGraph {
         int width = 2 * in + config.userEmbeddingDim();
         int layer = 0;
         for (int size : config.dnnHiddenLayers()) {
-            x = tf.nn.relu(tf.math.add(layers.dense3(x, params.weight("dnn_" + layer + "_w", width, size), t, width, size),
-                    params.zeros("dnn_" + layer + "_b", size)));
+            x = tf.nn.relu(tf.math.add(layers.dense3(x, params.weight(VariableNames.dnnWeight(layer), width, size), t, width, size),
+                    params.zeros(VariableNames.dnnBias(layer), size)));
             width = size;
             layer++;
         }
-        return tf.math.add(layers.dense3(x, params.weight("dnn_out_w", width, config.hiddenSize()), t, width,
-                config.hiddenSize()), params.zeros("dnn_out_b", config.hiddenSize()));
+        return tf.math.add(layers.dense3(x, params.weight(VariableNames.DNN_OUT_W, width, config.hiddenSize()), t, width,
+                config.hiddenSize()), params.zeros(VariableNames.DNN_OUT_B, config.hiddenSize()));
     }
 
     /** The serving signature over this graph's placeholders, as {@link ModelSignature} specifies. */
@@ -244,9 +218,20 @@ public final class SdmGraph {
         return params.variables();
     }
 
-    /** The variable of this tower with the given name, for other graphs over the same weights (the step graph). */
-    public Variable<TFloat32> variable(String name) {
-        return params.variables().stream().filter(v -> v.op().name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the tower has no variable '" + name + "'"));
+    /** The input embedding tables, for other graphs over the same weights (the step graph). */
+    public EmbeddingTables tables() {
+        return tables;
+    }
+
+    /**
+     * The SDM weights beyond the embedding tables, for other graphs over the same weights (the step graph).
+     *
+     * @throws IllegalStateException for a tower that is not SDM
+     */
+    public SdmWeights sdmWeights() {
+        if (sdmWeights == null) {
+            throw new IllegalStateException("the " + config.architecture() + " tower has no SDM weights");
+        }
+        return sdmWeights;
     }
 }

@@ -1,6 +1,5 @@
 package org.sdmstream.model.graph;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.sdmstream.model.ModelSignature;
@@ -25,13 +24,12 @@ import org.tensorflow.types.TInt32;
  * positions &lt;= t only, this reproduces the full tower's vector at t (up to float round-off).
  *
  * <p>The long-term vector p is recomputed from the history at every step rather than carried: it is a
- * few small matrix products and keeps the carried state smaller (docs/scoring-model.md). Ops live under
- * the name scope {@code step/}; the signature is {@link ModelSignature#STEP_KEY}.
+ * few small matrix products and keeps the carried state smaller (docs/scoring-model.md). The blocks the
+ * two graphs share are written once: {@link Layers#lstmCell}, {@link EmbeddingTables} (click features and
+ * e_u) and {@link LongTermBranch} (p and the gate). Ops live under the name scope {@code step/}; the
+ * signature is {@link ModelSignature#STEP_KEY}.
  */
 public final class SdmStepGraph {
-
-    /** Same constant as {@link Layers}' masking bias: a masked key gets exactly zero weight. */
-    private static final float MASKED = -1e9f;
 
     private final SdmGraph tower;
     private final Ops tf;
@@ -80,30 +78,26 @@ public final class SdmStepGraph {
         Operand<TFloat32> poolSum = floatInput(ModelSignature.POOL_SUM, -1);
         Operand<TFloat32> poolAcc = floatInput(ModelSignature.POOL_ACC, -1, d);
 
-        Operand<TFloat32> eu = userEmbedding(user, profile);
+        EmbeddingTables tables = tower.tables();
+        SdmWeights weights = tower.sdmWeights();
+        Operand<TFloat32> eu = tables.userEmbedding(layers, user, profile);
         Operand<TBool> first = tf.math.equal(position, tf.constant(0));
         // Position 0 starts from zero LSTM state whatever the caller passed.
         Operand<TFloat32> alive = tf.expandDims(tf.dtypes.cast(tf.math.logicalNot(first), TFloat32.class), tf.constant(1));
 
-        // LSTM cell, gate order and forget bias as Layers.lstm: z = (x W + b) + h U.
-        Operand<TFloat32> x = tf.concat(List.of(lookup("item_embedding", clickItem), lookup("category_embedding", clickCategory),
-                lookup("brand_embedding", clickBrand), lookup("shop_embedding", clickShop)), tf.constant(-1));
-        Operand<TFloat32> z = tf.math.add(
-                tf.math.add(tf.linalg.matMul(x, tower.variable("lstm_w")), tower.variable("lstm_b")),
-                tf.linalg.matMul(tf.math.mul(h, alive), tower.variable("lstm_u")));
-        List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, 4L).output();
-        Operand<TFloat32> i = tf.math.sigmoid(gates.get(0));
-        Operand<TFloat32> f = tf.math.sigmoid(tf.math.add(gates.get(1), tf.constant(1f)));
-        Operand<TFloat32> g = tf.math.tanh(gates.get(2));
-        Operand<TFloat32> o = tf.math.sigmoid(gates.get(3));
-        Operand<TFloat32> cNew = tf.math.add(tf.math.mul(f, tf.math.mul(c, alive)), tf.math.mul(i, g));
-        Operand<TFloat32> hNew = tf.math.mul(o, tf.math.tanh(cNew));
+        Operand<TFloat32> x = tf.concat(tables.features(layers, clickItem, clickCategory, clickBrand, clickShop),
+                tf.constant(-1));
+        Operand<TFloat32> xw = tf.math.add(tf.linalg.matMul(x, weights.lstm().w()), weights.lstm().b());
+        Layers.LstmState next = layers.lstmCell(xw, tf.math.mul(h, alive), tf.math.mul(c, alive), weights.lstm().u());
+        Operand<TFloat32> hNew = next.h();
+        Operand<TFloat32> cNew = next.c();
 
         // Self-attention of the new query over the earlier rows (j < position) and its own row.
+        SdmWeights.SelfAttention attention = weights.attention();
         Operand<TInt32> headShape = tf.constant(new int[] {-1, heads, 1, headSize});
-        Operand<TFloat32> q = tf.reshape(tf.linalg.matMul(hNew, tower.variable("attention_wq")), headShape);
-        Operand<TFloat32> kNew = tf.linalg.matMul(hNew, tower.variable("attention_wk")); // [B, D]
-        Operand<TFloat32> vNew = tf.linalg.matMul(hNew, tower.variable("attention_wv"));
+        Operand<TFloat32> q = tf.reshape(tf.linalg.matMul(hNew, attention.wq()), headShape);
+        Operand<TFloat32> kNew = tf.linalg.matMul(hNew, attention.wk()); // [B, D]
+        Operand<TFloat32> vNew = tf.linalg.matMul(hNew, attention.wv());
         Operand<TFloat32> k4 = tf.reshape(kNew, headShape);
         Operand<TFloat32> v4 = tf.reshape(vNew, headShape);
         Operand<TFloat32> scale = tf.constant((float) (1.0 / Math.sqrt(headSize)));
@@ -116,14 +110,15 @@ public final class SdmStepGraph {
                 tf.reshape(layers.keyBias(earlier), tf.constant(new int[] {-1, 1, 1, t}))); // [B, H, 1, T]
         Operand<TFloat32> ownScore = tf.math.mul(
                 tf.reduceSum(tf.math.mul(q, k4), tf.constant(3), ReduceSum.keepDims(true)), scale); // [B, H, 1, 1]
-        Operand<TFloat32> weights = tf.nn.softmax(tf.concat(List.of(oldScores, ownScore), tf.constant(3)));
-        List<Output<TFloat32>> parts = tf.splitV(weights, tf.constant(new int[] {t, 1}), tf.constant(3), 2L).output();
+        Operand<TFloat32> attentionWeights = tf.nn.softmax(tf.concat(List.of(oldScores, ownScore), tf.constant(3)));
+        List<Output<TFloat32>> parts = tf.splitV(attentionWeights, tf.constant(new int[] {t, 1}), tf.constant(3), 2L)
+                .output();
         Operand<TFloat32> context = tf.reshape(tf.math.add(tf.train.batchMatMul(parts.get(0), values, TFloat32.class),
                 tf.math.mul(parts.get(1), v4)), tf.constant(new int[] {-1, d}));
-        Operand<TFloat32> hHat = tf.math.add(tf.linalg.matMul(context, tower.variable("attention_wo")), hNew);
+        Operand<TFloat32> hHat = tf.math.add(tf.linalg.matMul(context, attention.wo()), hNew);
 
         // Causal user attention as an online softmax: (m, l, acc) summarise the earlier positions exactly.
-        Operand<TFloat32> query = tf.linalg.matMul(eu, tower.variable("user_attention_w"));
+        Operand<TFloat32> query = tf.linalg.matMul(eu, weights.userAttention());
         Operand<TFloat32> e = tf.reduceSum(tf.math.mul(hHat, query), tf.constant(1)); // [B]
         Operand<TFloat32> mNew = tf.select(first, e, tf.math.maximum(poolMax, e));
         Operand<TFloat32> alpha = tf.select(first, tf.zerosLike(e), tf.math.exp(tf.math.sub(poolMax, mNew)));
@@ -134,12 +129,13 @@ public final class SdmStepGraph {
         Operand<TFloat32> s = tf.math.div(accNew, tf.expandDims(lNew, tf.constant(1)));
 
         Operand<TFloat32> fused = s;
-        if (config.longTerm()) {
-            Operand<TFloat32> p = longTerm(config, eu, List.of(historyItem, historyCategory, historyBrand, historyShop),
-                    layers.sequenceMask(historyLength, l));
-            Operand<TFloat32> gated = layers.gate(eu, tf.reshape(s, tf.constant(new int[] {-1, 1, d})), p,
-                    tower.variable("gate_w1"), tower.variable("gate_w2"), tower.variable("gate_w3"),
-                    tower.variable("gate_b"), 1, d);
+        if (weights.longTerm().isPresent()) {
+            LongTermBranch longTerm = weights.longTerm().get();
+            // Recomputed from the history at every step (see the class comment), scored user-query first.
+            Operand<TFloat32> p = longTerm.vector(layers, eu,
+                    tables.features(layers, historyItem, historyCategory, historyBrand, historyShop),
+                    layers.sequenceMask(historyLength, l), LongTermBranch.Scoring.PROJECT_USER);
+            Operand<TFloat32> gated = longTerm.gate(layers, eu, tf.reshape(s, tf.constant(new int[] {-1, 1, d})), p, 1);
             fused = tf.reshape(gated, tf.constant(new int[] {-1, d}));
         }
         Operand<TInt32> rowShape = tf.constant(new int[] {-1, heads, headSize});
@@ -151,51 +147,6 @@ public final class SdmStepGraph {
                 .output(ModelSignature.NEXT_POOL_MAX, tf.withName("next_pool_max").identity(mNew))
                 .output(ModelSignature.NEXT_POOL_SUM, tf.withName("next_pool_sum").identity(lNew))
                 .output(ModelSignature.NEXT_POOL_ACC, tf.withName("next_pool_acc").identity(accNew));
-    }
-
-    /** e_u as SdmGraph computes it: the user-id embedding plus the embeddings of the profile attributes present. */
-    private Operand<TFloat32> userEmbedding(Operand<TInt32> user, Operand<TInt32> profile) {
-        Operand<TFloat32> present = tf.dtypes.cast(tf.math.greater(profile, tf.constant(0)), TFloat32.class);
-        Operand<TFloat32> attributes = tf.reduceSum(
-                tf.math.mul(lookup("profile_embedding", profile), tf.expandDims(present, tf.constant(-1))),
-                tf.constant(1));
-        return tf.math.add(lookup("user_embedding", user), attributes);
-    }
-
-    /** p as SdmGraph computes it: per-feature attention pooling of the history, then tanh(W [z] + b). */
-    private Operand<TFloat32> longTerm(SdmConfig config, Operand<TFloat32> eu, List<Operand<TInt32>> history,
-            Operand<TFloat32> mask) {
-        String[] names = {"item", "category", "brand", "shop"};
-        int[] dims = {config.itemEmbeddingDim(), config.categoryEmbeddingDim(), config.brandEmbeddingDim(),
-                config.shopEmbeddingDim()};
-        List<Operand<TFloat32>> pooled = new ArrayList<>();
-        for (int k = 0; k < names.length; k++) {
-            pooled.add(attentionPool(lookup(names[k] + "_embedding", history.get(k)), eu,
-                    tower.variable("history_attention_" + names[k] + "_w"), mask, config.maxHistoryLength(), dims[k]));
-        }
-        return tf.math.tanh(tf.math.add(
-                tf.linalg.matMul(tf.concat(pooled, tf.constant(-1)), tower.variable("long_term_w")),
-                tower.variable("long_term_b")));
-    }
-
-    /**
-     * {@link Layers#attentionPool} with the bilinear score reassociated: x (W e_u) instead of (x W) e_u, so the
-     * per-step cost is L·d instead of L·d·U multiply-adds (same value up to float round-off).
-     * x [B, L, d], eu [B, U], w [d, U], mask [B, L] -> [B, d].
-     */
-    private Operand<TFloat32> attentionPool(Operand<TFloat32> x, Operand<TFloat32> eu, Operand<TFloat32> w,
-            Operand<TFloat32> mask, int length, int dim) {
-        Operand<TFloat32> query = tf.reshape(tf.linalg.matMul(eu, w, org.tensorflow.op.linalg.MatMul.transposeB(true)),
-                tf.constant(new int[] {-1, dim, 1})); // [B, d, 1]
-        Operand<TFloat32> scores = tf.reshape(tf.train.batchMatMul(x, query, TFloat32.class), tf.constant(new int[] {-1, length}));
-        Operand<TFloat32> weights = tf.math.mul(tf.nn.softmax(tf.math.add(scores, layers.keyBias(mask))), mask);
-        return tf.reshape(
-                tf.train.batchMatMul(tf.reshape(weights, tf.constant(new int[] {-1, 1, length})), x, TFloat32.class),
-                tf.constant(new int[] {-1, dim}));
-    }
-
-    private Operand<TFloat32> lookup(String table, Operand<TInt32> ids) {
-        return layers.lookup(tower.variable(table), ids);
     }
 
     private Operand<TInt32> intInput(String name, long... shape) {

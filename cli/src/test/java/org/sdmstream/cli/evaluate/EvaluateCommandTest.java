@@ -1,4 +1,4 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.cli.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.model.SdmConfig;
+import org.sdmstream.model.eval.ItemCoOccurrenceRecommender;
 import picocli.CommandLine;
 
 class EvaluateCommandTest {
@@ -97,6 +99,14 @@ class EvaluateCommandTest {
             assertThat(model.at("/trainSeconds").asDouble()).isPositive();
         }
         assertThat(err.toString()).contains("epoch 2:");
+    }
+
+    @Test
+    void helpShowsTheConfigsDefaults() {
+        assertThat(run("--help")).isZero();
+        String help = out.toString().replaceAll("\\s+", " "); // as one line, whatever the wrapping
+        assertThat(help).contains("Default: the config's, else " + SdmConfig.DEFAULT.epochs() + ".",
+                "(overrides the config's). Default: " + SdmConfig.DEFAULT.seed() + ".").doesNotContain("Default: null");
     }
 
     @Test

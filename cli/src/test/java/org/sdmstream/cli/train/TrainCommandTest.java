@@ -1,4 +1,4 @@
-package org.sdmstream.model.cli;
+package org.sdmstream.cli.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,16 +6,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sdmstream.features.Click;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.export.ModelMetadata;
 import org.sdmstream.model.scoring.SdmScorer;
-import org.sdmstream.model.testing.PlantedSessions;
 
 import picocli.CommandLine;
 
@@ -36,12 +34,26 @@ class TrainCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    /** A Taobao-format log (user,item,category,behavior,seconds) of the planted data. */
+    /**
+     * A Taobao-format log (user,item,category,behavior,seconds) with a sequential pattern: 10 users, 3 sessions
+     * of 5 clicks each an hour apart, each user walking the cycle of items i0..i19 from its own start.
+     */
     private Path taobaoLog() throws Exception {
-        List<Click> clicks = PlantedSessions.clicks(10, 3, 5, 20, 0.9, 9);
+        List<String> rows = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            long seconds = 1_700_000_000L + u;
+            int k = (7 * u) % 20;
+            for (int session = 0; session < 3; session++) {
+                for (int click = 0; click < 5; click++) {
+                    rows.add("u" + u + ",i" + k + ",c" + (k % 7) + ",pv," + seconds);
+                    seconds += 60;
+                    k = (k + 1) % 20;
+                }
+                seconds += 3600; // a break: the next click opens a new session
+            }
+        }
         Path log = tmp.resolve("UserBehavior.csv");
-        Files.write(log, clicks.stream().map(c -> c.userId() + "," + c.behavior().itemId() + ","
-                + c.behavior().categoryId() + ",pv," + c.eventTime() / 1000).collect(Collectors.toList()));
+        Files.write(log, rows);
         return log;
     }
 
@@ -85,6 +97,26 @@ class TrainCommandTest {
         assertThat(c.hiddenSize()).isEqualTo(32);
         assertThat(c.epochs()).isEqualTo(5);
         assertThat(c.maxSessionLength()).isEqualTo(SdmConfig.DEFAULT.maxSessionLength());
+    }
+
+    @Test
+    void helpShowsTheConfigsDefaults() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        SdmConfig d = SdmConfig.DEFAULT;
+        String help = r.out().replaceAll("\\s+", " "); // as one line, whatever the wrapping
+        assertThat(help).contains("Most epochs (early stopping may end sooner). Default: " + d.epochs() + ".",
+                "Sessions per batch. Default: " + d.batchSize() + ".", "Default: sdm.", "Default: log-uniform.",
+                "Default: auto.").doesNotContain("Default: null");
+    }
+
+    @Test
+    void theSharedInputFlagsReadTheLog() throws Exception {
+        Path out = tmp.resolve("model");
+        Run r = run(concat(new String[] {"--input", taobaoLog().toString(), "--preset", "taobao", "--epochs", "1",
+            "--output", out.toString()}, TINY));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("150 clicks, 10 users, 30 sessions");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.cli.evaluate;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,16 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.sdmstream.cli.options.ClickLogOptions;
+import org.sdmstream.cli.options.CommonOptions;
+import org.sdmstream.cli.options.TrainingDefaults;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.clicklog.BadInputException;
 import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.model.SdmConfig;
-import org.sdmstream.model.cli.ClickLogInput;
 import org.sdmstream.model.SdmConfigFile;
+import org.sdmstream.model.eval.EvaluationReport;
+import org.sdmstream.model.eval.EvaluationRun;
+import org.sdmstream.model.eval.Evaluator;
+import org.sdmstream.model.eval.ItemCoOccurrenceRecommender;
+import org.sdmstream.model.eval.LeaveLastOutSplit;
+import org.sdmstream.model.eval.ModelLineup;
+import org.sdmstream.model.eval.ModelResult;
+import org.sdmstream.model.eval.RecommenderFactory;
 import org.sdmstream.model.training.EpochResult;
 import org.sdmstream.model.training.ProgressListener;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,13 +40,17 @@ import picocli.CommandLine.Spec;
  * results.svg. Exit codes: 0 done, 1 a model failed, 2 bad input or flags.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainingDefaults.class,
         description = {"Trains and evaluates SDM against baselines on a click log (leave-last-out: each user's",
             "last click is the label, the clicks before it the input). Reports HitRate, Recall, Precision, F1",
             "and NDCG at every K as Markdown, JSON and an SVG chart."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
-    ClickLogInput input;
+    CommonOptions console;
+
+    @Mixin
+    ClickLogOptions input;
 
     @Option(names = "--models", paramLabel = "NAME", split = ",", defaultValue = "popular,itemcf,youtubednn,sdm-short,sdm",
             description = "Models to evaluate, comma-separated, in report order; known: popular, itemcf, youtubednn, "
@@ -55,13 +68,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "validation case (models may early-stop on it).")
     boolean validation;
 
-    @Option(names = "--seed", defaultValue = "42",
+    // --seed, --epochs and --threads default to SdmConfig.DEFAULT's (TrainingDefaults).
+    @Option(names = "--seed",
             description = "Seed of the neural models' training (overrides the config's). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Most training epochs of the neural models (they may stop early). Default: the config's, 20.")
-    Integer epochs;
+            description = "Most training epochs of the neural models (they may stop early). "
+                    + "Default: the config's, else ${DEFAULT-VALUE}.")
+    int epochs;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "JSON file with SdmConfig keys (as for sdm train, see docs/model.md): the neural models' base "
@@ -69,8 +84,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path configFile;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "TensorFlow intra-op threads for the neural models; 0 = one per core. Default: the config's, 0.")
-    Integer threads;
+            description = "TensorFlow intra-op threads for the neural models; 0 = one per core. "
+                    + "Default: the config's, else ${DEFAULT-VALUE}.")
+    int threads;
 
     @Option(names = "--itemcf-window", defaultValue = "10",
             description = "Item-CF: clicks at most this many positions apart co-occur. Default: ${DEFAULT-VALUE}.")
@@ -107,15 +123,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     ModelLineup.Settings settings() {
         SdmConfig base = configFile == null ? SdmConfig.DEFAULT : SdmConfigFile.read(configFile);
         SdmConfig.Builder neural = base.toBuilder().seed(seed);
-        if (epochs != null) {
+        if (TrainingDefaults.given(spec, "--epochs")) {
             neural.epochs(epochs);
         }
-        if (threads != null) {
+        if (TrainingDefaults.given(spec, "--threads")) {
             neural.intraOpThreads(threads);
         }
         return new ModelLineup.Settings(neural.build(),
                 new ItemCoOccurrenceRecommender.Config(itemCfWindow, itemCfNeighbours, itemCfRecent),
-                new EpochLog(spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr()));
+                new EpochLog(spec.commandLine().getErr()));
     }
 
     /** Training progress as one line per epoch (no redrawn bar: the output often goes to a log file). */
@@ -132,11 +148,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("  " + message);
             err.flush();
         }
-    }
-
-    /** Runs the command on its own (the {@code sdm} launcher registers it as a subcommand). */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new EvaluateCommand()).execute(args));
     }
 
     @Override
@@ -159,7 +170,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         String dataset;
         try {
             dataset = input.describe();
-            log = input.read(errWriter::println);
+            log = input.read(console);
         } catch (BadInputException | IllegalArgumentException e) {
             errWriter.println("evaluate: " + e.getMessage());
             errWriter.flush();

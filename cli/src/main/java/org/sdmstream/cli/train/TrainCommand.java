@@ -1,4 +1,4 @@
-package org.sdmstream.model.cli;
+package org.sdmstream.cli.train;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.sdmstream.cli.options.ClickLogOptions;
+import org.sdmstream.cli.options.CommonOptions;
+import org.sdmstream.cli.options.TrainingDefaults;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
@@ -26,7 +29,6 @@ import org.sdmstream.model.training.ProgressBar;
 import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,17 +36,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sdm train}: reads a click log through the shared loader, cuts sessions with the shared
+ * {@code sdm train}: reads a click log through the shared click-log options, cuts sessions with the shared
  * session rules, trains SDM (or a baseline) and exports a model directory (SavedModel, vocabularies,
  * item embeddings, metadata). Exit codes: 0 done, 1 training failed, 2 bad input or flags.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainingDefaults.class,
         description = "Trains SDM on a click log and exports a SavedModel directory for the stream and for "
                 + "retrieval (see docs/model.md). Flags override --config, which overrides the defaults.")
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
-    ClickLogInput input;
+    CommonOptions console;
+
+    @Mixin
+    ClickLogOptions input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true,
             description = "Export directory (must not exist or be empty).")
@@ -64,50 +70,59 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON file with SdmConfig keys (see docs/model.md).")
     Path configFile;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "sdm, sdm-short (no long-term branch) or youtubednn.")
+    // The model flags: defaults from SdmConfig.DEFAULT (TrainingDefaults), applied only when given.
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "sdm, sdm-short (no long-term branch) or youtubednn. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--epochs", description = "Most epochs (early stopping may end sooner). Default 20.") Integer epochs;
-    @Option(names = "--batch-size", description = "Sessions per batch. Default 64.") Integer batchSize;
-    @Option(names = "--learning-rate", description = "Adam learning rate. Default 0.001.") Float learningRate;
-    @Option(names = "--item-dim", description = "Item-id embedding size. Default 64.") Integer itemDim;
-    @Option(names = "--category-dim", description = "Category embedding size. Default 16.") Integer categoryDim;
-    @Option(names = "--brand-dim", description = "Brand embedding size. Default 16.") Integer brandDim;
-    @Option(names = "--shop-dim", description = "Shop embedding size. Default 16.") Integer shopDim;
-    @Option(names = "--user-dim", description = "User (and profile) embedding size. Default 64.") Integer userDim;
-    @Option(names = "--hidden-size", description = "LSTM/attention size = user vector size. Default 64.") Integer hiddenSize;
-    @Option(names = "--heads", description = "Self-attention heads. Default 4.") Integer heads;
-    @Option(names = "--max-session", description = "Session positions the model sees (newest kept). Default 50.") Integer maxSession;
-    @Option(names = "--max-history", description = "History positions the model sees (newest kept). Default 20.") Integer maxHistory;
-    @Option(names = "--loss", description = "auto, full or sampled softmax. Default auto (full up to 20000 items).") String loss;
-    @Option(names = "--negatives", description = "Sampled-softmax negatives per batch. Default 256.") Integer negatives;
-    @Option(names = "--sampler", description = "Negative sampler: uniform or log-uniform. Default log-uniform.") String sampler;
-    @Option(names = "--logit-scale", description = "Training logits = scale x (unit user vector . item embedding). Default 10.") Float logitScale;
-    @Option(names = "--validation-fraction", description = "Sessions held out for early stopping. Default 0.1.") Double validationFraction;
-    @Option(names = "--patience", description = "Epochs without validation improvement before stopping; 0 = never. Default 2.")
-    Integer patience;
-    @Option(names = "--seed", description = "Seed of initialisation, shuffling and sampling. Default 42.") Long seed;
-    @Option(names = "--min-item-count", description = "Items clicked fewer times map to unknown. Default 1.") Integer minItemCount;
-    @Option(names = "--next-session-label", negatable = true,
-            description = "Label a session's last click with the first click of the user's next session. Default on.")
-    Boolean nextSessionLabel;
-    @Option(names = "--dropout", description = "Dropout rate on the input embeddings while training. Default 0.2.") Float dropout;
-    @Option(names = "--label-window", description = "Train each position on one of the user's next N clicks, drawn per epoch. Default 1.")
-    Integer labelWindow;
-    @Option(names = "--threads", description = "TensorFlow intra-op threads; 0 = one per core.") Integer threads;
+    @Option(names = "--epochs", description = "Most epochs (early stopping may end sooner). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+    @Option(names = "--batch-size", description = "Sessions per batch. Default: ${DEFAULT-VALUE}.") int batchSize;
+    @Option(names = "--learning-rate", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.") float learningRate;
+    @Option(names = "--item-dim", description = "Item-id embedding size. Default: ${DEFAULT-VALUE}.") int itemDim;
+    @Option(names = "--category-dim", description = "Category embedding size. Default: ${DEFAULT-VALUE}.") int categoryDim;
+    @Option(names = "--brand-dim", description = "Brand embedding size. Default: ${DEFAULT-VALUE}.") int brandDim;
+    @Option(names = "--shop-dim", description = "Shop embedding size. Default: ${DEFAULT-VALUE}.") int shopDim;
+    @Option(names = "--user-dim", description = "User (and profile) embedding size. Default: ${DEFAULT-VALUE}.") int userDim;
+    @Option(names = "--hidden-size", description = "LSTM/attention size = user vector size. Default: ${DEFAULT-VALUE}.")
+    int hiddenSize;
+    @Option(names = "--heads", description = "Self-attention heads. Default: ${DEFAULT-VALUE}.") int heads;
+    @Option(names = "--max-session", description = "Session positions the model sees (newest kept). Default: ${DEFAULT-VALUE}.")
+    int maxSession;
+    @Option(names = "--max-history", description = "History positions the model sees (newest kept). Default: ${DEFAULT-VALUE}.")
+    int maxHistory;
+    @Option(names = "--loss", description = "auto (full softmax for small catalogues, else sampled), full or sampled. "
+            + "Default: ${DEFAULT-VALUE}.") String loss;
+    @Option(names = "--negatives", description = "Sampled-softmax negatives per batch. Default: ${DEFAULT-VALUE}.") int negatives;
+    @Option(names = "--sampler", description = "Negative sampler: uniform or log-uniform. Default: ${DEFAULT-VALUE}.")
+    String sampler;
+    @Option(names = "--logit-scale", description = "Training logits = scale x (unit user vector . item embedding). "
+            + "Default: ${DEFAULT-VALUE}.") float logitScale;
+    @Option(names = "--validation-fraction", description = "Sessions held out for early stopping. Default: ${DEFAULT-VALUE}.")
+    double validationFraction;
+    @Option(names = "--patience", description = "Epochs without validation improvement before stopping; 0 = never. "
+            + "Default: ${DEFAULT-VALUE}.") int patience;
+    @Option(names = "--seed", description = "Seed of initialisation, shuffling and sampling. Default: ${DEFAULT-VALUE}.")
+    long seed;
+    @Option(names = "--min-item-count", description = "Items clicked fewer times map to unknown. Default: ${DEFAULT-VALUE}.")
+    int minItemCount;
+    @Option(names = "--next-session-label", negatable = true, description = "Label a session's last click with the first "
+            + "click of the user's next session. Default: ${DEFAULT-VALUE}.") boolean nextSessionLabel;
+    @Option(names = "--dropout", description = "Dropout rate on the input embeddings while training. Default: ${DEFAULT-VALUE}.")
+    float dropout;
+    @Option(names = "--label-window", description = "Train each position on one of the user's next N clicks, drawn per "
+            + "epoch. Default: ${DEFAULT-VALUE}.") int labelWindow;
+    @Option(names = "--threads", description = "TensorFlow intra-op threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int threads;
 
     @Spec
     CommandSpec spec;
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new TrainCommand()).execute(args));
-    }
-
-    /** The configuration: defaults, then the config file, then flags. */
+    /** The configuration: defaults, then the config file, then the flags given. */
     SdmConfig config() {
         SdmConfig base = configFile == null ? SdmConfig.DEFAULT : SdmConfigFile.read(configFile);
         SdmConfig.Builder b = base.toBuilder();
-        if (model != null) {
+        if (given("--model")) {
             switch (model.toLowerCase()) {
                 case "sdm" -> b.architecture(SdmConfig.Architecture.SDM).longTerm(true);
                 case "sdm-short" -> b.architecture(SdmConfig.Architecture.SDM).longTerm(false);
@@ -115,19 +130,19 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --model '" + model + "': sdm, sdm-short, youtubednn");
             }
         }
-        if (epochs != null) b.epochs(epochs);
-        if (batchSize != null) b.batchSize(batchSize);
-        if (learningRate != null) b.learningRate(learningRate);
-        if (itemDim != null) b.itemEmbeddingDim(itemDim);
-        if (categoryDim != null) b.categoryEmbeddingDim(categoryDim);
-        if (brandDim != null) b.brandEmbeddingDim(brandDim);
-        if (shopDim != null) b.shopEmbeddingDim(shopDim);
-        if (userDim != null) b.userEmbeddingDim(userDim);
-        if (hiddenSize != null) b.hiddenSize(hiddenSize);
-        if (heads != null) b.heads(heads);
-        if (maxSession != null) b.maxSessionLength(maxSession);
-        if (maxHistory != null) b.maxHistoryLength(maxHistory);
-        if (loss != null) {
+        if (given("--epochs")) b.epochs(epochs);
+        if (given("--batch-size")) b.batchSize(batchSize);
+        if (given("--learning-rate")) b.learningRate(learningRate);
+        if (given("--item-dim")) b.itemEmbeddingDim(itemDim);
+        if (given("--category-dim")) b.categoryEmbeddingDim(categoryDim);
+        if (given("--brand-dim")) b.brandEmbeddingDim(brandDim);
+        if (given("--shop-dim")) b.shopEmbeddingDim(shopDim);
+        if (given("--user-dim")) b.userEmbeddingDim(userDim);
+        if (given("--hidden-size")) b.hiddenSize(hiddenSize);
+        if (given("--heads")) b.heads(heads);
+        if (given("--max-session")) b.maxSessionLength(maxSession);
+        if (given("--max-history")) b.maxHistoryLength(maxHistory);
+        if (given("--loss")) {
             b.loss(switch (loss.toLowerCase()) {
                 case "auto" -> SdmConfig.LossType.AUTO;
                 case "full" -> SdmConfig.LossType.FULL_SOFTMAX;
@@ -135,30 +150,34 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --loss '" + loss + "': auto, full, sampled");
             });
         }
-        if (negatives != null) b.negatives(negatives);
-        if (sampler != null) {
+        if (given("--negatives")) b.negatives(negatives);
+        if (given("--sampler")) {
             b.sampler(switch (sampler.toLowerCase()) {
                 case "uniform" -> SdmConfig.Sampler.UNIFORM;
                 case "log-uniform", "loguniform" -> SdmConfig.Sampler.LOG_UNIFORM;
                 default -> throw new IllegalArgumentException("unknown --sampler '" + sampler + "': uniform, log-uniform");
             });
         }
-        if (logitScale != null) b.logitScale(logitScale);
-        if (validationFraction != null) b.validationFraction(validationFraction);
-        if (patience != null) b.patience(patience);
-        if (seed != null) b.seed(seed);
-        if (minItemCount != null) b.minItemCount(minItemCount);
-        if (nextSessionLabel != null) b.nextSessionLabel(nextSessionLabel);
-        if (dropout != null) b.dropout(dropout);
-        if (labelWindow != null) b.labelWindow(labelWindow);
-        if (threads != null) b.intraOpThreads(threads);
+        if (given("--logit-scale")) b.logitScale(logitScale);
+        if (given("--validation-fraction")) b.validationFraction(validationFraction);
+        if (given("--patience")) b.patience(patience);
+        if (given("--seed")) b.seed(seed);
+        if (given("--min-item-count")) b.minItemCount(minItemCount);
+        if (given("--next-session-label")) b.nextSessionLabel(nextSessionLabel);
+        if (given("--dropout")) b.dropout(dropout);
+        if (given("--label-window")) b.labelWindow(labelWindow);
+        if (given("--threads")) b.intraOpThreads(threads);
         return b.build();
+    }
+
+    private boolean given(String flag) {
+        return TrainingDefaults.given(spec, flag);
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
-        PrintWriter err = spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr();
+        PrintWriter out = console.out();
+        PrintWriter err = console.err();
         SdmConfig config;
         List<Click> clicks;
         try {
@@ -170,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 }
             }
-            clicks = input.read(err::println).clicks();
+            clicks = input.read(console).clicks();
         } catch (BadInputException | IllegalArgumentException e) {
             err.println("sdm train: " + e.getMessage());
             return 2;
