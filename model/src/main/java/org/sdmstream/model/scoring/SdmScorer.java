@@ -99,6 +99,7 @@ public final class SdmScorer implements UserVectorModel {
                             + ModelSignature.KEY + "'; it has " + bundle.signatures().stream().map(Signature::key).toList()));
             ModelSignature.Dimensions dims = ModelSignature.check(signature);
             FeatureVocabularies vocabularies = FeatureVocabularies.load(dir.vocabularies());
+            VocabularyTables.check(bundle.graph(), vocabularies, dir.vocabularies());
             if (vocabularies.profileSlots() != dims.profileSlots()) {
                 throw new IllegalArgumentException("model " + modelDir + " has " + dims.profileSlots()
                         + " profile slots but its vocabularies define " + vocabularies.profileSlots()

@@ -20,7 +20,7 @@ import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
 
 /** The step reproduces the full tower at the default sizes (D=64, 4 heads, T=50, L=20), every position. */
-class IncrementalSdmScorerDefaultDimsTest {
+class IncrementalSdmScorerDefaultDimsITCase {
 
     @TempDir
     Path tmp;
@@ -35,7 +35,7 @@ class IncrementalSdmScorerDefaultDimsTest {
         Random r = new Random(21);
         List<ModelInput> stream = new ArrayList<>();
         for (int length : new int[] {50, 23, 1, 9}) {
-            stream.addAll(IncrementalSdmScorerTest.session(r, "u" + length, "s", length).inputs());
+            stream.addAll(IncrementalSdmScorerITCase.session(r, "u" + length, "s", length).inputs());
         }
         // the 50-click user has a history longer than L=20 (truncated to its most recent 20)
         List<org.sdmstream.features.Behavior> history = new ArrayList<>();
@@ -46,11 +46,11 @@ class IncrementalSdmScorerDefaultDimsTest {
             ModelInput in = stream.get(j);
             stream.set(j, new ModelInput(in.userId(), in.sessionId(), in.session(), history, in.profile(), in.eventTime()));
         }
-        List<ModelInput> interleaved = IncrementalSdmScorerTest.interleave(
-                List.of(new IncrementalSdmScorerTest.UserSession("a", stream.subList(0, 50)),
-                        new IncrementalSdmScorerTest.UserSession("b", stream.subList(50, 73)),
-                        new IncrementalSdmScorerTest.UserSession("c", stream.subList(73, 74)),
-                        new IncrementalSdmScorerTest.UserSession("d", stream.subList(74, 83))), r);
+        List<ModelInput> interleaved = IncrementalSdmScorerITCase.interleave(
+                List.of(new IncrementalSdmScorerITCase.UserSession("a", stream.subList(0, 50)),
+                        new IncrementalSdmScorerITCase.UserSession("b", stream.subList(50, 73)),
+                        new IncrementalSdmScorerITCase.UserSession("c", stream.subList(73, 74)),
+                        new IncrementalSdmScorerITCase.UserSession("d", stream.subList(74, 83))), r);
         float[][] expected;
         try (SdmBatchScorer full = SdmBatchScorer.load(dir, new ScorerOptions(1, 1, 256))) {
             expected = full.score(interleaved);
@@ -65,6 +65,6 @@ class IncrementalSdmScorerDefaultDimsTest {
             }
             assertThat(scorer.stats().steps()).isEqualTo(interleaved.size());
         }
-        IncrementalSdmScorerTest.assertSameVectors(actual.toArray(new float[0][]), expected);
+        IncrementalSdmScorerITCase.assertSameVectors(actual.toArray(new float[0][]), expected);
     }
 }

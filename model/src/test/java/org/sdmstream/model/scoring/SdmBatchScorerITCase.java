@@ -22,7 +22,7 @@ import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
 
 /** The full-tower BatchScorer: the same vectors as SdmScorer, the model version from the export. */
-class SdmBatchScorerTest {
+class SdmBatchScorerITCase {
 
     @TempDir
     static Path tmp;

@@ -17,7 +17,7 @@ import org.sdmstream.model.scoring.SdmScorer;
 
 import picocli.CommandLine;
 
-class TrainCommandTest {
+class TrainCommandITCase {
 
     @TempDir
     Path tmp;

@@ -17,7 +17,7 @@ import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.eval.ItemCoOccurrenceRecommender;
 import picocli.CommandLine;
 
-class EvaluateCommandTest {
+class EvaluateCommandITCase {
 
     @TempDir
     Path dir;

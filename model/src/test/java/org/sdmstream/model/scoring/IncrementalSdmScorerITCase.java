@@ -30,7 +30,7 @@ import org.sdmstream.model.training.TrainedSdm;
  * position of random sessions, whatever the cache holds: cold starts, hits, misses mid-session,
  * evictions, interleaved users, several clicks of one user in one call, a reloaded model.
  */
-class IncrementalSdmScorerTest {
+class IncrementalSdmScorerITCase {
 
     static final float TOLERANCE = 1e-5f;
 

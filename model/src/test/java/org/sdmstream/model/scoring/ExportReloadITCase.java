@@ -41,7 +41,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /** Export, reload in this JVM and in a new one, and refusal of SavedModels that break the signature. */
-class ExportReloadTest {
+class ExportReloadITCase {
 
     @TempDir
     static Path tmp;
@@ -239,6 +239,19 @@ class ExportReloadTest {
         assertThatThrownBy(() -> SdmScorer.load(copy))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(users.toString());
+    }
+
+    @Test
+    void aVocabularyThatDoesNotFitItsTableIsRefusedWithoutFileHashes() throws IOException {
+        // As a model from another exporter would be: metadata without file hashes.
+        Path copy = copyOfExport("other-exporter");
+        Files.writeString(copy.resolve("metadata.json"), "{\"modelName\":\"SDM\",\"modelVersion\":\"x\"}");
+        Path items = copy.resolve("vocab/items.txt");
+        Files.writeString(items, "one-item-too-many\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> SdmScorer.load(copy))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(items.toString())
+                .hasMessageContaining("item_embedding table has");
     }
 
     private static Path copyOfExport(String name) throws IOException {
