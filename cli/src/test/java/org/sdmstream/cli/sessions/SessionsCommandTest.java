@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sdmstream.features.testing.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,10 +206,7 @@ class SessionsCommandTest {
 
     @Test
     void sessionizesAllOfMovieLens100k() throws IOException {
-        String dataDir = System.getProperty("sdm.data.dir", System.getenv("SDM_DATA_DIR"));
-        Path ml = dataDir == null ? null : Path.of(dataDir, "ml-100k");
-        Assumptions.assumeTrue(ml != null && Files.isDirectory(ml),
-                "ml-100k not found (set -Dsdm.data.dir or SDM_DATA_DIR to the directory holding ml-100k/); skipping");
+        Path ml = TestData.movieLens100k();
         Path out = dir.resolve("ml-100k.sessions.jsonl");
 
         CommandRun run = CommandRun.sdm("sessions", "--dataset-dir", ml.toString(), "--preset", "movielens",

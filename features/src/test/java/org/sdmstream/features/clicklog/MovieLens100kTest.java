@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.sdmstream.features.testing.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Click;
@@ -14,11 +15,7 @@ import org.sdmstream.features.Click;
 class MovieLens100kTest {
 
     static Path dataDir() {
-        String dir = System.getProperty("sdm.data.dir", System.getenv("SDM_DATA_DIR"));
-        Path ml = dir == null ? null : Path.of(dir, "ml-100k");
-        Assumptions.assumeTrue(ml != null && Files.isDirectory(ml),
-                "ml-100k not found (set -Dsdm.data.dir or SDM_DATA_DIR to the directory holding ml-100k/); skipping");
-        return ml;
+        return TestData.movieLens100k();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.sdmstream.features.testing.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,7 @@ class MovieLens100kEvaluationTest {
 
     @BeforeAll
     static void readMl100k() {
-        String dir = System.getProperty("sdm.data.dir", System.getenv("SDM_DATA_DIR"));
-        Path ml = dir == null ? null : Path.of(dir, "ml-100k");
-        Assumptions.assumeTrue(ml != null && Files.isDirectory(ml),
-                "ml-100k not found (set -Dsdm.data.dir or SDM_DATA_DIR to the directory holding ml-100k/); skipping");
+        Path ml = TestData.movieLens100k();
         log = ClickLogSource.dataset(ml, ClickLogPreset.MOVIELENS).read().requireBadRowsAtMost(0);
         split = LeaveLastOutSplit.of(log.clicks(), SessionRules.DEFAULT, LeaveLastOutSplit.Validation.NONE);
     }
