@@ -34,7 +34,8 @@ class SdmTrainerITCase {
             }
             double recall = Recall.at(model, probes, expected, 5);
             System.err.println("recall@5 = " + recall);
-            assertThat(recall).isGreaterThan(0.5); // chance is 5/40
+            // Training is bit-reproducible (OrderedAdam), so this is the documented figure, not a loose bound.
+            assertThat(recall).isGreaterThanOrEqualTo(0.9); // chance is 5/40
         }
     }
 }
