@@ -19,6 +19,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.sessionizer.ClickSessionizer;
 import org.sdmstream.job.ingest.RouteDeadLetters;
 import org.sdmstream.job.scoring.UserVectorScorer;
@@ -36,8 +38,8 @@ import org.sdmstream.job.kafka.KafkaConnectors;
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user
  * → {@link ClickSessionizer} → per-click model input → (optional per-user {@link VectorThrottle}) →
  * {@link UserVectorScorer} (SDM, micro-batched) → one {@link UserInterestVector} per click. With
- * scoring off ({@code scoring.enabled=false}) it is the session-feature job; the session-features
- * output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
+ * scoring off (no model, or {@code scoring.enabled=false}) it writes one SessionFeatures per click
+ * instead; the session-features output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
  * their own); {@link KafkaConnectors} builds the Kafka ones.
  */
 public final class UserInterestJob {
@@ -79,9 +81,9 @@ public final class UserInterestJob {
     /** Adds the pipeline to {@code env}. Operator uids are fixed: they tie savepoint state to operators. */
     public void build(StreamExecutionEnvironment env) {
         WatermarkStrategy<DecodedClick> watermarks = WatermarkStrategy
-                .<DecodedClick>forBoundedOutOfOrderness(config.watermarkOutOfOrderness())
+                .<DecodedClick>forBoundedOutOfOrderness(config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeForWatermark())
-                .withIdleness(config.watermarkIdleness());
+                .withIdleness(config.get(IngestOptions.WATERMARK_IDLENESS));
 
         SingleOutputStreamOperator<ClickEvent> valid = env
                 .fromSource(clicks, watermarks, "clicks", TypeInformation.of(DecodedClick.class))
@@ -101,10 +103,10 @@ public final class UserInterestJob {
         }
         if (config.scoringEnabled()) {
             DataStream<SessionFeatures> toScore = features;
-            if (!config.minInterval().isZero()) {
+            if (!config.get(ScoringOptions.MIN_INTERVAL).isZero()) {
                 // Still partitioned by user after the sessionizer: no shuffle, the throttle chains.
                 toScore = DataStreamUtils.reinterpretAsKeyedStream(features, SessionFeatures::getUserId)
-                        .process(new VectorThrottle(config.minInterval()), new AvroTypeInfo<>(SessionFeatures.class))
+                        .process(new VectorThrottle(config.get(ScoringOptions.MIN_INTERVAL)), new AvroTypeInfo<>(SessionFeatures.class))
                         .uid("vector-throttle")
                         .name("vector-throttle");
             }
@@ -125,9 +127,9 @@ public final class UserInterestJob {
     /** The Flink settings this job's configuration implies: state backend, checkpointing. */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.incrementalCheckpoints());
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND).toString());
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.get(JobOptions.INCREMENTAL_CHECKPOINTS));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // Every operator of this job creates its outputs afresh and keeps no reference to an input it was
         // handed (the scorer copies values out of the reused StreamRecord), so chained operators may pass
@@ -135,10 +137,10 @@ public final class UserInterestJob {
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         // A click waits in the sessionizer for the next watermark and then, at low load, for a network
         // buffer to fill or time out; Flink's defaults (200 ms, 100 ms) would dominate click-to-vector latency.
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval());
-        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
-        if (!config.checkpointDir().isBlank()) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(JobOptions.BUFFER_TIMEOUT));
+        if (!config.get(JobOptions.CHECKPOINT_DIR).isBlank()) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobOptions.CHECKPOINT_DIR));
         }
         return conf;
     }
@@ -148,8 +150,8 @@ public final class UserInterestJob {
         Configuration conf = flinkConfiguration(config);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        if (config.parallelism() > 0) {
-            env.setParallelism(config.parallelism());
+        if (config.get(JobOptions.PARALLELISM) > 0) {
+            env.setParallelism(config.get(JobOptions.PARALLELISM));
         }
         return env;
     }
@@ -158,14 +160,14 @@ public final class UserInterestJob {
     public JobExecutionResult run(Configuration extraFlinkSettings) throws Exception {
         StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
         build(env);
-        return env.execute(config.jobName());
+        return env.execute(config.get(JobOptions.JOB_NAME));
     }
 
     /** Builds and submits the job without waiting for it; the client can stop it with a savepoint. */
     public JobClient start(Configuration extraFlinkSettings) throws Exception {
         StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
         build(env);
-        return env.executeAsync(config.jobName());
+        return env.executeAsync(config.get(JobOptions.JOB_NAME));
     }
 
     public JobConfig config() {
@@ -173,12 +175,12 @@ public final class UserInterestJob {
     }
 
     /**
-     * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in
-     * docs/streaming.md and docs/scoring.md.
+     * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in README.md; the job
+     * jar's main class.
      */
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args);
-        LOG.info("starting {} with {}", config.jobName(), config.asMap());
+        LOG.info("starting {} with {}", config.get(JobOptions.JOB_NAME), config.asMap());
         KafkaConnectors.userInterestJob(config).run(new Configuration());
     }
 }

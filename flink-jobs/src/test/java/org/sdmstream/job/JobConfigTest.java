@@ -6,14 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
+import org.sdmstream.job.scoring.ScoringOptions.Switch;
+import org.sdmstream.job.sessionizer.SessionizerOptions;
 
 class JobConfigTest {
 
@@ -24,10 +36,10 @@ class JobConfigTest {
         assertThat(c.sessionRules().maxSessionLength()).isEqualTo(50);
         assertThat(c.sessionRules().historyHorizon()).isEqualTo(Duration.ofDays(7));
         assertThat(c.sessionRules().maxHistoryLength()).isEqualTo(20);
-        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-        assertThat(c.transactionTimeout()).isLessThanOrEqualTo(Duration.ofMinutes(15));
+        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.get(KafkaOptions.TRANSACTION_TIMEOUT)).isLessThanOrEqualTo(Duration.ofMinutes(15));
         assertThat(c.sessionizerSettings().stateTtl()).isGreaterThan(Duration.ofDays(7));
-        Configuration flink = SessionFeatureJob.flinkConfiguration(c);
+        Configuration flink = UserInterestJob.flinkConfiguration(c);
         assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
@@ -38,9 +50,9 @@ class JobConfigTest {
         Path file = dir.resolve("job.properties");
         Files.writeString(file, "topic.clicks = my-clicks\nsession.max-length=30\nsink.delivery-guarantee=AT_LEAST_ONCE\n");
         JobConfig c = JobConfig.load(file, Map.of("session.max-length", "40"));
-        assertThat(c.clicksTopic()).isEqualTo("my-clicks");
+        assertThat(c.get(KafkaOptions.CLICKS_TOPIC)).isEqualTo("my-clicks");
         assertThat(c.sessionRules().maxSessionLength()).isEqualTo(40);
-        assertThat(c.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test
@@ -48,9 +60,9 @@ class JobConfigTest {
         Path file = dir.resolve("job.properties");
         Files.writeString(file, "kafka.bootstrap-servers=broker:9092\ntopic.clicks=c1\n");
         JobConfig c = JobConfig.fromArgs("--config", file.toString(), "topic.clicks=c2", "--job.parallelism=4");
-        assertThat(c.bootstrapServers()).isEqualTo("broker:9092");
-        assertThat(c.clicksTopic()).isEqualTo("c2");
-        assertThat(c.parallelism()).isEqualTo(4);
+        assertThat(c.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("broker:9092");
+        assertThat(c.get(KafkaOptions.CLICKS_TOPIC)).isEqualTo("c2");
+        assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(4);
         assertThatThrownBy(() -> JobConfig.fromArgs("oops")).hasMessageContaining("usage");
     }
 
@@ -89,45 +101,94 @@ class JobConfigTest {
         JobConfig on = JobConfig.of(Map.of("scoring.model-dir", "/models/sdm-7"));
         assertThat(on.scoringEnabled()).isTrue();
         assertThat(on.writesSessionFeatures()).isFalse();
-        assertThat(on.with("output.session-features", "true").writesSessionFeatures()).isTrue();
-        assertThat(on.with("scoring.enabled", "false").scoringEnabled()).isFalse();
+        assertThat(on.with(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE).writesSessionFeatures()).isTrue();
+        assertThat(on.with(ScoringOptions.ENABLED, Switch.FALSE).scoringEnabled()).isFalse();
         assertThat(on.scoringSettings().maxBatchSize()).isEqualTo(256);
         assertThat(on.scoringSettings().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
         assertThat(on.scoringSettings().intraOpThreads()).isEqualTo(1);
         assertThat(on.scoringSettings().interOpThreads()).isEqualTo(-1);
-        assertThat(on.minInterval()).isZero();
-        assertThat(on.userVectorsTopic()).isEqualTo("user-vectors");
-        assertThat(SessionFeatureJob.sessionFeaturesOnly(on).scoringEnabled()).isFalse();
-        assertThat(SessionFeatureJob.sessionFeaturesOnly(on).writesSessionFeatures()).isTrue();
+        assertThat(on.get(ScoringOptions.MIN_INTERVAL)).isZero();
+        assertThat(on.get(KafkaOptions.USER_VECTORS_TOPIC)).isEqualTo("user-vectors");
+        assertThat(on.outputTopic()).isEqualTo("user-vectors");
+        JobConfig sessionFeaturesOnly = on.toBuilder().set(ScoringOptions.ENABLED, Switch.FALSE)
+                .set(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE).build();
+        assertThat(sessionFeaturesOnly.scoringEnabled()).isFalse();
+        assertThat(sessionFeaturesOnly.writesSessionFeatures()).isTrue();
+        assertThat(sessionFeaturesOnly.outputTopic()).isEqualTo("session-features");
 
         assertThatThrownBy(() -> JobConfig.of(Map.of("scoring.enabled", "true")))
                 .hasMessageContaining("scoring.model-dir");
         assertThatThrownBy(() -> JobConfig.of(Map.of("output.session-features", "false")))
                 .hasMessageContaining("output.session-features");
-        assertThatThrownBy(() -> on.with("scoring.batch.max-size", "0")).hasMessageContaining("scoring.batch.max-size");
-        assertThatThrownBy(() -> on.with("scoring.batch.max-delay", "-1 ms")).hasMessageContaining("scoring.batch.max-delay");
-        assertThatThrownBy(() -> on.with("scoring.min-interval", "soon")).hasMessageContaining("scoring.min-interval");
-        assertThatThrownBy(() -> on.with("scoring.intra-op-threads", "-1")).hasMessageContaining("scoring.intra-op-threads");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-size", "0"))).hasMessageContaining("scoring.batch.max-size");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-delay", "-1 ms"))).hasMessageContaining("scoring.batch.max-delay");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.min-interval", "soon"))).hasMessageContaining("scoring.min-interval");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.intra-op-threads", "-1"))).hasMessageContaining("scoring.intra-op-threads");
     }
 
     @Test
     void theExampleFileIsValidAndComplete() throws Exception {
-        Path example = Path.of(System.getProperty("user.dir")).resolve("conf/session-feature-job.properties");
+        Path example = Path.of(System.getProperty("user.dir")).resolve("conf/user-interest-job.properties");
         JobConfig c = JobConfig.load(example, Map.of());
-        assertThat(c.parallelism()).isEqualTo(2);
+        assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(2);
         java.util.Properties p = new java.util.Properties();
         try (var r = Files.newBufferedReader(example)) {
             p.load(r);
         }
-        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(JobConfig.DEFAULTS.keySet());
+        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(
+                JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
     }
 
     @Test
-    void everyKeyIsDocumented() throws Exception {
-        Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs");
-        String text = Files.readString(docs.resolve("streaming.md")) + Files.readString(docs.resolve("scoring.md"));
-        for (Map.Entry<String, String> e : JobConfig.DEFAULTS.entrySet()) {
-            assertThat(text).as("docs/streaming.md or docs/scoring.md documents " + e.getKey()).contains("`" + e.getKey() + "`");
+    void typedOptionsAreCheckedLikeTheirTextAndFormatAsTheDocsWriteThem() {
+        JobConfig c = JobConfig.builder()
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
+                .set(KafkaOptions.DELIVERY_GUARANTEE, KafkaOptions.Delivery.AT_LEAST_ONCE)
+                .set(SessionizerOptions.SESSION_GAP, Duration.ofMinutes(20))
+                .build();
+        assertThat(c.sessionRules().gap()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(c.asMap()).containsEntry("checkpoint.interval", "2 s").containsEntry("session.gap", "20 min")
+                .containsEntry("sink.delivery-guarantee", "AT_LEAST_ONCE").containsEntry("scoring.scorer", "incremental");
+        assertThat(JobConfig.of(c.asMap()).asMap()).isEqualTo(c.asMap());
+        assertThatThrownBy(() -> c.with(JobOptions.CHECKPOINT_INTERVAL, Duration.ZERO))
+                .hasMessageContaining("checkpoint.interval");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("scoring.scorer", "fast")))
+                .hasMessageContaining("scoring.scorer").hasMessageContaining("incremental or full-tower");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("sink.delivery-guarantee", "NONE")))
+                .hasMessageContaining("expected EXACTLY_ONCE or AT_LEAST_ONCE");
+        ConfigOption<String> stranger = ConfigOptions.key("session.gapp").stringType().defaultValue("");
+        assertThatThrownBy(() -> c.with(stranger, "x")).hasMessageContaining("session.gapp");
+    }
+
+    @Test
+    void readmeTablesListEveryOptionWithItsDefaultAndNothingElse() throws Exception {
+        Map<String, String> documented = readmeKeyTables();
+        for (ConfigOption<?> option : JobConfig.OPTIONS) {
+            String expected = option.defaultValue().toString().isEmpty() ? "*(empty)*"
+                    : "`" + OptionText.format(option.defaultValue()) + "`";
+            assertThat(documented).as("README.md's key tables document " + option.key())
+                    .containsEntry(option.key(), expected);
         }
+        Set<String> keys = new HashSet<>(JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
+        keys.add(KafkaOptions.PRODUCER_PREFIX + "<name>");
+        keys.add(KafkaOptions.CONSUMER_PREFIX + "<name>");
+        assertThat(keys).as("keys in README.md's tables that are options").containsAll(documented.keySet());
+    }
+
+    /** Key to default cell of every row of README.md's "Job keys" and "Scoring keys" tables. */
+    private static Map<String, String> readmeKeyTables() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+        Map<String, String> rows = new HashMap<>();
+        Pattern row = Pattern.compile("(?m)^\\| `([^`]+)` \\| ([^|]*?) \\|");
+        for (String heading : List.of("### Job keys", "### Scoring keys")) {
+            int start = readme.indexOf("\n" + heading + "\n");
+            assertThat(start).as("README.md has a section " + heading).isNotNegative();
+            int end = readme.indexOf("\n#", start + 1);
+            Matcher m = row.matcher(readme.substring(start, end < 0 ? readme.length() : end));
+            while (m.find()) {
+                rows.put(m.group(1), m.group(2));
+            }
+        }
+        return rows;
     }
 }

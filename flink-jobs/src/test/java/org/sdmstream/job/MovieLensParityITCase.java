@@ -8,13 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +18,10 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.features.clicklog.ClickLogSource;
-import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.job.kafka.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaOptions;
 
 /**
  * MovieLens 100K through the real job (in-JVM broker, MiniCluster, RocksDB, exactly-once) gives the
@@ -35,22 +31,10 @@ import org.sdmstream.job.kafka.KafkaConnectors;
 class MovieLensParityITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = KafkaJobFixture.miniCluster();
 
-    static KafkaTestCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
     static Path movieLens() {
         String dir = System.getenv("SDM_DATA_DIR");
@@ -76,39 +60,22 @@ class MovieLensParityITCase {
         List<ClickEvent> inTimeOrder = new ArrayList<>(clicks);
         inTimeOrder.sort(Comparator.comparing(ClickEvent::getEventTime)); // stable: ties keep file order
 
-        SessionFeatureJobITCase it = new SessionFeatureJobITCase();
         String suffix = "ml100k-" + System.nanoTime();
-        JobConfig config = JobConfig.of(Map.ofEntries(
-                Map.entry("job.name", "it-" + suffix),
-                Map.entry("job.parallelism", "2"),
-                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
-                Map.entry("kafka.group-id", "it-" + suffix),
-                Map.entry("kafka.starting-offsets", "earliest"),
-                Map.entry("kafka.bounded", "true"),
-                Map.entry("topic.clicks", "clicks-" + suffix),
-                Map.entry("topic.session-features", "features-" + suffix),
-                Map.entry("topic.dead-letters", "dead-" + suffix),
-                Map.entry("topic.late-clicks", "late-" + suffix),
-                // MovieLens timestamps are seconds: no click in the replay is out of order.
-                Map.entry("watermark.out-of-orderness", "5 s"),
-                Map.entry("watermark.idleness", "10 min"),
-                Map.entry("checkpoint.interval", "2 s"),
-                Map.entry("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString()),
-                Map.entry("sink.transactional-id-prefix", "it-" + suffix)));
-        kafka.createTopics(2, config.clicksTopic(), config.sessionFeaturesTopic(), config.deadLettersTopic(),
-                config.lateClicksTopic());
-        kafka.produce(SessionFeatureJobITCase.toProducerRecords(config.clicksTopic(), it.plan(inTimeOrder, List.of())));
+        // MovieLens timestamps are seconds: no click in the replay is out of order.
+        JobConfig config = KAFKA.config(suffix, tmp, true).set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2)).build();
+        KAFKA.createTopics(config);
+        KAFKA.produceClicks(config, inTimeOrder);
 
         long started = System.nanoTime();
-        KafkaConnectors.sessionFeatureJob(config).run(SessionFeatureJobITCase.failFast());
+        KafkaConnectors.userInterestJob(config).run(KafkaJobFixture.failFast());
         System.out.printf("ml-100k: %d clicks through the job in %d ms%n", clicks.size(),
                 (System.nanoTime() - started) / 1_000_000);
 
-        List<SessionFeatures> features = it.decode(kafka.readCommitted(config.sessionFeaturesTopic(), clicks.size(),
-                Duration.ofSeconds(120)), SessionFeatures.class);
+        List<SessionFeatures> features = KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), clicks.size(),
+                Duration.ofSeconds(120), SessionFeatures.class);
         assertThat(features).hasSize(100_000);
-        SessionFeatureJobITCase.assertMatchesOffline(features, inTimeOrder);
-        assertThat(kafka.readCommitted(config.lateClicksTopic(), 0, Duration.ofSeconds(2))).isEmpty();
-        assertThat(kafka.readCommitted(config.deadLettersTopic(), 0, Duration.ofSeconds(2))).isEmpty();
+        OfflineParity.assertSessionFeaturesMatch(features, inTimeOrder);
+        assertThat(KAFKA.readCommitted(config.get(KafkaOptions.LATE_CLICKS_TOPIC), 0, Duration.ofSeconds(2))).isEmpty();
+        assertThat(KAFKA.readCommitted(config.get(KafkaOptions.DEAD_LETTERS_TOPIC), 0, Duration.ofSeconds(2))).isEmpty();
     }
 }

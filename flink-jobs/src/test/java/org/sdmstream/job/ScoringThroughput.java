@@ -2,6 +2,7 @@ package org.sdmstream.job;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.records.ClickEvent;
 
 /**
@@ -45,19 +47,22 @@ public final class ScoringThroughput {
                     "bench", Integer.parseInt(a.get("width"))).toString();
             System.out.printf("trained and exported a width-%s model in %.1f s%n", a.get("width"), (System.nanoTime() - t) / 1e9);
         }
-        run("scoring off", a, clicks, generator, Map.of("scoring.enabled", "false"));
-        run("scoring on, batch " + a.get("batch"), a, clicks, generator,
-                Map.of("scoring.model-dir", model, "scoring.batch.max-size", a.get("batch")));
-        run("scoring on, batch 1", a, clicks, generator, Map.of("scoring.model-dir", model, "scoring.batch.max-size", "1"));
+        JobConfig.Builder off = JobConfig.builder().set(ScoringOptions.ENABLED, ScoringOptions.Switch.FALSE);
+        run("scoring off", a, clicks, generator, off);
+        run("scoring on, batch " + a.get("batch"), a, clicks, generator, JobConfig.builder()
+                .set(ScoringOptions.MODEL_DIR, model).set(ScoringOptions.BATCH_MAX_SIZE, Integer.parseInt(a.get("batch"))));
+        run("scoring on, batch 1", a, clicks, generator, JobConfig.builder()
+                .set(ScoringOptions.MODEL_DIR, model).set(ScoringOptions.BATCH_MAX_SIZE, 1));
     }
 
-    static void run(String label, Map<String, String> a, long clicks, SyntheticClicks generator, Map<String, String> scoring)
+    static void run(String label, Map<String, String> a, long clicks, SyntheticClicks generator, JobConfig.Builder scoring)
             throws Exception {
         Path checkpoints = Files.createTempDirectory("sdm-bench");
-        JobConfig config = JobConfig.of(Map.of(
-                "job.parallelism", a.get("parallelism"),
-                "checkpoint.interval", "10 s",
-                "checkpoint.dir", checkpoints.toUri().toString())).with(scoring);
+        JobConfig config = scoring
+                .set(JobOptions.PARALLELISM, Integer.parseInt(a.get("parallelism")))
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10))
+                .set(JobOptions.CHECKPOINT_DIR, checkpoints.toUri().toString())
+                .build();
         DataGeneratorSource<DecodedClick> source = new DataGeneratorSource<>(generator, clicks,
                 TypeInformation.of(DecodedClick.class));
         UserInterestJob job = new UserInterestJob(config, source, new DiscardingSink<>(), new DiscardingSink<>(),

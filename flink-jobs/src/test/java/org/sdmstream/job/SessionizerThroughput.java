@@ -1,5 +1,8 @@
 package org.sdmstream.job;
 
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -7,9 +10,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.scoring.ScoringOptions;
 
 /**
- * Benchmark (run by hand, never a timed test): the session-feature job from a synthetic bounded source
+ * Benchmark (run by hand, never a timed test): the job with scoring off from a synthetic bounded source
  * to discarding sinks, RocksDB state and checkpoints on, in a local MiniCluster.
  *
  * <pre>java -cp ... org.sdmstream.job.SessionizerThroughput [clicks=2000000] [users=20000] [parallelism=2] [backend=rocksdb]</pre>
@@ -24,15 +28,17 @@ public final class SessionizerThroughput {
         }
         long clicks = Long.parseLong(a.get("clicks"));
         int users = Integer.parseInt(a.get("users"));
-        JobConfig config = JobConfig.of(Map.of(
-                "job.parallelism", a.get("parallelism"),
-                "state.backend", a.get("backend"),
-                "checkpoint.interval", "10 s",
-                "checkpoint.dir", java.nio.file.Files.createTempDirectory("sdm-bench").toUri().toString()));
+        JobConfig config = JobConfig.builder()
+                .set(JobOptions.PARALLELISM, Integer.parseInt(a.get("parallelism")))
+                .set(JobOptions.STATE_BACKEND, JobOptions.StateBackend.valueOf(a.get("backend").toUpperCase(Locale.ROOT)))
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(10))
+                .set(JobOptions.CHECKPOINT_DIR, Files.createTempDirectory("sdm-bench").toUri().toString())
+                .set(ScoringOptions.ENABLED, ScoringOptions.Switch.FALSE)
+                .build();
         // 10 ms between clicks overall: a user clicks every users * 10 ms (200 s at 20,000 users).
         DataGeneratorSource<DecodedClick> source = new DataGeneratorSource<>(
                 new SyntheticClicks(users, TestClicks.T0, 10), clicks, TypeInformation.of(DecodedClick.class));
-        SessionFeatureJob job = new SessionFeatureJob(config, source, new DiscardingSink<>(), new DiscardingSink<>(),
+        UserInterestJob job = new UserInterestJob(config, source, null, new DiscardingSink<>(), new DiscardingSink<>(),
                 new DiscardingSink<>());
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "256m");

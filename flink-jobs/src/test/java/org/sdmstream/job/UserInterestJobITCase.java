@@ -2,8 +2,10 @@ package org.sdmstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.sdmstream.job.KafkaJobFixture.emittedWithoutMoreInput;
+import static org.sdmstream.job.KafkaJobFixture.failFast;
+import static org.sdmstream.job.KafkaJobFixture.sentinels;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +18,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +27,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
-import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.kafka.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
-import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
-import org.sdmstream.job.kafka.KafkaConnectors;
+import org.sdmstream.wire.AvroCodec;
 
 /**
  * The scoring job end to end: a tiny SDM trained and exported here, a real in-JVM Kafka broker, a
@@ -46,24 +46,24 @@ import org.sdmstream.job.kafka.KafkaConnectors;
 class UserInterestJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = KafkaJobFixture.miniCluster();
 
-    static final SessionRules RULES = SessionRules.DEFAULT;
+    @RegisterExtension
+    static final KafkaJobFixture KAFKA = new KafkaJobFixture();
+
+    static final SessionRules RULES = OfflineParity.RULES;
     static final String VERSION = "it-tiny-1";
 
     @TempDir
     static Path modelTmp;
 
-    static KafkaTestCluster kafka;
     static Path modelDir;
     static SdmScorer reference;
 
     @BeforeAll
-    static void startKafkaAndTrainAModel() throws Exception {
-        kafka = KafkaTestCluster.start();
+    static void trainAModel() throws Exception {
         // Trained on other clicks of the same generator: the streams below also hit items it never saw.
-        List<ClickEvent> training = SessionFeatureJobITCase.userClicks(new Random(99), 12, TestClicks.T0,
+        List<ClickEvent> training = TestClicks.userClicks(new Random(99), 12, TestClicks.T0,
                 TestClicks.T0 + 3 * TestClicks.DAY, "train");
         modelDir = TinyModel.export(training, RULES, modelTmp.resolve("model"), VERSION);
         reference = SdmScorer.load(modelDir, new ScorerOptions(1, 1, 256));
@@ -74,38 +74,13 @@ class UserInterestJobITCase {
         if (reference != null) {
             reference.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
-    JobConfig config(String suffix, Path tmp, boolean bounded) {
-        return SessionFeatureJobITCase.baseConfig(kafka.bootstrapServers(), suffix, tmp, bounded).with(Map.of(
-                "topic.user-vectors", "vectors-" + suffix,
-                "scoring.model-dir", modelDir.toString(),
-                "scoring.batch.max-size", "16",
-                "scoring.batch.max-delay", "5 ms"));
-    }
-
-    void createTopics(JobConfig config) throws Exception {
-        kafka.createTopics(2, config.clicksTopic(), config.sessionFeaturesTopic(), config.userVectorsTopic(),
-                config.deadLettersTopic(), config.lateClicksTopic());
-    }
-
-    void produce(JobConfig config, List<ClickEvent> clicks) throws Exception {
-        AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (ClickEvent c : clicks) {
-            records.add(new ProducerRecord<>(config.clicksTopic(), SessionFeatureJobITCase.partitionOf(c.getUserId()),
-                    (Long) null, c.getUserId().getBytes(StandardCharsets.UTF_8), codec.encode(c)));
-        }
-        kafka.produce(records);
-    }
-
-    static <T extends org.apache.avro.specific.SpecificRecord> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records,
-            Class<T> type) {
-        AvroCodec<T> codec = AvroCodec.of(type);
-        return records.stream().map(r -> codec.decode(r.value())).toList();
+    JobConfig.Builder config(String suffix, Path tmp, boolean bounded) {
+        return KAFKA.config(suffix, tmp, bounded)
+                .set(ScoringOptions.MODEL_DIR, modelDir.toString())
+                .set(ScoringOptions.BATCH_MAX_SIZE, 16)
+                .set(ScoringOptions.BATCH_MAX_DELAY, Duration.ofMillis(5));
     }
 
     /**
@@ -143,75 +118,75 @@ class UserInterestJobITCase {
     @Test
     void everyClickGetsTheOfflineScorersVectorExactlyOnce(@TempDir Path tmp) throws Exception {
         String suffix = "score-" + System.nanoTime();
-        JobConfig config = config(suffix, tmp, true).with("output.session-features", "true");
-        createTopics(config);
+        JobConfig config = config(suffix, tmp, true).set(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE).build();
+        KAFKA.createTopics(config);
         Random random = new Random(21);
-        List<ClickEvent> clicks = SessionFeatureJobITCase.arrivalOrder(
-                SessionFeatureJobITCase.userClicks(random, 20, TestClicks.T0, TestClicks.T0 + 9 * TestClicks.DAY, "s"), random);
-        produce(config, clicks);
+        List<ClickEvent> clicks = TestClicks.arrivalOrder(
+                TestClicks.userClicks(random, 20, TestClicks.T0, TestClicks.T0 + 9 * TestClicks.DAY, "s"), random);
+        KAFKA.produceClicks(config, clicks);
 
         long started = System.nanoTime();
-        KafkaConnectors.userInterestJob(config).run(SessionFeatureJobITCase.failFast());
+        KafkaConnectors.userInterestJob(config).run(failFast());
         System.out.printf("scoring job over %d clicks finished in %d ms%n", clicks.size(), (System.nanoTime() - started) / 1_000_000);
 
-        List<UserInterestVector> vectors = decode(kafka.readCommitted(config.userVectorsTopic(), clicks.size(),
-                Duration.ofSeconds(60)), UserInterestVector.class);
+        List<UserInterestVector> vectors = KAFKA.readCommitted(config.get(KafkaOptions.USER_VECTORS_TOPIC), clicks.size(),
+                Duration.ofSeconds(60), UserInterestVector.class);
         assertVectorsMatchOffline(vectors, clicks);
         assertThat(vectors).allSatisfy(v -> assertThat(v.getVector()).hasSize(8));
         // Scoring on does not change the logged training data: one SessionFeatures per click as well.
-        List<SessionFeatures> features = decode(kafka.readCommitted(config.sessionFeaturesTopic(), clicks.size(),
-                Duration.ofSeconds(30)), SessionFeatures.class);
+        List<SessionFeatures> features = KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), clicks.size(),
+                Duration.ofSeconds(30), SessionFeatures.class);
         assertThat(features).hasSize(clicks.size());
     }
 
     @Test
     void withScoringOffTheSameJobWritesSessionFeaturesOnly(@TempDir Path tmp) throws Exception {
         String suffix = "off-" + System.nanoTime();
-        JobConfig config = config(suffix, tmp, true).with("scoring.enabled", "false");
-        createTopics(config);
+        JobConfig config = config(suffix, tmp, true).set(ScoringOptions.ENABLED, ScoringOptions.Switch.FALSE).build();
+        KAFKA.createTopics(config);
         List<ClickEvent> clicks = List.of(TestClicks.click("u1", "i1", TestClicks.T0),
                 TestClicks.click("u1", "i2", TestClicks.T0 + 1000), TestClicks.click("u2", "i1", TestClicks.T0 + 2000));
-        produce(config, clicks);
-        KafkaConnectors.userInterestJob(config).run(SessionFeatureJobITCase.failFast());
-        assertThat(kafka.readCommitted(config.sessionFeaturesTopic(), 3, Duration.ofSeconds(30))).hasSize(3);
-        assertThat(kafka.readCommitted(config.userVectorsTopic(), 0, Duration.ofSeconds(1))).isEmpty();
+        KAFKA.produceClicks(config, clicks);
+        KafkaConnectors.userInterestJob(config).run(failFast());
+        assertThat(KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), 3, Duration.ofSeconds(30))).hasSize(3);
+        assertThat(KAFKA.readCommitted(config.get(KafkaOptions.USER_VECTORS_TOPIC), 0, Duration.ofSeconds(1))).isEmpty();
     }
 
     @Test
     void aTaskManagerCrashMidStreamLosesAndDuplicatesNoVector(@TempDir Path tmp, @InjectMiniCluster MiniCluster flink)
             throws Exception {
         String suffix = "crash-" + System.nanoTime();
-        JobConfig config = config(suffix, tmp, false);
-        createTopics(config);
+        JobConfig config = config(suffix, tmp, false).build();
+        KAFKA.createTopics(config);
         Random random = new Random(13);
         long split = TestClicks.T0 + 2 * TestClicks.DAY;
-        List<ClickEvent> batchA = SessionFeatureJobITCase.arrivalOrder(
-                SessionFeatureJobITCase.userClicks(random, 12, TestClicks.T0, split, "a"), random);
-        List<ClickEvent> batchB = SessionFeatureJobITCase.arrivalOrder(
-                SessionFeatureJobITCase.userClicks(random, 12, split + TestClicks.MINUTE, split + TestClicks.DAY, "b"), random);
-        produce(config, batchA);
+        List<ClickEvent> batchA = TestClicks.arrivalOrder(
+                TestClicks.userClicks(random, 12, TestClicks.T0, split, "a"), random);
+        List<ClickEvent> batchB = TestClicks.arrivalOrder(
+                TestClicks.userClicks(random, 12, split + TestClicks.MINUTE, split + TestClicks.DAY, "b"), random);
+        KAFKA.produceClicks(config, batchA);
 
-        Configuration restarts = SessionFeatureJobITCase.failFast();
+        Configuration restarts = failFast();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         JobClient job = KafkaConnectors.userInterestJob(config).start(restarts);
         try {
-            long expectedA = SessionFeatureJobITCase.emittedWithoutMoreInput(batchA);
-            assertThat(kafka.readCommitted(config.userVectorsTopic(), (int) expectedA, Duration.ofSeconds(90)))
+            long expectedA = emittedWithoutMoreInput(batchA);
+            assertThat(KAFKA.readCommitted(config.get(KafkaOptions.USER_VECTORS_TOPIC), (int) expectedA, Duration.ofSeconds(90)))
                     .hasSize((int) expectedA);
 
             // More input; while the job scores it the TaskManager dies with its model, state and open
             // transactions; a new one reloads the model and resumes from the last checkpoint.
             List<ClickEvent> produceB = new ArrayList<>(batchB);
-            produceB.addAll(SessionFeatureJobITCase.sentinels(batchB));
-            produce(config, produceB);
+            produceB.addAll(sentinels(batchB));
+            KAFKA.produceClicks(config, produceB);
             Thread.sleep(300);
             flink.terminateTaskManager(0).get();
             flink.startTaskManager();
 
             List<ClickEvent> all = new ArrayList<>(batchA);
             all.addAll(batchB);
-            List<UserInterestVector> vectors = decode(kafka.readCommitted(config.userVectorsTopic(), all.size(),
-                    Duration.ofSeconds(120)), UserInterestVector.class);
+            List<UserInterestVector> vectors = KAFKA.readCommitted(config.get(KafkaOptions.USER_VECTORS_TOPIC), all.size(),
+                    Duration.ofSeconds(120), UserInterestVector.class);
             assertVectorsMatchOffline(vectors, all);
         } finally {
             job.cancel().get();
@@ -222,19 +197,16 @@ class UserInterestJobITCase {
     void aMinimumIntervalCoalescesBurstsButAlwaysEmitsTheNewestClick(@TempDir Path tmp) throws Exception {
         // No Kafka: the job with a bounded test source and collecting sinks, the throttle on.
         Random random = new Random(8);
-        List<ClickEvent> clicks = new ArrayList<>(SessionFeatureJobITCase.userClicks(random, 6, TestClicks.T0,
+        List<ClickEvent> clicks = new ArrayList<>(TestClicks.userClicks(random, 6, TestClicks.T0,
                 TestClicks.T0 + 2 * TestClicks.DAY, "m"));
         clicks.sort(java.util.Comparator.comparing(ClickEvent::getEventTime));
         AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
         List<byte[]> values = clicks.stream().map(codec::encode).toList();
         CollectingSink<UserInterestVector> vectors = new CollectingSink<>();
-        JobConfig config = config("throttle-" + System.nanoTime(), tmp, true).with(Map.of(
-                "scoring.min-interval", "5 min", "job.parallelism", "2"));
-        new UserInterestJob(config,
-                new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(
-                        new SessionFeatureJobITCase.ReplayedValues(values), values.size(),
-                        org.apache.flink.api.common.typeinfo.TypeInformation.of(org.sdmstream.job.ingest.DecodedClick.class)),
-                vectors, null, new CollectingSink<>(), new CollectingSink<>()).run(SessionFeatureJobITCase.failFast());
+        JobConfig config = config("throttle-" + System.nanoTime(), tmp, true)
+                .set(ScoringOptions.MIN_INTERVAL, Duration.ofMinutes(5)).set(JobOptions.PARALLELISM, 2).build();
+        new UserInterestJob(config, ReplayedClicks.source(values), vectors, null, new CollectingSink<>(),
+                new CollectingSink<>()).run(failFast());
 
         List<ModelInput> all = TestClicks.offlineModelInputs(clicks, RULES);
         Map<String, List<ModelInput>> byUser = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ class CrashRecoveryITCase {
     @Test
     void killedTaskManagerIsReplacedAndNoClickIsLostOrDuplicated(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "crash-tm")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-tm")) {
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = workload(11, "crash");
             String job = pipeline.submit(pipeline.run(2));
@@ -78,7 +78,7 @@ class CrashRecoveryITCase {
     @Test
     void brokerRestartMidStreamIsRecoveredWithoutLossOrDuplicates(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "crash-broker")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-broker")) {
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = workload(12, "broker");
             String job = pipeline.submit(pipeline.run(2));

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sdmstream.job.ingest.DeadLetterReason;
+import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
@@ -58,7 +59,7 @@ class HostileInputITCase {
     @Test
     void badRecordsGoToDeadLettersGoodOnesToOutputAndAHeavyUserStaysBounded(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "hostile")) {
             Random random = new Random(31);
 
             List<ClickEvent> valid = new ArrayList<>(ClickScript.users(random, "h", 10, T0, T0 + HOUR));
@@ -76,7 +77,7 @@ class HostileInputITCase {
             // speeds, the watermark (their minimum) lags, and the heavy user's clicks pile up in its pending
             // buffer until pending.max-clicks sends the surplus to the dead letters (see docs/operations.md,
             // "Catching up"). Live, ~30 of them wait at a time; the cap here leaves room for a slow second.
-            pipeline.configure("pending.max-clicks", "5000");
+            pipeline.configure(SessionizerOptions.MAX_PENDING_CLICKS, 5000);
             String job = pipeline.submit(pipeline.run(2));
             List<Planned> phase1 = interleave(pipeline, valid, badRecords(pipeline));
             List<RecordMetadata> written1;
@@ -141,7 +142,7 @@ class HostileInputITCase {
      */
     @Test
     void idsOfMegabytesReachTheDeadLetterTopic(SystemUnderTest sut) throws Exception {
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "hostile-megabytes")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "hostile-megabytes")) {
             String job = pipeline.submit(pipeline.run(1));
             List<ClickEvent> good = new ArrayList<>(List.of(ClickScript.click("m-1", "i-1", T0, null)));
             good.addAll(ClickScript.flush("megabytes", T0 + MINUTE));
@@ -160,7 +161,7 @@ class HostileInputITCase {
         }
     }
 
-    private static Map<String, String> deadLetterReasons(SessionFeaturePipeline pipeline, int expected) {
+    private static Map<String, String> deadLetterReasons(JobDeployment pipeline, int expected) {
         return reasons(pipeline.readDeadLetters(expected));
     }
 
@@ -180,7 +181,7 @@ class HostileInputITCase {
     }
 
     /** The good clicks in order, with the bad records spread evenly between them. */
-    private static List<Planned> interleave(SessionFeaturePipeline pipeline, List<ClickEvent> good, List<Planned> bad) {
+    private static List<Planned> interleave(JobDeployment pipeline, List<ClickEvent> good, List<Planned> bad) {
         List<Planned> out = new ArrayList<>();
         good.forEach(c -> out.add(new Planned(pipeline.record(c), null)));
         int stride = Math.max(1, out.size() / (bad.size() + 1));
@@ -190,7 +191,7 @@ class HostileInputITCase {
         return out;
     }
 
-    private static List<Planned> badRecords(SessionFeaturePipeline pipeline) {
+    private static List<Planned> badRecords(JobDeployment pipeline) {
         byte[] garbage = new byte[512];
         new Random(5).nextBytes(garbage);
         byte[] valid = pipeline.encode(ClickScript.click("bad", "i", T0, null));
@@ -214,11 +215,11 @@ class HostileInputITCase {
         return bad;
     }
 
-    private static Planned raw(SessionFeaturePipeline pipeline, int partition, byte[] key, byte[] value, DeadLetterReason reason) {
+    private static Planned raw(JobDeployment pipeline, int partition, byte[] key, byte[] value, DeadLetterReason reason) {
         return new Planned(new ProducerRecord<>(pipeline.clicks, partition, null, key, value), reason);
     }
 
-    private static Planned click(SessionFeaturePipeline pipeline, int partition, ClickEvent c, DeadLetterReason reason) {
+    private static Planned click(JobDeployment pipeline, int partition, ClickEvent c, DeadLetterReason reason) {
         byte[] key = c.getUserId().length() > 64 ? "long".getBytes(StandardCharsets.UTF_8) : c.getUserId().getBytes(StandardCharsets.UTF_8);
         return new Planned(new ProducerRecord<>(pipeline.clicks, partition, null, key, pipeline.encode(c)), reason);
     }

@@ -21,10 +21,9 @@ class JobJarITCase {
         Path jar = Path.of(System.getProperty("sdm.job.jar", "../flink-jobs/target/sdm-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
         assertThat(Files.isRegularFile(jar)).as("job jar %s (built in flink-jobs' package phase)", jar).isTrue();
         try (JarFile file = new JarFile(jar.toFile())) {
-            assertThat(file.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("org.sdmstream.job.SessionFeatureJob");
+            assertThat(file.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("org.sdmstream.job.UserInterestJob");
             List<String> names = file.stream().map(e -> e.getName()).toList();
             assertThat(names).contains(
-                    "org/sdmstream/job/SessionFeatureJob.class",
                     "org/sdmstream/job/UserInterestJob.class",
                     "org/sdmstream/model/scoring/SdmScorer.class",
                     "com/fasterxml/jackson/databind/ObjectMapper.class",

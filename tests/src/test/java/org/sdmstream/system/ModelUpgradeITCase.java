@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.sdmstream.job.TinyModel;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
@@ -37,7 +39,6 @@ import org.sdmstream.job.UserInterestJob;
 class ModelUpgradeITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpgradeITCase.class);
-    private static final String ENTRY_CLASS = "org.sdmstream.job.UserInterestJob";
     private static final long PHASE = 20 * MINUTE;
     private static final int USERS = 5;
 
@@ -59,32 +60,31 @@ class ModelUpgradeITCase {
         Path v2 = TinyModel.export(training, ClickScript.RULES, sut.workDir.resolve("models/v2"), "v2", 8, 2);
         long trained = System.nanoTime();
 
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "model-upgrade");
+        try (JobDeployment pipeline = new JobDeployment(sut, "model-upgrade");
              SdmScorer scorerV1 = SdmScorer.load(v1, new ScorerOptions(1, 1, 256));
              SdmScorer scorerV2 = SdmScorer.load(v2, new ScorerOptions(1, 1, 256))) {
             String vectors = pipeline.topic("user-vectors");
-            pipeline.entryClass(ENTRY_CLASS)
-                    .configure("topic.user-vectors", vectors)
-                    .configure("scoring.model-dir", v1.toString());
+            pipeline.configure(KafkaOptions.USER_VECTORS_TOPIC, vectors)
+                    .configure(ScoringOptions.MODEL_DIR, v1.toString());
             Random random = new Random(41);
             String job = pipeline.submit(pipeline.run(2));
             List<ClickEvent> all = new ArrayList<>(phase(random, "mu", 0));
             ClickFeeder.writeAll(sut.broker.bootstrapServers(), pipeline.records(all));
             Map<String, List<ModelInput>> beforeUpgrade = ClickScript.expectedByUser(all);
-            List<UserInterestVector> v1Output = SessionFeaturePipeline.decode(
+            List<UserInterestVector> v1Output = JobDeployment.decode(
                     pipeline.read(vectors, ClickScript.count(beforeUpgrade)), UserInterestVector.class);
             assertThat(v1Output).hasSize(ClickScript.count(beforeUpgrade));
             String savepoint = pipeline.stopWithSavepoint(job);
 
             // The upgrade: the same jar and job, the new model version's directory, from the savepoint.
-            pipeline.configure("scoring.model-dir", v2.toString());
+            pipeline.configure(ScoringOptions.MODEL_DIR, v2.toString());
             String job2 = pipeline.submit(pipeline.run(2).fromSavepoint(savepoint));
             assertThat(sut.flink.rest().checkpoints(job2).restored()).as("restored from the savepoint").isEqualTo(1);
             List<ClickEvent> more = phase(random, "mu", 1);
             ClickFeeder.writeAll(sut.broker.bootstrapServers(), pipeline.records(more));
             all.addAll(more);
             Map<String, List<ModelInput>> expected = ClickScript.expectedByUser(all);
-            List<UserInterestVector> output = SessionFeaturePipeline.decode(
+            List<UserInterestVector> output = JobDeployment.decode(
                     pipeline.read(vectors, ClickScript.count(expected)), UserInterestVector.class);
             pipeline.cancel(job2);
 

@@ -13,6 +13,9 @@ import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.local.flink.JarRun;
+import org.sdmstream.job.JobOptions;
+import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
@@ -46,7 +49,7 @@ class SavepointUpgradeITCase {
     @Test
     void stopWithSavepointAndRescaleOneToTwoToOneCarriesEverySessionOver(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "rescale")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "rescale")) {
             Random random = new Random(21);
             List<ClickEvent> all = new ArrayList<>();
             String savepoint = null;
@@ -75,7 +78,7 @@ class SavepointUpgradeITCase {
     @Test
     void upgradeFromSavepointWithNewJarAndConfigurationKeepsAllState(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (SessionFeaturePipeline pipeline = new SessionFeaturePipeline(sut, "upgrade")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "upgrade")) {
             Random random = new Random(22);
             String job = pipeline.submit(pipeline.run(2));
             List<ClickEvent> all = new ArrayList<>(phase(random, "upgrade", 0));
@@ -86,10 +89,10 @@ class SavepointUpgradeITCase {
             // The new version, submitted with the command line (`flink run -d -s <savepoint> -c ... <jar> key=value...`):
             // the jar travels again, and configuration changes that leave state alone.
             // TODO(scoring job): the same with the scoring job and a new model version (vectors carry it from here on).
-            pipeline.configure("job.name", "sdm-upgrade-v2")
-                    .configure("checkpoint.interval", "2 s")
-                    .configure("pending.max-clicks", "2000")
-                    .configure("validation.max-future", "2 h");
+            pipeline.configure(JobOptions.JOB_NAME, "sdm-upgrade-v2")
+                    .configure(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
+                    .configure(SessionizerOptions.MAX_PENDING_CLICKS, 2000)
+                    .configure(IngestOptions.MAX_FUTURE, Duration.ofHours(2));
             JarRun upgrade = pipeline.run(2).fromSavepoint(savepoint);
             String job2 = pipeline.adopt(sut.flink.cli().run(sut.jobJar, upgrade), upgrade);
             assertThat(sut.flink.rest().checkpoints(job2).restored()).as("restored from the savepoint").isEqualTo(1);
@@ -120,7 +123,7 @@ class SavepointUpgradeITCase {
     }
 
     /** The scenario is only meaningful if some session spans a savepoint and some history reaches back over one. */
-    private static void assertSessionsAndHistoriesCrossedTheSavepoints(SessionFeaturePipeline pipeline) {
+    private static void assertSessionsAndHistoriesCrossedTheSavepoints(JobDeployment pipeline) {
         AvroCodec<SessionFeatures> codec = AvroCodec.of(SessionFeatures.class);
         long phase1 = T0 + PHASE + 2 * MINUTE;
         boolean sessionCarried = false;

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import org.sdmstream.cli.job.StreamingPipeline;
 import org.sdmstream.cli.options.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,10 +36,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--pipeline", paramLabel = "NAME", defaultValue = "session-features",
-            description = "The job under test (default: ${DEFAULT-VALUE}).")
-    String pipeline;
 
     @Option(names = "--clicks", paramLabel = "N", defaultValue = "300000",
             description = "Clicks pre-filled for the throughput phases (default: ${DEFAULT-VALUE}).")
@@ -105,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
     long warmupClicks;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A job configuration key (docs/streaming.md, docs/scoring.md) for every job under test, "
+            description = "A job configuration key (README.md) for every job under test, "
                     + "e.g. --set kafka.producer.compression.type=none; repeatable.")
     Map<String, String> jobSettings;
 
@@ -121,12 +116,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamingPipeline job;
-        try {
-            job = StreamingPipeline.byName(pipeline);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
         if (clicks < 1 || users < 1 || items < 1 || partitions < 1 || parallelism < 1 || latencyClicks < 1
                 || latencyRate < 0) {
             throw new ParameterException(spec.commandLine(),
@@ -140,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchSettings settings;
         try {
-            settings = new BenchSettings(job, clicks, users, items, seed, partitions, parallelism,
+            settings = new BenchSettings(clicks, users, items, seed, partitions, parallelism,
                     checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
                     Math.max(0, warmupClicks), jobSettings == null ? Map.of() : jobSettings,
                     new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases));

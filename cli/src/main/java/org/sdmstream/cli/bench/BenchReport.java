@@ -9,7 +9,8 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
 
     void print(PrintWriter out) {
         Map<String, String> rows = new LinkedHashMap<>();
-        rows.put("pipeline", settings.pipeline().name());
+        rows.put("job", settings.scoringModel() == null ? "UserInterestJob, scoring off"
+                : "UserInterestJob, scoring off and on (" + settings.scoringModel().getFileName() + ")");
         rows.put("clicks pre-filled", String.format("%,d", settings.clicks()));
         rows.put("partitions / parallelism", settings.partitions() + " / " + settings.parallelism());
         rows.put("state backend", "rocksdb (incremental checkpoints)");

@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.sdmstream.cli.job.StreamingPipeline;
 
 /**
  * What one benchmark run does.
  *
- * @param pipeline the job under test
  * @param clicks clicks pre-filled into the input topic for the throughput phases
  * @param users generated users
  * @param items generated catalogue size
@@ -23,12 +21,12 @@ import org.sdmstream.cli.job.StreamingPipeline;
  * @param latencyRate input rate of the latency phase, clicks/s; 0 = half the measured at-least-once maximum
  * @param stallTimeout a phase fails when no output arrives for this long
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
- * @param scoringModel when not null, also run the scoring job with this model over the same clicks
+ * @param scoringModel when not null, also run the job with scoring on, with this model, over the same clicks
  * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job (JIT warm-up)
  * @param jobSettings job configuration keys set on every job under test (after the bench's own)
  * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are skipped
  */
-record BenchSettings(StreamingPipeline pipeline, long clicks, int users, int items, long seed, int partitions,
+record BenchSettings(long clicks, int users, int items, long seed, int partitions,
                      int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
                      Duration stallTimeout, boolean compareHeap, Path scoringModel,
                      long warmupClicks, Map<String, String> jobSettings,

@@ -21,13 +21,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.sdmstream.cli.job.LocalFlink;
-import org.sdmstream.cli.job.StreamingPipeline;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
 import org.sdmstream.cli.kafka.OutputMonitor;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.generate.ClickGenerator;
 import org.sdmstream.features.generate.GeneratorConfig;
+import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.JobOptions;
+import org.sdmstream.job.JobOptions.StateBackend;
+import org.sdmstream.job.kafka.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.kafka.KafkaOptions.Delivery;
+import org.sdmstream.job.scoring.ScoringOptions;
+import org.sdmstream.job.scoring.ScoringOptions.Switch;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
 import org.sdmstream.local.flink.CheckpointStats;
@@ -67,34 +74,34 @@ final class PipelineBenchmark {
             readRaw(bootstrap);
             boolean unscored = settings.phases().stream().anyMatch(phase -> !phase.startsWith("scored"));
             if (unscored) {
-                warmUp(bootstrap, dir, settings.pipeline(), null);
+                warmUp(bootstrap, dir, null);
             }
             if (settings.runs("exactly-once")) {
-                throughput(bootstrap, dir, "EXACTLY_ONCE", "exactly-once", users);
+                throughput(bootstrap, dir, Delivery.EXACTLY_ONCE, "exactly-once", users, null);
             }
             if (settings.runs("at-least-once")) {
-                throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once", users);
+                throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "at-least-once", users, null);
             }
             if (settings.compareHeap() && settings.runs("heap")) {
-                throughput(bootstrap, dir, "AT_LEAST_ONCE", "at-least-once on heap state", users);
+                throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "at-least-once on heap state", users, null);
             }
             if (settings.runs("latency")) {
-                latency(bootstrap, dir);
+                latency(bootstrap, dir, "", "at-least-once", null);
             }
             if (settings.scoringModel() != null) {
                 // The same job with SDM scoring on, over the same pre-filled clicks: the ratio holds on a noisy machine.
-                StreamingPipeline scored = StreamingPipeline.userVectors();
+                Path scored = settings.scoringModel();
                 if (settings.phases().stream().anyMatch(phase -> phase.startsWith("scored"))) {
-                    warmUp(bootstrap, dir, scored, settings.scoringModel());
+                    warmUp(bootstrap, dir, scored);
                 }
                 if (settings.runs("scored-at-least-once")) {
-                    throughput(bootstrap, dir, "AT_LEAST_ONCE", "scored at-least-once", users, scored, settings.scoringModel());
+                    throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "scored at-least-once", users, scored);
                 }
                 if (settings.runs("scored-exactly-once")) {
-                    throughput(bootstrap, dir, "EXACTLY_ONCE", "scored exactly-once", users, scored, settings.scoringModel());
+                    throughput(bootstrap, dir, Delivery.EXACTLY_ONCE, "scored exactly-once", users, scored);
                 }
                 if (settings.runs("scored-latency")) {
-                    latency(bootstrap, dir, "scored ", "scored at-least-once", scored, settings.scoringModel());
+                    latency(bootstrap, dir, "scored ", "scored at-least-once", scored);
                 }
             }
             long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
@@ -171,33 +178,29 @@ final class PipelineBenchmark {
      * compiles the hot paths in the first seconds of a JVM (it took a quarter of the CPU of a cold 17 s phase);
      * the jobs of later phases run in the same JVM with the same classes, so they measure the steady state.
      */
-    private void warmUp(String bootstrap, Path dir, StreamingPipeline pipeline, Path model) throws Exception {
+    private void warmUp(String bootstrap, Path dir, Path model) throws Exception {
         long clicks = Math.min(settings.warmupClicks(), settings.clicks());
         if (clicks > 0) {
-            runJob(bootstrap, dir, "AT_LEAST_ONCE", "warm-up" + (model == null ? "" : " (scored)"), 0, pipeline, model,
+            runJob(bootstrap, dir, Delivery.AT_LEAST_ONCE, "warm-up" + (model == null ? "" : " (scored)"), 0, model,
                     clicks, false);
         }
     }
 
-    /** The job over the pre-filled clicks; clicks/s from the first to the last output read. */
-    private void throughput(String bootstrap, Path dir, String delivery, String label, long users) throws Exception {
-        throughput(bootstrap, dir, delivery, label, users, settings.pipeline(), null);
+    /** The job over the pre-filled clicks (scored with {@code model} unless null); clicks/s from the first to the last output read. */
+    private void throughput(String bootstrap, Path dir, Delivery delivery, String label, long users, Path model)
+            throws Exception {
+        runJob(bootstrap, dir, delivery, label, users, model, settings.clicks(), true);
     }
 
-    private void throughput(String bootstrap, Path dir, String delivery, String label, long users,
-                            StreamingPipeline pipeline, Path model) throws Exception {
-        runJob(bootstrap, dir, delivery, label, users, pipeline, model, settings.clicks(), true);
-    }
-
-    private void runJob(String bootstrap, Path dir, String delivery, String label, long users,
-                        StreamingPipeline pipeline, Path model, long clicks, boolean measured) throws Exception {
+    private void runJob(String bootstrap, Path dir, Delivery delivery, String label, long users,
+                        Path model, long clicks, boolean measured) throws Exception {
         String suffix = "-" + (++jobCounter);
-        StreamingPipeline.Prepared job = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
-                label.contains("heap") ? "hashmap" : "rocksdb", pipeline, model);
+        JobConfig config = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
+                label.contains("heap") ? StateBackend.HASHMAP : StateBackend.ROCKSDB, model);
         note("%s: running the job over the %,d pre-filled clicks", label, clicks);
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
-                job.lateClicksTopic(), null).start()) {
-            LocalFlink.Started started = LocalFlink.start(job, 0, null);
+        try (OutputMonitor monitor = new OutputMonitor(bootstrap, config.outputTopic(),
+                config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC), null).start()) {
+            LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
                 Phase phase = awaitAccounted(monitor, clicks, label);
                 if (!measured) {
@@ -206,7 +209,7 @@ final class PipelineBenchmark {
                 double seconds = (phase.reachedNanos() - monitor.firstOutputNanos()) / 1e9;
                 // Exactly-once outputs appear a checkpoint at a time: the first committed batch was computed
                 // before the clock starts, so it is not counted. At-least-once outputs stream continuously.
-                long counted = delivery.equals("EXACTLY_ONCE") ? settings.clicks() - phase.firstBatch() : settings.clicks();
+                long counted = delivery == Delivery.EXACTLY_ONCE ? settings.clicks() - phase.firstBatch() : settings.clicks();
                 results.put("sustained " + label + " (clicks/s)", counted / Math.max(1e-9, seconds));
                 // CPU used over the same interval: the machine is shared, so clicks per CPU-second says more
                 // about the pipeline's cost than clicks per wall second.
@@ -215,7 +218,7 @@ final class PipelineBenchmark {
                 results.put(label + " broker share of the CPU", phase.brokerCpuSeconds() / Math.max(1e-9, phase.cpuSeconds()));
                 results.put(label + " first to last output (s)", seconds);
                 results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
-                if (delivery.equals("EXACTLY_ONCE") && model == null) {
+                if (delivery == Delivery.EXACTLY_ONCE && model == null) {
                     // Every output is committed, so the latest completed checkpoint holds all users' state.
                     CheckpointStats stats = new FlinkRestClient(started.webUi()).checkpoints(started.job().getJobID().toString());
                     results.put("checkpoint full size (MiB)", stats.latestStateSize() / 1048576.0);
@@ -229,27 +232,24 @@ final class PipelineBenchmark {
         }
     }
 
-    /** Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency. */
-    private void latency(String bootstrap, Path dir) throws Exception {
-        latency(bootstrap, dir, "", "at-least-once", settings.pipeline(), null);
-    }
-
-    /** {@code prefix} names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses. */
-    private void latency(String bootstrap, Path dir, String prefix, String throughputLabel,
-                         StreamingPipeline pipeline, Path model) throws Exception {
+    /**
+     * Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency. {@code prefix}
+     * names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses.
+     */
+    private void latency(String bootstrap, Path dir, String prefix, String throughputLabel, Path model) throws Exception {
         // BenchSettings made sure the throughput phase ran when no rate was given.
         double rate = settings.latencyRate() > 0 ? settings.latencyRate()
                 : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
         results.put(prefix + "latency phase input rate (clicks/s)", rate);
         String topic = "bench-live-clicks" + (model == null ? "" : "-scored");
         KafkaTopics.ensure(bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);
-        StreamingPipeline.Prepared job = prepare(bootstrap, dir, topic, "-live" + (model == null ? "" : "-scored"),
-                "AT_LEAST_ONCE", "rocksdb", pipeline, model);
+        JobConfig config = prepare(bootstrap, dir, topic, "-live" + (model == null ? "" : "-scored"),
+                Delivery.AT_LEAST_ONCE, StateBackend.ROCKSDB, model);
         LatencyRecorder latency = new LatencyRecorder();
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, job.outputTopic(), job.deadLettersTopic(),
-                job.lateClicksTopic(), latency).start();
+        try (OutputMonitor monitor = new OutputMonitor(bootstrap, config.outputTopic(),
+                config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC), latency).start();
              ClickPublisher publisher = new ClickPublisher(bootstrap, topic)) {
-            LocalFlink.Started started = LocalFlink.start(job, 0, null);
+            LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
                 // The source must be reading before the clock of the first measured click starts.
                 if (!started.awaitTasksRunning(Duration.ofMinutes(2))) {
@@ -295,33 +295,34 @@ final class PipelineBenchmark {
         }
     }
 
-    private StreamingPipeline.Prepared prepare(String bootstrap, Path dir, String clicksTopic, String suffix,
-                                               String delivery, String stateBackend, StreamingPipeline pipeline,
-                                               Path model) {
-        Map<String, String> c = new LinkedHashMap<>();
+    /** The configuration of one job under test (scored with {@code model} unless null), its output topics created. */
+    private JobConfig prepare(String bootstrap, Path dir, String clicksTopic, String suffix, Delivery delivery,
+                              StateBackend stateBackend, Path model) {
+        JobConfig.Builder c = JobConfig.builder();
         if (model != null) {
-            c.put("scoring.model-dir", model.toString());
-            c.put("topic.user-vectors", "bench-vectors" + suffix);
+            c.set(ScoringOptions.MODEL_DIR, model.toString());
+            c.set(KafkaOptions.USER_VECTORS_TOPIC, "bench-vectors" + suffix);
         }
-        c.put("job.name", "sdm-bench" + suffix);
-        c.put("job.parallelism", Integer.toString(settings.parallelism()));
-        c.put("kafka.bootstrap-servers", bootstrap);
-        c.put("kafka.group-id", "sdm-bench" + suffix);
-        c.put("kafka.starting-offsets", "earliest");
-        c.put("topic.clicks", clicksTopic);
-        c.put("topic.session-features", "bench-features" + suffix);
-        c.put("topic.dead-letters", "bench-dead-letters" + suffix);
-        c.put("topic.late-clicks", "bench-late" + suffix);
-        c.put("state.backend", stateBackend);
-        c.put("checkpoint.interval", settings.checkpointInterval().toMillis() + " ms");
-        c.put("checkpoint.dir", dir.resolve("checkpoints" + suffix).toUri().toString());
-        c.put("sink.delivery-guarantee", delivery);
-        c.put("sink.transactional-id-prefix", "sdm-bench" + suffix);
-        c.putAll(settings.jobSettings());
-        StreamingPipeline.Prepared job = pipeline.prepare(c);
-        KafkaTopics.ensure(bootstrap, List.of(job.outputTopic(), job.deadLettersTopic(), job.lateClicksTopic()),
-                settings.partitions(), KafkaTopics.KEEP_FOREVER);
-        return job;
+        c.set(JobOptions.JOB_NAME, "sdm-bench" + suffix)
+                .set(JobOptions.PARALLELISM, settings.parallelism())
+                .set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap)
+                .set(KafkaOptions.GROUP_ID, "sdm-bench" + suffix)
+                .set(KafkaOptions.STARTING_OFFSETS, KafkaOptions.StartingOffsets.EARLIEST)
+                .set(KafkaOptions.CLICKS_TOPIC, clicksTopic)
+                .set(KafkaOptions.SESSION_FEATURES_TOPIC, "bench-features" + suffix)
+                .set(KafkaOptions.DEAD_LETTERS_TOPIC, "bench-dead-letters" + suffix)
+                .set(KafkaOptions.LATE_CLICKS_TOPIC, "bench-late" + suffix)
+                .set(JobOptions.STATE_BACKEND, stateBackend)
+                .set(JobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval())
+                .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints" + suffix).toUri().toString())
+                .set(KafkaOptions.DELIVERY_GUARANTEE, delivery)
+                .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-bench" + suffix)
+                .setAll(settings.jobSettings(), "--set");
+        // Whether a phase scores is the phase's, not --set's.
+        JobConfig config = c.set(ScoringOptions.ENABLED, model != null ? Switch.TRUE : Switch.FALSE).build();
+        KafkaTopics.ensure(bootstrap, List.of(config.outputTopic(), config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                config.get(KafkaOptions.LATE_CLICKS_TOPIC)), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        return config;
     }
 
     /** What a throughput phase saw: when the last counted output arrived, the first batch, the CPU used. */

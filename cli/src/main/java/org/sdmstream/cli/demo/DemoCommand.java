@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,6 +29,9 @@ import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
 import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.JobOptions;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.KafkaTopics;
@@ -137,10 +139,10 @@ public final class DemoCommand implements Callable<Integer> {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"),
                 Map.of("transaction.max.timeout.ms", "900000"))) {
             JobConfig config = jobConfig(broker.bootstrapServers(), dir, modelDir);
-            String outputTopic = config.scoringEnabled() ? config.userVectorsTopic() : config.sessionFeaturesTopic();
-            KafkaTopics.ensure(broker.bootstrapServers(), List.of(config.clicksTopic()), partitions, KafkaTopics.KEEP_FOREVER);
+            String outputTopic = config.outputTopic();
+            KafkaTopics.ensure(broker.bootstrapServers(), List.of(config.get(KafkaOptions.CLICKS_TOPIC)), partitions, KafkaTopics.KEEP_FOREVER);
             KafkaTopics.ensure(broker.bootstrapServers(),
-                    List.of(outputTopic, config.deadLettersTopic(), config.lateClicksTopic()),
+                    List.of(outputTopic, config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC)),
                     1, KafkaTopics.KEEP_FOREVER);
             err.printf("sdm demo: broker at %s up in %.1f s; topics ready%n", broker.bootstrapServers(), seconds(t0));
 
@@ -152,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
             flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
             StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
             KafkaConnectors.userInterestJob(config).build(env);
-            JobClient job = env.executeAsync(config.jobName());
+            JobClient job = env.executeAsync(config.get(JobOptions.JOB_NAME));
             // Clicks sent before the tasks (and the model) are up would only measure the start-up as latency.
             if (!LocalFlink.awaitTasksRunning(job, "http://127.0.0.1:" + restPort, Duration.ofMinutes(2))) {
                 throw new IOException("the Flink job's tasks did not start within 2 min");
@@ -163,9 +165,9 @@ public final class DemoCommand implements Callable<Integer> {
             LatencyRecorder latency = new LatencyRecorder();
             DemoRun result;
             try (OutputMonitor monitor = new OutputMonitor(broker.bootstrapServers(), outputTopic,
-                         config.deadLettersTopic(), config.lateClicksTopic(), latency).start();
-                 ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.clicksTopic());
-                 ConsumerLag lag = new ConsumerLag(broker.bootstrapServers(), config.clicksTopic(), config.groupId(),
+                         config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC), latency).start();
+                 ClickPublisher publisher = new ClickPublisher(broker.bootstrapServers(), config.get(KafkaOptions.CLICKS_TOPIC));
+                 ConsumerLag lag = new ConsumerLag(broker.bootstrapServers(), config.get(KafkaOptions.CLICKS_TOPIC), config.get(KafkaOptions.GROUP_ID),
                          new FlinkRestClient("http://127.0.0.1:" + restPort), job.getJobID().toString())) {
                 result = replayAndWatch(clicks, publisher, monitor, latency, new LagWatch(lag), job, dir,
                         config.scoringEnabled() ? "user vectors out" : "session features out");
@@ -282,23 +284,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private JobConfig jobConfig(String bootstrap, Path dir, Path modelDir) {
-        Map<String, String> c = new LinkedHashMap<>();
+        JobConfig.Builder c = JobConfig.builder();
         if (modelDir != null) {
-            c.put("scoring.enabled", "true");
-            c.put("scoring.model-dir", modelDir.toString());
+            c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.TRUE).set(ScoringOptions.MODEL_DIR, modelDir.toString());
         } else {
-            c.put("scoring.enabled", "false");
+            c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.FALSE);
         }
-        c.put("job.name", "sdm-demo");
-        c.put("job.parallelism", Integer.toString(parallelism));
-        c.put("kafka.bootstrap-servers", bootstrap);
-        c.put("kafka.starting-offsets", "earliest");
-        c.put("kafka.group-id", "sdm-demo");
-        c.put("checkpoint.interval", checkpointInterval);
-        c.put("checkpoint.dir", dir.resolve("checkpoints").toUri().toString());
-        c.put("sink.delivery-guarantee", delivery);
-        c.put("sink.transactional-id-prefix", "sdm-demo");
-        return JobConfig.of(c);
+        return c.set(JobOptions.JOB_NAME, "sdm-demo")
+                .set(JobOptions.PARALLELISM, parallelism)
+                .set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap)
+                .set(KafkaOptions.STARTING_OFFSETS, KafkaOptions.StartingOffsets.EARLIEST)
+                .set(KafkaOptions.GROUP_ID, "sdm-demo")
+                .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString())
+                .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-demo")
+                // The two flags are the job's own settings as text ("1 s", EXACTLY_ONCE): read as a file would be.
+                .setAll(Map.of(JobOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval,
+                        KafkaOptions.DELIVERY_GUARANTEE.key(), delivery), "--checkpoint-interval / --delivery")
+                .build();
     }
 
     private static double seconds(long startNanos) {

@@ -1,7 +1,6 @@
 package org.sdmstream.cli.job;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +19,10 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.sdmstream.cli.options.CommonOptions;
+import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.JobOptions;
+import org.sdmstream.job.kafka.KafkaConnectors;
+import org.sdmstream.job.kafka.KafkaOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs the streaming job locally (in-process Flink MiniCluster) against an existing Kafka cluster",
             "until Ctrl-C. Settings: defaults, then --config FILE (key=value lines), then KEY=VALUE arguments;",
-            "the keys are those of docs/streaming.md (e.g. kafka.bootstrap-servers, topic.clicks, checkpoint.dir).",
+            "the keys are those of README.md (e.g. kafka.bootstrap-servers, topic.clicks, scoring.model-dir).",
             "Ctrl-C stops the job with a savepoint into --savepoint-dir when given, else cancels it."
         })
 public final class JobCommand implements Callable<Integer> {
@@ -56,10 +58,6 @@ public final class JobCommand implements Callable<Integer> {
     @Parameters(paramLabel = "KEY=VALUE", arity = "0..*",
             description = "Job settings overriding the file's, e.g. kafka.bootstrap-servers=broker:9092.")
     List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--pipeline", paramLabel = "NAME", defaultValue = "session-features", order = 1,
-            description = "The job to run (default: ${DEFAULT-VALUE}).")
-    String pipeline;
 
     @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "0", order = 2,
             description = "Port of the Flink web UI on 127.0.0.1; 0 = a free port (default: ${DEFAULT-VALUE}).")
@@ -79,15 +77,16 @@ public final class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamingPipeline.Prepared job;
+        JobConfig config;
         try {
-            job = StreamingPipeline.byName(pipeline).prepare(settings());
+            config = config();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        console.note("starting %s (%s) reading %s at %s", job.jobName(), pipeline, job.clicksTopic(),
-                job.bootstrapServers());
-        LocalFlink.Started started = LocalFlink.start(job, webUiPort, fromSavepoint);
+        console.note("starting %s (%s) reading %s at %s", config.get(JobOptions.JOB_NAME),
+                config.scoringEnabled() ? "scoring into " + config.outputTopic() : "session features into " + config.outputTopic(),
+                config.get(KafkaOptions.CLICKS_TOPIC), config.get(KafkaOptions.BOOTSTRAP_SERVERS));
+        LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), webUiPort, fromSavepoint);
         JobClient client = started.job();
         console.note("job %s submitted; web UI at %s", client.getJobID(), started.webUi());
         AtomicReference<String> savepoint = new AtomicReference<>();
@@ -173,18 +172,11 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     /** Defaults, then the file, then the KEY=VALUE arguments. */
-    private Map<String, String> settings() throws IOException {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new IOException("no such config file: " + configFile);
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(configFile)) {
-                p.load(r);
-            }
-            p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).trim()));
+    private JobConfig config() throws IOException {
+        if (configFile != null && !Files.isRegularFile(configFile)) {
+            throw new IOException("no such config file: " + configFile);
         }
+        Map<String, String> settings = new LinkedHashMap<>();
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {
@@ -192,7 +184,7 @@ public final class JobCommand implements Callable<Integer> {
             }
             settings.put(override.substring(0, eq).strip(), override.substring(eq + 1).strip());
         }
-        return settings;
+        return JobConfig.load(configFile, settings);
     }
 
     private static String rootMessage(Throwable e) {

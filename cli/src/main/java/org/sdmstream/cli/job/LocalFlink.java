@@ -11,11 +11,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.flink.FlinkRestClient;
 
 /**
- * Starts a {@link StreamingPipeline} on an in-process Flink MiniCluster (shut down when the job ends),
+ * Starts the {@link UserInterestJob} on an in-process Flink MiniCluster (shut down when the job ends),
  * with the web UI on a loopback port.
  */
 public final class LocalFlink {
@@ -66,21 +66,16 @@ public final class LocalFlink {
      * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is a
      * savepoint or retained checkpoint to start from.
      */
-    public static Started start(StreamingPipeline.Prepared job, int webUiPort, String restoreFrom) throws Exception {
+    public static Started start(UserInterestJob job, int webUiPort, String restoreFrom) throws Exception {
         int port = webUiPort > 0 ? webUiPort : freePort();
-        Configuration conf = job.flinkConfiguration();
+        Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, port);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        if (job.parallelism() > 0) {
-            env.setParallelism(job.parallelism());
-        }
-        job.build(env);
-        return new Started(env.executeAsync(job.jobName()), port);
+        return new Started(job.start(conf), port);
     }
 
     private static int freePort() throws IOException {

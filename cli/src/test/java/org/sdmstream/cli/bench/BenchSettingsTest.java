@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class BenchSettingsTest {
 
     static BenchSettings settings(Set<String> phases, double latencyRate) {
-        return new BenchSettings(null, 1000, 10, 10, 1, 2, 2, Duration.ofSeconds(2), 100, latencyRate,
+        return new BenchSettings(1000, 10, 10, 1, 2, 2, Duration.ofSeconds(2), 100, latencyRate,
                 Duration.ofMinutes(1), false, null, 0, Map.of(), phases);
     }
 

@@ -10,16 +10,15 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.sdmstream.job.kafka.AvroKafkaSerializer;
 import org.sdmstream.job.ingest.ClickRecordDeserializer;
 import org.sdmstream.job.ingest.ClickValidator;
 import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 import org.sdmstream.job.UserInterestJob;
-import org.sdmstream.job.SessionFeatureJob;
 import org.sdmstream.job.JobConfig;
 
 /** Builds the Kafka source and sinks of the streaming job from its {@link JobConfig}; the only place that knows Kafka. */
@@ -40,52 +39,46 @@ public final class KafkaConnectors {
                 lateClickSink(config));
     }
 
-    /** The job with scoring off, writing session features (whatever the scoring keys say). */
-    public static SessionFeatureJob sessionFeatureJob(JobConfig config) {
-        return new SessionFeatureJob(config, clickSource(config), sessionFeatureSink(config), deadLetterSink(config),
-                lateClickSink(config));
-    }
-
     /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */
     public static KafkaSink<UserInterestVector> userVectorSink(JobConfig config) {
-        return sink(config, AvroKafkaSerializer.keyedBy(config.userVectorsTopic(), UserInterestVector.class,
+        return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.USER_VECTORS_TOPIC), UserInterestVector.class,
                 UserInterestVector::getUserId), "vectors");
     }
 
     public static KafkaSink<SessionFeatures> sessionFeatureSink(JobConfig config) {
-        return sink(config, AvroKafkaSerializer.keyedBy(config.sessionFeaturesTopic(), SessionFeatures.class,
+        return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), SessionFeatures.class,
                 SessionFeatures::getUserId), "features");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
-        return sink(config, AvroKafkaSerializer.keyedByBytes(config.deadLettersTopic(), DeadLetter.class,
+        return sink(config, AvroKafkaSerializer.keyedByBytes(config.get(KafkaOptions.DEAD_LETTERS_TOPIC), DeadLetter.class,
                 d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters");
     }
 
     public static KafkaSink<ClickEvent> lateClickSink(JobConfig config) {
-        return sink(config, AvroKafkaSerializer.keyedBy(config.lateClicksTopic(), ClickEvent.class,
+        return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.LATE_CLICKS_TOPIC), ClickEvent.class,
                 ClickEvent::getUserId), "late");
     }
 
     /** Clicks, decoded and validated in the source so watermarks are generated per partition. */
     public static KafkaSource<DecodedClick> clickSource(JobConfig config) {
         KafkaSourceBuilder<DecodedClick> builder = KafkaSource.<DecodedClick>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.clicksTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(switch (config.startingOffsets()) {
-                    case "earliest" -> OffsetsInitializer.earliest();
-                    case "latest" -> OffsetsInitializer.latest();
-                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(KafkaOptions.CLICKS_TOPIC))
+                .setGroupId(config.get(KafkaOptions.GROUP_ID))
+                .setStartingOffsets(switch (config.get(KafkaOptions.STARTING_OFFSETS)) {
+                    case EARLIEST -> OffsetsInitializer.earliest();
+                    case LATEST -> OffsetsInitializer.latest();
+                    case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 })
                 .setDeserializer(new ClickRecordDeserializer(
-                        new ClickValidator(config.maxFuture(), config.maxIdLength()), List.of()));
+                        new ClickValidator(config.get(IngestOptions.MAX_FUTURE), config.get(IngestOptions.MAX_ID_LENGTH)), List.of()));
         config.consumerProperties().forEach(builder::setProperty);
         builder
                 // Only committed clicks: an aborted producer transaction must not create sessions.
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true");
-        if (config.bounded()) {
+        if (config.get(KafkaOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
@@ -96,12 +89,12 @@ public final class KafkaConnectors {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
         config.producerProperties().forEach(builder::setProperty);
         return builder
-                .setBootstrapServers(config.bootstrapServers())
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(config.deliveryGuarantee())
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + role)
+                .setDeliveryGuarantee(config.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee())
+                .setTransactionalIdPrefix(config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + role)
                 // Flink's default (1 h) exceeds the broker's transaction.max.timeout.ms (15 min): the producer would be refused.
-                .setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()))
+                .setProperty("transaction.timeout.ms", Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .build();
     }
 

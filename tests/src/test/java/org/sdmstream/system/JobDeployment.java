@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.JobOptions;
+import org.sdmstream.job.UserInterestJob;
+import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.flink.JarRun;
 import org.sdmstream.wire.AvroCodec;
@@ -20,17 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One deployment of the session-feature job on the shared system: its own topics (created before
- * the job, kept forever, records up to a few MB), its job configuration as program arguments, and
- * the calls to submit it, feed it and read what it wrote. Another job from the same jar (the scoring
- * job) runs through it too: {@link #entryClass(String)}, {@link #topic(String)} for its extra topics
- * and {@link #configure} for its keys.
+ * One deployment of the job ({@link UserInterestJob}, the job jar's main class) on the shared system: its
+ * own topics (created before the job, kept forever, records up to a few MB), its typed job configuration
+ * passed as program arguments, and the calls to submit it, feed it and read what it wrote. Without a
+ * model it writes session features; {@link #topic(String)} and {@link #configure} add what scoring needs.
  */
-final class SessionFeaturePipeline implements AutoCloseable {
+final class JobDeployment implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFeaturePipeline.class);
-
-    static final String ENTRY_CLASS = "org.sdmstream.job.SessionFeatureJob";
+    private static final Logger LOG = LoggerFactory.getLogger(JobDeployment.class);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
     final SystemUnderTest sut;
@@ -39,12 +41,11 @@ final class SessionFeaturePipeline implements AutoCloseable {
     final String features;
     final String deadLetters;
     final String late;
-    private final Map<String, String> jobConfig = new LinkedHashMap<>();
-    private String entryClass = ENTRY_CLASS;
+    private final JobConfig.Builder jobConfig = JobConfig.builder();
     private final List<String> jobs = new ArrayList<>();
     private final AvroCodec<ClickEvent> clickCodec = AvroCodec.of(ClickEvent.class);
 
-    SessionFeaturePipeline(SystemUnderTest sut, String name) {
+    JobDeployment(SystemUnderTest sut, String name) {
         this.sut = sut;
         this.name = name;
         this.clicks = name + "-clicks";
@@ -54,31 +55,25 @@ final class SessionFeaturePipeline implements AutoCloseable {
         KafkaTopics.ensure(sut.broker.bootstrapServers(), List.of(clicks, features, deadLetters, late),
                 ClickScript.PARTITIONS, Map.of("retention.ms", "-1",
                         "max.message.bytes", Integer.toString(SystemUnderTest.MAX_MESSAGE_BYTES)));
-        jobConfig.put("job.name", "sdm-" + name);
-        jobConfig.put("kafka.bootstrap-servers", sut.broker.bootstrapServers());
-        jobConfig.put("kafka.group-id", "sdm-" + name);
-        jobConfig.put("kafka.starting-offsets", "earliest");
-        jobConfig.put("topic.clicks", clicks);
-        jobConfig.put("topic.session-features", features);
-        jobConfig.put("topic.dead-letters", deadLetters);
-        jobConfig.put("topic.late-clicks", late);
-        jobConfig.put("watermark.out-of-orderness", ClickScript.OUT_OF_ORDERNESS_MS + " ms");
-        // No partition may count as idle during a test: the expected output assumes both hold the watermark.
-        jobConfig.put("watermark.idleness", "30 min");
-        jobConfig.put("checkpoint.interval", "1 s");
-        jobConfig.put("sink.transaction-timeout", "1 min");
-        jobConfig.put("sink.transactional-id-prefix", "sdm-" + name);
+        jobConfig.set(JobOptions.JOB_NAME, "sdm-" + name)
+                .set(KafkaOptions.BOOTSTRAP_SERVERS, sut.broker.bootstrapServers())
+                .set(KafkaOptions.GROUP_ID, "sdm-" + name)
+                .set(KafkaOptions.STARTING_OFFSETS, KafkaOptions.StartingOffsets.EARLIEST)
+                .set(KafkaOptions.CLICKS_TOPIC, clicks)
+                .set(KafkaOptions.SESSION_FEATURES_TOPIC, features)
+                .set(KafkaOptions.DEAD_LETTERS_TOPIC, deadLetters)
+                .set(KafkaOptions.LATE_CLICKS_TOPIC, late)
+                .set(IngestOptions.WATERMARK_OUT_OF_ORDERNESS, Duration.ofMillis(ClickScript.OUT_OF_ORDERNESS_MS))
+                // No partition may count as idle during a test: the expected output assumes both hold the watermark.
+                .set(IngestOptions.WATERMARK_IDLENESS, Duration.ofMinutes(30))
+                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
+                .set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(1))
+                .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-" + name);
     }
 
-    /** Changes job configuration keys for the next submission (keys as in docs/streaming.md). */
-    SessionFeaturePipeline configure(String key, String value) {
-        jobConfig.put(key, value);
-        return this;
-    }
-
-    /** Runs another main class of the job jar from the next submission on. */
-    SessionFeaturePipeline entryClass(String mainClass) {
-        this.entryClass = mainClass;
+    /** Changes one job option for the next submission. */
+    <T> JobDeployment configure(ConfigOption<T> option, T value) {
+        jobConfig.set(option, value);
         return this;
     }
 
@@ -90,10 +85,16 @@ final class SessionFeaturePipeline implements AutoCloseable {
         return topic;
     }
 
+    /** The next submission: the options that differ from the job's defaults, checked here, as key=value arguments. */
     JarRun run(int parallelism) {
+        Map<String, String> defaults = JobConfig.defaults().asMap();
         List<String> args = new ArrayList<>();
-        jobConfig.forEach((k, v) -> args.add(k + "=" + v));
-        return JarRun.of(entryClass, args, parallelism);
+        jobConfig.build().asMap().forEach((k, v) -> {
+            if (!v.equals(defaults.get(k))) {
+                args.add(k + "=" + v);
+            }
+        });
+        return JarRun.of(UserInterestJob.class.getName(), args, parallelism);
     }
 
     /** Submits the job (from the shared uploaded jar) and waits until all its tasks run. */

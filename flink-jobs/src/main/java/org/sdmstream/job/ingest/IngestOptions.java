@@ -1,0 +1,27 @@
+package org.sdmstream.job.ingest;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+
+import org.apache.flink.configuration.ConfigOption;
+
+/** Settings of the click source: which records are refused as dead letters, and how watermarks are assigned. */
+public final class IngestOptions {
+
+    public static final ConfigOption<Duration> MAX_FUTURE = key("validation.max-future").durationType()
+            .defaultValue(Duration.ofHours(1)).withDescription("event times later than now + this are dead letters");
+
+    public static final ConfigOption<Integer> MAX_ID_LENGTH = key("validation.max-id-length").intType()
+            .defaultValue(256).withDescription("longer ids are dead letters");
+
+    public static final ConfigOption<Duration> WATERMARK_OUT_OF_ORDERNESS = key("watermark.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("bounded out-of-orderness of each partition's watermark");
+
+    public static final ConfigOption<Duration> WATERMARK_IDLENESS = key("watermark.idleness").durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("a partition silent this long stops holding the watermark back");
+
+    private IngestOptions() {}
+}
