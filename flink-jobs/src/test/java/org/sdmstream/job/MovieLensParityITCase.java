@@ -10,10 +10,10 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.features.testing.TestData;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.features.clicklog.ClickLogPreset;
@@ -37,15 +37,7 @@ class MovieLensParityITCase {
     static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
     static Path movieLens() {
-        String dir = System.getenv("SDM_DATA_DIR");
-        if (dir == null || dir.isBlank()) {
-            dir = System.getProperty("sdm.data.dir", "../shared/data");
-        }
-        Path ml = Path.of(dir, "ml-100k");
-        Assumptions.assumeTrue(Files.isRegularFile(ml.resolve("ml-100k.inter")),
-                "MovieLens 100K not found under " + ml.toAbsolutePath()
-                        + " (set SDM_DATA_DIR or -Dsdm.data.dir); skipping the ml-100k parity test");
-        return ml;
+        return TestData.movieLens100k();
     }
 
     @Test
