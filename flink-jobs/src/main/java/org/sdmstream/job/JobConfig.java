@@ -237,12 +237,34 @@ public final class JobConfig implements Serializable {
                 .anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
     }
 
-    /** All values in text form, defaults included (for logging at start-up). */
+    /** All values in text form, defaults included: what {@link #of(Map)} reads back (secrets in clear). */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         values.forEach((k, v) -> m.put(k, OptionText.format(v)));
         m.putAll(clientSettings);
         return m;
+    }
+
+    /** {@link #asMap()} with the values of secret Kafka client settings masked: what logs and messages may show. */
+    public Map<String, String> asRedactedMap() {
+        Map<String, String> m = asMap();
+        m.replaceAll((k, v) -> isSecret(k) ? REDACTED : v);
+        return m;
+    }
+
+    static final String REDACTED = "******";
+
+    /**
+     * Whether a key's value is a secret: Kafka client settings (SASL JAAS configs, SSL key and store passwords,
+     * OAuth client secrets, keys) must never reach a log, where anyone with log access would read them.
+     */
+    static boolean isSecret(String key) {
+        if (!key.startsWith(KafkaOptions.PRODUCER_PREFIX) && !key.startsWith(KafkaOptions.CONSUMER_PREFIX)) {
+            return false;
+        }
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("credential")
+                || k.endsWith("key");
     }
 
     /** Whether clicks are scored into user vectors: {@code auto} (the default) means when a model directory is set. */
@@ -370,6 +392,6 @@ public final class JobConfig implements Serializable {
 
     @Override
     public String toString() {
-        return "JobConfig" + asMap();
+        return "JobConfig" + asRedactedMap();
     }
 }

@@ -180,7 +180,7 @@ public final class UserInterestJob {
      */
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args);
-        LOG.info("starting {} with {}", config.get(JobOptions.JOB_NAME), config.asMap());
+        LOG.info("starting {} with {}", config.get(JobOptions.JOB_NAME), config.asRedactedMap());
         KafkaConnectors.userInterestJob(config).run(new Configuration());
     }
 }

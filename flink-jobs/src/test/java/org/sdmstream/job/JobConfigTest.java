@@ -94,6 +94,24 @@ class JobConfigTest {
     }
 
     @Test
+    void secretKafkaSettingsAreMaskedInWhatLogsShowButPassedToTheClients() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p4ss\";";
+        JobConfig c = JobConfig.of(Map.of("kafka.consumer.sasl.jaas.config", jaas,
+                "kafka.producer.ssl.key.password", "k3y", "kafka.producer.ssl.keystore.key", "PEM",
+                "kafka.consumer.sasl.oauthbearer.client.credentials.client.secret", "s3cret",
+                "kafka.producer.compression.type", "zstd", "kafka.consumer.key.deserializer", "x"));
+        assertThat(c.toString()).doesNotContain("p4ss", "k3y", "PEM", "s3cret").contains("zstd");
+        assertThat(c.asRedactedMap()).containsEntry("kafka.consumer.sasl.jaas.config", "******")
+                .containsEntry("kafka.producer.ssl.key.password", "******")
+                .containsEntry("kafka.producer.ssl.keystore.key", "******")
+                .containsEntry("kafka.consumer.sasl.oauthbearer.client.credentials.client.secret", "******")
+                .containsEntry("kafka.producer.compression.type", "zstd")
+                .containsEntry("kafka.consumer.key.deserializer", "x");
+        assertThat(c.consumerProperties()).containsEntry("sasl.jaas.config", jaas);
+        assertThat(c.producerProperties()).containsEntry("ssl.key.password", "k3y");
+    }
+
+    @Test
     void scoringIsOnWhenAModelIsGivenAndThenSessionFeaturesAreOff() {
         JobConfig off = JobConfig.defaults();
         assertThat(off.scoringEnabled()).isFalse();

@@ -69,7 +69,9 @@ public final class TestClicks {
                         .setCategoryId("cat-" + random.nextInt(20)).setBrandId(random.nextInt(3) == 0 ? null : "brand-" + random.nextInt(9))
                         .setShopId("shop-" + random.nextInt(30)).setSessionId(random.nextBoolean() ? sdk : null)
                         .setEventTime(Instant.ofEpochMilli(t))
-                        .setProfile(Map.of("age", "a" + (u % 4), "gender", u % 2 == 0 ? "f" : "m"))
+                        // every third user's profile changes halfway (a birthday): the newest profile counts
+                        .setProfile(Map.of("age", "a" + ((u + (u % 3 == 1 && i >= n / 2 ? 1 : 0)) % 4),
+                                "gender", u % 2 == 0 ? "f" : "m"))
                         .build());
                 int kind = u == 0 ? 99 : random.nextInt(20); // user-0 clicks on and on: sessions cut by the cap
                 if (kind == 0) {

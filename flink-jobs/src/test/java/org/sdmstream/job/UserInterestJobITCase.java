@@ -133,10 +133,11 @@ class UserInterestJobITCase {
                 Duration.ofSeconds(60), UserInterestVector.class);
         assertVectorsMatchOffline(vectors, clicks);
         assertThat(vectors).allSatisfy(v -> assertThat(v.getVector()).hasSize(8));
-        // Scoring on does not change the logged training data: one SessionFeatures per click as well.
+        // Scoring on does not change the logged training data: one SessionFeatures per click as well, each the
+        // offline replay's model input of its click.
         List<SessionFeatures> features = KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), clicks.size(),
                 Duration.ofSeconds(30), SessionFeatures.class);
-        assertThat(features).hasSize(clicks.size());
+        OfflineParity.assertSessionFeaturesMatch(features, clicks);
     }
 
     @Test
@@ -148,7 +149,8 @@ class UserInterestJobITCase {
                 TestClicks.click("u1", "i2", TestClicks.T0 + 1000), TestClicks.click("u2", "i1", TestClicks.T0 + 2000));
         KAFKA.produceClicks(config, clicks);
         KafkaConnectors.userInterestJob(config).run(failFast());
-        assertThat(KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), 3, Duration.ofSeconds(30))).hasSize(3);
+        OfflineParity.assertSessionFeaturesMatch(KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), 3,
+                Duration.ofSeconds(30), SessionFeatures.class), clicks);
         assertThat(KAFKA.readCommitted(config.get(KafkaOptions.USER_VECTORS_TOPIC), 0, Duration.ofSeconds(1))).isEmpty();
     }
 

@@ -61,7 +61,10 @@ public final class ClickRecordDeserializer implements KafkaRecordDeserialization
         } catch (RuntimeException e) {
             return dead(record, DeadLetterReason.UNDECODABLE, "cannot decode: " + e, nowMillis);
         }
-        ClickValidator.Rejection rejection = validator.check(click, nowMillis);
+        // "Now" for the max-future check is the later of this TaskManager's clock and the record's Kafka
+        // timestamp (the broker's append time, or the producer's create time): a TaskManager whose clock is
+        // behind must not turn all traffic into dead letters.
+        ClickValidator.Rejection rejection = validator.check(click, Math.max(nowMillis, record.timestamp()));
         if (rejection != null) {
             return dead(record, rejection.reason(), rejection.detail(), nowMillis);
         }

@@ -32,7 +32,10 @@ public final class ClickValidator implements Serializable {
         this.maxIdLength = maxIdLength;
     }
 
-    /** Null when the click is fine, else why not. {@code nowMillis} is the wall clock at decode time. */
+    /**
+     * Null when the click is fine, else why not. {@code nowMillis} is the reference time of the max-future check
+     * (the later of the decoding TaskManager's clock and the record's Kafka timestamp).
+     */
     public Rejection check(ClickEvent click, long nowMillis) {
         if (isBlank(click.getUserId())) {
             return new Rejection(DeadLetterReason.MISSING_USER_ID, "click without a user id");

@@ -10,7 +10,9 @@ import org.apache.flink.configuration.ConfigOption;
 public final class IngestOptions {
 
     public static final ConfigOption<Duration> MAX_FUTURE = key("validation.max-future").durationType()
-            .defaultValue(Duration.ofHours(1)).withDescription("event times later than now + this are dead letters");
+            .defaultValue(Duration.ofHours(1)).withDescription("event times later than now + this are dead letters;"
+                    + " now = the later of the TaskManager's clock and the record's Kafka timestamp, so a"
+                    + " TaskManager clock that lags does not refuse current clicks");
 
     public static final ConfigOption<Integer> MAX_ID_LENGTH = key("validation.max-id-length").intType()
             .defaultValue(256).withDescription("longer ids are dead letters");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -13,6 +14,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.wire.AvroCodec;
@@ -53,6 +56,24 @@ class ClickRecordDeserializerTest {
         assertThat(d.isClick()).isTrue();
         assertThat(d.click).isEqualTo(c);
         assertThat(d.eventTimeForWatermark()).isEqualTo(TestClicks.T0);
+    }
+
+    @Test
+    void aTaskManagerClockBehindTheBrokerDoesNotRefuseCurrentClicks() {
+        // The TaskManager's clock is two hours behind; the broker stamped the record at the click's time.
+        long brokerNow = NOW + Duration.ofHours(2).toMillis();
+        ClickEvent current = TestClicks.click("u", "i", brokerNow - 1000);
+        DecodedClick d = deserializer.decode(stamped(codec.encode(current), brokerNow), NOW);
+        assertThat(d.isClick()).as("a click of the broker's present is not from the future").isTrue();
+        // Beyond max future of the later clock it is still refused.
+        ClickEvent future = TestClicks.click("u", "i", brokerNow + Duration.ofHours(2).toMillis());
+        assertThat(deserializer.decode(stamped(codec.encode(future), brokerNow), NOW).deadLetter.getReason())
+                .isEqualTo(DeadLetterReason.ABSURD_EVENT_TIME.name());
+    }
+
+    static ConsumerRecord<byte[], byte[]> stamped(byte[] value, long timestamp) {
+        return new ConsumerRecord<>("clicks", 3, 1234L, timestamp, TimestampType.LOG_APPEND_TIME, 3, value.length,
+                "key".getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(), Optional.empty());
     }
 
     @Test
