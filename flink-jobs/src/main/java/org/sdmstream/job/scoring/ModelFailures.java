@@ -18,11 +18,11 @@ final class ModelFailures {
                 + "; the job fails without restarting (a restart would load the same model)", cause));
     }
 
-    /** The model refused the inputs of {@link RefusalRun#BROKEN_MODEL_USERS} users in a row. */
+    /** The model refused inputs in a row as only a broken model does ({@link RefusalRun}). */
     static SuppressRestartsException broken(ScoringSettings settings, String version, RuntimeException lastRefusal) {
         return new SuppressRestartsException(new IllegalStateException("the model in " + settings.modelDir()
-                + " (version " + version + ") refused the inputs of " + RefusalRun.BROKEN_MODEL_USERS
-                + " different users in a row with none scored in between: the model is broken, not the inputs;"
-                + " the job fails without restarting. Last error: " + lastRefusal, lastRefusal));
+                + " (version " + version + ") refused " + RefusalRun.BROKEN_MODEL_INPUTS + " inputs in a row, of "
+                + RefusalRun.BROKEN_MODEL_USERS + " or more users, with none scored in between: the model is broken,"
+                + " not the inputs; the job fails without restarting. Last error: " + lastRefusal, lastRefusal));
     }
 }

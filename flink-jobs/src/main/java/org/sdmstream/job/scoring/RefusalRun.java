@@ -4,31 +4,39 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Tells a broken model from inputs it refuses. A broken model throws on every input, so when the inputs
- * refused since the last one scored come from {@link #BROKEN_MODEL_USERS} different users, the model is
- * taken as broken. Counted in users, not batches: at low load a batch is often one click, and one user's
- * odd input (a profile, a history) makes that user's next clicks fail too.
+ * Tells a broken model from inputs it refuses. A broken model throws on every input, so when
+ * {@link #BROKEN_MODEL_INPUTS} inputs in a row are refused, none scored in between, and they come from at
+ * least {@link #BROKEN_MODEL_USERS} users, the model is taken as broken. One user's odd input (a profile, a
+ * history) fails that user's next clicks too, so a run from fewer users is bad input however long it is.
+ * Batches are not what is counted: at low load a batch is often one click.
  */
 final class RefusalRun {
 
-    /** Different users refused in a row, with no input scored in between, that mark the model as broken. */
-    static final int BROKEN_MODEL_USERS = 10;
+    /** Inputs refused in a row, none scored in between, that can mark the model as broken... */
+    static final int BROKEN_MODEL_INPUTS = 100;
+    /** ... when they come from at least this many users (a subtask sees only its share of the users). */
+    static final int BROKEN_MODEL_USERS = 3;
 
+    private int inputs;
     private final Set<String> users = new HashSet<>();
 
     /** An input was scored: the model works, whatever it refused before. */
     void scored() {
+        inputs = 0;
         users.clear();
     }
 
     /** An input of {@code user} was refused; true when the model is now taken as broken. */
     boolean refused(String user) {
-        users.add(user);
-        return users.size() >= BROKEN_MODEL_USERS;
+        inputs++;
+        if (users.size() < BROKEN_MODEL_USERS) {
+            users.add(user);
+        }
+        return inputs >= BROKEN_MODEL_INPUTS && users.size() >= BROKEN_MODEL_USERS;
     }
 
-    /** Different users refused since the last input scored. */
-    int users() {
-        return users.size();
+    /** Inputs refused since the last one scored. */
+    int inputs() {
+        return inputs;
     }
 }

@@ -125,19 +125,16 @@ class BisectingScorerTest {
     }
 
     @Test
-    void refusalsOfTenDifferentUsersInARowMarkTheModelBroken() {
+    void aHundredRefusalsInARowFromThreeUsersMarkTheModelBroken() {
         RefusalRun run = new RefusalRun();
-        for (int i = 0; i < 50; i++) {
-            assertThat(run.refused("same-user")).as("one user's inputs, however many").isFalse();
-        }
-        for (int u = 1; u < RefusalRun.BROKEN_MODEL_USERS - 1; u++) {
-            assertThat(run.refused("user-" + u)).isFalse();
+        for (int i = 0; i < 500; i++) {
+            assertThat(run.refused(i % 2 == 0 ? "a" : "b")).as("two users' inputs, however many").isFalse();
         }
         run.scored();
-        assertThat(run.users()).as("a scored input starts the run over").isZero();
-        for (int u = 1; u < RefusalRun.BROKEN_MODEL_USERS; u++) {
-            assertThat(run.refused("user-" + u)).isFalse();
+        assertThat(run.inputs()).as("a scored input starts the run over").isZero();
+        for (int i = 1; i < RefusalRun.BROKEN_MODEL_INPUTS; i++) {
+            assertThat(run.refused("user-" + i % 3)).as("refusal %d", i).isFalse();
         }
-        assertThat(run.refused("user-" + RefusalRun.BROKEN_MODEL_USERS)).isTrue();
+        assertThat(run.refused("user-0")).isTrue();
     }
 }

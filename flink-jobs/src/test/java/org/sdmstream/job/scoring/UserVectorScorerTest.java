@@ -301,20 +301,20 @@ class UserVectorScorerTest {
     }
 
     @Test
-    void aModelThatRefusesTheInputsOfTenUsersInARowFailsTheJobWithoutRestarts() throws Exception {
+    void aModelThatRefusesAHundredInputsOfThreeUsersInARowFailsTheJobWithoutRestarts() throws Exception {
         ScoringSettings broken = settings(256, Duration.ZERO).withLoader(RefusingScorer.EVERY_USER);
         var h = harness(broken, null);
-        for (int u = 1; u < RefusalRun.BROKEN_MODEL_USERS; u++) {
-            send(h, List.of(asUser(u, "user-" + u), asUser(u, "user-" + u)));
+        for (int i = 1; i < RefusalRun.BROKEN_MODEL_INPUTS; i++) {
+            send(h, List.of(asUser(i % inputs.size(), "user-" + i % 3)));
         }
         assertThat(deadLetters(h)).as("until then each refused input is a dead letter")
-                .hasSize(2 * (RefusalRun.BROKEN_MODEL_USERS - 1));
+                .hasSize(RefusalRun.BROKEN_MODEL_INPUTS - 1);
 
-        Throwable failure = catchThrowable(() -> send(h, List.of(asUser(0, "user-" + RefusalRun.BROKEN_MODEL_USERS))));
+        Throwable failure = catchThrowable(() -> send(h, List.of(asUser(0, "user-0"))));
         assertThat(failure).isInstanceOf(SuppressRestartsException.class);
         assertThat(ExecutionFailureHandler.isUnrecoverableError(failure)).as("Flink does not restart the job").isTrue();
-        assertThat(failure.getCause()).hasMessageContaining("the model in " + modelDir + " (version tiny-1) refused the"
-                + " inputs of 10 different users in a row with none scored in between: the model is broken, not the inputs");
+        assertThat(failure.getCause()).hasMessageContaining("the model in " + modelDir + " (version tiny-1) refused 100"
+                + " inputs in a row, of 3 or more users, with none scored in between: the model is broken, not the inputs");
         assertThat(vectors(h)).isEmpty();
         open.remove(h);
         operator(h).close(); // as a failed task does: no finish, which would score the failed batch again
