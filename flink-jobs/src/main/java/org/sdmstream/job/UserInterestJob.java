@@ -20,7 +20,10 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
+import org.sdmstream.job.scoring.ScoringSettings;
+import org.sdmstream.job.scoring.SharedScorers;
 import org.sdmstream.job.sessionizer.ClickSessionizer;
 import org.sdmstream.job.ingest.RouteDeadLetters;
 import org.sdmstream.job.scoring.UserVectorScorer;
@@ -37,7 +40,8 @@ import org.sdmstream.job.kafka.KafkaConnectors;
 /**
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user
  * → {@link ClickSessionizer} → per-click model input → (optional per-user {@link VectorThrottle}) →
- * {@link UserVectorScorer} (SDM, micro-batched) → one {@link UserInterestVector} per click. With
+ * {@link UserVectorScorer} (SDM, micro-batched; inputs the model refuses go to dead letters) → one
+ * {@link UserInterestVector} per click. With
  * scoring off (no model, or {@code scoring.enabled=false}) it writes one SessionFeatures per click
  * instead; the session-features output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
  * their own); {@link KafkaConnectors} builds the Kafka ones.
@@ -52,6 +56,8 @@ public final class UserInterestJob {
     private final Sink<SessionFeatures> sessionFeatures;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ClickEvent> lateClicks;
+    /** Null: the scorer {@code scoring.scorer} names. */
+    private ScoringSettings.ScorerLoader scorerLoader;
 
     /**
      * @param userVectors used when scoring is on (may be null otherwise)
@@ -101,7 +107,12 @@ public final class UserInterestJob {
         if (config.writesSessionFeatures()) {
             features.sinkTo(sessionFeatures).uid("session-features-sink").name("session-features-sink");
         }
+        DataStream<DeadLetter> allDeadLetters = valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .union(features.getSideOutput(ClickSessionizer.DEAD_LETTERS));
         if (config.scoringEnabled()) {
+            ScoringSettings scoring = scoringSettings();
+            // Here, before anything is submitted: a model that cannot load fails the submission, not the job.
+            SharedScorers.checkLoads(scoring);
             DataStream<SessionFeatures> toScore = features;
             if (!config.get(ScoringOptions.MIN_INTERVAL).isZero()) {
                 // Still partitioned by user after the sessionizer: no shuffle, the throttle chains.
@@ -110,18 +121,31 @@ public final class UserInterestJob {
                         .uid("vector-throttle")
                         .name("vector-throttle");
             }
-            toScore.transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class),
-                            new UserVectorScorer(config.scoringSettings()))
-                    .uid("user-vector-scorer")
-                    .sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
+            SingleOutputStreamOperator<UserInterestVector> vectors = toScore.transform("user-vector-scorer",
+                            new AvroTypeInfo<>(UserInterestVector.class),
+                            new UserVectorScorer(scoring, config.get(KafkaOptions.SESSION_FEATURES_TOPIC)))
+                    .uid("user-vector-scorer");
+            vectors.sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
+            allDeadLetters = allDeadLetters.union(vectors.getSideOutput(UserVectorScorer.DEAD_LETTERS));
         }
-
-        DataStream<DeadLetter> allDeadLetters = valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .union(features.getSideOutput(ClickSessionizer.DEAD_LETTERS));
         allDeadLetters.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
 
         features.getSideOutput(ClickSessionizer.LATE_CLICKS)
                 .sinkTo(lateClicks).uid("late-clicks-sink").name("late-clicks-sink");
+    }
+
+    /**
+     * Scores with {@code loader} instead of the scorer the configuration names (tests hand in a model that
+     * refuses chosen inputs); returns this job.
+     */
+    public UserInterestJob scoringWith(ScoringSettings.ScorerLoader loader) {
+        this.scorerLoader = Objects.requireNonNull(loader);
+        return this;
+    }
+
+    private ScoringSettings scoringSettings() {
+        ScoringSettings configured = config.scoringSettings();
+        return scorerLoader == null ? configured : configured.withLoader(scorerLoader);
     }
 
     /** The Flink settings this job's configuration implies: state backend, checkpointing. */

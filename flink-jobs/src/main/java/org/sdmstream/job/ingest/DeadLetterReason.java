@@ -2,7 +2,10 @@ package org.sdmstream.job.ingest;
 import org.sdmstream.records.ClickEvent;
 
 
-/** Why a click went to the dead-letter topic instead of the sessionizer; the name is the record's reason code. */
+/**
+ * Why a record went to the dead-letter topic instead of on through the job; the name is the record's reason
+ * code. All but {@link #SCORING_FAILED} are clicks stopped before the sessionizer.
+ */
 public enum DeadLetterReason {
     /** The payload is not a readable ClickEvent (no single-object header, corrupt body, empty value). */
     UNDECODABLE,
@@ -17,5 +20,7 @@ public enum DeadLetterReason {
     /** An id longer than the configured maximum; it would bloat every state entry it lands in. */
     OVERSIZE_ID,
     /** The user's buffer of clicks ahead of the watermark is full. */
-    PENDING_OVERFLOW
+    PENDING_OVERFLOW,
+    /** The model threw on this input (a SessionFeatures, not a click) while it scored the inputs around it. */
+    SCORING_FAILED
 }

@@ -33,7 +33,7 @@ public final class DeadLetters {
                 .build();
     }
 
-    /** A dead letter for a click refused inside the job, where the Kafka coordinates are gone (-1). */
+    /** A dead letter for a record (a click, a model input) refused inside the job, where the Kafka coordinates are gone (-1). */
     public static DeadLetter ofEncodedClick(
             String sourceTopic, byte[] key, byte[] value, DeadLetterReason reason, String detail, long nowMillis) {
         return DeadLetter.newBuilder()
@@ -46,6 +46,14 @@ public final class DeadLetters {
                 .setDetail(detail + truncationNote(key, value))
                 .setTime(Instant.ofEpochMilli(nowMillis))
                 .build();
+    }
+
+    /**
+     * A dead letter for a model input the scorer refused ({@link DeadLetterReason#SCORING_FAILED}): the
+     * encoded SessionFeatures under {@code inputTopic}, the topic that carries that record type.
+     */
+    public static DeadLetter ofModelInput(String inputTopic, byte[] key, byte[] value, String detail, long nowMillis) {
+        return ofEncodedClick(inputTopic, key, value, DeadLetterReason.SCORING_FAILED, detail, nowMillis);
     }
 
     private static ByteBuffer wrap(byte[] bytes) {

@@ -74,6 +74,11 @@ public record ScoringSettings(
                 + "|batch=" + maxBatchSize + "|loader=" + (loader instanceof IncrementalLoader ? loader : loader.getClass().getName());
     }
 
+    /** These settings with another scorer. */
+    public ScoringSettings withLoader(ScorerLoader other) {
+        return new ScoringSettings(modelDir, intraOpThreads, interOpThreads, maxBatchSize, maxBatchDelay, other);
+    }
+
     public ScorerOptions scorerOptions() {
         return new ScorerOptions(intraOpThreads, interOpThreads, maxBatchSize);
     }

@@ -1,5 +1,6 @@
 package org.sdmstream.job.scoring;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -13,11 +14,18 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.ingest.DeadLetters;
 import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.wire.AvroCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores the sessionizer's per-click model inputs in micro-batches and emits one
@@ -32,13 +40,29 @@ import org.sdmstream.records.UserInterestVector;
  * falls behind the watermark it belongs to; watermarks do not cut batches short (they come every
  * {@code watermark.interval}, which would otherwise bound the batch size and raise the cost per click).
  * The model is shared by all subtasks of a TaskManager through {@link SharedScorers}.
+ *
+ * <p>Model errors never loop: a model that cannot be loaded, or that refuses every input
+ * ({@link RefusalRun}), fails the job without a restart ({@link ModelFailures}). When the model throws on a
+ * batch, {@link BisectingScorer} finds the inputs it refuses; those go to {@link #DEAD_LETTERS} as
+ * {@code SCORING_FAILED} and the rest are scored.
  */
 public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         implements OneInputStreamOperator<SessionFeatures, UserInterestVector>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(UserVectorScorer.class);
+
+    /** Inputs the model refused, as dead letters holding the encoded SessionFeatures. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("scoring-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    /** A TF error can run to pages; the dead letter keeps its start, the TaskManager log has the rest. */
+    private static final int MAX_DETAIL = 2000;
+
     private final ScoringSettings settings;
+    /** The topic named in a refused input's dead letter: the one whose records have its type (session features). */
+    private final String inputTopic;
 
     private transient SharedScorers.Lease lease;
     private transient BatchScorer scorer;
@@ -54,9 +78,13 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
     private transient Histogram batchSizes;
     private transient Histogram inferenceMicros;
     private transient Counter vectorsOut;
+    private transient Counter scoringFailures;
+    private transient RefusalRun refusalRun;
+    private transient AvroCodec<SessionFeatures> inputCodec;
 
-    public UserVectorScorer(ScoringSettings settings) {
+    public UserVectorScorer(ScoringSettings settings, String inputTopic) {
         this.settings = settings;
+        this.inputTopic = inputTopic;
     }
 
     @Override
@@ -65,12 +93,19 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         batch = new ArrayList<>(settings.maxBatchSize());
         timestamps = new long[settings.maxBatchSize()];
         hasTimestamp = new boolean[settings.maxBatchSize()];
-        lease = SharedScorers.acquire(settings);
+        try {
+            lease = SharedScorers.acquire(settings);
+        } catch (RuntimeException e) {
+            throw ModelFailures.notLoadable(settings, e);
+        }
         scorer = lease.scorer();
+        refusalRun = new RefusalRun();
+        inputCodec = AvroCodec.of(SessionFeatures.class);
         var metrics = getMetricGroup();
         batchSizes = metrics.histogram("scoringBatchSize", new DescriptiveStatisticsHistogram(1000));
         inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
         vectorsOut = metrics.counter("vectorsOut");
+        scoringFailures = metrics.counter("scoringFailures");
         String version = scorer.modelVersion();
         metrics.gauge("modelVersion", (Gauge<String>) () -> version);
     }
@@ -157,16 +192,45 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
             inputs.add(FeatureRecords.toModelInput(in));
         }
         long started = System.nanoTime();
-        float[][] vectors = scorer.score(inputs);
+        BisectingScorer.Outcome scored = BisectingScorer.score(scorer, inputs);
         inferenceMicros.update((System.nanoTime() - started) / 1_000);
         batchSizes.update(batch.size());
         long now = getProcessingTimeService().getCurrentProcessingTime();
         String version = scorer.modelVersion();
-        for (int i = 0; i < vectors.length; i++) {
-            UserInterestVector v = FeatureRecords.toUserInterestVector(batch.get(i), vectors[i], version, now);
-            output.collect(hasTimestamp[i] ? new StreamRecord<>(v, timestamps[i]) : new StreamRecord<>(v));
+        // Only refusals in a batch with nothing scored count towards a broken model: a scored input proves it works.
+        boolean noneScored = scored.scored() == 0;
+        if (!noneScored) {
+            refusalRun.scored();
         }
-        vectorsOut.inc(vectors.length);
+        for (int i = 0; i < batch.size(); i++) {
+            SessionFeatures in = batch.get(i);
+            if (scored.isRefused(i)) {
+                refuse(in, i, scored.refusals()[i], version, now, noneScored);
+            } else {
+                UserInterestVector v = FeatureRecords.toUserInterestVector(in, scored.vectors()[i], version, now);
+                output.collect(withInputTime(i, v));
+            }
+        }
+        vectorsOut.inc(scored.scored());
+        if (scored.refused() > 0) {
+            LOG.warn("model {} refused {} of {} inputs, sent to the dead-letter topic as SCORING_FAILED; the first: {}",
+                    version, scored.refused(), batch.size(), scored.firstRefusal().toString());
+        }
         batch.clear();
+    }
+
+    private void refuse(SessionFeatures in, int slot, RuntimeException error, String version, long now, boolean noneScored) {
+        if (noneScored && refusalRun.refused(in.getUserId())) {
+            throw ModelFailures.broken(settings, version, error);
+        }
+        scoringFailures.inc();
+        String detail = "model " + version + " refused the input: " + error;
+        DeadLetter letter = DeadLetters.ofModelInput(inputTopic, in.getUserId().getBytes(StandardCharsets.UTF_8),
+                inputCodec.encode(in), detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail, now);
+        output.collect(DEAD_LETTERS, withInputTime(slot, letter));
+    }
+
+    private <T> StreamRecord<T> withInputTime(int slot, T value) {
+        return hasTimestamp[slot] ? new StreamRecord<>(value, timestamps[slot]) : new StreamRecord<>(value);
     }
 }

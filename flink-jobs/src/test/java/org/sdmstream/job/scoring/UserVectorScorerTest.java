@@ -1,18 +1,25 @@
 package org.sdmstream.job.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 import static org.sdmstream.job.TestClicks.MINUTE;
 import static org.sdmstream.job.TestClicks.T0;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -26,11 +33,14 @@ import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.TinyModel;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.ingest.DeadLetterReason;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.wire.AvroCodec;
 
 /** The micro-batching scoring operator on Flink's operator harness with a real exported SDM. */
 class UserVectorScorerTest {
@@ -81,7 +91,7 @@ class UserVectorScorerTest {
 
     OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> harness(ScoringSettings s,
             OperatorSubtaskState restore) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(new UserVectorScorer(s));
+        var h = new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(new UserVectorScorer(s, "session-features"));
         open.add(h);
         if (restore != null) {
             h.initializeState(restore);
@@ -109,11 +119,15 @@ class UserVectorScorerTest {
 
     /** Each output is the offline scorer's vector for the input at the same position, with the input's facts. */
     static void assertScored(List<StreamRecord<UserInterestVector>> out, int from) {
-        List<ModelInput> expectedInputs = inputs.subList(from, from + out.size()).stream()
-                .map(FeatureRecords::toModelInput).toList();
-        float[][] expected = reference.userVectors(expectedInputs);
+        assertScored(out, inputs.subList(from, from + out.size()));
+    }
+
+    /** The outputs are, one for one and in order, the offline scorer's vectors for {@code scoredInputs}. */
+    static void assertScored(List<StreamRecord<UserInterestVector>> out, List<SessionFeatures> scoredInputs) {
+        assertThat(out).hasSameSizeAs(scoredInputs);
+        float[][] expected = reference.userVectors(scoredInputs.stream().map(FeatureRecords::toModelInput).toList());
         for (int i = 0; i < out.size(); i++) {
-            SessionFeatures in = inputs.get(from + i);
+            SessionFeatures in = scoredInputs.get(i);
             UserInterestVector v = out.get(i).getValue();
             assertThat(out.get(i).getTimestamp()).isEqualTo(in.getEventTime().toEpochMilli());
             assertThat(v.getUserId()).isEqualTo(in.getUserId());
@@ -237,12 +251,144 @@ class UserVectorScorerTest {
         assertThat(otherThreads.sharingKey()).isNotEqualTo(s.sharingKey());
     }
 
+    /** Input {@code i} of the fixture, as if clicked by {@code user}. */
+    static SessionFeatures asUser(int i, String user) {
+        return SessionFeatures.newBuilder(inputs.get(i)).setUserId(user).build();
+    }
+
+    static void send(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h, List<SessionFeatures> in)
+            throws Exception {
+        for (SessionFeatures f : in) {
+            h.processElement(new StreamRecord<>(f, f.getEventTime().toEpochMilli()));
+        }
+    }
+
+    static List<DeadLetter> deadLetters(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
+        var out = h.getSideOutput(UserVectorScorer.DEAD_LETTERS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void theInputsTheModelRefusesGoToTheDeadLettersAndTheRestOfTheirBatchIsScored() throws Exception {
+        var h = harness(settings(8, Duration.ofHours(1)).withLoader(RefusingScorer.MARKED_USERS), null);
+        List<SessionFeatures> batch = new ArrayList<>(inputs.subList(0, 8));
+        batch.set(2, asUser(2, RefusingScorer.REFUSED_PREFIX + "a"));
+        batch.set(5, asUser(5, RefusingScorer.REFUSED_PREFIX + "b"));
+        send(h, batch);
+
+        List<SessionFeatures> accepted = new ArrayList<>(batch);
+        accepted.remove(5);
+        accepted.remove(2);
+        assertScored(vectors(h), accepted);
+        List<DeadLetter> dead = deadLetters(h);
+        assertThat(dead).hasSize(2);
+        AvroCodec<SessionFeatures> codec = AvroCodec.of(SessionFeatures.class);
+        for (int k = 0; k < 2; k++) {
+            SessionFeatures refused = batch.get(k == 0 ? 2 : 5);
+            DeadLetter d = dead.get(k);
+            assertThat(d.getReason()).isEqualTo(DeadLetterReason.SCORING_FAILED.name());
+            assertThat(d.getSourceTopic()).isEqualTo("session-features");
+            assertThat(d.getPartition()).isEqualTo(-1);
+            assertThat(d.getOffset()).isEqualTo(-1L);
+            assertThat(StandardCharsets.UTF_8.decode(d.getKey()).toString()).isEqualTo(refused.getUserId());
+            assertThat(codec.decode(bytes(d.getValue()))).as("the raw input, to replay").isEqualTo(refused);
+            assertThat(d.getDetail()).isEqualTo("model tiny-1 refused the input: java.lang.IllegalArgumentException:"
+                    + " test model refuses the input of " + refused.getUserId());
+        }
+        var deadRecords = new ArrayList<>(h.getSideOutput(UserVectorScorer.DEAD_LETTERS));
+        assertThat(deadRecords.get(0).getTimestamp()).as("the input's time").isEqualTo(batch.get(2).getEventTime().toEpochMilli());
+        assertThat(operator(h).pending()).isZero();
+    }
+
+    @Test
+    void aModelThatRefusesAHundredInputsOfThreeUsersInARowFailsTheJobWithoutRestarts() throws Exception {
+        ScoringSettings broken = settings(256, Duration.ZERO).withLoader(RefusingScorer.EVERY_USER);
+        var h = harness(broken, null);
+        for (int i = 1; i < RefusalRun.BROKEN_MODEL_INPUTS; i++) {
+            send(h, List.of(asUser(i % inputs.size(), "user-" + i % 3)));
+        }
+        assertThat(deadLetters(h)).as("until then each refused input is a dead letter")
+                .hasSize(RefusalRun.BROKEN_MODEL_INPUTS - 1);
+
+        Throwable failure = catchThrowable(() -> send(h, List.of(asUser(0, "user-0"))));
+        assertThat(failure).isInstanceOf(SuppressRestartsException.class);
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure)).as("Flink does not restart the job").isTrue();
+        assertThat(failure.getCause()).hasMessageContaining("the model in " + modelDir + " (version tiny-1) refused 100"
+                + " inputs in a row, of 3 or more users, with none scored in between: the model is broken, not the inputs");
+        assertThat(vectors(h)).isEmpty();
+        open.remove(h);
+        operator(h).close(); // as a failed task does: no finish, which would score the failed batch again
+        assertThat(SharedScorers.references(broken)).isZero();
+    }
+
+    @Test
+    void aModelThatCannotBeLoadedFailsTheTaskWithoutRestarts() throws Exception {
+        Path missing = tmp.resolve("no-such-model");
+        var h = new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
+                new UserVectorScorer(new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO), "session-features"));
+        Throwable failure = catchThrowable(h::open);
+        assertThat(failure).isInstanceOf(SuppressRestartsException.class);
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure)).as("Flink does not restart the job").isTrue();
+        assertThat(failure.getCause()).hasMessage("the model in " + missing + " (scoring.model-dir) could not be loaded: "
+                + missing + " is not an exported model: no saved_model.pb; the job fails without restarting"
+                + " (a restart would load the same model)");
+    }
+
+    @Test
+    void checkLoadsRefusesAMissingOrChangedModelNamingTheDirectoryAndTheProblem() throws Exception {
+        Path missing = tmp.resolve("not-there");
+        assertThatThrownBy(() -> SharedScorers.checkLoads(new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot score with the model in " + missing + " (scoring.model-dir): " + missing
+                        + " is not an exported model: no saved_model.pb; the job was not submitted");
+
+        Path changed = tmp.resolve("changed-model");
+        try (var files = Files.walk(modelDir)) {
+            for (Path from : files.toList()) {
+                Files.copy(from, changed.resolve(modelDir.relativize(from).toString()));
+            }
+        }
+        Path vocabulary;
+        try (var files = Files.list(changed.resolve("vocab"))) {
+            vocabulary = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        Files.writeString(vocabulary, "an-extra-line\n", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> SharedScorers.checkLoads(new ScoringSettings(changed.toString(), 1, 1, 8, Duration.ZERO)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("cannot score with the model in " + changed + " (scoring.model-dir): ")
+                .hasMessageContaining(vocabulary.getFileName().toString())
+                .hasMessageEndingWith("; the job was not submitted");
+
+        SharedScorers.checkLoads(settings(8, Duration.ZERO));
+        assertThat(SharedScorers.references(settings(8, Duration.ZERO))).as("freed again").isZero();
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
     @Test
     void settingsRefuseNonsense() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoringSettings("", 1, 1, 8, Duration.ZERO))
+        assertThatThrownBy(() -> new ScoringSettings("", 1, 1, 8, Duration.ZERO))
                 .hasMessageContaining("scoring.model-dir");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings(0, Duration.ZERO))
+        assertThatThrownBy(() -> settings(0, Duration.ZERO))
                 .hasMessageContaining("max-size");
-        assertThat(Map.of()).isEmpty();
+        String dir = modelDir.toString();
+        assertThatThrownBy(() -> new ScoringSettings(dir, -1, 1, 8, Duration.ZERO))
+                .hasMessageStartingWith("TF intra-op threads must be >= 0 and inter-op threads >= -1");
+        assertThatThrownBy(() -> new ScoringSettings(dir, 1, -2, 8, Duration.ZERO))
+                .hasMessageStartingWith("TF intra-op threads must be >= 0 and inter-op threads >= -1");
+        assertThatThrownBy(() -> settings(8, Duration.ofMillis(-1)))
+                .hasMessage("scoring.batch.max-delay must not be negative");
+        assertThatThrownBy(() -> new ScoringSettings(dir, 1, 1, 8, Duration.ZERO, null))
+                .hasMessage("no scorer loader");
+        ScoringSettings valid = new ScoringSettings(dir, 2, -1, 64, Duration.ofMillis(5));
+        assertThat(valid.scorerOptions()).isEqualTo(new ScorerOptions(2, -1, 64));
+        assertThat(valid.loader()).isSameAs(ScoringSettings.FULL_TOWER);
+        assertThat(valid.withLoader(RefusingScorer.MARKED_USERS))
+                .isEqualTo(new ScoringSettings(dir, 2, -1, 64, Duration.ofMillis(5), RefusingScorer.MARKED_USERS));
     }
 }
