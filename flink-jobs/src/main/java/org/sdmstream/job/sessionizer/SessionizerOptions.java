@@ -34,7 +34,8 @@ public final class SessionizerOptions {
 
     public static final ConfigOption<Integer> MAX_PENDING_CLICKS = key("pending.max-clicks").intType()
             .defaultValue(1000)
-            .withDescription("per-user cap of clicks waiting for the watermark; more are dead letters");
+            .withDescription("per-user clicks waiting for the watermark in the compact buffer (read and written whole per "
+                    + "click); more spill to state keyed by event time (RocksDB: disk), none is refused");
 
     public static final ConfigOption<Duration> STATE_TTL = key("state.ttl").durationType()
             .defaultValue(Duration.ofDays(8))

@@ -11,7 +11,8 @@ import org.sdmstream.features.SessionRules;
  * @param rules the session and history rules (gap, cap, horizon, history length)
  * @param allowedLateness how far behind the watermark a click may be and still be applied (if it is
  *     not older than the user's last applied click)
- * @param maxPendingClicks per-user cap of clicks buffered ahead of the watermark; more go to dead letters
+ * @param maxPendingClicks per-user clicks kept in the compact buffer ahead of the watermark; more spill to state
+ *     keyed by event time (none is refused)
  * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry
  * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few timers
  * @param clicksTopic the input topic, named in dead letters made inside the job
