@@ -30,6 +30,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.BehaviorRecord;
@@ -218,6 +219,24 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         SessionFeatures last = h.extractOutputValues().get(2);
         assertThat(last.getPosition()).isEqualTo(1);
         assertThat(last.getHistory()).isEmpty();
+    }
+
+    @Test
+    void aReplayAfterAnOutageLongerThanADayKeepsEveryHistoryThatIsValidInEventTime() throws Exception {
+        // The job's default configuration; the TTL clock is processing time, and it runs on through an outage.
+        var h = harness(null, JobConfig.defaults().sessionizerSettings(), new EmbeddedRocksDBStateBackend());
+        List<ClickEvent> clicks = List.of(click("u", "a", T0), click("u", "b", T0 + MINUTE), click("u", "c", T0 + 6 * DAY));
+        h.setStateTtlProcessingTime(T0);
+        send(h, clicks.get(0), clicks.get(1));
+        h.processWatermark(T0 + 2 * MINUTE);
+        // Down for two days: the click made six days later is replayed eight days and an hour after a and b were written.
+        h.setStateTtlProcessingTime(T0 + 8 * DAY + 60 * MINUTE);
+        send(h, clicks.get(2));
+        h.processWatermark(T0 + 6 * DAY + MINUTE);
+
+        List<SessionFeatures> out = h.extractOutputValues();
+        assertThat(modelInputs(out)).isEqualTo(TestClicks.offlineModelInputs(clicks, RULES));
+        assertThat(items(out.get(2).getHistory())).as("six days back: within the 7-day horizon").containsExactly("a", "b");
     }
 
     @Test
