@@ -183,6 +183,8 @@ public final class JobConfig implements Serializable {
         sessionizerSettings();
         nonNegative(IngestOptions.WATERMARK_OUT_OF_ORDERNESS);
         positive(IngestOptions.WATERMARK_IDLENESS, "must be positive");
+        nonNegative(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT);
+        positive(IngestOptions.WATERMARK_ALIGNMENT_UPDATE_INTERVAL, "must be positive");
         positive(JobOptions.WATERMARK_INTERVAL, "must be positive (0 would turn periodic watermarks off)");
         nonNegative(JobOptions.BUFFER_TIMEOUT);
         nonNegative(IngestOptions.MAX_FUTURE);

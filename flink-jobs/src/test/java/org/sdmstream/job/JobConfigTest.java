@@ -76,6 +76,10 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.of(Map.of("sink.transaction-timeout", "1 h")))
                 .hasMessageContaining("15 min");
         assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "1 d"))).hasMessageContaining("TTL");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "7 d"))).as("not beyond horizon + lateness")
+                .hasMessageContaining("TTL");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("watermark.alignment.max-drift", "-1 s")))
+                .hasMessageContaining("watermark.alignment.max-drift");
     }
 
     @Test

@@ -3,8 +3,10 @@ package org.sdmstream.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sdmstream.system.ClickScript.HOUR;
 import static org.sdmstream.system.ClickScript.MINUTE;
+import static org.sdmstream.system.ClickScript.SECOND;
 import static org.sdmstream.system.ClickScript.T0;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +14,24 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sdmstream.job.TinyModel;
+import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.local.flink.FlinkProcess;
 import org.sdmstream.local.flink.FlinkRestClient;
+import org.sdmstream.model.scoring.ScorerOptions;
+import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.UserInterestVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Faults while clicks flow, on real processes: the TaskManager is killed with SIGKILL and replaced,
  * the Kafka broker is stopped and started again. Either way the job recovers by itself from its last
- * checkpoint, and the committed output is exactly that of a run without the fault.
+ * checkpoint, and the committed output is exactly that of a run without the fault. The job runs with its
+ * default watermark idleness (1 min): clicks flow without pauses here.
  */
 @ExtendWith(SystemUnderTest.Shared.class)
 class CrashRecoveryITCase {
@@ -39,7 +48,7 @@ class CrashRecoveryITCase {
     @Test
     void killedTaskManagerIsReplacedAndNoClickIsLostOrDuplicated(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "crash-tm")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-tm").withDefaultIdleness()) {
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = workload(11, "crash");
             String job = pipeline.submit(pipeline.run(2));
@@ -75,10 +84,95 @@ class CrashRecoveryITCase {
         }
     }
 
+    /**
+     * A backlog of busy users: one heavy user alone on its partition (a click every 300 ms) and light users,
+     * four times as many clicks per second of event time, on the other. After the restore the heavy
+     * partition is read four times faster in event time, so without alignment and spill the heavy user's
+     * clicks pile up far past pending.max-clicks (they became PENDING_OVERFLOW dead letters).
+     */
+    static List<ClickEvent> backlogWorkload(long seed, String prefix) {
+        Random random = new Random(seed);
+        long from = T0;
+        long to = T0 + 15 * MINUTE;
+        String heavy = prefix + "-heavy";
+        List<ClickEvent> clicks = new ArrayList<>();
+        for (long t = from; t < to; t += 300) {
+            clicks.add(ClickScript.click(heavy, "item-" + random.nextInt(500), t, null));
+        }
+        int light = 0;
+        for (int u = 0; light < 40; u++) {
+            String user = prefix + "-light-" + u;
+            if (ClickScript.partitionOf(user) == ClickScript.partitionOf(heavy)) {
+                continue;
+            }
+            light++;
+            for (long t = from + random.nextInt(3000); t < to; t += SECOND + random.nextInt(4000)) {
+                clicks.add(ClickScript.click(user, "item-" + random.nextInt(500), t, random.nextInt(4) == 0 ? user + "-sdk" : null));
+            }
+        }
+        clicks = ClickScript.sortByTime(clicks);
+        clicks.addAll(ClickScript.flush(prefix, to + MINUTE));
+        return clicks;
+    }
+
+    @Test
+    void killedTaskManagerWithABacklogOfBusyUsersLosesNoClickOnTheScoringJob(SystemUnderTest sut) throws Exception {
+        long started = System.nanoTime();
+        List<ClickEvent> training = ClickScript.users(new Random(5), "backlog-train", 8, T0 - 3 * HOUR, T0 - HOUR);
+        Path model = TinyModel.export(training, ClickScript.RULES, sut.workDir.resolve("models/backlog"), "v1", 8, 1);
+        // The job's defaults: pending.max-clicks, watermark idleness and alignment, scoring batches.
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-backlog").withDefaultIdleness();
+             SdmScorer scorer = SdmScorer.load(model, new ScorerOptions(1, 1, 256))) {
+            String vectors = pipeline.topic("user-vectors");
+            pipeline.configure(KafkaOptions.USER_VECTORS_TOPIC, vectors).configure(ScoringOptions.MODEL_DIR, model.toString());
+            FlinkRestClient rest = sut.flink.rest();
+            List<ClickEvent> clicks = backlogWorkload(13, "backlog");
+            List<ClickEvent> live = clicks.subList(0, clicks.size() / 4);
+            String job = pipeline.submit(pipeline.run(2));
+            rest.awaitCheckpointAfter(job, 0, Duration.ofMinutes(1));
+            int sentBeforeKill;
+            long killedAtMillis;
+            try (ClickFeeder feeder = ClickFeeder.start(sut.broker.bootstrapServers(), pipeline.records(live), CLICKS_PER_SECOND)) {
+                feeder.awaitSent(live.size() / 2, Duration.ofMinutes(2));
+                rest.awaitCheckpointAfter(job, rest.checkpoints(job).latestId(), Duration.ofMinutes(1));
+                // The kill lands while vectors are being scored, a checkpoint behind them.
+                sentBeforeKill = feeder.sent();
+                killedAtMillis = System.currentTimeMillis();
+                sut.flink.killTaskManager(sut.flink.taskManagers().get(0));
+                feeder.await(Duration.ofMinutes(2));
+            }
+            rest.awaitNotRunning(job, Duration.ofMinutes(1));
+            // The backlog builds up while no TaskManager runs; the replacement finds it all at once.
+            ClickFeeder.writeAll(sut.broker.bootstrapServers(), pipeline.records(clicks.subList(live.size(), clicks.size())));
+            sut.flink.startTaskManager();
+            rest.awaitRunning(job, Duration.ofMinutes(3));
+
+            int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
+            List<UserInterestVector> output = JobDeployment.decode(pipeline.read(vectors, expected), UserInterestVector.class);
+            assertThat(pipeline.readDeadLetters(0)).as("dead letters").isEmpty();
+            assertThat(pipeline.readLate(0)).as("late clicks").isEmpty();
+            Expectations.assertVectorsExactlyOffline(output, clicks, scorer);
+            assertThat(rest.checkpoints(job).restored()).as("the job restored from a checkpoint").isGreaterThanOrEqualTo(1);
+            // Mid-stream, checked: vectors were committed before the kill, and clicks sent before it were scored again after it.
+            long before = output.stream().filter(v -> v.getEmissionTime().toEpochMilli() < killedAtMillis).count();
+            java.util.Set<String> sentEarly = new java.util.HashSet<>();
+            live.subList(0, sentBeforeKill).forEach(c -> sentEarly.add(c.getUserId() + "@" + c.getEventTime()));
+            long rescored = output.stream().filter(v -> v.getEmissionTime().toEpochMilli() > killedAtMillis)
+                    .filter(v -> sentEarly.contains(v.getUserId() + "@" + v.getEventTime())).count();
+            assertThat(before).as("vectors emitted before the kill").isPositive();
+            assertThat(rescored).as("clicks sent before the kill, scored after it").isPositive();
+            pipeline.cancel(job);
+            LOG.info("TaskManager crash with a backlog (scoring job, defaults): {} clicks ({} after the kill as one backlog),"
+                    + " {} vectors exactly offline, {} emitted before the kill, {} re-scored after it, 0 dead letters, {} ms",
+                    clicks.size(), clicks.size() - live.size(), output.size(), before, rescored,
+                    SystemUnderTest.ms(started, System.nanoTime()));
+        }
+    }
+
     @Test
     void brokerRestartMidStreamIsRecoveredWithoutLossOrDuplicates(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "crash-broker")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-broker").withDefaultIdleness()) {
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = workload(12, "broker");
             String job = pipeline.submit(pipeline.run(2));

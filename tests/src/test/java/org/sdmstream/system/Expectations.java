@@ -1,6 +1,7 @@
 package org.sdmstream.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,9 +12,11 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
 
 /** Asserts that the job's output is exactly the offline expectation: nothing lost, nothing duplicated, nothing changed. */
 final class Expectations {
@@ -50,5 +53,33 @@ final class Expectations {
                 assertThat(next.getOrDefault(user, 0)).as("records of %s", user).isEqualTo(inputs.size()));
         assertThat(output).hasSize(ClickScript.count(expected));
         return new Checked(output.size(), longestSession, longestHistory);
+    }
+
+    /**
+     * The scoring job's output is exactly one vector per click the offline replay emits, per user in click
+     * order, with the replay's session id, lengths and event time, each within 1e-5 of {@code scorer}'s
+     * vector for the same model input.
+     */
+    static void assertVectorsExactlyOffline(List<UserInterestVector> output, List<ClickEvent> validClicksInLogOrder,
+            SdmScorer scorer) {
+        Map<String, List<ModelInput>> expected = ClickScript.expectedByUser(validClicksInLogOrder);
+        Map<String, List<UserInterestVector>> byUser = new HashMap<>();
+        output.forEach(v -> byUser.computeIfAbsent(v.getUserId(), u -> new java.util.ArrayList<>()).add(v));
+        assertThat(byUser.keySet()).as("users with vectors").containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((user, inputs) -> {
+            List<UserInterestVector> actual = byUser.get(user);
+            assertThat(actual).as("vectors of %s, none lost or duplicated", user).hasSize(inputs.size());
+            float[][] offline = scorer.userVectors(inputs);
+            for (int k = 0; k < inputs.size(); k++) {
+                ModelInput in = inputs.get(k);
+                UserInterestVector v = actual.get(k);
+                String what = user + " click " + k;
+                assertThat(v.getEventTime().toEpochMilli()).as(what).isEqualTo(in.eventTime());
+                assertThat(v.getSessionId()).as(what).isEqualTo(in.sessionId());
+                assertThat(v.getSessionLength()).as(what).isEqualTo(in.session().size());
+                assertThat(v.getLongTermLength()).as(what).isEqualTo(in.history().size());
+                assertThat(FeatureRecords.vectorOf(v)).as(what).containsExactly(offline[k], within(1e-5f));
+            }
+        });
     }
 }

@@ -73,10 +73,9 @@ class HostileInputITCase {
             valid = ClickScript.sortByTime(valid);
             valid.addAll(ClickScript.flush("hostile-1", T0 + HOUR + MINUTE));
 
-            // Clicks arrive live, not as one backlog: in a backlog the two partitions are read at different
-            // speeds, the watermark (their minimum) lags, and the heavy user's clicks pile up in its pending
-            // buffer until pending.max-clicks sends the surplus to the dead letters (see docs/operations.md,
-            // "Catching up"). Live, ~30 of them wait at a time; the cap here leaves room for a slow second.
+            // Clicks arrive live, not as one backlog. Live, ~30 of the heavy user's clicks wait at a time; the larger
+            // buffer keeps them out of the spill (a backlog beyond pending.max-clicks spills and loses nothing, see
+            // docs/operations.md, "Catching up", and CrashRecoveryITCase's backlog test at the default cap).
             pipeline.configure(SessionizerOptions.MAX_PENDING_CLICKS, 5000);
             String job = pipeline.submit(pipeline.run(2));
             List<Planned> phase1 = interleave(pipeline, valid, badRecords(pipeline));

@@ -34,6 +34,7 @@ final class JobDeployment implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDeployment.class);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    static final Duration PAUSE_TOLERANT_IDLENESS = Duration.ofMinutes(30);
 
     final SystemUnderTest sut;
     final String name;
@@ -64,11 +65,17 @@ final class JobDeployment implements AutoCloseable {
                 .set(KafkaOptions.DEAD_LETTERS_TOPIC, deadLetters)
                 .set(KafkaOptions.LATE_CLICKS_TOPIC, late)
                 .set(IngestOptions.WATERMARK_OUT_OF_ORDERNESS, Duration.ofMillis(ClickScript.OUT_OF_ORDERNESS_MS))
-                // No partition may count as idle during a test: the expected output assumes both hold the watermark.
-                .set(IngestOptions.WATERMARK_IDLENESS, Duration.ofMinutes(30))
+                // Tests that pause between phases: no partition may count as idle then (the expected output assumes
+                // both hold the watermark). Tests that feed without pauses use the job's default: withDefaultIdleness().
+                .set(IngestOptions.WATERMARK_IDLENESS, PAUSE_TOLERANT_IDLENESS)
                 .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 .set(KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(1))
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-" + name);
+    }
+
+    /** The job's own watermark idleness ({@code watermark.idleness}, 1 min), as in production. */
+    JobDeployment withDefaultIdleness() {
+        return configure(IngestOptions.WATERMARK_IDLENESS, IngestOptions.WATERMARK_IDLENESS.defaultValue());
     }
 
     /** Changes one job option for the next submission. */

@@ -49,7 +49,7 @@ class SavepointUpgradeITCase {
     @Test
     void stopWithSavepointAndRescaleOneToTwoToOneCarriesEverySessionOver(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "rescale")) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "rescale").withDefaultIdleness()) {
             Random random = new Random(21);
             List<ClickEvent> all = new ArrayList<>();
             String savepoint = null;

@@ -19,7 +19,7 @@ public enum DeadLetterReason {
     ABSURD_EVENT_TIME,
     /** An id longer than the configured maximum; it would bloat every state entry it lands in. */
     OVERSIZE_ID,
-    /** The user's buffer of clicks ahead of the watermark is full. */
+    /** No longer produced (clicks beyond the pending buffer spill to state); kept so older dead letters still name a reason. */
     PENDING_OVERFLOW,
     /** The model threw on this input (a SessionFeatures, not a click) while it scored the inputs around it. */
     SCORING_FAILED

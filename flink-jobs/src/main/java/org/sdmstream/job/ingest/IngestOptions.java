@@ -25,5 +25,16 @@ public final class IngestOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("a partition silent this long stops holding the watermark back");
 
+    // A user's clicks wait for the slowest partition's watermark; alignment bounds that wait in event time
+    // (drift + out-of-orderness), so a restore with a backlog does not pile a heavy user's clicks up.
+    public static final ConfigOption<Duration> WATERMARK_ALIGNMENT_MAX_DRIFT = key("watermark.alignment.max-drift")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("a partition whose watermark runs this far ahead of the slowest one is paused until it "
+                    + "catches up (Flink's watermark alignment, per split); 0 = off");
+
+    public static final ConfigOption<Duration> WATERMARK_ALIGNMENT_UPDATE_INTERVAL =
+            key("watermark.alignment.update-interval").durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("how often the sources agree on the slowest watermark for alignment");
+
     private IngestOptions() {}
 }

@@ -1,13 +1,19 @@
 package org.sdmstream.job.sessionizer;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -19,10 +25,7 @@ import org.apache.flink.util.OutputTag;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.UserTimeline;
-import org.sdmstream.job.ingest.DeadLetterReason;
-import org.sdmstream.job.ingest.DeadLetters;
 import org.sdmstream.job.FeatureRecords;
-import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
@@ -45,6 +48,13 @@ import org.sdmstream.records.SessionFeatures;
  * it cannot influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded
  * up to a resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
  *
+ * <p>Spill. The pending buffer is one value read and written whole per click, so it holds at most
+ * {@link SessionizerSettings#maxPendingClicks()}; a user with more clicks ahead of the watermark (a
+ * backlog after a restore, partitions read at different speeds) spills the rest into a map keyed by event
+ * time, one entry per millisecond, read back by point look-ups as their timers fire: on RocksDB that is
+ * disk, not heap, so memory stays bounded and no click is refused. Once a user spills, every further
+ * click spills until the spill is drained, so ties keep arrival order.
+ *
  * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
  * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a burst
  * shares one); when it fires, the user's whole buffer is applied in event-time order although the watermark
@@ -58,12 +68,14 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     /** Clicks older than the user's last applied click, or behind watermark minus allowed lateness. */
     public static final OutputTag<ClickEvent> LATE_CLICKS =
             new OutputTag<>("late-clicks", new AvroTypeInfo<>(ClickEvent.class));
-    /** Clicks refused inside the sessionizer (pending buffer full). */
+    /** Clicks refused inside the sessionizer (none today: a full pending buffer spills; kept for the job graph). */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("sessionizer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
     static final String TIMELINE_STATE = "user-timeline";
     static final String PENDING_STATE = "pending-clicks";
+    static final String SPILL_STATE = "pending-spill";
+    static final String SPILL_SIZE_STATE = "pending-spill-size";
 
     private final SessionizerSettings settings;
     private final SessionRules rules;
@@ -78,13 +90,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
 
     private transient ValueState<UserTimeline> timeline;
     private transient ValueState<PendingClicks> pending;
-    private transient AvroCodec<ClickEvent> clickCodec;
+    /** Clicks beyond the buffer's cap, by event time; {@link #spillSize} says how many (0 or absent: none). */
+    private transient MapState<Long, PendingClicks> spill;
+    private transient ValueState<Integer> spillSize;
 
     private transient Counter clicksIn;
     private transient Counter sessionsOpened;
     private transient Counter sessionsClosed;
     private transient Counter lateClicks;
-    private transient Counter deadLetters;
+    private transient Counter spilledClicks;
     private transient Counter statesExpired;
     private transient Counter appliedBeforeWatermark;
     private transient Histogram pendingBufferSize;
@@ -109,14 +123,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     public void open(OpenContext openContext) {
         timeline = getRuntimeContext().getState(timelineState());
         pending = getRuntimeContext().getState(pendingState());
-        clickCodec = AvroCodec.of(ClickEvent.class);
+        spill = getRuntimeContext().getMapState(spillState());
+        spillSize = getRuntimeContext().getState(spillSizeState());
 
         var metrics = getRuntimeContext().getMetricGroup();
         clicksIn = metrics.counter("clicksIn");
         sessionsOpened = metrics.counter("sessionsOpened");
         sessionsClosed = metrics.counter("sessionsClosed");
         lateClicks = metrics.counter("lateClicks");
-        deadLetters = metrics.counter("deadLetters");
+        spilledClicks = metrics.counter("clicksSpilled");
         statesExpired = metrics.counter("statesExpired");
         appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
         pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
@@ -132,6 +147,21 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     /** The descriptor of the user's pending-clicks state. */
     ValueStateDescriptor<PendingClicks> pendingState() {
         ValueStateDescriptor<PendingClicks> descriptor = new ValueStateDescriptor<>(PENDING_STATE, pendingSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    /** The descriptor of the user's spilled clicks (beyond the pending buffer's cap), keyed by event time. */
+    MapStateDescriptor<Long, PendingClicks> spillState() {
+        MapStateDescriptor<Long, PendingClicks> descriptor =
+                new MapStateDescriptor<>(SPILL_STATE, LongSerializer.INSTANCE, pendingSerializer);
+        descriptor.enableTimeToLive(stateTtl());
+        return descriptor;
+    }
+
+    /** The descriptor of the number of spilled clicks. */
+    ValueStateDescriptor<Integer> spillSizeState() {
+        ValueStateDescriptor<Integer> descriptor = new ValueStateDescriptor<>(SPILL_SIZE_STATE, IntSerializer.INSTANCE);
         descriptor.enableTimeToLive(stateTtl());
         return descriptor;
     }
@@ -175,11 +205,26 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
         PendingClicks p = pending.value();
+        int spilled = spilledCount();
         List<Click> due;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             // The bounded wait is over: the whole buffer goes, in event-time order, watermark or not.
-            due = p == null ? List.of() : p.takeUpTo(Long.MAX_VALUE);
+            due = p == null ? new ArrayList<>() : p.takeUpTo(Long.MAX_VALUE);
+            if (spilled > 0) {
+                due.addAll(takeWholeSpill());
+                due.sort(Comparator.comparingLong(Click::eventTime)); // stable: buffered before spilled at a tie
+            }
             appliedBeforeWatermark.inc(due.size());
+        } else if (spilled > 0) {
+            // Spilled clicks come back timer by timer (a point read each), so the buffer may release only
+            // this timer's clicks too: every earlier click went at its own, earlier, timer.
+            due = p == null ? new ArrayList<>() : p.takeUpTo(timestamp);
+            PendingClicks atThisTime = spill.get(timestamp);
+            if (atThisTime != null) {
+                due.addAll(atThisTime.clicks());
+                spill.remove(timestamp);
+                setSpilledCount(spilled - atThisTime.size());
+            }
         } else {
             // Everything up to the watermark is due, not just this timer's clicks: one state round trip
             // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
@@ -203,7 +248,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 }
             }
             timeline.update(t);
-            if (p.isEmpty()) {
+            if (p == null || p.isEmpty()) {
                 pending.clear();
             } else {
                 pending.update(p);
@@ -228,26 +273,53 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         if (p == null) {
             p = new PendingClicks();
         }
-        if (p.size() >= settings.maxPendingClicks()) {
-            deadLetters.inc();
-            ctx.output(DEAD_LETTERS, DeadLetters.ofEncodedClick(settings.clicksTopic(),
-                    ctx.getCurrentKey().getBytes(StandardCharsets.UTF_8), clickCodec.encode(event),
-                    DeadLetterReason.PENDING_OVERFLOW,
-                    "user " + ctx.getCurrentKey() + " already has " + p.size() + " clicks waiting for the watermark (cap "
-                            + settings.maxPendingClicks() + ")",
-                    ctx.timerService().currentProcessingTime()));
-            return;
-        }
         long time = event.getEventTime().toEpochMilli();
-        p.add(FeatureRecords.toClick(event));
-        pending.update(p);
-        pendingBufferSize.update(p.size());
+        int spilled = spilledCount();
+        if (spilled > 0 || p.size() >= settings.maxPendingClicks()) {
+            PendingClicks atThisTime = spill.get(time);
+            if (atThisTime == null) {
+                atThisTime = new PendingClicks();
+            }
+            atThisTime.add(FeatureRecords.toClick(event));
+            spill.put(time, atThisTime);
+            setSpilledCount(spilled + 1);
+            spilledClicks.inc();
+        } else {
+            p.add(FeatureRecords.toClick(event));
+            pending.update(p);
+            pendingBufferSize.update(p.size());
+        }
         ctx.timerService().registerEventTimeTimer(time);
         if (maxWaitMillis > 0) {
             long due = ctx.timerService().currentProcessingTime() + maxWaitMillis;
             ctx.timerService().registerProcessingTimeTimer(
                     Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS) * MAX_WAIT_GRID_MILLIS);
         }
+    }
+
+    private int spilledCount() throws Exception {
+        Integer n = spillSize.value();
+        return n == null ? 0 : n;
+    }
+
+    private void setSpilledCount(int n) throws Exception {
+        if (n == 0) {
+            spillSize.clear();
+        } else {
+            spillSize.update(n);
+        }
+    }
+
+    /** Every spilled click, in event-time order (arrival order at a tie); the spill is empty afterwards. */
+    private List<Click> takeWholeSpill() throws Exception {
+        List<Map.Entry<Long, PendingClicks>> entries = new ArrayList<>();
+        spill.entries().forEach(entries::add);
+        entries.sort(Map.Entry.comparingByKey());
+        List<Click> clicks = new ArrayList<>();
+        entries.forEach(e -> clicks.addAll(e.getValue().clicks()));
+        spill.clear();
+        spillSize.clear();
+        return clicks;
     }
 
     private void late(ClickEvent event, Context ctx) {

@@ -34,11 +34,14 @@ public final class SessionizerOptions {
 
     public static final ConfigOption<Integer> MAX_PENDING_CLICKS = key("pending.max-clicks").intType()
             .defaultValue(1000)
-            .withDescription("per-user cap of clicks waiting for the watermark; more are dead letters");
+            .withDescription("per-user clicks waiting for the watermark in the compact buffer (read and written whole per "
+                    + "click); more spill to state keyed by event time (RocksDB: disk), none is refused");
 
     public static final ConfigOption<Duration> STATE_TTL = key("state.ttl").durationType()
-            .defaultValue(Duration.ofDays(8))
-            .withDescription("processing-time TTL of a user's state; must exceed history.horizon");
+            .defaultValue(Duration.ofDays(37))
+            .withDescription("processing-time backstop behind the event-time expiry of a user's state: history.horizon "
+                    + "(7 d) + the longest outage after which a replay still finds every history (30 d); must exceed "
+                    + "history.horizon + lateness.allowed");
 
     public static final ConfigOption<Duration> EXPIRY_TIMER_RESOLUTION = key("state.expiry-timer-resolution")
             .durationType().defaultValue(Duration.ofHours(1)).withDescription("expiry timers are rounded up to this");

@@ -11,8 +11,11 @@ import org.sdmstream.features.SessionRules;
  * @param rules the session and history rules (gap, cap, horizon, history length)
  * @param allowedLateness how far behind the watermark a click may be and still be applied (if it is
  *     not older than the user's last applied click)
- * @param maxPendingClicks per-user cap of clicks buffered ahead of the watermark; more go to dead letters
- * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry
+ * @param maxPendingClicks per-user clicks kept in the compact buffer ahead of the watermark; more spill to state
+ *     keyed by event time (none is refused)
+ * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry: it must not
+ *     expire before the event-time rule would (horizon + lateness) even when clicks are replayed after an outage,
+ *     so it is the horizon plus the longest outage to survive
  * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few timers
  * @param clicksTopic the input topic, named in dead letters made inside the job
  * @param maxWait when positive, the longest (processing time) a click waits for the watermark before it is
@@ -44,9 +47,10 @@ public record SessionizerSettings(
         if (maxPendingClicks < 1) {
             throw new IllegalArgumentException("max pending clicks must be >= 1, got " + maxPendingClicks);
         }
-        if (stateTtl.compareTo(rules.historyHorizon()) <= 0) {
+        if (stateTtl.compareTo(rules.historyHorizon().plus(allowedLateness)) <= 0) {
             throw new IllegalArgumentException("state TTL (" + stateTtl + ") must exceed the history horizon ("
-                    + rules.historyHorizon() + ") or it would cut histories short");
+                    + rules.historyHorizon() + ") plus the allowed lateness (" + allowedLateness
+                    + ") or it would cut histories short; add the longest outage a replay must survive");
         }
         if (expiryTimerResolution.isNegative() || expiryTimerResolution.isZero()) {
             throw new IllegalArgumentException("expiry timer resolution must be positive, got " + expiryTimerResolution);
@@ -54,7 +58,8 @@ public record SessionizerSettings(
     }
 
     public static SessionizerSettings defaults(String clicksTopic) {
-        return new SessionizerSettings(SessionRules.DEFAULT, Duration.ofMinutes(1), 1000, Duration.ofDays(8),
-                Duration.ofHours(1), clicksTopic);
+        return new SessionizerSettings(SessionRules.DEFAULT, SessionizerOptions.ALLOWED_LATENESS.defaultValue(),
+                SessionizerOptions.MAX_PENDING_CLICKS.defaultValue(), SessionizerOptions.STATE_TTL.defaultValue(),
+                SessionizerOptions.EXPIRY_TIMER_RESOLUTION.defaultValue(), clicksTopic);
     }
 }

@@ -30,12 +30,11 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.TestClicks;
-import org.sdmstream.job.ingest.DeadLetterReason;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
-import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 
 /** The sessionizer on Flink's keyed operator harness, with RocksDB state (so the hand-written serializers are used). */
@@ -159,22 +158,47 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
-    void aFullPendingBufferSendsTheOverflowToDeadLetters() throws Exception {
-        SessionizerSettings capFive = new SessionizerSettings(RULES, Duration.ofMinutes(1), 5, Duration.ofDays(8),
-                Duration.ofHours(1), "clicks");
-        var h = harness(null, capFive, new EmbeddedRocksDBStateBackend());
-        for (int i = 0; i < 7; i++) {
-            send(h, click("u", "i" + i, T0 + i));
+    void aBacklogBeyondThePendingCapSpillsAndEveryClickIsAppliedInEventTimeOrderUnderTheDefaults() throws Exception {
+        // After a restore the watermark starts over: a heavy user's backlog waits far beyond the default cap (1000).
+        var h = harness(null, SessionizerSettings.defaults("clicks"), new EmbeddedRocksDBStateBackend());
+        Random random = new Random(3);
+        List<ClickEvent> clicks = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            long time = T0 + i * 180L + (i % 7 == 3 ? -180 : 0); // a tie now and then, across the cap too
+            clicks.add(click("heavy", "i" + random.nextInt(300), time, i % 500 < 250 ? "sdk" : null));
         }
-        var dead = h.getSideOutput(ClickSessionizer.DEAD_LETTERS);
-        assertThat(dead).hasSize(2);
-        DeadLetter d = dead.peek().getValue();
-        assertThat(d.getReason()).isEqualTo(DeadLetterReason.PENDING_OVERFLOW.name());
-        assertThat(d.getSourceTopic()).isEqualTo("clicks");
-        assertThat(org.sdmstream.wire.AvroCodec.of(ClickEvent.class).decode(d.getValue().array()).getItemId())
-                .as("the refused click is kept, decodable").isEqualTo("i5");
-        h.processWatermark(T0 + 100);
-        assertThat(h.extractOutputValues()).hasSize(5);
+        clicks.add(click("light", "x", T0 + 5));
+        List<ClickEvent> arrival = TestClicks.arrivalOrder(clicks, random);
+        send(h, arrival.subList(0, 2500).toArray(ClickEvent[]::new));
+        h.processWatermark(T0 + 1000 * 180L); // releases part of the buffer and part of the spill
+        long released = h.extractOutputValues().size();
+        send(h, arrival.subList(2500, arrival.size()).toArray(ClickEvent[]::new));
+        h.processWatermark(Long.MAX_VALUE);
+
+        assertThat(h.getSideOutput(ClickSessionizer.DEAD_LETTERS)).as("no click refused").isNull();
+        assertThat(h.getSideOutput(ClickSessionizer.LATE_CLICKS)).isNull();
+        assertThat(released).isBetween(900L, 1100L);
+        assertThat(byUserInOrder(modelInputs(h.extractOutputValues())))
+                .isEqualTo(byUserInOrder(TestClicks.offlineModelInputs(arrival, RULES))); // ties in arrival order
+    }
+
+    @Test
+    void aBoundedWaitReleasesTheSpillWithTheBufferInEventTimeOrderAndFreesBoth() throws Exception {
+        // Heap state here: only it can count entries.
+        SessionizerSettings capThree = new SessionizerSettings(RULES, Duration.ofMinutes(1), 3, Duration.ofDays(8),
+                Duration.ofHours(1), "clicks", Duration.ofSeconds(1));
+        var h = harness(null, capThree, new HashMapStateBackend());
+        List<ClickEvent> clicks = List.of(click("u", "d", T0 + 4000), click("u", "a", T0 + 1000),
+                click("u", "c", T0 + 3000), click("u", "b", T0 + 2000), click("u", "c2", T0 + 3000),
+                click("u", "a2", T0 + 1000), click("u", "e", T0 + 5000));
+        send(h, clicks.toArray(ClickEvent[]::new));
+        assertThat(h.numKeyedStateEntries()).as("buffer, spill entries and their count").isGreaterThan(2);
+        h.setProcessingTime(h.getProcessingTime() + 2000);
+
+        assertThat(h.extractOutputValues()).extracting(f -> f.getSessionClicks().get(f.getSessionClicks().size() - 1)
+                .getItemId()).containsExactly("a", "a2", "b", "c", "c2", "d", "e");
+        assertThat(h.getSideOutput(ClickSessionizer.DEAD_LETTERS)).isNull();
+        assertThat(h.numKeyedStateEntries()).as("only the timeline is left").isEqualTo(1);
     }
 
     @Test
@@ -195,6 +219,24 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         SessionFeatures last = h.extractOutputValues().get(2);
         assertThat(last.getPosition()).isEqualTo(1);
         assertThat(last.getHistory()).isEmpty();
+    }
+
+    @Test
+    void aReplayAfterAnOutageLongerThanADayKeepsEveryHistoryThatIsValidInEventTime() throws Exception {
+        // The job's default configuration; the TTL clock is processing time, and it runs on through an outage.
+        var h = harness(null, JobConfig.defaults().sessionizerSettings(), new EmbeddedRocksDBStateBackend());
+        List<ClickEvent> clicks = List.of(click("u", "a", T0), click("u", "b", T0 + MINUTE), click("u", "c", T0 + 6 * DAY));
+        h.setStateTtlProcessingTime(T0);
+        send(h, clicks.get(0), clicks.get(1));
+        h.processWatermark(T0 + 2 * MINUTE);
+        // Down for two days: the click made six days later is replayed eight days and an hour after a and b were written.
+        h.setStateTtlProcessingTime(T0 + 8 * DAY + 60 * MINUTE);
+        send(h, clicks.get(2));
+        h.processWatermark(T0 + 6 * DAY + MINUTE);
+
+        List<SessionFeatures> out = h.extractOutputValues();
+        assertThat(modelInputs(out)).isEqualTo(TestClicks.offlineModelInputs(clicks, RULES));
+        assertThat(items(out.get(2).getHistory())).as("six days back: within the 7-day horizon").containsExactly("a", "b");
     }
 
     @Test
@@ -261,7 +303,7 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
-    void metricsCountClicksSessionsLateClicksDeadLettersAndPendingSize() throws Exception {
+    void metricsCountClicksSessionsLateClicksSpilledClicksAndPendingSize() throws Exception {
         InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
         InterceptingTaskMetricGroup task = new InterceptingTaskMetricGroup() {
             @Override
@@ -287,7 +329,7 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         assertThat(((Counter) metrics.get("sessionsOpened")).getCount()).isEqualTo(2);
         assertThat(((Counter) metrics.get("sessionsClosed")).getCount()).isEqualTo(1);
         assertThat(((Counter) metrics.get("lateClicks")).getCount()).isEqualTo(1);
-        assertThat(((Counter) metrics.get("deadLetters")).getCount()).isEqualTo(1);
+        assertThat(((Counter) metrics.get("clicksSpilled")).getCount()).isEqualTo(1);
         Histogram pendingSize = (Histogram) metrics.get("pendingBufferSize");
         assertThat(pendingSize.getCount()).isEqualTo(3);
         assertThat(pendingSize.getStatistics().getMax()).isEqualTo(2);
