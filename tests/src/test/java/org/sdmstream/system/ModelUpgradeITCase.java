@@ -77,7 +77,9 @@ class ModelUpgradeITCase {
             String savepoint = pipeline.stopWithSavepoint(job);
 
             // The upgrade: the same jar and job, the new model version's directory, from the savepoint.
-            pipeline.configure(ScoringOptions.MODEL_DIR, v2.toString());
+            // v2 by URI: each TaskManager copies it into its local model cache (keyed by content hash) and
+            // loads it from there, as it would from s3:// or hdfs://.
+            pipeline.configure(ScoringOptions.MODEL_DIR, v2.toUri().toString());
             String job2 = pipeline.submit(pipeline.run(2).fromSavepoint(savepoint));
             assertThat(sut.flink.rest().checkpoints(job2).restored()).as("restored from the savepoint").isEqualTo(1);
             List<ClickEvent> more = phase(random, "mu", 1);

@@ -45,7 +45,9 @@ public final class ScoringOptions {
             .defaultValue(Switch.AUTO).withDescription("true/false; auto = score when scoring.model-dir is set");
 
     public static final ConfigOption<String> MODEL_DIR = key("scoring.model-dir").stringType().defaultValue("")
-            .withDescription("exported model directory (docs/model.md), readable on every TaskManager");
+            .withDescription("exported model directory (docs/model.md): a local path readable on every"
+                    + " TaskManager, or a URI of any Flink file system (file://, s3://, hdfs://), copied once per"
+                    + " machine into a local cache keyed by the model's content hash");
 
     public static final ConfigOption<Switch> SESSION_FEATURES_OUTPUT = key("output.session-features")
             .enumType(Switch.class).defaultValue(Switch.AUTO)

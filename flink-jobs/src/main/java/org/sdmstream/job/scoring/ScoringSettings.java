@@ -40,7 +40,7 @@ public record ScoringSettings(
     public record IncrementalLoader(long cacheBytes) implements ScorerLoader {
         @Override
         public BatchScorer apply(ScoringSettings s) {
-            return IncrementalSdmScorer.load(Path.of(s.modelDir()),
+            return IncrementalSdmScorer.load(ModelCache.localDirectory(s.modelDir()),
                     new IncrementalScorerOptions(s.scorerOptions(), cacheBytes));
         }
     }
@@ -70,7 +70,8 @@ public record ScoringSettings(
 
     /** Subtasks whose settings share this key share one loaded scorer (the batch delay does not matter). */
     public String sharingKey() {
-        return Path.of(modelDir).toAbsolutePath().normalize() + "|intra=" + intraOpThreads + "|inter=" + interOpThreads
+        String model = ModelCache.isUri(modelDir) ? modelDir : Path.of(modelDir).toAbsolutePath().normalize().toString();
+        return model + "|intra=" + intraOpThreads + "|inter=" + interOpThreads
                 + "|batch=" + maxBatchSize + "|loader=" + (loader instanceof IncrementalLoader ? loader : loader.getClass().getName());
     }
 
@@ -84,6 +85,6 @@ public record ScoringSettings(
     }
 
     private static BatchScorer loadFullTower(ScoringSettings s) {
-        return SdmBatchScorer.load(Path.of(s.modelDir()), s.scorerOptions());
+        return SdmBatchScorer.load(ModelCache.localDirectory(s.modelDir()), s.scorerOptions());
     }
 }

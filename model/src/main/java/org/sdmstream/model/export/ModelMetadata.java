@@ -54,6 +54,15 @@ public record ModelMetadata(
         }
     }
 
+    /** Reads metadata from {@code in} (a model on any file system); {@code source} names it in errors. */
+    public static ModelMetadata read(java.io.InputStream in, String source) {
+        try {
+            return JSON.readValue(in, ModelMetadata.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model metadata " + source, e);
+        }
+    }
+
     public static ModelMetadata read(Path file) {
         try {
             return JSON.readValue(file.toFile(), ModelMetadata.class);
