@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.retrieval.RecommendingVectorScorer;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.sessionizer.ClickSessionizer;
 import org.sdmstream.job.ingest.RouteDeadLetters;
@@ -30,6 +31,7 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sdmstream.job.kafka.KafkaConnectors;
@@ -37,7 +39,8 @@ import org.sdmstream.job.kafka.KafkaConnectors;
 /**
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user
  * → {@link ClickSessionizer} → per-click model input → (optional per-user {@link VectorThrottle}) →
- * {@link UserVectorScorer} (SDM, micro-batched) → one {@link UserInterestVector} per click. With
+ * {@link UserVectorScorer} (SDM, micro-batched) → one {@link UserInterestVector} per click, and with
+ * {@code retrieval.k} > 0 one {@link UserRecommendations} per click ({@link RecommendingVectorScorer}). With
  * scoring off (no model, or {@code scoring.enabled=false}) it writes one SessionFeatures per click
  * instead; the session-features output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
  * their own); {@link KafkaConnectors} builds the Kafka ones.
@@ -52,11 +55,9 @@ public final class UserInterestJob {
     private final Sink<SessionFeatures> sessionFeatures;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ClickEvent> lateClicks;
+    private final Sink<UserRecommendations> recommendations;
 
-    /**
-     * @param userVectors used when scoring is on (may be null otherwise)
-     * @param sessionFeatures used when {@code output.session-features} is on (may be null otherwise)
-     */
+    /** The job without recommendations ({@code retrieval.k} must be 0). */
     public UserInterestJob(
             JobConfig config,
             Source<DecodedClick, ?, ?> clicks,
@@ -64,17 +65,37 @@ public final class UserInterestJob {
             Sink<SessionFeatures> sessionFeatures,
             Sink<DeadLetter> deadLetters,
             Sink<ClickEvent> lateClicks) {
+        this(config, clicks, userVectors, sessionFeatures, deadLetters, lateClicks, null);
+    }
+
+    /**
+     * @param userVectors used when scoring is on (may be null otherwise)
+     * @param sessionFeatures used when {@code output.session-features} is on (may be null otherwise)
+     * @param recommendations used when {@code retrieval.k} > 0 (may be null otherwise)
+     */
+    public UserInterestJob(
+            JobConfig config,
+            Source<DecodedClick, ?, ?> clicks,
+            Sink<UserInterestVector> userVectors,
+            Sink<SessionFeatures> sessionFeatures,
+            Sink<DeadLetter> deadLetters,
+            Sink<ClickEvent> lateClicks,
+            Sink<UserRecommendations> recommendations) {
         this.config = Objects.requireNonNull(config);
         this.clicks = Objects.requireNonNull(clicks);
         this.userVectors = userVectors;
         this.sessionFeatures = sessionFeatures;
         this.deadLetters = Objects.requireNonNull(deadLetters);
         this.lateClicks = Objects.requireNonNull(lateClicks);
+        this.recommendations = recommendations;
         if (config.scoringEnabled() && userVectors == null) {
             throw new IllegalArgumentException("scoring is on but no user-vectors sink was given");
         }
         if (config.writesSessionFeatures() && sessionFeatures == null) {
             throw new IllegalArgumentException("output.session-features is on but no session-features sink was given");
+        }
+        if (config.recommends() && recommendations == null) {
+            throw new IllegalArgumentException("retrieval.k > 0 but no recommendations sink was given");
         }
     }
 
@@ -110,10 +131,18 @@ public final class UserInterestJob {
                         .uid("vector-throttle")
                         .name("vector-throttle");
             }
-            toScore.transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class),
-                            new UserVectorScorer(config.scoringSettings()))
-                    .uid("user-vector-scorer")
-                    .sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
+            // The scorer keeps no state, so either class may run under its uid across a savepoint.
+            UserVectorScorer scorer = config.recommends()
+                    ? new RecommendingVectorScorer(config.scoringSettings(), config.retrievalSettings())
+                    : new UserVectorScorer(config.scoringSettings());
+            SingleOutputStreamOperator<UserInterestVector> vectors = toScore
+                    .transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class), scorer)
+                    .uid("user-vector-scorer");
+            vectors.sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
+            if (config.recommends()) {
+                vectors.getSideOutput(RecommendingVectorScorer.RECOMMENDATIONS)
+                        .sinkTo(recommendations).uid("recommendations-sink").name("recommendations-sink");
+            }
         }
 
         DataStream<DeadLetter> allDeadLetters = valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)

@@ -164,9 +164,21 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         String version = scorer.modelVersion();
         for (int i = 0; i < vectors.length; i++) {
             UserInterestVector v = FeatureRecords.toUserInterestVector(batch.get(i), vectors[i], version, now);
-            output.collect(hasTimestamp[i] ? new StreamRecord<>(v, timestamps[i]) : new StreamRecord<>(v));
+            output.collect(atInputTime(i, v));
         }
         vectorsOut.inc(vectors.length);
+        scored(batch, vectors, version, now);
         batch.clear();
+    }
+
+    /**
+     * Called with every scored batch right after its vectors went out (so still before any barrier or
+     * held watermark): a subclass emits what it derives from the same batch, e.g. recommendations.
+     */
+    protected void scored(List<SessionFeatures> inputs, float[][] vectors, String modelVersion, long emissionTime) {}
+
+    /** {@code value} as a record with the timestamp of the batch's input in {@code slot}. */
+    protected final <T> StreamRecord<T> atInputTime(int slot, T value) {
+        return hasTimestamp[slot] ? new StreamRecord<>(value, timestamps[slot]) : new StreamRecord<>(value);
     }
 }
