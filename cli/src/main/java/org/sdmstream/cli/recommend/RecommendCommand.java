@@ -55,7 +55,7 @@ public final class RecommendCommand implements Callable<Integer> {
             description = "Items per line (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--user", paramLabel = "ID", split = ",", order = 32,
+    @Option(names = "--only-user", paramLabel = "ID", split = ",", order = 32,
             description = "Only these users (comma-separated); default all.")
     List<String> users = List.of();
 
