@@ -19,7 +19,7 @@ import org.sdmstream.model.retrieval.SessionRecommender;
 import org.sdmstream.model.scoring.SdmScorer;
 
 /**
- * The demo's last table: for a few users, their last clicks and their top items after the last one,
+ * The demo's last table: for the three most active users, their last clicks and their top items after the last one,
  * so a person can judge what the vectors mean (by title on MovieLens). Computed with the same pieces
  * as the job's {@code UserRecommendations} ({@link ClickRecommendations}), from the clicks the demo
  * replayed, which it records as they are sent.
@@ -56,10 +56,11 @@ final class DemoRecommendations {
         synchronized (replayed) {
             clicks = List.copyOf(replayed);
         }
-        // The first users with a real history: a few clicks say more than one.
+        // The users with the most clicks (first seen first among equals): a few clicks say more than one.
         Map<String, Integer> counts = new LinkedHashMap<>();
         clicks.forEach(c -> counts.merge(c.userId(), 1, Integer::sum));
-        List<String> users = counts.entrySet().stream().filter(e -> e.getValue() >= LAST_CLICKS)
+        List<String> users = counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .map(Map.Entry::getKey).limit(USERS).toList();
         if (users.isEmpty()) {
             return;
