@@ -8,6 +8,7 @@ import org.sdmstream.cli.demo.DemoCommand;
 import org.sdmstream.cli.evaluate.EvaluateCommand;
 import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
+import org.sdmstream.cli.recommend.RecommendCommand;
 import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
 import org.sdmstream.cli.train.TrainCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
             SessionsCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            RecommendCommand.class,
             DemoCommand.class,
             PublishCommand.class,
             TailCommand.class,

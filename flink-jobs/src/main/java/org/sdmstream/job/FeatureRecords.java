@@ -9,15 +9,17 @@ import java.util.Map;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
+import org.sdmstream.model.retrieval.ItemIndex;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 
 /**
  * The one place that converts between the Kafka records (Avro, sdm-schemas) and the session rules'
  * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures and back,
- * SessionFeatures plus a scored vector to UserInterestVector.
+ * SessionFeatures plus a scored vector to UserInterestVector, plus the vector's top items to UserRecommendations.
  */
 public final class FeatureRecords {
 
@@ -82,6 +84,25 @@ public final class FeatureRecords {
                 .setSessionId(input.getSessionId())
                 .setSessionLength(input.getSessionClicks().size())
                 .setLongTermLength(input.getHistory().size())
+                .setEventTime(input.getEventTime())
+                .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
+                .build();
+    }
+
+    /** The record of the recommendations topic: {@code top}, searched for the vector scored from {@code input}. */
+    public static UserRecommendations toUserRecommendations(SessionFeatures input, ItemIndex.TopItems top,
+            String modelVersion, long emissionTimeMillis) {
+        List<Float> scores = new ArrayList<>(top.scores().length);
+        for (float s : top.scores()) {
+            scores.add(s);
+        }
+        return UserRecommendations.newBuilder()
+                .setUserId(input.getUserId())
+                .setItemIds(new ArrayList<>(top.itemIds()))
+                .setScores(scores)
+                .setModelVersion(modelVersion)
+                .setSessionId(input.getSessionId())
+                .setSessionPosition(input.getPosition())
                 .setEventTime(input.getEventTime())
                 .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
                 .build();

@@ -21,6 +21,8 @@ import org.apache.flink.configuration.ConfigOption;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.retrieval.RetrievalOptions;
+import org.sdmstream.job.retrieval.RetrievalSettings;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
@@ -28,7 +30,8 @@ import org.sdmstream.job.sessionizer.SessionizerSettings;
 
 /**
  * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link JobOptions},
- * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions} and {@link ScoringOptions}, set in
+ * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link ScoringOptions} and
+ * {@link RetrievalOptions}, set in
  * code ({@link #with}, {@link #builder}) or read from a properties file plus {@code key=value} overrides.
  * Every option has a safe default and is documented in README.md; an unknown key is an error (a typo must
  * not silently fall back to a default), and the values are checked together once, when it is built.
@@ -39,7 +42,7 @@ public final class JobConfig implements Serializable {
 
     /** Every option of the job, area by area in declaration order. */
     public static final List<ConfigOption<?>> OPTIONS = optionsOf(JobOptions.class, KafkaOptions.class,
-            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class);
+            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class, RetrievalOptions.class);
 
     private static final Map<String, ConfigOption<?>> BY_KEY = byKey(OPTIONS);
 
@@ -204,6 +207,12 @@ public final class JobConfig implements Serializable {
             scoringSettings();
         }
         nonNegative(ScoringOptions.MIN_INTERVAL);
+        if (get(RetrievalOptions.K) < 0) {
+            throw invalid(RetrievalOptions.K, "must be >= 0 (0 = no recommendations)");
+        }
+        if (get(RetrievalOptions.K) > 0 && !scoringEnabled()) {
+            throw invalid(RetrievalOptions.K, "recommendations need scoring (scoring.model-dir)");
+        }
         if (!scoringEnabled() && !writesSessionFeatures()) {
             throw invalid(ScoringOptions.SESSION_FEATURES_OUTPUT, "with scoring off the job must write session features");
         }
@@ -290,6 +299,17 @@ public final class JobConfig implements Serializable {
     /** The topic with one output per click: user interest vectors when scoring, else session features. */
     public String outputTopic() {
         return get(scoringEnabled() ? KafkaOptions.USER_VECTORS_TOPIC : KafkaOptions.SESSION_FEATURES_TOPIC);
+    }
+
+    /** Whether every vector also gets its top-K items ({@code retrieval.k} > 0). */
+    public boolean recommends() {
+        return get(RetrievalOptions.K) > 0;
+    }
+
+    /** What the job recommends; only when {@link #recommends()}. */
+    public RetrievalSettings retrievalSettings() {
+        return new RetrievalSettings(get(ScoringOptions.MODEL_DIR), get(RetrievalOptions.K),
+                get(RetrievalOptions.EXCLUDE_SESSION), get(RetrievalOptions.INDEX));
     }
 
     public ScoringSettings scoringSettings() {

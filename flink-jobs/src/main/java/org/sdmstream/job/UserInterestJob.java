@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.retrieval.RecommendingVectorScorer;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.scoring.SharedScorers;
@@ -33,6 +34,7 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sdmstream.job.kafka.KafkaConnectors;
@@ -41,7 +43,8 @@ import org.sdmstream.job.kafka.KafkaConnectors;
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user
  * → {@link ClickSessionizer} → per-click model input → (optional per-user {@link VectorThrottle}) →
  * {@link UserVectorScorer} (SDM, micro-batched; inputs the model refuses go to dead letters) → one
- * {@link UserInterestVector} per click. With
+ * {@link UserInterestVector} per click, and with {@code retrieval.k} > 0 one {@link UserRecommendations} per
+ * click ({@link RecommendingVectorScorer}). With
  * scoring off (no model, or {@code scoring.enabled=false}) it writes one SessionFeatures per click
  * instead; the session-features output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
  * their own); {@link KafkaConnectors} builds the Kafka ones.
@@ -56,13 +59,11 @@ public final class UserInterestJob {
     private final Sink<SessionFeatures> sessionFeatures;
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ClickEvent> lateClicks;
+    private final Sink<UserRecommendations> recommendations;
     /** Null: the scorer {@code scoring.scorer} names. */
     private ScoringSettings.ScorerLoader scorerLoader;
 
-    /**
-     * @param userVectors used when scoring is on (may be null otherwise)
-     * @param sessionFeatures used when {@code output.session-features} is on (may be null otherwise)
-     */
+    /** The job without recommendations ({@code retrieval.k} must be 0). */
     public UserInterestJob(
             JobConfig config,
             Source<DecodedClick, ?, ?> clicks,
@@ -70,17 +71,37 @@ public final class UserInterestJob {
             Sink<SessionFeatures> sessionFeatures,
             Sink<DeadLetter> deadLetters,
             Sink<ClickEvent> lateClicks) {
+        this(config, clicks, userVectors, sessionFeatures, deadLetters, lateClicks, null);
+    }
+
+    /**
+     * @param userVectors used when scoring is on (may be null otherwise)
+     * @param sessionFeatures used when {@code output.session-features} is on (may be null otherwise)
+     * @param recommendations used when {@code retrieval.k} > 0 (may be null otherwise)
+     */
+    public UserInterestJob(
+            JobConfig config,
+            Source<DecodedClick, ?, ?> clicks,
+            Sink<UserInterestVector> userVectors,
+            Sink<SessionFeatures> sessionFeatures,
+            Sink<DeadLetter> deadLetters,
+            Sink<ClickEvent> lateClicks,
+            Sink<UserRecommendations> recommendations) {
         this.config = Objects.requireNonNull(config);
         this.clicks = Objects.requireNonNull(clicks);
         this.userVectors = userVectors;
         this.sessionFeatures = sessionFeatures;
         this.deadLetters = Objects.requireNonNull(deadLetters);
         this.lateClicks = Objects.requireNonNull(lateClicks);
+        this.recommendations = recommendations;
         if (config.scoringEnabled() && userVectors == null) {
             throw new IllegalArgumentException("scoring is on but no user-vectors sink was given");
         }
         if (config.writesSessionFeatures() && sessionFeatures == null) {
             throw new IllegalArgumentException("output.session-features is on but no session-features sink was given");
+        }
+        if (config.recommends() && recommendations == null) {
+            throw new IllegalArgumentException("retrieval.k > 0 but no recommendations sink was given");
         }
     }
 
@@ -125,12 +146,20 @@ public final class UserInterestJob {
                         .uid("vector-throttle")
                         .name("vector-throttle");
             }
-            SingleOutputStreamOperator<UserInterestVector> vectors = toScore.transform("user-vector-scorer",
-                            new AvroTypeInfo<>(UserInterestVector.class),
-                            new UserVectorScorer(scoring, config.get(KafkaOptions.SESSION_FEATURES_TOPIC)))
+            // The scorer keeps no state, so either class may run under its uid across a savepoint.
+            String inputTopic = config.get(KafkaOptions.SESSION_FEATURES_TOPIC);
+            UserVectorScorer scorer = config.recommends()
+                    ? new RecommendingVectorScorer(scoring, inputTopic, config.retrievalSettings())
+                    : new UserVectorScorer(scoring, inputTopic);
+            SingleOutputStreamOperator<UserInterestVector> vectors = toScore
+                    .transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class), scorer)
                     .uid("user-vector-scorer");
             vectors.sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
             allDeadLetters = allDeadLetters.union(vectors.getSideOutput(UserVectorScorer.DEAD_LETTERS));
+            if (config.recommends()) {
+                vectors.getSideOutput(RecommendingVectorScorer.RECOMMENDATIONS)
+                        .sinkTo(recommendations).uid("recommendations-sink").name("recommendations-sink");
+            }
         }
         allDeadLetters.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
 

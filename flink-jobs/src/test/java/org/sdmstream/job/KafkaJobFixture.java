@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.wire.AvroCodec;
 
@@ -73,6 +74,7 @@ public final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallbac
                 .set(KafkaOptions.CLICKS_TOPIC, "clicks-" + suffix)
                 .set(KafkaOptions.SESSION_FEATURES_TOPIC, "features-" + suffix)
                 .set(KafkaOptions.USER_VECTORS_TOPIC, "vectors-" + suffix)
+                .set(RetrievalOptions.RECOMMENDATIONS_TOPIC, "recommendations-" + suffix)
                 .set(KafkaOptions.DEAD_LETTERS_TOPIC, "dead-" + suffix)
                 .set(KafkaOptions.LATE_CLICKS_TOPIC, "late-" + suffix)
                 .set(IngestOptions.WATERMARK_OUT_OF_ORDERNESS, Duration.ofMillis(OUT_OF_ORDERNESS))
@@ -87,7 +89,7 @@ public final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallbac
     public void createTopics(JobConfig config) throws Exception {
         kafka.createTopics(PARTITIONS, config.get(KafkaOptions.CLICKS_TOPIC), config.get(KafkaOptions.SESSION_FEATURES_TOPIC),
                 config.get(KafkaOptions.USER_VECTORS_TOPIC), config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
-                config.get(KafkaOptions.LATE_CLICKS_TOPIC));
+                config.get(KafkaOptions.LATE_CLICKS_TOPIC), config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC));
     }
 
     /** Sends the clicks in order to the clicks topic, each to its user's partition, keyed by user. */

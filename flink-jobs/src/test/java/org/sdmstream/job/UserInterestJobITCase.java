@@ -29,12 +29,17 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
+import org.sdmstream.model.retrieval.IndexKind;
+import org.sdmstream.model.retrieval.ItemIndex;
+import org.sdmstream.model.retrieval.SessionRecommender;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.sdmstream.wire.AvroCodec;
 
 /**
@@ -138,6 +143,55 @@ class UserInterestJobITCase {
         List<SessionFeatures> features = KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), clicks.size(),
                 Duration.ofSeconds(30), SessionFeatures.class);
         OfflineParity.assertSessionFeaturesMatch(features, clicks);
+    }
+
+    @Test
+    void everyClickGetsTheOfflineTopKExactlyOnce(@TempDir Path tmp) throws Exception {
+        String suffix = "topk-" + System.nanoTime();
+        int k = 10;
+        JobConfig config = config(suffix, tmp, true).set(RetrievalOptions.K, k).build();
+        KAFKA.createTopics(config);
+        Random random = new Random(34);
+        List<ClickEvent> clicks = TestClicks.arrivalOrder(
+                TestClicks.userClicks(random, 16, TestClicks.T0, TestClicks.T0 + 5 * TestClicks.DAY, "r"), random);
+        KAFKA.produceClicks(config, clicks);
+        KafkaConnectors.userInterestJob(config).run(failFast());
+
+        List<UserRecommendations> output = KAFKA.readCommitted(config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC),
+                clicks.size(), Duration.ofSeconds(60), UserRecommendations.class);
+        // Offline: the same model inputs, the offline scorer, the same index class, the same exclusion.
+        List<ModelInput> inputs = TestClicks.offlineModelInputs(clicks, RULES);
+        ItemIndex index = ItemIndex.load(modelDir, IndexKind.AUTO);
+        List<ItemIndex.TopItems> expected = new SessionRecommender(reference, index, k, true).recommend(inputs);
+        assertThat(output).hasSize(inputs.size());
+        Map<String, List<Integer>> expectedByUser = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            expectedByUser.computeIfAbsent(inputs.get(i).userId(), u -> new ArrayList<>()).add(i);
+        }
+        Map<String, List<UserRecommendations>> actualByUser = new LinkedHashMap<>();
+        output.forEach(r -> actualByUser.computeIfAbsent(r.getUserId(), u -> new ArrayList<>()).add(r));
+        assertThat(actualByUser.keySet()).containsExactlyInAnyOrderElementsOf(expectedByUser.keySet());
+        expectedByUser.forEach((user, indexes) -> {
+            List<UserRecommendations> actual = actualByUser.get(user);
+            assertThat(actual).as("recommendations of " + user).hasSize(indexes.size());
+            for (int j = 0; j < indexes.size(); j++) {
+                ModelInput in = inputs.get(indexes.get(j));
+                ItemIndex.TopItems want = expected.get(indexes.get(j));
+                UserRecommendations got = actual.get(j);
+                String what = user + " click " + j;
+                assertThat(got.getSessionId()).as(what).isEqualTo(in.sessionId());
+                assertThat(got.getSessionPosition()).as(what).isEqualTo(in.session().size());
+                assertThat(got.getEventTime().toEpochMilli()).as(what).isEqualTo(in.eventTime());
+                assertThat(got.getModelVersion()).isEqualTo(VERSION);
+                assertThat(got.getItemIds()).as(what).hasSize(k).containsExactlyElementsOf(want.itemIds())
+                        .doesNotContainAnyElementsOf(SessionRecommender.sessionItems(in));
+                float[] scores = new float[k];
+                for (int s = 0; s < k; s++) {
+                    scores[s] = got.getScores().get(s);
+                }
+                assertThat(scores).as(what).containsExactly(want.scores(), within(1e-5f));
+            }
+        });
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.features.Click;
 import org.sdmstream.cli.kafka.ClickPublisher;
+import org.sdmstream.cli.recommend.ItemTitles;
 import org.sdmstream.cli.kafka.LatencyRecorder;
 import org.sdmstream.cli.job.LocalFlink;
 import org.sdmstream.cli.kafka.OutputMonitor;
@@ -31,6 +32,7 @@ import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.UserInterestJob;
@@ -120,12 +122,17 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         err = spec.commandLine().getErr();
         // Read (and check) the input before anything starts.
-        Iterator<Click> clicks = clicks();
+        DemoRecommendations recommendations = new DemoRecommendations();
+        Iterator<Click> clicks = recommendations.recording(clicks());
         Path modelDir = noScoring ? null : modelDir();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("sdm-demo-") : Files.createDirectories(workDir);
         try {
-            return run(dir, clicks, modelDir);
+            int code = run(dir, clicks, modelDir);
+            if (modelDir != null) {
+                recommendations.print(spec.commandLine().getOut(), modelDir, JobConfig.defaults().sessionRules(), titles());
+            }
+            return code;
         } finally {
             if (temporary) {
                 deleteRecursively(dir);
@@ -142,7 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
             String outputTopic = config.outputTopic();
             KafkaTopics.ensure(broker.bootstrapServers(), List.of(config.get(KafkaOptions.CLICKS_TOPIC)), partitions, KafkaTopics.KEEP_FOREVER);
             KafkaTopics.ensure(broker.bootstrapServers(),
-                    List.of(outputTopic, config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC)),
+                    List.of(outputTopic, config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC),
+                            config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC)),
                     1, KafkaTopics.KEEP_FOREVER);
             err.printf("sdm demo: broker at %s up in %.1f s; topics ready%n", broker.bootstrapServers(), seconds(t0));
 
@@ -220,6 +228,12 @@ public final class DemoCommand implements Callable<Integer> {
                 publishSeconds, seconds(start), latency, lag.max(), finalLag, savepoint);
     }
 
+    /** Item titles from the input's item file (MovieLens: movie titles); none for generated clicks. */
+    private ItemTitles titles() {
+        Path items = clickFile.given() ? clickFile.source().items() : null;
+        return items == null ? ItemTitles.none() : ItemTitles.read(items);
+    }
+
     /** The clicks to replay: the --input file's in event-time order, else generated ones. */
     private Iterator<Click> clicks() {
         if (clickFile.given()) {
@@ -286,7 +300,8 @@ public final class DemoCommand implements Callable<Integer> {
     private JobConfig jobConfig(String bootstrap, Path dir, Path modelDir) {
         JobConfig.Builder c = JobConfig.builder();
         if (modelDir != null) {
-            c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.TRUE).set(ScoringOptions.MODEL_DIR, modelDir.toString());
+            c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.TRUE).set(ScoringOptions.MODEL_DIR, modelDir.toString())
+                    .set(RetrievalOptions.K, DemoRecommendations.K);
         } else {
             c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.FALSE);
         }

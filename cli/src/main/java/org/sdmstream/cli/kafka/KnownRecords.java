@@ -12,18 +12,20 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.sdmstream.wire.WireFormatException;
 
 /**
- * Decodes any record the pipeline writes (clicks, session features, user interest vectors, dead
- * letters) without being told its type: the Avro single-object header carries the writer schema's
+ * Decodes any record the pipeline writes (clicks, session features, user interest vectors,
+ * recommendations, dead letters) without being told its type: the Avro single-object header carries the writer schema's
  * fingerprint, which picks the class. Not thread-safe, like {@link AvroCodec}.
  */
 public final class KnownRecords {
 
     /** Every record class found on the pipeline's topics. */
     public static final List<Class<? extends SpecificRecord>> TYPES =
-            List.of(ClickEvent.class, SessionFeatures.class, UserInterestVector.class, DeadLetter.class);
+            List.of(ClickEvent.class, SessionFeatures.class, UserInterestVector.class, UserRecommendations.class,
+                    DeadLetter.class);
 
     private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint = new HashMap<>();
 

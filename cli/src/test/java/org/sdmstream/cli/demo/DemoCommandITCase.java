@@ -23,6 +23,9 @@ class DemoCommandITCase {
                 // All read, and measured from the source's metrics (a fallback to committed offsets is marked *).
                 .containsPattern("consumer lag end \\(records\\) +\\| +0 \\|");
         assertThat(run.err()).containsPattern("consumer lag +[0-9,]+ ");
+        // ... and ends with what the vectors mean: a few users' last clicks and their top-10 items
+        assertThat(run.out()).contains("Recommendations (top 10 after the last click").contains("last clicks:")
+                .containsPattern(" 10\\. +\\S+");
     }
 
     @Test

@@ -67,7 +67,7 @@ class KnownRecordsTest {
             throw new AssertionError(e);
         }
         assertThatThrownBy(() -> records.decode(payload)).isInstanceOf(WireFormatException.class)
-                .hasMessageContaining("is none of [ClickEvent, SessionFeatures, UserInterestVector, DeadLetter]");
+                .hasMessageContaining("is none of [ClickEvent, SessionFeatures, UserInterestVector, UserRecommendations, DeadLetter]");
         assertThatThrownBy(() -> records.decode(new byte[] {1, 2, 3})).isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("not an Avro single-object payload");
     }

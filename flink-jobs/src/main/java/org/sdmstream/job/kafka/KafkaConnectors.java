@@ -18,8 +18,10 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 
 /** Builds the Kafka source and sinks of the streaming job from its {@link JobConfig}; the only place that knows Kafka. */
 public final class KafkaConnectors {
@@ -28,7 +30,7 @@ public final class KafkaConnectors {
 
     /**
      * The streaming job reading and writing the configured Kafka topics: user vectors when scoring is
-     * on, session features when {@code output.session-features} is on.
+     * on, session features when {@code output.session-features} is on, recommendations when {@code retrieval.k} > 0.
      */
     public static UserInterestJob userInterestJob(JobConfig config) {
         return new UserInterestJob(config,
@@ -36,13 +38,20 @@ public final class KafkaConnectors {
                 config.scoringEnabled() ? userVectorSink(config) : null,
                 config.writesSessionFeatures() ? sessionFeatureSink(config) : null,
                 deadLetterSink(config),
-                lateClickSink(config));
+                lateClickSink(config),
+                config.recommends() ? recommendationsSink(config) : null);
     }
 
     /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */
     public static KafkaSink<UserInterestVector> userVectorSink(JobConfig config) {
         return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.USER_VECTORS_TOPIC), UserInterestVector.class,
                 UserInterestVector::getUserId), "vectors");
+    }
+
+    /** Recommendations keyed by user id, like the vectors they were searched for. */
+    public static KafkaSink<UserRecommendations> recommendationsSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC),
+                UserRecommendations.class, UserRecommendations::getUserId), "recommendations");
     }
 
     public static KafkaSink<SessionFeatures> sessionFeatureSink(JobConfig config) {

@@ -208,7 +208,7 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
                 refuse(in, i, scored.refusals()[i], version, now, noneScored);
             } else {
                 UserInterestVector v = FeatureRecords.toUserInterestVector(in, scored.vectors()[i], version, now);
-                output.collect(withInputTime(i, v));
+                output.collect(atInputTime(i, v));
             }
         }
         vectorsOut.inc(scored.scored());
@@ -216,8 +216,16 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
             LOG.warn("model {} refused {} of {} inputs, sent to the dead-letter topic as SCORING_FAILED; the first: {}",
                     version, scored.refused(), batch.size(), scored.firstRefusal().toString());
         }
+        scored(batch, scored.vectors(), version, now);
         batch.clear();
     }
+
+    /**
+     * Called with every scored batch right after its vectors went out (so still before any barrier or
+     * held watermark): a subclass emits what it derives from the same batch, e.g. recommendations. The
+     * vector of an input the model refused is null.
+     */
+    protected void scored(List<SessionFeatures> inputs, float[][] vectors, String modelVersion, long emissionTime) {}
 
     private void refuse(SessionFeatures in, int slot, RuntimeException error, String version, long now, boolean noneScored) {
         if (noneScored && refusalRun.refused(in.getUserId())) {
@@ -227,10 +235,11 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         String detail = "model " + version + " refused the input: " + error;
         DeadLetter letter = DeadLetters.ofModelInput(inputTopic, in.getUserId().getBytes(StandardCharsets.UTF_8),
                 inputCodec.encode(in), detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail, now);
-        output.collect(DEAD_LETTERS, withInputTime(slot, letter));
+        output.collect(DEAD_LETTERS, atInputTime(slot, letter));
     }
 
-    private <T> StreamRecord<T> withInputTime(int slot, T value) {
+    /** {@code value} as a record with the timestamp of the batch's input in {@code slot}. */
+    protected final <T> StreamRecord<T> atInputTime(int slot, T value) {
         return hasTimestamp[slot] ? new StreamRecord<>(value, timestamps[slot]) : new StreamRecord<>(value);
     }
 }

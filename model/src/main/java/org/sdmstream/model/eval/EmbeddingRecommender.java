@@ -6,10 +6,13 @@ import java.util.Set;
 
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.UserVectorModel;
+import org.sdmstream.model.retrieval.IndexKind;
+import org.sdmstream.model.retrieval.ItemIndex;
 
 /**
- * Ranks a {@link UserVectorModel}'s items by exact inner product with its user vectors, as downstream
- * retrieval would. Owns the model: closing the recommender closes it.
+ * Ranks a {@link UserVectorModel}'s items by exact inner product with its user vectors, through the
+ * same {@link ItemIndex} as {@code sdm recommend} and the stream. Owns the model: closing the
+ * recommender closes it.
  */
 public final class EmbeddingRecommender implements Recommender {
 
@@ -18,23 +21,13 @@ public final class EmbeddingRecommender implements Recommender {
 
     private final String name;
     private final UserVectorModel model;
-    private final ItemCatalogue catalogue;
-    private final InnerProductSearch search;
+    private final ItemIndex index;
 
     public EmbeddingRecommender(String name, UserVectorModel model) {
         this.name = name;
         this.model = model;
-        this.catalogue = new ItemCatalogue(model.itemIds());
-        float[][] embeddings = model.itemEmbeddings();
-        if (embeddings.length != catalogue.size()) {
-            throw new IllegalArgumentException("model " + model.name() + " lists " + catalogue.size()
-                    + " distinct item ids but has " + embeddings.length + " item embeddings");
-        }
-        this.search = new InnerProductSearch(embeddings);
-        if (catalogue.size() > 0 && search.dimension() != model.dimension()) {
-            throw new IllegalArgumentException("model " + model.name() + " has dimension " + model.dimension()
-                    + " but item embeddings of dimension " + search.dimension());
-        }
+        // Exact: evaluation is the reference the approximate index is measured against.
+        this.index = ItemIndex.of(model, IndexKind.EXACT);
     }
 
     @Override
@@ -57,12 +50,8 @@ public final class EmbeddingRecommender implements Recommender {
                 throw new IllegalStateException("model " + model.name() + " returned " + users.length
                         + " user vectors for " + (to - from) + " inputs");
             }
-            int[][] exclude = new int[to - from][];
-            for (int i = from; i < to; i++) {
-                exclude[i - from] = catalogue.indicesOf(excluded.get(i));
-            }
-            for (int[] top : search.topK(users, k, exclude)) {
-                out.add(catalogue.idsOf(top));
+            for (ItemIndex.TopItems top : index.topK(users, k, excluded.subList(from, to))) {
+                out.add(top.itemIds());
             }
         }
         return out;

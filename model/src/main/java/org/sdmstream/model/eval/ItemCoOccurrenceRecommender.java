@@ -10,6 +10,8 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
+import org.sdmstream.model.retrieval.ItemCatalogue;
+import org.sdmstream.model.retrieval.TopKHeap;
 
 /**
  * Item-to-item collaborative filtering from co-occurrence in the users' training sequences. Two clicks of a

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
+import org.sdmstream.model.retrieval.ItemCatalogue;
 
 /**
  * The most-clicked items of the training clicks, the same list for everyone (minus exclusions). Equal

@@ -1,4 +1,4 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.model.retrieval;
 
 import java.util.Arrays;
 
@@ -9,7 +9,7 @@ import java.util.Arrays;
  * that the JIT vectorises, and one block stays in cache while a block of queries is scored against it.
  * Equal scores rank the lower item index first.
  */
-public final class InnerProductSearch {
+public final class ExactInnerProductIndex implements InnerProductIndex {
 
     /** Items per block: 1,024 x 64 floats = 256 KiB, about one core's L2. */
     static final int ITEM_BLOCK = 1024;
@@ -21,7 +21,7 @@ public final class InnerProductSearch {
     /** blocks[b][j * width + i] = embedding of item b * ITEM_BLOCK + i, component j. */
     private final float[][] blocks;
 
-    public InnerProductSearch(float[][] itemEmbeddings) {
+    public ExactInnerProductIndex(float[][] itemEmbeddings) {
         items = itemEmbeddings.length;
         dimension = items == 0 ? 0 : itemEmbeddings[0].length;
         int blockCount = (items + ITEM_BLOCK - 1) / ITEM_BLOCK;
@@ -44,26 +44,22 @@ public final class InnerProductSearch {
         }
     }
 
-    public int items() {
+    @Override
+    public int size() {
         return items;
     }
 
+    @Override
     public int dimension() {
         return dimension;
     }
 
-    /**
-     * The indices of the {@code k} items with the largest inner product with each query, best first.
-     *
-     * @param queries one vector per query, each of {@link #dimension()} components
-     * @param excluded per query, item indices that must not be returned (any order); null for none
-     * @return per query, at most {@code k} item indices (fewer when the catalogue minus exclusions is smaller)
-     */
-    public int[][] topK(float[][] queries, int k, int[][] excluded) {
+    @Override
+    public Hits[] search(float[][] queries, int k, int[][] excluded) {
         if (excluded != null && excluded.length != queries.length) {
             throw new IllegalArgumentException(queries.length + " queries but " + excluded.length + " exclusion lists");
         }
-        int[][] result = new int[queries.length][];
+        Hits[] result = new Hits[queries.length];
         int keep = Math.max(1, Math.min(k, items));
         float[][] scores = new float[QUERY_BLOCK][ITEM_BLOCK];
         TopKHeap[] heaps = new TopKHeap[QUERY_BLOCK];
@@ -100,13 +96,21 @@ public final class InnerProductSearch {
                 }
             }
             for (int q = 0; q < queryCount; q++) {
-                result[q0 + q] = k < 1 ? new int[0] : heaps[q].drainBestFirst();
+                result[q0 + q] = k < 1 ? Hits.NONE : heaps[q].drainHits();
             }
         }
         return result;
     }
 
-    /** out[i] = query . item i of the block, as a sum of axpy passes over the transposed block. */
+    @Override
+    public long bytes() {
+        return (long) items * dimension * Float.BYTES;
+    }
+
+    /**
+     * out[i] = query . item i of the block, as a sum of axpy passes over the transposed block: the same
+     * additions in the same order as {@link InnerProductIndex#dot}, so both indexes report equal scores.
+     */
     private void scoreBlock(float[] query, float[] block, int width, float[] out) {
         Arrays.fill(out, 0, width, 0f);
         for (int j = 0; j < dimension; j++) {

@@ -1,4 +1,4 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.model.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,13 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-class InnerProductSearchTest {
+class ExactInnerProductIndexTest {
+
+    private static int[][] topK(float[][] items, float[][] queries, int k, int[][] excluded) {
+        return java.util.Arrays.stream(new ExactInnerProductIndex(items).search(queries, k, excluded))
+                .map(Hits::items).toArray(int[][]::new);
+    }
+
 
     /** Brute force: score every item with a plain dot product, sort by score desc then index asc. */
     private static int[] bruteForce(float[][] items, float[] query, int k, Set<Integer> excluded) {
@@ -45,8 +51,7 @@ class InnerProductSearchTest {
         // 2,500 items = 3 item blocks (the last partial); 70 queries = 3 query blocks
         float[][] items = random(r, 2500, 24, false);
         float[][] queries = random(r, 70, 24, false);
-        InnerProductSearch search = new InnerProductSearch(items);
-        int[][] top = search.topK(queries, 100, null);
+        int[][] top = topK(items, queries, 100, null);
         for (int q = 0; q < queries.length; q++) {
             assertThat(top[q]).as("query %d", q).containsExactly(bruteForce(items, queries[q], 100, Set.of()));
         }
@@ -58,7 +63,7 @@ class InnerProductSearchTest {
         // entries in {-1, 0, 1} over 4 dimensions: scores take few values, so ties are everywhere
         float[][] items = random(r, 1500, 4, true);
         float[][] queries = random(r, 40, 4, true);
-        int[][] top = new InnerProductSearch(items).topK(queries, 50, null);
+        int[][] top = topK(items, queries, 50, null);
         for (int q = 0; q < queries.length; q++) {
             assertThat(top[q]).containsExactly(bruteForce(items, queries[q], 50, Set.of()));
         }
@@ -76,7 +81,7 @@ class InnerProductSearchTest {
             int[] extra = r.ints(20, 0, items.length).toArray();
             excluded[q] = IntStream.concat(Arrays.stream(best), Arrays.stream(extra)).toArray();
         }
-        int[][] top = new InnerProductSearch(items).topK(queries, 20, excluded);
+        int[][] top = topK(items, queries, 20, excluded);
         for (int q = 0; q < queries.length; q++) {
             Set<Integer> ex = new HashSet<>();
             Arrays.stream(excluded[q]).forEach(ex::add);
@@ -88,7 +93,21 @@ class InnerProductSearchTest {
     @Test
     void returnsTheWholeCatalogueWhenKExceedsIt() {
         float[][] items = {{1, 0}, {0, 1}, {1, 1}};
-        int[][] top = new InnerProductSearch(items).topK(new float[][] {{2, 1}}, 10, new int[][] {{1}});
+        int[][] top = topK(items, new float[][] {{2, 1}}, 10, new int[][] {{1}});
         assertThat(top[0]).containsExactly(2, 0);
+    }
+
+    @Test
+    void scoresAreThePlainDotProductsOfTheHits() {
+        Random r = new Random(5);
+        float[][] items = random(r, 1300, 16, false);
+        float[][] queries = random(r, 5, 16, false);
+        Hits[] hits = new ExactInnerProductIndex(items).search(queries, 10, null);
+        for (int q = 0; q < queries.length; q++) {
+            for (int i = 0; i < hits[q].size(); i++) {
+                // bit for bit: the exact and the HNSW index must report the same score for an item
+                assertThat(hits[q].scores()[i]).isEqualTo(InnerProductIndex.dot(queries[q], items[hits[q].items()[i]]));
+            }
+        }
     }
 }

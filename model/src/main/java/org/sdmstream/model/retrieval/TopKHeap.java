@@ -1,17 +1,17 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.model.retrieval;
 
 /**
  * Keeps the {@code k} best (score, index) pairs offered to it in a bounded min-heap over primitive arrays,
  * so ranking a large catalogue costs O(n log k) and no boxing. Equal scores rank the lower index first,
  * which makes every ranking deterministic; NaN scores are never kept.
  */
-final class TopKHeap {
+public final class TopKHeap {
 
     private final float[] scores;
     private final int[] indices;
     private int size;
 
-    TopKHeap(int k) {
+    public TopKHeap(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -19,16 +19,16 @@ final class TopKHeap {
         indices = new int[k];
     }
 
-    void clear() {
+    public void clear() {
         size = 0;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Offers one candidate; kept if the heap is not full or it beats the worst kept one. */
-    void offer(float score, int index) {
+    public void offer(float score, int index) {
         if (Float.isNaN(score)) {
             return;
         }
@@ -44,16 +44,23 @@ final class TopKHeap {
     }
 
     /** The kept indices, best first; empties the heap. */
-    int[] drainBestFirst() {
+    public int[] drainBestFirst() {
+        return drainHits().items();
+    }
+
+    /** The kept indices with their scores, best first; empties the heap. */
+    public Hits drainHits() {
         int[] out = new int[size];
+        float[] outScores = new float[size];
         for (int i = size - 1; i >= 0; i--) {
             out[i] = indices[0];
+            outScores[i] = scores[0];
             size--;
             scores[0] = scores[size];
             indices[0] = indices[size];
             siftDown(0);
         }
-        return out;
+        return new Hits(out, outScores);
     }
 
     /** Whether (s1, i1) ranks below (s2, i2). */

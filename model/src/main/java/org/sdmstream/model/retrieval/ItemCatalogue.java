@@ -1,4 +1,4 @@
-package org.sdmstream.model.eval;
+package org.sdmstream.model.retrieval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /** Dense integer indices for item ids, in first-seen order, so scorers can use arrays instead of maps. */
-final class ItemCatalogue {
+public final class ItemCatalogue {
 
     private final Map<String, Integer> indexOf = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
 
-    ItemCatalogue() {}
+    public ItemCatalogue() {}
 
-    ItemCatalogue(List<String> itemIds) {
+    public ItemCatalogue(List<String> itemIds) {
         itemIds.forEach(this::add);
     }
 
     /** The index of {@code itemId}, adding it if new. */
-    int add(String itemId) {
+    public int add(String itemId) {
         Integer i = indexOf.get(itemId);
         if (i != null) {
             return i;
@@ -31,21 +31,21 @@ final class ItemCatalogue {
     }
 
     /** The index of {@code itemId}, or -1 if unknown. */
-    int indexOf(String itemId) {
+    public int indexOf(String itemId) {
         Integer i = indexOf.get(itemId);
         return i == null ? -1 : i;
     }
 
-    String id(int index) {
+    public String id(int index) {
         return ids.get(index);
     }
 
-    int size() {
+    public int size() {
         return ids.size();
     }
 
     /** Indices of the known ones among {@code itemIds}; unknown ids are dropped. */
-    int[] indicesOf(Collection<String> itemIds) {
+    public int[] indicesOf(Collection<String> itemIds) {
         int[] out = new int[itemIds.size()];
         int n = 0;
         for (String id : itemIds) {
@@ -57,7 +57,7 @@ final class ItemCatalogue {
         return Arrays.copyOf(out, n);
     }
 
-    List<String> idsOf(int[] indices) {
+    public List<String> idsOf(int[] indices) {
         List<String> out = new ArrayList<>(indices.length);
         for (int i : indices) {
             out.add(ids.get(i));

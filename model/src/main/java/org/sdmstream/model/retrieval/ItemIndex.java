@@ -1,0 +1,137 @@
+package org.sdmstream.model.retrieval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.sdmstream.model.UserVectorModel;
+import org.sdmstream.model.export.ItemEmbeddingsFile;
+import org.sdmstream.model.export.ModelDirectory;
+import org.sdmstream.model.export.ModelMetadata;
+
+/**
+ * A model's items, searchable by inner product with its user vectors: the one retrieval index of
+ * evaluation, {@code sdm recommend} and the stream. Built from the model's own item table (the
+ * exported {@code item_embeddings.tsv}, or a model in memory), so the items always belong to the same
+ * model version as the vectors; the table never holds padding or unknown rows, so neither is ever
+ * returned. Immutable and thread-safe once built.
+ */
+public final class ItemIndex {
+
+    /** One user's top items, best first, with their inner products with the user's vector. */
+    public record TopItems(List<String> itemIds, float[] scores) {}
+
+    private final ItemCatalogue catalogue;
+    private final InnerProductIndex index;
+    private final IndexKind kind;
+    private final String modelVersion;
+    private final long buildMillis;
+
+    private ItemIndex(ItemCatalogue catalogue, InnerProductIndex index, IndexKind kind, String modelVersion,
+            long buildMillis) {
+        this.catalogue = catalogue;
+        this.index = index;
+        this.kind = kind;
+        this.modelVersion = modelVersion;
+        this.buildMillis = buildMillis;
+    }
+
+    /**
+     * An index over {@code ids} (row i = {@code vectors[i]}); {@code kind} AUTO picks by size.
+     *
+     * @param modelVersion the version of the model the table belongs to; null when unknown
+     */
+    public static ItemIndex of(List<String> ids, float[][] vectors, IndexKind kind, String modelVersion) {
+        ItemCatalogue catalogue = new ItemCatalogue(ids);
+        if (catalogue.size() != vectors.length) {
+            throw new IllegalArgumentException("the item table lists " + catalogue.size() + " distinct item ids but has "
+                    + vectors.length + " embeddings");
+        }
+        long started = System.nanoTime();
+        IndexKind resolved = kind.resolve(vectors.length);
+        InnerProductIndex index = resolved.build(vectors);
+        return new ItemIndex(catalogue, index, resolved, modelVersion, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The index of a model's item embeddings (in memory or loaded), checked against its vector size. */
+    public static ItemIndex of(UserVectorModel model, IndexKind kind) {
+        ItemIndex index = of(model.itemIds(), model.itemEmbeddings(), kind, null);
+        if (index.size() > 0 && index.dimension() != model.dimension()) {
+            throw new IllegalArgumentException("model " + model.name() + " has dimension " + model.dimension()
+                    + " but item embeddings of dimension " + index.dimension());
+        }
+        return index;
+    }
+
+    /**
+     * The index of an exported model directory's {@code item_embeddings.tsv}, carrying the version of
+     * its {@code metadata.json} (null without one).
+     */
+    public static ItemIndex load(Path modelDir, IndexKind kind) {
+        ModelDirectory dir = new ModelDirectory(modelDir);
+        if (!Files.isRegularFile(dir.itemEmbeddings())) {
+            throw new IllegalArgumentException(modelDir + " has no " + ItemEmbeddingsFile.FILE_NAME
+                    + ": retrieval needs the model's item table (docs/model.md, export layout)");
+        }
+        ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
+        ItemEmbeddingsFile.ItemEmbeddings table = ItemEmbeddingsFile.read(dir.itemEmbeddings());
+        return of(table.ids(), table.vectors(), kind, metadata == null ? null : metadata.modelVersion());
+    }
+
+    /**
+     * The {@code k} best items for each user vector, best first, never one of that user's
+     * {@code excluded} ids (ids not in the table are ignored).
+     *
+     * @param excluded one collection per user vector; null for no exclusions
+     */
+    public List<TopItems> topK(float[][] userVectors, int k, List<? extends Collection<String>> excluded) {
+        if (excluded != null && excluded.size() != userVectors.length) {
+            throw new IllegalArgumentException(userVectors.length + " user vectors but " + excluded.size()
+                    + " exclusion lists");
+        }
+        int[][] rows = null;
+        if (excluded != null) {
+            rows = new int[userVectors.length][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = catalogue.indicesOf(excluded.get(i));
+            }
+        }
+        Hits[] hits = index.search(userVectors, k, rows);
+        List<TopItems> out = new ArrayList<>(hits.length);
+        for (Hits h : hits) {
+            out.add(new TopItems(catalogue.idsOf(h.items()), h.scores()));
+        }
+        return out;
+    }
+
+    /** Items in the index. */
+    public int size() {
+        return index.size();
+    }
+
+    public int dimension() {
+        return index.dimension();
+    }
+
+    /** The kind searched with ({@code exact} or {@code hnsw}, never {@code auto}). */
+    public IndexKind kind() {
+        return kind;
+    }
+
+    /** The model version of the item table; null when unknown. */
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    /** Heap bytes of the search structure, item vectors included. */
+    public long bytes() {
+        return index.bytes();
+    }
+
+    /** How long building the search structure took (not reading the table). */
+    public long buildMillis() {
+        return buildMillis;
+    }
+}

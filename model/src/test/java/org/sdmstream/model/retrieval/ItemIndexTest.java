@@ -1,0 +1,69 @@
+package org.sdmstream.model.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.model.export.ItemEmbeddingsFile;
+
+class ItemIndexTest {
+
+    static final List<String> IDS = List.of("a", "b", "c", "d");
+    static final float[][] VECTORS = {{1, 0}, {0, 1}, {1, 1}, {-1, 0}};
+
+    @Test
+    void ranksItemIdsByInnerProductWithScores() {
+        ItemIndex index = ItemIndex.of(IDS, VECTORS, IndexKind.AUTO, "v1");
+        List<ItemIndex.TopItems> top = index.topK(new float[][] {{2, 1}, {0, 1}}, 2, null);
+        assertThat(top.get(0).itemIds()).containsExactly("c", "a");
+        assertThat(top.get(0).scores()).containsExactly(3f, 2f);
+        assertThat(top.get(1).itemIds()).containsExactly("b", "c");
+        assertThat(index.kind()).isEqualTo(IndexKind.EXACT);
+        assertThat(index.modelVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void excludedIdsNeverComeBackAndUnknownOnesAreIgnored() {
+        ItemIndex index = ItemIndex.of(IDS, VECTORS, IndexKind.EXACT, null);
+        List<ItemIndex.TopItems> top = index.topK(new float[][] {{2, 1}}, 3, List.of(Set.of("c", "not-an-item")));
+        assertThat(top.get(0).itemIds()).containsExactly("a", "b", "d");
+    }
+
+    @Test
+    void exactAndHnswAgreeOnASmallTable() {
+        ItemIndex exact = ItemIndex.of(IDS, VECTORS, IndexKind.EXACT, null);
+        ItemIndex hnsw = ItemIndex.of(IDS, VECTORS, IndexKind.HNSW, null);
+        float[][] users = {{2, 1}, {-1, 3}};
+        assertThat(hnsw.kind()).isEqualTo(IndexKind.HNSW);
+        for (int u = 0; u < users.length; u++) {
+            assertThat(hnsw.topK(users, 4, null).get(u).itemIds()).isEqualTo(exact.topK(users, 4, null).get(u).itemIds());
+            assertThat(hnsw.topK(users, 4, null).get(u).scores()).containsExactly(exact.topK(users, 4, null).get(u).scores());
+        }
+    }
+
+    @Test
+    void autoIsExactUpToTheCrossoverAndHnswAbove() {
+        assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS)).isEqualTo(IndexKind.EXACT);
+        assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.HNSW);
+        assertThat(IndexKind.EXACT.resolve(10_000_000)).isEqualTo(IndexKind.EXACT);
+        assertThat(IndexKind.parse("HNSW")).isEqualTo(IndexKind.HNSW);
+        assertThatThrownBy(() -> IndexKind.parse("faiss")).hasMessageContaining("auto, exact or hnsw");
+    }
+
+    @Test
+    void loadsTheExportedItemTableAndRefusesAMismatch(@TempDir Path dir) {
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), IDS, VECTORS);
+        ItemIndex index = ItemIndex.load(dir, IndexKind.AUTO);
+        assertThat(index.size()).isEqualTo(4);
+        assertThat(index.modelVersion()).isNull();
+        assertThatThrownBy(() -> ItemIndex.of(List.of("a", "a"), new float[][] {{1}, {2}}, IndexKind.EXACT, null))
+                .hasMessageContaining("1 distinct item ids but has 2");
+        assertThatThrownBy(() -> ItemIndex.load(dir.resolve("none"), IndexKind.AUTO))
+                .hasMessageContaining(ItemEmbeddingsFile.FILE_NAME);
+    }
+}
