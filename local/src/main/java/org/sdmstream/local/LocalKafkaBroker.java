@@ -27,14 +27,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dataDir;
+    private final String clusterId;
     private final int brokerPort;
     private final int controllerPort;
     private final Map<String, String> extraConfig;
     private final Thread reaper = new Thread(this::destroyQuietly, "kafka-broker-reaper");
     private Process process;
 
-    private LocalKafkaBroker(Path dataDir, int brokerPort, int controllerPort, Map<String, String> extraConfig) {
+    private LocalKafkaBroker(Path dataDir, String clusterId, int brokerPort, int controllerPort,
+                             Map<String, String> extraConfig) {
         this.dataDir = dataDir;
+        this.clusterId = clusterId;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.extraConfig = extraConfig;
@@ -42,7 +45,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Formats {@code dataDir} if needed and starts a broker on free loopback ports; returns once it answers. */
     public static LocalKafkaBroker start(Path dataDir, Map<String, String> extraConfig) throws IOException {
-        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, freePort(), freePort(), Map.copyOf(extraConfig));
+        return start(dataDir, Uuid.randomUuid().toString(), extraConfig);
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, a new {@code dataDir} formatted with {@code clusterId} (a Kafka {@link Uuid},
+     * as {@code kafka-storage.sh format --cluster-id} takes it; the apache/kafka image's {@code CLUSTER_ID}).
+     */
+    public static LocalKafkaBroker start(Path dataDir, String clusterId, Map<String, String> extraConfig)
+            throws IOException {
+        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, clusterId, freePort(), freePort(), Map.copyOf(extraConfig));
         broker.startProcess();
         return broker;
     }
@@ -110,7 +122,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void format(Path config, Path log4j) throws IOException {
         List<String> command = javaCommand(log4j, "kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString());
+                "format", "-t", clusterId, "-c", config.toString());
         Process format = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads a whole output topic as a downstream service would: {@code read_committed}, so records of
  * aborted or still-open transactions (a crashed attempt) are never seen.
  */
-final class OutputReader {
+public final class OutputReader {
 
     private OutputReader() {}
 
@@ -23,7 +23,7 @@ final class OutputReader {
      * Reads from the beginning until {@code expected} records arrived, then on for {@code settle} (longer
      * than a checkpoint interval), so a duplicate committed late would be caught; gives up after {@code timeout}.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic, int expected,
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic, int expected,
                                                               Duration timeout, Duration settle) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

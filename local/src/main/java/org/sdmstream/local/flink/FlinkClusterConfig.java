@@ -101,6 +101,14 @@ public final class FlinkClusterConfig {
         return new FlinkClusterConfig(work.resolve("conf"), c);
     }
 
+    /**
+     * A configuration given entry by entry (e.g. a deployment's own {@code config.yaml}, flattened), written to
+     * {@code confDir}; the cluster's work files (logs, uploads, blobs) go next to it.
+     */
+    public static FlinkClusterConfig of(Path confDir, Map<String, String> entries) {
+        return new FlinkClusterConfig(confDir.toAbsolutePath(), new LinkedHashMap<>(entries));
+    }
+
     public Map<String, String> entries() {
         return entries;
     }
@@ -163,16 +171,27 @@ public final class FlinkClusterConfig {
      * A free loopback port below Linux's ephemeral range (32768+): ports handed out by the OS (bind to 0)
      * are the ones outgoing connections use too, and one of those can take the port before the server binds it.
      */
-    static int freePort() {
+    public static int freePort() {
+        return freePorts(1);
+    }
+
+    /** The first of {@code count} consecutive free loopback ports (a port range, e.g. one per process), as {@link #freePort()}. */
+    public static int freePorts(int count) {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 20_000 + random.nextInt(12_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException taken) {
-                // Try another.
+            int first = 20_000 + random.nextInt(12_000 - count);
+            if (java.util.stream.IntStream.range(first, first + count).allMatch(FlinkClusterConfig::isFree)) {
+                return first;
             }
         }
-        throw new UncheckedIOException(new IOException("no free port found in 20000-31999"));
+        throw new UncheckedIOException(new IOException("no " + count + " free consecutive ports found in 20000-31999"));
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,13 @@ public final class FlinkProcess {
      */
     static FlinkProcess start(String name, String mainClass, FlinkClusterConfig config, List<Path> classpath,
                               List<String> memoryJvmOptions, List<String> dynamicConfigs) throws IOException {
+        return start(name, mainClass, config, classpath, memoryJvmOptions, dynamicConfigs, Map.of());
+    }
+
+    /** As above, with {@code arguments} after the dynamic configs and {@code environment} added to this JVM's. */
+    static FlinkProcess start(String name, String mainClass, FlinkClusterConfig config, List<Path> classpath,
+                              List<String> memoryJvmOptions, List<String> arguments, Map<String, String> environment)
+            throws IOException {
         Path logDir = config.confDir().getParent().resolve("log");
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
@@ -53,11 +61,12 @@ public final class FlinkProcess {
         command.add(mainClass);
         command.add("--configDir");
         command.add(config.confDir().toString());
-        command.addAll(dynamicConfigs);
-        Process p = new ProcessBuilder(command)
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new FlinkProcess(name, p, log, out);
     }
 

@@ -80,6 +80,21 @@ final class ComposeFile {
         return found;
     }
 
+    /**
+     * {@code value} as Compose runs it with none of the operator's variables set: {@code ${NAME:-default}} and
+     * {@code ${NAME-default}} are their defaults, {@code ${NAME}} is empty, {@code $$} is a literal {@code $}.
+     */
+    static String withDefaults(String value) {
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String fallback = m.group(2) == null ? "" : m.group(2).substring(m.group(2).indexOf('-') + 1);
+            m.appendReplacement(out, Matcher.quoteReplacement(fallback));
+        }
+        m.appendTail(out);
+        return out.toString().replace("$$", "$");
+    }
+
     /** A variable of the compose file. */
     record Variable(String name, boolean hasDefault) {}
 }

@@ -24,6 +24,32 @@ record ComposeService(String name, Map<String, Object> spec) {
         return env;
     }
 
+    /**
+     * The {@code key: value} lines of {@code FLINK_PROPERTIES}, which the Flink image's entrypoint writes over
+     * {@code config.yaml} (flat keys, as Flink reads them).
+     */
+    Map<String, String> flinkProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String line : environment().getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
+            int colon = line.indexOf(':');
+            if (!line.isBlank() && colon > 0) {
+                properties.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+        }
+        return properties;
+    }
+
+    /** The host name other services reach this one by ({@code hostname}, else the service name). */
+    String hostname() {
+        return spec.get("hostname") != null ? String.valueOf(spec.get("hostname")) : name;
+    }
+
+    /** How many containers {@code docker compose up} starts ({@code deploy.replicas}, default 1). */
+    int replicas() {
+        return spec.get("deploy") instanceof Map<?, ?> d && d.get("replicas") != null
+                ? Integer.parseInt(String.valueOf(d.get("replicas"))) : 1;
+    }
+
     List<String> entrypoint() {
         return words("entrypoint");
     }

@@ -235,13 +235,8 @@ class DeploymentFilesTest {
 
     /** jobmanager.rpc.address as the Flink image's entrypoint will set it for {@code service}. */
     private static String rpcAddress(ComposeService service) {
-        Map<String, String> env = service.environment();
-        String address = Objects.requireNonNullElse(env.get("JOB_MANAGER_RPC_ADDRESS"), "(the container's host name)");
-        for (String line : env.getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
-            if (line.trim().startsWith("jobmanager.rpc.address:")) {
-                address = line.substring(line.indexOf(':') + 1).trim();
-            }
-        }
-        return address;
+        String address = Objects.requireNonNullElse(service.environment().get("JOB_MANAGER_RPC_ADDRESS"),
+                "(the container's host name)");
+        return service.flinkProperties().getOrDefault("jobmanager.rpc.address", address);
     }
 }
