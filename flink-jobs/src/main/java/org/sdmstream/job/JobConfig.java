@@ -278,6 +278,11 @@ public final class JobConfig implements Serializable {
                 || k.endsWith("key");
     }
 
+    /** Whether every vector also goes to the topic of each user's newest vector ({@code topic.latest-vectors}). */
+    public boolean writesLatestVectors() {
+        return !get(KafkaOptions.LATEST_VECTORS_TOPIC).isBlank();
+    }
+
     /** Whether clicks are scored into user vectors: {@code auto} (the default) means when a model directory is set. */
     public boolean scoringEnabled() {
         return switch (get(ScoringOptions.ENABLED)) {
@@ -299,6 +304,25 @@ public final class JobConfig implements Serializable {
     /** The topic with one output per click: user interest vectors when scoring, else session features. */
     public String outputTopic() {
         return get(scoringEnabled() ? KafkaOptions.USER_VECTORS_TOPIC : KafkaOptions.SESSION_FEATURES_TOPIC);
+    }
+
+    /** Every topic the job with this configuration reads or writes (they must exist: the job never creates one). */
+    public List<String> topics() {
+        List<String> topics = new ArrayList<>(List.of(get(KafkaOptions.CLICKS_TOPIC),
+                get(KafkaOptions.DEAD_LETTERS_TOPIC), get(KafkaOptions.LATE_CLICKS_TOPIC)));
+        if (writesSessionFeatures()) {
+            topics.add(get(KafkaOptions.SESSION_FEATURES_TOPIC));
+        }
+        if (scoringEnabled()) {
+            topics.add(get(KafkaOptions.USER_VECTORS_TOPIC));
+            if (writesLatestVectors()) {
+                topics.add(get(KafkaOptions.LATEST_VECTORS_TOPIC));
+            }
+            if (recommends()) {
+                topics.add(get(RetrievalOptions.RECOMMENDATIONS_TOPIC));
+            }
+        }
+        return topics;
     }
 
     /** Whether every vector also gets its top-K items ({@code retrieval.k} > 0). */

@@ -62,6 +62,8 @@ public final class UserInterestJob {
     private final Sink<UserRecommendations> recommendations;
     /** Null: the scorer {@code scoring.scorer} names. */
     private ScoringSettings.ScorerLoader scorerLoader;
+    /** Null: no topic of each user's newest vector. */
+    private Sink<UserInterestVector> latestVectors;
 
     /** The job without recommendations ({@code retrieval.k} must be 0). */
     public UserInterestJob(
@@ -155,6 +157,9 @@ public final class UserInterestJob {
                     .transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class), scorer)
                     .uid("user-vector-scorer");
             vectors.sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
+            if (latestVectors != null) {
+                vectors.sinkTo(latestVectors).uid("latest-vectors-sink").name("latest-vectors-sink");
+            }
             allDeadLetters = allDeadLetters.union(vectors.getSideOutput(UserVectorScorer.DEAD_LETTERS));
             if (config.recommends()) {
                 vectors.getSideOutput(RecommendingVectorScorer.RECOMMENDATIONS)
@@ -165,6 +170,15 @@ public final class UserInterestJob {
 
         features.getSideOutput(ClickSessionizer.LATE_CLICKS)
                 .sinkTo(lateClicks).uid("late-clicks-sink").name("late-clicks-sink");
+    }
+
+    /**
+     * Also writes every vector to {@code sink}, the topic of each user's newest vector ({@code
+     * topic.latest-vectors}, compacted by Kafka), exactly-once like the per-click stream.
+     */
+    public UserInterestJob withLatestVectors(Sink<UserInterestVector> sink) {
+        this.latestVectors = Objects.requireNonNull(sink);
+        return this;
     }
 
     /**

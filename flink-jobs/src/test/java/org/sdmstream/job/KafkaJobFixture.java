@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
@@ -90,6 +91,11 @@ public final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallbac
         kafka.createTopics(PARTITIONS, config.get(KafkaOptions.CLICKS_TOPIC), config.get(KafkaOptions.SESSION_FEATURES_TOPIC),
                 config.get(KafkaOptions.USER_VECTORS_TOPIC), config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
                 config.get(KafkaOptions.LATE_CLICKS_TOPIC), config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC));
+    }
+
+    /** The topic of each user's newest vector, compacted as production creates it. */
+    public void createLatestVectorsTopic(JobConfig config) throws Exception {
+        kafka.createTopics(PARTITIONS, Map.of("cleanup.policy", "compact"), config.get(KafkaOptions.LATEST_VECTORS_TOPIC));
     }
 
     /** Sends the clicks in order to the clicks topic, each to its user's partition, keyed by user. */

@@ -54,10 +54,16 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Creates topics that keep records forever (test records carry old event times). */
     public void createTopics(int partitions, String... topics) throws ExecutionException, InterruptedException {
+        createTopics(partitions, Map.of("retention.ms", "-1"), topics);
+    }
+
+    /** Topics with these topic configs (e.g. {@code cleanup.policy=compact}). */
+    public void createTopics(int partitions, Map<String, String> configs, String... topics)
+            throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : topics) {
-                newTopics.add(new NewTopic(t, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
+                newTopics.add(new NewTopic(t, partitions, (short) 1).configs(configs));
             }
             admin.createTopics(newTopics).all().get();
         }

@@ -123,8 +123,10 @@ class UserInterestJobITCase {
     @Test
     void everyClickGetsTheOfflineScorersVectorExactlyOnce(@TempDir Path tmp) throws Exception {
         String suffix = "score-" + System.nanoTime();
-        JobConfig config = config(suffix, tmp, true).set(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE).build();
+        JobConfig config = config(suffix, tmp, true).set(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE)
+                .set(KafkaOptions.LATEST_VECTORS_TOPIC, "latest-vectors-" + suffix).build();
         KAFKA.createTopics(config);
+        KAFKA.createLatestVectorsTopic(config);
         Random random = new Random(21);
         List<ClickEvent> clicks = TestClicks.arrivalOrder(
                 TestClicks.userClicks(random, 20, TestClicks.T0, TestClicks.T0 + 9 * TestClicks.DAY, "s"), random);
@@ -138,6 +140,14 @@ class UserInterestJobITCase {
                 Duration.ofSeconds(60), UserInterestVector.class);
         assertVectorsMatchOffline(vectors, clicks);
         assertThat(vectors).allSatisfy(v -> assertThat(v.getVector()).hasSize(8));
+        // The compacted topic: the same vectors keyed by user, so each user's last record is their newest vector.
+        Map<String, UserInterestVector> newest = new LinkedHashMap<>();
+        vectors.forEach(v -> newest.put(v.getUserId(), v));
+        Map<String, UserInterestVector> latest = new LinkedHashMap<>();
+        KAFKA.readCommitted(config.get(KafkaOptions.LATEST_VECTORS_TOPIC), newest.size(), Duration.ofSeconds(30))
+                .forEach(r -> latest.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+                        AvroCodec.of(UserInterestVector.class).decode(r.value())));
+        assertThat(latest).isEqualTo(newest);
         // Scoring on does not change the logged training data: one SessionFeatures per click as well, each the
         // offline replay's model input of its click.
         List<SessionFeatures> features = KAFKA.readCommitted(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), clicks.size(),

@@ -33,13 +33,23 @@ public final class KafkaConnectors {
      * on, session features when {@code output.session-features} is on, recommendations when {@code retrieval.k} > 0.
      */
     public static UserInterestJob userInterestJob(JobConfig config) {
-        return new UserInterestJob(config,
+        UserInterestJob job = new UserInterestJob(config,
                 clickSource(config),
                 config.scoringEnabled() ? userVectorSink(config) : null,
                 config.writesSessionFeatures() ? sessionFeatureSink(config) : null,
                 deadLetterSink(config),
                 lateClickSink(config),
                 config.recommends() ? recommendationsSink(config) : null);
+        return config.scoringEnabled() && config.writesLatestVectors() ? job.withLatestVectors(latestVectorSink(config)) : job;
+    }
+
+    /**
+     * Every vector again, keyed by user id, into the topic of each user's newest vector ({@code
+     * topic.latest-vectors}, created with {@code cleanup.policy=compact}: Kafka keeps the last record per key).
+     */
+    public static KafkaSink<UserInterestVector> latestVectorSink(JobConfig config) {
+        return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.LATEST_VECTORS_TOPIC),
+                UserInterestVector.class, UserInterestVector::getUserId), "latest-vectors");
     }
 
     /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */

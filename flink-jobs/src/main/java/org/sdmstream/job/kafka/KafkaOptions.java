@@ -89,6 +89,11 @@ public final class KafkaOptions {
     public static final ConfigOption<String> USER_VECTORS_TOPIC = key("topic.user-vectors").stringType()
             .defaultValue("user-vectors").withDescription("output topic of UserInterestVector records");
 
+    public static final ConfigOption<String> LATEST_VECTORS_TOPIC = key("topic.latest-vectors").stringType()
+            .defaultValue("").withDescription("empty = off; else every vector also goes to this topic, keyed by"
+                    + " user id, for a topic with cleanup.policy=compact that keeps each user's newest vector (a"
+                    + " serving store bootstraps from it alone)");
+
     public static final ConfigOption<Delivery> DELIVERY_GUARANTEE = key("sink.delivery-guarantee")
             .enumType(Delivery.class).defaultValue(Delivery.EXACTLY_ONCE)
             .withDescription("EXACTLY_ONCE (Kafka transactions) or AT_LEAST_ONCE");

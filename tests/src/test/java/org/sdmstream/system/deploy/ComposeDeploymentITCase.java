@@ -97,7 +97,9 @@ class ComposeDeploymentITCase {
             assertThat(clusterIdOf(bootstrap)).as("the broker's cluster id").isEqualTo(clusterId);
 
             TopicsCommand topics = TopicsCommand.of(compose.service("topics"));
-            KafkaTopics.ensure(bootstrap, topics.topics(), topics.partitions(), topics.configs());
+            for (TopicsCommand.Creation creation : topics.creations()) {
+                KafkaTopics.ensure(bootstrap, creation.topics(), creation.partitions(), creation.configs());
+            }
 
             Map<String, String> jobArgs = machine.jobArguments(compose.jobArguments(), jobManager, kafka, bootstrap);
             assertThat(changedKeys(compose.jobArguments(), jobArgs))

@@ -52,6 +52,11 @@ class DeploymentFilesTest {
         for (String topic : JobDefaults.topics(jobArguments())) {
             assertThat(script).as("the topics service creates " + topic).containsPattern("(^|[\\s\"'])" + Pattern.quote(topic) + "($|[\\s\"';])");
         }
+        String latest = jobArguments().getOrDefault("topic.latest-vectors", "");
+        if (!latest.isBlank()) {
+            assertThat(TopicsCommand.of(compose.service("topics")).creationOf(latest).configs())
+                    .as("the topic of each user's newest vector is compacted").containsEntry("cleanup.policy", "compact");
+        }
     }
 
     @Test

@@ -33,9 +33,8 @@ final class JobDefaults {
         return pairs;
     }
 
-    /** The topics a job with these arguments reads and writes: the topic.* defaults, overridden by the arguments. */
+    /** The topics a job with these arguments reads and writes (the job's own answer, defaults included). */
     static List<String> topics(Map<String, String> jobArguments) {
-        return defaults().keySet().stream().filter(k -> k.startsWith("topic."))
-                .map(k -> jobArguments.getOrDefault(k, defaults().get(k))).toList();
+        return JobConfig.of(jobArguments).topics();
     }
 }

@@ -33,8 +33,11 @@ class OneMachineTest {
         TopicsCommand topics = TopicsCommand.of(compose.service("topics"));
 
         assertThat(topics.topics()).containsAll(JobDefaults.topics(compose.jobArguments()));
-        assertThat(topics.partitions()).isEqualTo(4);
-        assertThat(topics.configs()).containsEntry("retention.ms", "-1").containsEntry("max.message.bytes", "8388608");
+        assertThat(topics.creationOf("clicks").partitions()).isEqualTo(4);
+        assertThat(topics.creationOf("clicks").configs()).containsEntry("retention.ms", "-1")
+                .containsEntry("max.message.bytes", "8388608");
+        assertThat(topics.creationOf("user-vectors-latest").configs()).containsEntry("cleanup.policy", "compact")
+                .doesNotContainKey("retention.ms");
     }
 
     @Test
