@@ -48,7 +48,7 @@ public final class SavedModelExporter {
                 String checkpoint = scratch.resolve("ckpt").toString();
                 model.session().save(checkpoint);
                 try (Graph graph = new Graph()) {
-                    SdmGraph tower = new SdmGraph(graph, model.config(), model.tower().sizes());
+                    SdmGraph tower = new SdmGraph(graph, model.config(), model.tower().sizes(), SdmGraph.Mode.SERVING);
                     // SDM towers also get the per-click step signature over the same variables.
                     SdmStepGraph step = model.config().architecture() == SdmConfig.Architecture.SDM
                             ? new SdmStepGraph(tower) : null;

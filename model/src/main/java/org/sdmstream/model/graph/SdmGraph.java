@@ -54,11 +54,25 @@ public final class SdmGraph {
     private final Operand<TFloat32> sessionVectors;
     private final Operand<TFloat32> userVector;
     private final Variable<TFloat32> outputItemEmbedding;
+    private final Mode mode;
     private Operand<TFloat32> dropoutRate;
     private Operand<TInt32> dropoutSeed;
 
+    /** What the graph is built for: training has the dropout inputs; serving has no training-only op at all. */
+    public enum Mode { TRAINING, SERVING }
+
+    /** The training graph (with the dropout inputs, default rate 0). */
     public SdmGraph(Graph graph, SdmConfig config, Sizes sizes) {
+        this(graph, config, sizes, Mode.TRAINING);
+    }
+
+    /**
+     * @param mode {@link Mode#SERVING} leaves out dropout, whose random masks would otherwise be drawn on every
+     *     call even at rate 0; the variables and the vectors are the same in both modes
+     */
+    public SdmGraph(Graph graph, SdmConfig config, Sizes sizes, Mode mode) {
         this.graph = graph;
+        this.mode = mode;
         this.tf = Ops.create(graph);
         this.layers = new Layers(tf);
         this.params = new Parameters(tf, config.seed());
@@ -108,6 +122,9 @@ public final class SdmGraph {
      * serving never feeds it, so the rate is 0 and the tower is unchanged.
      */
     private List<Operand<TFloat32>> embeddingDropout(List<Operand<TFloat32>> features, long firstStream) {
+        if (mode == Mode.SERVING) {
+            return features;
+        }
         if (dropoutRate == null) {
             dropoutRate = tf.withName(DROPOUT_RATE).placeholderWithDefault(tf.constant(0f), Shape.scalar());
             dropoutSeed = tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(new int[] {0, 0}), Shape.of(2));
