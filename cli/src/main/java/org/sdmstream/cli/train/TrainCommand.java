@@ -130,18 +130,42 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --model '" + model + "': sdm, sdm-short, youtubednn");
             }
         }
-        if (given("--epochs")) b.epochs(epochs);
-        if (given("--batch-size")) b.batchSize(batchSize);
-        if (given("--learning-rate")) b.learningRate(learningRate);
-        if (given("--item-dim")) b.itemEmbeddingDim(itemDim);
-        if (given("--category-dim")) b.categoryEmbeddingDim(categoryDim);
-        if (given("--brand-dim")) b.brandEmbeddingDim(brandDim);
-        if (given("--shop-dim")) b.shopEmbeddingDim(shopDim);
-        if (given("--user-dim")) b.userEmbeddingDim(userDim);
-        if (given("--hidden-size")) b.hiddenSize(hiddenSize);
-        if (given("--heads")) b.heads(heads);
-        if (given("--max-session")) b.maxSessionLength(maxSession);
-        if (given("--max-history")) b.maxHistoryLength(maxHistory);
+        if (given("--epochs")) {
+            b.epochs(epochs);
+        }
+        if (given("--batch-size")) {
+            b.batchSize(batchSize);
+        }
+        if (given("--learning-rate")) {
+            b.learningRate(learningRate);
+        }
+        if (given("--item-dim")) {
+            b.itemEmbeddingDim(itemDim);
+        }
+        if (given("--category-dim")) {
+            b.categoryEmbeddingDim(categoryDim);
+        }
+        if (given("--brand-dim")) {
+            b.brandEmbeddingDim(brandDim);
+        }
+        if (given("--shop-dim")) {
+            b.shopEmbeddingDim(shopDim);
+        }
+        if (given("--user-dim")) {
+            b.userEmbeddingDim(userDim);
+        }
+        if (given("--hidden-size")) {
+            b.hiddenSize(hiddenSize);
+        }
+        if (given("--heads")) {
+            b.heads(heads);
+        }
+        if (given("--max-session")) {
+            b.maxSessionLength(maxSession);
+        }
+        if (given("--max-history")) {
+            b.maxHistoryLength(maxHistory);
+        }
         if (given("--loss")) {
             b.loss(switch (loss.toLowerCase()) {
                 case "auto" -> SdmConfig.LossType.AUTO;
@@ -150,7 +174,9 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --loss '" + loss + "': auto, full, sampled");
             });
         }
-        if (given("--negatives")) b.negatives(negatives);
+        if (given("--negatives")) {
+            b.negatives(negatives);
+        }
         if (given("--sampler")) {
             b.sampler(switch (sampler.toLowerCase()) {
                 case "uniform" -> SdmConfig.Sampler.UNIFORM;
@@ -158,15 +184,33 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown --sampler '" + sampler + "': uniform, log-uniform");
             });
         }
-        if (given("--logit-scale")) b.logitScale(logitScale);
-        if (given("--validation-fraction")) b.validationFraction(validationFraction);
-        if (given("--patience")) b.patience(patience);
-        if (given("--seed")) b.seed(seed);
-        if (given("--min-item-count")) b.minItemCount(minItemCount);
-        if (given("--next-session-label")) b.nextSessionLabel(nextSessionLabel);
-        if (given("--dropout")) b.dropout(dropout);
-        if (given("--label-window")) b.labelWindow(labelWindow);
-        if (given("--threads")) b.intraOpThreads(threads);
+        if (given("--logit-scale")) {
+            b.logitScale(logitScale);
+        }
+        if (given("--validation-fraction")) {
+            b.validationFraction(validationFraction);
+        }
+        if (given("--patience")) {
+            b.patience(patience);
+        }
+        if (given("--seed")) {
+            b.seed(seed);
+        }
+        if (given("--min-item-count")) {
+            b.minItemCount(minItemCount);
+        }
+        if (given("--next-session-label")) {
+            b.nextSessionLabel(nextSessionLabel);
+        }
+        if (given("--dropout")) {
+            b.dropout(dropout);
+        }
+        if (given("--label-window")) {
+            b.labelWindow(labelWindow);
+        }
+        if (given("--threads")) {
+            b.intraOpThreads(threads);
+        }
         return b.build();
     }
 
