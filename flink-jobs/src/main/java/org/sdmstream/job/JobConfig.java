@@ -21,6 +21,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.kafka.WireOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
@@ -28,7 +29,7 @@ import org.sdmstream.job.sessionizer.SessionizerSettings;
 
 /**
  * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link JobOptions},
- * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions} and {@link ScoringOptions}, set in
+ * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link ScoringOptions} and {@link WireOptions}, set in
  * code ({@link #with}, {@link #builder}) or read from a properties file plus {@code key=value} overrides.
  * Every option has a safe default and is documented in README.md; an unknown key is an error (a typo must
  * not silently fall back to a default), and the values are checked together once, when it is built.
@@ -39,7 +40,7 @@ public final class JobConfig implements Serializable {
 
     /** Every option of the job, area by area in declaration order. */
     public static final List<ConfigOption<?>> OPTIONS = optionsOf(JobOptions.class, KafkaOptions.class,
-            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class);
+            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class, WireOptions.class);
 
     private static final Map<String, ConfigOption<?>> BY_KEY = byKey(OPTIONS);
 
@@ -208,6 +209,8 @@ public final class JobConfig implements Serializable {
         if (get(KafkaOptions.TRANSACTIONAL_ID_PREFIX).isBlank()) {
             throw invalid(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "must not be blank");
         }
+        List.of(WireOptions.CLICKS, WireOptions.USER_VECTORS, WireOptions.SESSION_FEATURES, WireOptions.DEAD_LETTERS,
+                WireOptions.LATE_CLICKS).forEach(topic -> WireOptions.settings(this, topic));
     }
 
     /** Producer settings of every Kafka sink: {@code kafka.producer.<name>} keys, prefix removed, over the job's defaults. */

@@ -4,7 +4,7 @@ import org.sdmstream.records.ClickEvent;
 
 /** Why a click went to the dead-letter topic instead of the sessionizer; the name is the record's reason code. */
 public enum DeadLetterReason {
-    /** The payload is not a readable ClickEvent (no single-object header, corrupt body, empty value). */
+    /** The payload is not a readable ClickEvent (no single-object or registry header, corrupt body, empty value). */
     UNDECODABLE,
     /** The payload's writer schema fingerprint is not a known ClickEvent version. */
     UNKNOWN_SCHEMA,
@@ -17,5 +17,11 @@ public enum DeadLetterReason {
     /** An id longer than the configured maximum; it would bloat every state entry it lands in. */
     OVERSIZE_ID,
     /** The user's buffer of clicks ahead of the watermark is full. */
-    PENDING_OVERFLOW
+    PENDING_OVERFLOW,
+    /** Registry wire format: the schema registry has no schema with the record's id. */
+    UNKNOWN_SCHEMA_ID,
+    /** Registry wire format: the schema registry could not be asked; the record is kept here, the job goes on. */
+    REGISTRY_UNAVAILABLE,
+    /** Registry wire format: the record's registered writer schema does not resolve against ClickEvent. */
+    INCOMPATIBLE_SCHEMA
 }
