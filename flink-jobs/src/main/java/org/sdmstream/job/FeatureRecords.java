@@ -27,8 +27,8 @@ public final class FeatureRecords {
 
     /** The click the session rules see. */
     public static Click toClick(ClickEvent e) {
-        // An empty category on the wire means "unknown", as null does in the features.
-        String category = e.getCategoryId().isEmpty() ? null : e.getCategoryId();
+        // Null means "unknown" on the wire and in the features; ClickEvent v2 wrote an empty string instead.
+        String category = e.getCategoryId() == null || e.getCategoryId().isEmpty() ? null : e.getCategoryId();
         Behavior behavior = new Behavior(
                 e.getItemId(), category, e.getBrandId(), e.getShopId(), e.getEventTime().toEpochMilli());
         Map<String, String> profile = e.getProfile() == null ? Map.of() : Map.copyOf(e.getProfile());
@@ -41,7 +41,7 @@ public final class FeatureRecords {
         return ClickEvent.newBuilder()
                 .setUserId(c.userId())
                 .setItemId(b.itemId())
-                .setCategoryId(b.categoryId() == null ? "" : b.categoryId())
+                .setCategoryId(b.categoryId())
                 .setBrandId(b.brandId())
                 .setShopId(b.shopId())
                 .setSessionId(c.clientSessionId())

@@ -23,6 +23,7 @@ import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.retrieval.RetrievalSettings;
+import org.sdmstream.job.kafka.WireOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
@@ -30,8 +31,8 @@ import org.sdmstream.job.sessionizer.SessionizerSettings;
 
 /**
  * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link JobOptions},
- * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link ScoringOptions} and
- * {@link RetrievalOptions}, set in
+ * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link ScoringOptions},
+ * {@link RetrievalOptions} and {@link WireOptions}, set in
  * code ({@link #with}, {@link #builder}) or read from a properties file plus {@code key=value} overrides.
  * Every option has a safe default and is documented in README.md; an unknown key is an error (a typo must
  * not silently fall back to a default), and the values are checked together once, when it is built.
@@ -42,7 +43,8 @@ public final class JobConfig implements Serializable {
 
     /** Every option of the job, area by area in declaration order. */
     public static final List<ConfigOption<?>> OPTIONS = optionsOf(JobOptions.class, KafkaOptions.class,
-            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class, RetrievalOptions.class);
+            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class, RetrievalOptions.class,
+            WireOptions.class);
 
     private static final Map<String, ConfigOption<?>> BY_KEY = byKey(OPTIONS);
 
@@ -219,6 +221,8 @@ public final class JobConfig implements Serializable {
         if (get(KafkaOptions.TRANSACTIONAL_ID_PREFIX).isBlank()) {
             throw invalid(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "must not be blank");
         }
+        List.of(WireOptions.CLICKS, WireOptions.USER_VECTORS, WireOptions.SESSION_FEATURES, WireOptions.DEAD_LETTERS,
+                WireOptions.LATE_CLICKS).forEach(topic -> WireOptions.settings(this, topic));
     }
 
     /** Producer settings of every Kafka sink: {@code kafka.producer.<name>} keys, prefix removed, over the job's defaults. */

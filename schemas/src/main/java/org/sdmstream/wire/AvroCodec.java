@@ -18,7 +18,7 @@ import org.sdmstream.wire.fast.SingleObjectEncoder;
 /**
  * The Kafka wire format of every record in this project: Avro single-object encoding (two marker
  * bytes {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the Avro binary
- * body). There is no schema registry: a reader knows its own schema plus the older versions it was
+ * body); the {@link WireFormat#SINGLE_OBJECT} format. There is no schema registry: a reader knows its own schema plus the older versions it was
  * given, and resolves a payload written with any of them to the current class.
  *
  * <p>Types with a hand-written writer ({@link SingleObjectEncoder}: the job's outputs and clicks) are
@@ -27,7 +27,7 @@ import org.sdmstream.wire.fast.SingleObjectEncoder;
  *
  * <p>Not thread-safe (Avro's encoder and decoder reuse buffers); create one per thread or operator.
  */
-public final class AvroCodec<T extends SpecificRecord> {
+public final class AvroCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
     private final Class<T> type;
     private final Schema schema;
@@ -60,6 +60,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /** Encodes one record: header with the schema fingerprint, then the Avro binary body. */
+    @Override
     public byte[] encode(T record) {
         try {
             if (fastEncoder != null) {
@@ -82,6 +83,7 @@ public final class AvroCodec<T extends SpecificRecord> {
      *     when it lacks the single-object header, and {@link WireFormatException.Kind#CORRUPT} when the body
      *     does not parse
      */
+    @Override
     public T decode(byte[] payload) {
         if (payload == null || payload.length == 0) {
             throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT,
@@ -105,6 +107,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     /** The schema records are written with. */
+    @Override
     public Schema schema() {
         return schema;
     }

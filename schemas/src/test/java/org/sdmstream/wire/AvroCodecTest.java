@@ -24,7 +24,7 @@ import org.sdmstream.records.BehaviorRecord;
 class AvroCodecTest {
 
     static Schema clickEventV1() throws IOException {
-        try (InputStream in = AvroCodecTest.class.getResourceAsStream("/schemas-v1/click_event_v1.avsc")) {
+        try (InputStream in = AvroCodecTest.class.getResourceAsStream("/org/sdmstream/records/released/ClickEvent-v1.avsc")) {
             return new Schema.Parser().parse(in);
         }
     }

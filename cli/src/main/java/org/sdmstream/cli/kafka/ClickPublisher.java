@@ -11,19 +11,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.sdmstream.features.Click;
 import org.sdmstream.job.FeatureRecords;
-import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
+import org.sdmstream.wire.RecordCodec;
+import org.sdmstream.wire.WireSettings;
 
 /**
- * Replays clicks into a Kafka topic in the pipeline's wire format (Avro single-object encoding,
- * key = user id), paced by a speed-up of event time and capped at a rate. Used by {@code sdm demo},
+ * Replays clicks into a Kafka topic in one of the pipeline's wire formats (Avro single-object encoding by
+ * default, or the schema-registry format; key = user id), paced by a speed-up of event time and capped at a rate. Used by {@code sdm demo},
  * {@code sdm publish} and {@code sdm bench}.
  */
 public final class ClickPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
-    private final AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
+    private final RecordCodec<ClickEvent> codec;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile Exception firstFailure;
@@ -38,6 +39,12 @@ public final class ClickPublisher implements AutoCloseable {
      * overridden by {@code producerProperties} (e.g. security settings of a real cluster).
      */
     public ClickPublisher(String bootstrapServers, String topic, Map<String, String> producerProperties) {
+        this(bootstrapServers, topic, producerProperties, WireSettings.SINGLE_OBJECT);
+    }
+
+    /** As above, writing clicks in {@code wire}'s format (registry: the schema is registered under {@code <topic>-value}). */
+    public ClickPublisher(String bootstrapServers, String topic, Map<String, String> producerProperties, WireSettings wire) {
+        this.codec = wire.codec(ClickEvent.class, topic, java.util.List.of());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -13,6 +13,7 @@ import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
 import org.sdmstream.cli.options.ReplayLogOptions;
+import org.sdmstream.cli.options.WireFormatOptions;
 import org.sdmstream.features.Click;
 import org.sdmstream.local.KafkaTopics;
 import picocli.CommandLine.Command;
@@ -24,12 +25,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sdm publish}: sends clicks from a click file (any format {@code sdm sessions} reads, replayed
- * in event-time order) or from the built-in generator to a Kafka topic of any cluster, in the
- * pipeline's wire format (Avro single-object encoding, key = user id).
+ * in event-time order) or from the built-in generator to a Kafka topic of any cluster, in one of the
+ * pipeline's wire formats ({@code --wire-format}: Avro single-object encoding or the schema-registry format; key = user id).
  */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Sends clicks to a Kafka topic in the pipeline's wire format (Avro single-object encoding, key = user id):",
+            "Sends clicks to a Kafka topic in the pipeline's wire format (key = user id; --wire-format single-object or registry):",
             "from a click file (--input/--dataset-dir, formats as for sdm sessions; replayed in event-time order)",
             "or from the built-in generator (--generate). A summary goes to standard error."
         })
@@ -58,6 +59,9 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Mixin
     GeneratorOptions generator;
+
+    @Mixin
+    WireFormatOptions wire;
 
     @Option(names = "--max-events", paramLabel = "N", defaultValue = "0", order = 23,
             description = "Send at most N clicks; 0 = the whole file, or endless generated clicks until Ctrl-C "
@@ -116,7 +120,7 @@ public final class PublishCommand implements Callable<Integer> {
 
     private int publish(Iterator<Click> clicks) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        try (ClickPublisher publisher = new ClickPublisher(bootstrapServers, topic, producerProperties)) {
+        try (ClickPublisher publisher = new ClickPublisher(bootstrapServers, topic, producerProperties, wire.settings())) {
             // Ctrl-C: stop sending, but flush what was sent and print the summary.
             CountDownLatch summarised = new CountDownLatch(1);
             Thread onCtrlC = new Thread(() -> {

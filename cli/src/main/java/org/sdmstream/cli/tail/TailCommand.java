@@ -27,6 +27,7 @@ import org.sdmstream.cli.kafka.KnownRecords;
 import org.sdmstream.cli.kafka.RecordJson;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.DurationConverter;
+import org.sdmstream.cli.options.WireFormatOptions;
 import org.sdmstream.wire.WireFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sdm tail}: reads one of the pipeline's topics from any Kafka cluster and prints each record as
- * a JSON line. The record type is found from the Avro single-object header's schema fingerprint, so
- * the same command reads user vectors, session features, clicks, late clicks and dead letters.
+ * a JSON line. The record type is found from the Avro single-object header's schema fingerprint (or, with
+ * {@code --wire-format registry}, from the registered schema of the record's schema id), so the same command
+ * reads user vectors, session features, clicks, late clicks and dead letters.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -92,6 +94,9 @@ public final class TailCommand implements Callable<Integer> {
             description = "A Kafka consumer setting, e.g. security.protocol=SSL; repeatable.")
     Map<String, String> consumerProperties = new LinkedHashMap<>();
 
+    @Mixin
+    WireFormatOptions wire;
+
     @Override
     public Integer call() throws Exception {
         if (!isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
@@ -105,7 +110,7 @@ public final class TailCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putAll(consumerProperties);
-        KnownRecords records = new KnownRecords();
+        KnownRecords records = new KnownRecords(wire.settings());
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
         long undecodable = 0;

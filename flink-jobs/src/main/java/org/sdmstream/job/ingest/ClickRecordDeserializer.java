@@ -9,14 +9,17 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
+import org.sdmstream.wire.RecordCodec;
 import org.sdmstream.wire.WireFormatException;
+import org.sdmstream.wire.WireSettings;
 
 /**
  * Turns each Kafka record of the clicks topic into a {@link DecodedClick}: a validated click, or a
  * dead letter with the record's coordinates, raw bytes and reason. It never throws, so bad input
- * can neither fail the job nor be lost, and watermarks stay in the source (per partition).
+ * can neither fail the job nor be lost, and watermarks stay in the source (per partition). Payloads are in the
+ * topic's {@link WireSettings wire format}; with the registry format an unknown id, an unreachable registry and
+ * an incompatible writer schema are dead letters too, never a restart.
  */
 public final class ClickRecordDeserializer implements KafkaRecordDeserializationSchema<DecodedClick> {
 
@@ -25,11 +28,21 @@ public final class ClickRecordDeserializer implements KafkaRecordDeserialization
     private final ClickValidator validator;
     /** Older ClickEvent writer schemas (as JSON, since this object is serialized into the job graph). */
     private final List<String> olderSchemas;
-    private transient AvroCodec<ClickEvent> codec;
+    private final WireSettings wire;
+    private final String topic;
+    private transient RecordCodec<ClickEvent> codec;
 
+    /** Single-object payloads, read with the current schema and {@code olderSchemas}. */
     public ClickRecordDeserializer(ClickValidator validator, List<String> olderSchemas) {
+        this(validator, olderSchemas, WireSettings.SINGLE_OBJECT, "clicks");
+    }
+
+    /** Payloads of {@code topic} in the {@code wire} format (single-object ones also in {@code olderSchemas}). */
+    public ClickRecordDeserializer(ClickValidator validator, List<String> olderSchemas, WireSettings wire, String topic) {
         this.validator = validator;
         this.olderSchemas = List.copyOf(olderSchemas);
+        this.wire = wire;
+        this.topic = topic;
     }
 
     public ClickRecordDeserializer(Duration maxFuture, int maxIdLength) {
@@ -55,9 +68,7 @@ public final class ClickRecordDeserializer implements KafkaRecordDeserialization
             }
             click = codec().decode(record.value());
         } catch (WireFormatException e) {
-            DeadLetterReason reason = e.kind() == WireFormatException.Kind.UNKNOWN_SCHEMA
-                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.UNDECODABLE;
-            return dead(record, reason, e.getMessage(), nowMillis);
+            return dead(record, reasonOf(e.kind()), e.getMessage(), nowMillis);
         } catch (RuntimeException e) {
             return dead(record, DeadLetterReason.UNDECODABLE, "cannot decode: " + e, nowMillis);
         }
@@ -71,14 +82,24 @@ public final class ClickRecordDeserializer implements KafkaRecordDeserialization
         return DecodedClick.ofClick(click);
     }
 
+    static DeadLetterReason reasonOf(WireFormatException.Kind kind) {
+        return switch (kind) {
+            case UNKNOWN_SCHEMA -> DeadLetterReason.UNKNOWN_SCHEMA;
+            case UNKNOWN_SCHEMA_ID -> DeadLetterReason.UNKNOWN_SCHEMA_ID;
+            case REGISTRY_UNAVAILABLE -> DeadLetterReason.REGISTRY_UNAVAILABLE;
+            case INCOMPATIBLE_SCHEMA -> DeadLetterReason.INCOMPATIBLE_SCHEMA;
+            case NOT_SINGLE_OBJECT, NOT_REGISTRY_FRAMED, CORRUPT -> DeadLetterReason.UNDECODABLE;
+        };
+    }
+
     private static DecodedClick dead(ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String detail, long now) {
         return DecodedClick.ofDeadLetter(DeadLetters.of(record, reason, detail, now));
     }
 
-    private AvroCodec<ClickEvent> codec() {
+    private RecordCodec<ClickEvent> codec() {
         if (codec == null) {
             List<Schema> older = olderSchemas.stream().map(s -> new Schema.Parser().parse(s)).toList();
-            codec = new AvroCodec<>(ClickEvent.class, older);
+            codec = wire.codec(ClickEvent.class, topic, older);
         }
         return codec;
     }

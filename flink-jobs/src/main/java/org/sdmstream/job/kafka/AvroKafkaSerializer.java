@@ -2,15 +2,21 @@ package org.sdmstream.job.kafka;
 
 import java.nio.charset.StandardCharsets;
 
+import java.util.List;
+
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.sdmstream.wire.AvroCodec;
+import org.sdmstream.wire.RecordCodec;
+import org.sdmstream.wire.WireSettings;
+import org.sdmstream.wire.registry.RegistryCodec;
 
 /**
- * Writes records of one Avro type to one topic in the project's wire format ({@link AvroCodec},
- * single-object encoding), keyed by a string taken from the record (e.g. the user id) or by raw bytes.
+ * Writes records of one Avro type to one topic in the topic's {@link WireSettings wire format} (single-object
+ * encoding, or the registry format, whose schema is registered or looked up when the sink opens, so a registry
+ * that refuses it fails the job at start), keyed by a string taken from the record (e.g. the user id) or by raw bytes.
  * The Kafka timestamp is left to the producer (wall clock): records carry their event time inside,
  * and old event times as Kafka timestamps would let retention delete a replay's output at once.
  */
@@ -21,12 +27,26 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
     private final String topic;
     private final Class<T> type;
     private final SerializableFunction<T, byte[]> key;
-    private transient AvroCodec<T> codec;
+    private WireSettings wire = WireSettings.SINGLE_OBJECT;
+    private transient RecordCodec<T> codec;
 
     private AvroKafkaSerializer(String topic, Class<T> type, SerializableFunction<T, byte[]> key) {
         this.topic = topic;
         this.type = type;
         this.key = key;
+    }
+
+    /** This serializer writing in {@code wire}'s format instead of single-object encoding. */
+    public AvroKafkaSerializer<T> inFormat(WireSettings wire) {
+        this.wire = wire;
+        return this;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+        if (codec() instanceof RegistryCodec<T> registry) {
+            registry.writerSchemaId();
+        }
     }
 
     /** Records keyed by a string field, UTF-8 encoded (null key when the function returns null). */
@@ -46,10 +66,14 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, null, key.apply(element), codec().encode(element));
+    }
+
+    private RecordCodec<T> codec() {
         if (codec == null) {
-            codec = AvroCodec.of(type);
+            codec = wire.codec(type, topic, List.of());
         }
-        return new ProducerRecord<>(topic, null, null, key.apply(element), codec.encode(element));
+        return codec;
     }
 
     public String topic() {

@@ -1,8 +1,8 @@
 package org.sdmstream.job.kafka;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -22,6 +22,7 @@ import org.sdmstream.records.UserRecommendations;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.retrieval.RetrievalOptions;
+import org.sdmstream.wire.ReleasedSchemas;
 
 /** Builds the Kafka source and sinks of the streaming job from its {@link JobConfig}; the only place that knows Kafka. */
 public final class KafkaConnectors {
@@ -48,14 +49,16 @@ public final class KafkaConnectors {
      * topic.latest-vectors}, created with {@code cleanup.policy=compact}: Kafka keeps the last record per key).
      */
     public static KafkaSink<UserInterestVector> latestVectorSink(JobConfig config) {
+        // The same records as the per-click stream, so the same wire format.
         return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.LATEST_VECTORS_TOPIC),
-                UserInterestVector.class, UserInterestVector::getUserId), "latest-vectors");
+                UserInterestVector.class, UserInterestVector::getUserId)
+                .inFormat(WireOptions.settings(config, WireOptions.USER_VECTORS)), "latest-vectors");
     }
 
     /** User interest vectors keyed by user id, so a user's vectors stay in order in one partition. */
     public static KafkaSink<UserInterestVector> userVectorSink(JobConfig config) {
         return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.USER_VECTORS_TOPIC), UserInterestVector.class,
-                UserInterestVector::getUserId), "vectors");
+                UserInterestVector::getUserId).inFormat(WireOptions.settings(config, WireOptions.USER_VECTORS)), "vectors");
     }
 
     /** Recommendations keyed by user id, like the vectors they were searched for. */
@@ -66,20 +69,24 @@ public final class KafkaConnectors {
 
     public static KafkaSink<SessionFeatures> sessionFeatureSink(JobConfig config) {
         return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.SESSION_FEATURES_TOPIC), SessionFeatures.class,
-                SessionFeatures::getUserId), "features");
+                SessionFeatures::getUserId).inFormat(WireOptions.settings(config, WireOptions.SESSION_FEATURES)), "features");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
         return sink(config, AvroKafkaSerializer.keyedByBytes(config.get(KafkaOptions.DEAD_LETTERS_TOPIC), DeadLetter.class,
-                d -> d.getKey() == null ? null : bytes(d.getKey())), "dead-letters");
+                d -> d.getKey() == null ? null : bytes(d.getKey()))
+                .inFormat(WireOptions.settings(config, WireOptions.DEAD_LETTERS)), "dead-letters");
     }
 
     public static KafkaSink<ClickEvent> lateClickSink(JobConfig config) {
         return sink(config, AvroKafkaSerializer.keyedBy(config.get(KafkaOptions.LATE_CLICKS_TOPIC), ClickEvent.class,
-                ClickEvent::getUserId), "late");
+                ClickEvent::getUserId).inFormat(WireOptions.settings(config, WireOptions.LATE_CLICKS)), "late");
     }
 
-    /** Clicks, decoded and validated in the source so watermarks are generated per partition. */
+    /**
+     * Clicks, decoded and validated in the source so watermarks are generated per partition; single-object
+     * clicks may be written with any released ClickEvent version, registry clicks with any registered one.
+     */
     public static KafkaSource<DecodedClick> clickSource(JobConfig config) {
         KafkaSourceBuilder<DecodedClick> builder = KafkaSource.<DecodedClick>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
@@ -90,8 +97,7 @@ public final class KafkaConnectors {
                     case LATEST -> OffsetsInitializer.latest();
                     case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 })
-                .setDeserializer(new ClickRecordDeserializer(
-                        new ClickValidator(config.get(IngestOptions.MAX_FUTURE), config.get(IngestOptions.MAX_ID_LENGTH)), List.of()));
+                .setDeserializer(clickDeserializer(config));
         config.consumerProperties().forEach(builder::setProperty);
         builder
                 // Only committed clicks: an aborted producer transaction must not create sessions.
@@ -101,6 +107,14 @@ public final class KafkaConnectors {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** The click source's decoder: the topic's wire format, and every released ClickEvent version for single-object. */
+    public static ClickRecordDeserializer clickDeserializer(JobConfig config) {
+        return new ClickRecordDeserializer(
+                new ClickValidator(config.get(IngestOptions.MAX_FUTURE), config.get(IngestOptions.MAX_ID_LENGTH)),
+                ReleasedSchemas.olderThanCurrent(ClickEvent.class).stream().map(Schema::toString).toList(),
+                WireOptions.settings(config, WireOptions.CLICKS), config.get(KafkaOptions.CLICKS_TOPIC));
     }
 
     /** A sink with the configured delivery guarantee; {@code role} keeps each sink's transactional ids apart. */

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import org.sdmstream.records.ClickEvent;
 
-/** The hand-written Avro body writer of {@link ClickEvent} (click_event.avsc v2, fields in schema order). */
+/** The hand-written Avro body writer of {@link ClickEvent} (click_event.avsc v3, fields in schema order). */
 public final class ClickEventWriter implements RecordBodyWriter<ClickEvent> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
-    static final long WRITTEN_FOR_SCHEMA = 0x4e3a76d93c6aaecaL;
+    static final long WRITTEN_FOR_SCHEMA = 0xc08728a74eb1285aL;
 
     @Override
     public long writtenForSchema() {
@@ -19,7 +19,7 @@ public final class ClickEventWriter implements RecordBodyWriter<ClickEvent> {
     public void write(ClickEvent r, AvroBinaryWriter out) {
         out.writeString(requireNonNull(r.getUserId(), "ClickEvent.userId is null"));
         out.writeString(requireNonNull(r.getItemId(), "ClickEvent.itemId is null"));
-        out.writeString(requireNonNull(r.getCategoryId(), "ClickEvent.categoryId is null"));
+        out.writeNullableString(r.getCategoryId());
         out.writeNullableString(r.getBrandId());
         out.writeNullableString(r.getShopId());
         out.writeNullableString(r.getSessionId());
@@ -30,5 +30,6 @@ public final class ClickEventWriter implements RecordBodyWriter<ClickEvent> {
             out.writeUnionIndex(1);
             out.writeStringMap(r.getProfile(), "ClickEvent.profile has a null key or value");
         }
+        out.writeNullableString(r.getClientEventId());
     }
 }

@@ -11,7 +11,7 @@ import org.sdmstream.records.SessionFeatures;
 public final class SessionFeaturesWriter implements RecordBodyWriter<SessionFeatures> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
-    static final long WRITTEN_FOR_SCHEMA = 0x43cfe9f5af0cbcfcL;
+    static final long WRITTEN_FOR_SCHEMA = 0x2a26a9d91b409253L;
 
     @Override
     public long writtenForSchema() {

@@ -10,7 +10,7 @@ import org.sdmstream.records.UserInterestVector;
 public final class UserInterestVectorWriter implements RecordBodyWriter<UserInterestVector> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
-    static final long WRITTEN_FOR_SCHEMA = 0x571ebed5dd0c2e3eL;
+    static final long WRITTEN_FOR_SCHEMA = 0x7027a8462f65348dL;
 
     @Override
     public long writtenForSchema() {

@@ -71,9 +71,10 @@ final class RandomRecords {
 
     ClickEvent clickEvent() {
         return ClickEvent.newBuilder()
-                .setUserId(string()).setItemId(string()).setCategoryId(string())
+                .setUserId(string()).setItemId(string()).setCategoryId(nullableString())
                 .setBrandId(nullableString()).setShopId(nullableString()).setSessionId(nullableString())
                 .setEventTime(instant()).setProfile(random.nextInt(4) == 0 ? null : profile())
+                .setClientEventId(nullableString())
                 .build();
     }
 
