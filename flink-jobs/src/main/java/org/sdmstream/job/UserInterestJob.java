@@ -138,8 +138,8 @@ public final class UserInterestJob {
                 .union(features.getSideOutput(ClickSessionizer.DEAD_LETTERS));
         if (config.scoringEnabled()) {
             ScoringSettings scoring = scoringSettings();
-            // Here, before anything is submitted: a model that cannot load fails the submission, not the job.
-            SharedScorers.checkLoads(scoring);
+            // Here, before anything is submitted: a missing or changed model fails the submission, not the job.
+            scoring.checkModel();
             DataStream<SessionFeatures> toScore = features;
             if (!config.get(ScoringOptions.MIN_INTERVAL).isZero()) {
                 // Still partitioned by user after the sessionizer: no shuffle, the throttle chains.

@@ -50,24 +50,49 @@ public final class ModelCache {
                 : Path.of(modelDir);
     }
 
+    /**
+     * Checks a model by URI without copying it: its metadata carries file hashes and every recorded file is
+     * there (the copy on each TaskManager checks the contents).
+     */
+    static void checkRemote(String uri) {
+        org.apache.flink.core.fs.Path remote = new org.apache.flink.core.fs.Path(uri);
+        try {
+            FileSystem fs = remote.getFileSystem();
+            ModelMetadata metadata = metadata(fs, remote, uri);
+            for (String file : metadata.files().keySet()) {
+                if (!fs.exists(new org.apache.flink.core.fs.Path(remote, file))) {
+                    throw new IllegalArgumentException("model " + uri + " lacks " + file + ", which its export recorded");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model " + uri, e);
+        }
+    }
+
+    private static ModelMetadata metadata(FileSystem fs, org.apache.flink.core.fs.Path remote, String uri)
+            throws IOException {
+        org.apache.flink.core.fs.Path metadataFile = new org.apache.flink.core.fs.Path(remote, ModelMetadata.FILE_NAME);
+        if (!fs.exists(metadataFile)) {
+            throw new IllegalArgumentException("model " + uri + " has no " + ModelMetadata.FILE_NAME
+                    + ": a model loaded by URI needs the content hash its export records");
+        }
+        ModelMetadata metadata;
+        try (InputStream in = fs.open(metadataFile)) {
+            metadata = ModelMetadata.read(in, metadataFile.toString());
+        }
+        if (metadata.contentHash() == null || metadata.files() == null) {
+            throw new IllegalArgumentException("model " + uri + " was exported without file hashes (before"
+                    + " 0.2, or by another exporter): export it again, or load it from a local path");
+        }
+        return metadata;
+    }
+
     /** {@link #localDirectory} with an explicit cache root (tests). */
     static Path cached(String uri, Path cacheRoot) {
         org.apache.flink.core.fs.Path remote = new org.apache.flink.core.fs.Path(uri);
         try {
             FileSystem fs = remote.getFileSystem();
-            ModelMetadata metadata;
-            org.apache.flink.core.fs.Path metadataFile = new org.apache.flink.core.fs.Path(remote, ModelMetadata.FILE_NAME);
-            if (!fs.exists(metadataFile)) {
-                throw new IllegalArgumentException("model " + uri + " has no " + ModelMetadata.FILE_NAME
-                        + ": a model loaded by URI needs the content hash its export records");
-            }
-            try (InputStream in = fs.open(metadataFile)) {
-                metadata = ModelMetadata.read(in, metadataFile.toString());
-            }
-            if (metadata.contentHash() == null || metadata.files() == null) {
-                throw new IllegalArgumentException("model " + uri + " was exported without file hashes (before"
-                        + " 0.2, or by another exporter): export it again, or load it from a local path");
-            }
+            ModelMetadata metadata = metadata(fs, remote, uri);
             Path target = cacheRoot.resolve(metadata.contentHash());
             if (Files.exists(target.resolve(COMPLETE))) {
                 return target;

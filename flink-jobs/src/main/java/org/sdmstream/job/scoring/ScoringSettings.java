@@ -10,6 +10,7 @@ import org.sdmstream.model.scoring.IncrementalScorerOptions;
 import org.sdmstream.model.scoring.IncrementalSdmScorer;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmBatchScorer;
+import org.sdmstream.model.scoring.SdmScorer;
 
 /**
  * How the scoring operator loads its model and batches clicks: the model directory, TF thread
@@ -73,6 +74,30 @@ public record ScoringSettings(
         String model = ModelCache.isUri(modelDir) ? modelDir : Path.of(modelDir).toAbsolutePath().normalize().toString();
         return model + "|intra=" + intraOpThreads + "|inter=" + interOpThreads
                 + "|batch=" + maxBatchSize + "|loader=" + (loader instanceof IncrementalLoader ? loader : loader.getClass().getName());
+    }
+
+    /**
+     * Checks the model where the job is built, so a missing or changed model fails the submission with the
+     * reason instead of the running job: its files against the hashes its export recorded and its vocabularies
+     * (a model by URI: its metadata and that every recorded file is there). No TensorFlow is loaded here: the
+     * JobManager runs {@code main} for REST and application-mode submissions, and TensorFlow's classes and
+     * native pools there would outlive each submission. What needs TensorFlow (the signature, the op
+     * allow-list, the tables' sizes) is checked when a TaskManager loads the model, which fails the job
+     * without restarts (docs/scoring.md).
+     *
+     * @throws IllegalArgumentException naming the directory and what is wrong with it
+     */
+    public void checkModel() {
+        try {
+            if (ModelCache.isUri(modelDir)) {
+                ModelCache.checkRemote(modelDir);
+            } else {
+                SdmScorer.checkFiles(Path.of(modelDir));
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot score with the model in " + modelDir + " ("
+                    + ScoringOptions.MODEL_DIR.key() + "): " + e.getMessage() + "; the job was not submitted", e);
+        }
     }
 
     /** These settings with another scorer. */

@@ -82,22 +82,6 @@ public final class SharedScorers {
         }
     }
 
-    /**
-     * Loads and warms up the model once, as a TaskManager will, and frees it: where the job is built, so a
-     * missing or refused model fails the submission with the reason instead of the running job.
-     *
-     * @throws IllegalArgumentException naming the directory and what is wrong with it
-     */
-    public static void checkLoads(ScoringSettings settings) {
-        try (Lease lease = acquire(settings)) {
-            LOG.info("model {} loads (version {}, dimension {})", settings.modelDir(), lease.scorer().modelVersion(),
-                    lease.scorer().dimension());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot score with the model in " + settings.modelDir() + " ("
-                    + ScoringOptions.MODEL_DIR.key() + "): " + e.getMessage() + "; the job was not submitted", e);
-        }
-    }
-
     private static void release(String key) {
         BatchScorer toClose = null;
         synchronized (LOADED) {

@@ -335,9 +335,9 @@ class UserVectorScorerTest {
     }
 
     @Test
-    void checkLoadsRefusesAMissingOrChangedModelNamingTheDirectoryAndTheProblem() throws Exception {
+    void checkModelRefusesAMissingOrChangedModelNamingTheDirectoryAndTheProblem() throws Exception {
         Path missing = tmp.resolve("not-there");
-        assertThatThrownBy(() -> SharedScorers.checkLoads(new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO)))
+        assertThatThrownBy(() -> new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO).checkModel())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cannot score with the model in " + missing + " (scoring.model-dir): " + missing
                         + " is not an exported model: no saved_model.pb; the job was not submitted");
@@ -353,13 +353,13 @@ class UserVectorScorerTest {
             vocabulary = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
         }
         Files.writeString(vocabulary, "an-extra-line\n", StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> SharedScorers.checkLoads(new ScoringSettings(changed.toString(), 1, 1, 8, Duration.ZERO)))
+        assertThatThrownBy(() -> new ScoringSettings(changed.toString(), 1, 1, 8, Duration.ZERO).checkModel())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cannot score with the model in " + changed + " (scoring.model-dir): ")
                 .hasMessageContaining(vocabulary.getFileName().toString())
                 .hasMessageEndingWith("; the job was not submitted");
 
-        SharedScorers.checkLoads(settings(8, Duration.ZERO));
+        settings(8, Duration.ZERO).checkModel();
         assertThat(SharedScorers.references(settings(8, Duration.ZERO))).as("freed again").isZero();
     }
 

@@ -59,6 +59,12 @@ public final class FlinkClusterConfig {
         c.put("jobmanager.rpc.port", Integer.toString(freePort()));
         c.put("jobmanager.bind-host", "127.0.0.1");
         c.put("jobmanager.memory.process.size", settings.jobManagerProcessSize());
+        // The system tests submit ~15 jobs over REST to one JobManager, whose `main` runs in a fresh class loader
+        // each time; with Flink's default 256 MB the JobManager ran out of metaspace after 12-13 of them. This
+        // cluster's class path is the whole test class path (flink-avro, Kafka, TensorFlow...), so classes that a
+        // production JobManager loads from the job jar come parent-first here (suspected, not proven, to keep old
+        // job class loaders reachable).
+        c.put("jobmanager.memory.jvm-metaspace.size", "448m");
         c.put("jobmanager.execution.failover-strategy", "region");
         c.put("taskmanager.bind-host", "127.0.0.1");
         c.put("taskmanager.host", "127.0.0.1");

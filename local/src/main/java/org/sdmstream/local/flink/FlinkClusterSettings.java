@@ -28,11 +28,11 @@ public record FlinkClusterSettings(
     }
 
     /**
-     * One TaskManager with two slots, sized for a small shared machine (JobManager 768 MB, TaskManager
+     * One TaskManager with two slots, sized for a small shared machine (JobManager 1024 MB, TaskManager
      * 1280 MB process memory), on this JVM's cluster class path.
      */
     public static FlinkClusterSettings small(Path workDir) {
-        return new FlinkClusterSettings(workDir, 1, 2, "768m", "1280m", ClusterClasspath.ofThisJvm(), Map.of());
+        return new FlinkClusterSettings(workDir, 1, 2, "1024m", "1280m", ClusterClasspath.ofThisJvm(), Map.of());
     }
 
     public FlinkClusterSettings withTaskManagers(int n, int slots) {

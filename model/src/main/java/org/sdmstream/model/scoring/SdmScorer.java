@@ -64,16 +64,7 @@ public final class SdmScorer implements UserVectorModel {
      */
     public static SdmScorer load(Path modelDir, ScorerOptions options) {
         ModelDirectory dir = new ModelDirectory(modelDir);
-        if (!Files.isRegularFile(dir.savedModel())) {
-            throw new IllegalArgumentException(modelDir + " is not an exported model: no saved_model.pb");
-        }
-        if (!Files.isDirectory(dir.vocabularies())) {
-            throw new IllegalArgumentException(modelDir + " has no vocab/ directory (see docs/model.md, export layout)");
-        }
-        ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
-        if (metadata != null && metadata.files() != null) {
-            ModelFiles.verify(modelDir, metadata.files());
-        }
+        ModelMetadata metadata = checkFiles(modelDir);
         ConfigProto.Builder cp = ConfigProto.newBuilder();
         // TF's pools are otherwise process-wide and sized by the first session: own pools honour the counts.
         // Running in the caller's thread is only honoured with the process-wide pools (TF's DirectSession).
@@ -112,6 +103,30 @@ public final class SdmScorer implements UserVectorModel {
             bundle.close();
             throw e;
         }
+    }
+
+    /**
+     * The checks of {@link #load} that need no TensorFlow: the layout, every file against the hashes its
+     * metadata recorded at export, and readable vocabularies. Where a job is built (a client, or a JobManager
+     * running {@code main}) this refuses a missing or changed model without loading TensorFlow there.
+     *
+     * @return the model's metadata, or null when it has none
+     * @throws IllegalArgumentException naming the directory and what is wrong with it
+     */
+    public static ModelMetadata checkFiles(Path modelDir) {
+        ModelDirectory dir = new ModelDirectory(modelDir);
+        if (!Files.isRegularFile(dir.savedModel())) {
+            throw new IllegalArgumentException(modelDir + " is not an exported model: no saved_model.pb");
+        }
+        if (!Files.isDirectory(dir.vocabularies())) {
+            throw new IllegalArgumentException(modelDir + " has no vocab/ directory (see docs/model.md, export layout)");
+        }
+        ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
+        if (metadata != null && metadata.files() != null) {
+            ModelFiles.verify(modelDir, metadata.files());
+        }
+        FeatureVocabularies.load(dir.vocabularies());
+        return metadata;
     }
 
     @Override
