@@ -6,7 +6,6 @@ import static org.sdmstream.system.ClickScript.MINUTE;
 import static org.sdmstream.system.ClickScript.SECOND;
 import static org.sdmstream.system.ClickScript.T0;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,11 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sdmstream.job.TinyModel;
-import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.local.flink.FlinkProcess;
 import org.sdmstream.local.flink.FlinkRestClient;
-import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.UserInterestVector;
@@ -32,37 +29,68 @@ import org.slf4j.LoggerFactory;
  * the Kafka broker is stopped and started again. Either way the job recovers by itself from its last
  * checkpoint, and the committed output is exactly that of a run without the fault. The job runs with its
  * default watermark idleness (1 min): clicks flow without pauses here.
+ *
+ * <p>Every fault runs on the scoring job (a real tiny model), which with {@code output.session-features=true}
+ * writes the session features too: one run checks both outputs against the offline replay (vectors against
+ * the offline scorer). Converted rather than parameterised over the two jobs: the session-features job is the
+ * same graph without the stateless scorer, and running each fault twice would add a couple of minutes of
+ * system-test time for no path the scoring job does not already walk.
  */
 @ExtendWith(SystemUnderTest.Shared.class)
 class CrashRecoveryITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryITCase.class);
     private static final int CLICKS_PER_SECOND = 400;
+    /** Checkpoints (and so scoring-batch flushes) of the mid-batch kill test: far apart next to the few seconds around the kill. */
+    private static final Duration BARRIER_INTERVAL = Duration.ofSeconds(10);
+    /** Slower, so clicks still flow a checkpoint interval after a third of them was sent (the kill needs them in flight). */
+    private static final int MID_BATCH_CLICKS_PER_SECOND = 150;
 
     static List<ClickEvent> workload(long seed, String prefix) {
-        List<ClickEvent> clicks = new ArrayList<>(ClickScript.users(new Random(seed), prefix, 24, T0, T0 + 4 * HOUR));
+        return workload(seed, prefix, 24);
+    }
+
+    /** {@code users} users clicking for four hours of event time (about 100 clicks each), then a flush. */
+    static List<ClickEvent> workload(long seed, String prefix, int users) {
+        List<ClickEvent> clicks = new ArrayList<>(ClickScript.users(new Random(seed), prefix, users, T0, T0 + 4 * HOUR));
         clicks.addAll(ClickScript.flush(prefix, T0 + 4 * HOUR + MINUTE));
         return clicks;
     }
 
+    /**
+     * The scoring job writing session features too ({@code output.session-features=true}), so one run checks
+     * both outputs. Batches wait for the next checkpoint barrier (which always flushes them) instead of 5 ms,
+     * and barriers come every {@link #BARRIER_INTERVAL}: the kill lands while the scorer holds a batch, and the
+     * test proves it did (from the scorer's metrics and the checkpoint ids).
+     */
     @Test
-    void killedTaskManagerIsReplacedAndNoClickIsLostOrDuplicated(SystemUnderTest sut) throws Exception {
+    void killedTaskManagerMidBatchIsReplacedAndNoClickIsLostOrDuplicatedOnTheScoringJob(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "crash-tm").withDefaultIdleness()) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-tm").withDefaultIdleness().scoring(sut.tinyModel());
+             SdmScorer scorer = Expectations.offlineScorer(sut.tinyModel())) {
+            pipeline.configure(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE)
+                    .configure(ScoringOptions.BATCH_MAX_DELAY, Duration.ofHours(1))
+                    .configure(ScoringOptions.BATCH_MAX_SIZE, 10_000)
+                    .configure(JobOptions.CHECKPOINT_INTERVAL, BARRIER_INTERVAL);
             FlinkRestClient rest = sut.flink.rest();
-            List<ClickEvent> clicks = workload(11, "crash");
+            List<ClickEvent> clicks = workload(11, "crash", 48);
             String job = pipeline.submit(pipeline.run(2));
             rest.awaitCheckpointAfter(job, 0, Duration.ofMinutes(1));
-            try (ClickFeeder feeder = ClickFeeder.start(sut.broker.bootstrapServers(), pipeline.records(clicks), CLICKS_PER_SECOND)) {
+            ScorerMetrics scorerMetrics = ScorerMetrics.of(rest, job, Duration.ofMinutes(1));
+            CheckpointStats before;
+            ScorerMetrics.Sample atKill;
+            try (ClickFeeder feeder = ClickFeeder.start(sut.broker.bootstrapServers(), pipeline.records(clicks),
+                    MID_BATCH_CLICKS_PER_SECOND)) {
                 feeder.awaitSent(clicks.size() / 3, Duration.ofMinutes(2));
-                // The kill lands while clicks flow, after a checkpoint that holds some of them.
-                CheckpointStats before = rest.awaitCheckpointAfter(job, rest.checkpoints(job).latestId(), Duration.ofMinutes(1));
+                // The kill lands while clicks flow, after a checkpoint that holds some of them, long before the next barrier.
+                before = rest.awaitCheckpointAfter(job, rest.checkpoints(job).latestId(), Duration.ofMinutes(1));
+                atKill = scorerMetrics.freshSample(Duration.ofSeconds(5));
 
                 FlinkProcess victim = sut.flink.taskManagers().get(0);
                 long killedAt = System.nanoTime();
                 sut.flink.killTaskManager(victim);
-                LOG.info("killed {} (pid {}) after checkpoint {}, {} of {} clicks sent", victim.name(), victim.pid(),
-                        before.latestId(), feeder.sent(), clicks.size());
+                LOG.info("killed {} (pid {}) after checkpoint {}, {} of {} clicks sent, scorer {}", victim.name(), victim.pid(),
+                        before.latestId(), feeder.sent(), clicks.size(), atKill);
                 rest.awaitNotRunning(job, Duration.ofMinutes(1));
                 FlinkProcess replacement = sut.flink.startTaskManager();
                 rest.awaitRunning(job, Duration.ofMinutes(3));
@@ -70,17 +98,26 @@ class CrashRecoveryITCase {
                         SystemUnderTest.ms(killedAt, System.nanoTime()));
                 feeder.await(Duration.ofMinutes(3));
             }
+            CheckpointStats firstAfterRestore = rest.awaitCheckpointAfter(job, before.latestId(), Duration.ofMinutes(1));
 
             int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
             var output = pipeline.readFeatures(expected);
             Expectations.assertExactlyOffline(output, clicks);
+            Expectations.assertVectorsExactlyOffline(pipeline.readVectors(expected), clicks, scorer);
             CheckpointStats after = rest.checkpoints(job);
             assertThat(after.restored()).as("the job restored from a checkpoint").isGreaterThanOrEqualTo(1);
+            // Mid-batch, checked: after checkpoint C's barrier the scorer held inputs (a fresh reading), the job restored
+            // from C, and no checkpoint was even triggered between C and the kill (the first one after the restore is
+            // C + 1), so no barrier flushed that batch before the kill: the kill found it non-empty.
+            assertThat(atKill.buffered()).as("inputs in the scorer's batch just before the kill (%s)", atKill).isPositive();
+            assertThat(after.restoredId()).as("restored from the checkpoint before the kill").isEqualTo(before.latestId());
+            assertThat(firstAfterRestore.latestId()).as("first checkpoint after the restore").isEqualTo(before.latestId() + 1);
             assertThat(pipeline.readDeadLetters(0)).isEmpty();
             assertThat(pipeline.readLate(0)).isEmpty();
             pipeline.cancel(job);
-            LOG.info("TaskManager crash: {} clicks, {} records exactly once, {} restores, {} ms", clicks.size(), output.size(),
-                    after.restored(), SystemUnderTest.ms(started, System.nanoTime()));
+            LOG.info("TaskManager crash mid-batch (scoring job): {} clicks, {} session features and as many vectors exactly once,"
+                    + " {} inputs in the scorer's batch at the kill, {} restores, {} ms", clicks.size(), output.size(),
+                    atKill.buffered(), after.restored(), SystemUnderTest.ms(started, System.nanoTime()));
         }
     }
 
@@ -118,13 +155,9 @@ class CrashRecoveryITCase {
     @Test
     void killedTaskManagerWithABacklogOfBusyUsersLosesNoClickOnTheScoringJob(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        List<ClickEvent> training = ClickScript.users(new Random(5), "backlog-train", 8, T0 - 3 * HOUR, T0 - HOUR);
-        Path model = TinyModel.export(training, ClickScript.RULES, sut.workDir.resolve("models/backlog"), "v1", 8, 1);
         // The job's defaults: pending.max-clicks, watermark idleness and alignment, scoring batches.
-        try (JobDeployment pipeline = new JobDeployment(sut, "crash-backlog").withDefaultIdleness();
-             SdmScorer scorer = SdmScorer.load(model, new ScorerOptions(1, 1, 256))) {
-            String vectors = pipeline.topic("user-vectors");
-            pipeline.configure(KafkaOptions.USER_VECTORS_TOPIC, vectors).configure(ScoringOptions.MODEL_DIR, model.toString());
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-backlog").withDefaultIdleness().scoring(sut.tinyModel());
+             SdmScorer scorer = Expectations.offlineScorer(sut.tinyModel())) {
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = backlogWorkload(13, "backlog");
             List<ClickEvent> live = clicks.subList(0, clicks.size() / 4);
@@ -148,7 +181,7 @@ class CrashRecoveryITCase {
             rest.awaitRunning(job, Duration.ofMinutes(3));
 
             int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
-            List<UserInterestVector> output = JobDeployment.decode(pipeline.read(vectors, expected), UserInterestVector.class);
+            List<UserInterestVector> output = pipeline.readVectors(expected);
             assertThat(pipeline.readDeadLetters(0)).as("dead letters").isEmpty();
             assertThat(pipeline.readLate(0)).as("late clicks").isEmpty();
             Expectations.assertVectorsExactlyOffline(output, clicks, scorer);
@@ -169,10 +202,13 @@ class CrashRecoveryITCase {
         }
     }
 
+    /** On the scoring job writing session features too, as the mid-batch kill above: both outputs checked. */
     @Test
     void brokerRestartMidStreamIsRecoveredWithoutLossOrDuplicates(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "crash-broker").withDefaultIdleness()) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "crash-broker").withDefaultIdleness().scoring(sut.tinyModel());
+             SdmScorer scorer = Expectations.offlineScorer(sut.tinyModel())) {
+            pipeline.configure(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE);
             FlinkRestClient rest = sut.flink.rest();
             List<ClickEvent> clicks = workload(12, "broker");
             String job = pipeline.submit(pipeline.run(2));
@@ -190,11 +226,12 @@ class CrashRecoveryITCase {
             int expected = ClickScript.count(ClickScript.expectedByUser(clicks));
             var output = pipeline.readFeatures(expected);
             Expectations.assertExactlyOffline(output, clicks);
+            Expectations.assertVectorsExactlyOffline(pipeline.readVectors(expected), clicks, scorer);
             assertThat(rest.jobStatus(job).isFullyRunning()).isTrue();
             CheckpointStats after = rest.checkpoints(job);
             pipeline.cancel(job);
-            LOG.info("broker restart: {} clicks, {} records exactly once, {} restores, {} ms", clicks.size(), output.size(),
-                    after.restored(), SystemUnderTest.ms(started, System.nanoTime()));
+            LOG.info("broker restart (scoring job): {} clicks, {} session features and as many vectors exactly once, {} restores,"
+                    + " {} ms", clicks.size(), output.size(), after.restored(), SystemUnderTest.ms(started, System.nanoTime()));
         }
     }
 }

@@ -3,6 +3,7 @@ package org.sdmstream.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
@@ -22,6 +24,11 @@ import org.sdmstream.records.UserInterestVector;
 final class Expectations {
 
     private Expectations() {}
+
+    /** The offline scorer (full tower, one thread) that the scoring job's vectors are compared with. */
+    static SdmScorer offlineScorer(Path model) {
+        return SdmScorer.load(model, new ScorerOptions(1, 1, 256));
+    }
 
     /** What was checked: record count, and the longest session and history seen. */
     record Checked(int records, int longestSession, int longestHistory) {}

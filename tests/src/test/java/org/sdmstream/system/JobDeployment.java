@@ -2,6 +2,7 @@ package org.sdmstream.system;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,13 @@ import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.flink.JarRun;
 import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.UserInterestVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * One deployment of the job ({@link UserInterestJob}, the job jar's main class) on the shared system: its
  * own topics (created before the job, kept forever, records up to a few MB), its typed job configuration
  * passed as program arguments, and the calls to submit it, feed it and read what it wrote. Without a
- * model it writes session features; {@link #topic(String)} and {@link #configure} add what scoring needs.
+ * model it writes session features; {@link #scoring} adds a model and a user-vectors topic.
  */
 final class JobDeployment implements AutoCloseable {
 
@@ -42,6 +45,8 @@ final class JobDeployment implements AutoCloseable {
     final String features;
     final String deadLetters;
     final String late;
+    /** The user-vectors topic once {@link #scoring} was called, else null. */
+    private String vectors;
     private final JobConfig.Builder jobConfig = JobConfig.builder();
     private final List<String> jobs = new ArrayList<>();
     private final AvroCodec<ClickEvent> clickCodec = AvroCodec.of(ClickEvent.class);
@@ -82,6 +87,12 @@ final class JobDeployment implements AutoCloseable {
     <T> JobDeployment configure(ConfigOption<T> option, T value) {
         jobConfig.set(option, value);
         return this;
+    }
+
+    /** Scores with the model in {@code modelDir}, writing vectors to a topic of its own ({@link #readVectors}). */
+    JobDeployment scoring(Path modelDir) {
+        vectors = topic("user-vectors");
+        return configure(KafkaOptions.USER_VECTORS_TOPIC, vectors).configure(ScoringOptions.MODEL_DIR, modelDir.toString());
     }
 
     /** Creates one more topic of this pipeline ({@code <name>-<suffix>}, same settings) and returns its name. */
@@ -173,6 +184,13 @@ final class JobDeployment implements AutoCloseable {
 
     List<ConsumerRecord<byte[], byte[]>> readFeatures(int expected) {
         return read(features, expected);
+    }
+
+    List<UserInterestVector> readVectors(int expected) {
+        if (vectors == null) {
+            throw new IllegalStateException(name + " does not score: call scoring(model) before submitting");
+        }
+        return decode(read(vectors, expected), UserInterestVector.class);
     }
 
     List<DeadLetter> readDeadLetters(int expected) {

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.sdmstream.local.flink.JarRun;
 import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
@@ -46,10 +48,18 @@ class SavepointUpgradeITCase {
         return clicks;
     }
 
+    /**
+     * On the scoring job (a real tiny model) writing session features too ({@code output.session-features=true}):
+     * one run checks both outputs, the vectors against the offline scorer. Converted rather than parameterised
+     * over the two jobs: the session-features job is the same stateful graph without the stateless scorer, and a
+     * second run would add over a minute of system-test time.
+     */
     @Test
     void stopWithSavepointAndRescaleOneToTwoToOneCarriesEverySessionOver(SystemUnderTest sut) throws Exception {
         long started = System.nanoTime();
-        try (JobDeployment pipeline = new JobDeployment(sut, "rescale").withDefaultIdleness()) {
+        try (JobDeployment pipeline = new JobDeployment(sut, "rescale").withDefaultIdleness().scoring(sut.tinyModel());
+             SdmScorer scorer = Expectations.offlineScorer(sut.tinyModel())) {
+            pipeline.configure(ScoringOptions.SESSION_FEATURES_OUTPUT, ScoringOptions.Switch.TRUE);
             Random random = new Random(21);
             List<ClickEvent> all = new ArrayList<>();
             String savepoint = null;
@@ -67,7 +77,9 @@ class SavepointUpgradeITCase {
                 int expected = ClickScript.count(ClickScript.expectedByUser(all));
                 List<ConsumerRecord<byte[], byte[]>> output = pipeline.readFeatures(expected);
                 Expectations.Checked checked = Expectations.assertExactlyOffline(output, all);
-                LOG.info("rescale phase {} at parallelism {}: {} records exactly as offline", n, parallelism[n], checked.records());
+                Expectations.assertVectorsExactlyOffline(pipeline.readVectors(expected), all, scorer);
+                LOG.info("rescale phase {} at parallelism {}: {} session features and as many vectors exactly as offline", n,
+                        parallelism[n], checked.records());
             }
             pipeline.cancel(job);
             assertSessionsAndHistoriesCrossedTheSavepoints(pipeline);

@@ -1,19 +1,26 @@
 package org.sdmstream.system;
 
+import static org.sdmstream.system.ClickScript.HOUR;
+import static org.sdmstream.system.ClickScript.T0;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.sdmstream.job.TinyModel;
 import org.sdmstream.local.LocalKafkaBroker;
 import org.sdmstream.local.flink.FlinkClusterSettings;
 import org.sdmstream.local.flink.LocalFlinkCluster;
 import org.slf4j.Logger;
+import org.sdmstream.records.ClickEvent;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,6 +42,7 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
     final LocalKafkaBroker broker;
     final LocalFlinkCluster flink;
     final String jarId;
+    private Path tinyModel;
 
     private SystemUnderTest(Path workDir, Path jobJar, LocalKafkaBroker broker, LocalFlinkCluster flink, String jarId) {
         this.workDir = workDir;
@@ -60,7 +68,9 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
         long t1 = System.nanoTime();
         LocalFlinkCluster flink;
         try {
-            flink = LocalFlinkCluster.start(FlinkClusterSettings.small(workDir.resolve("flink")));
+            // Metrics fresh within half a second (default 10 s): a test reads the scorer's counters just before a kill.
+            flink = LocalFlinkCluster.start(FlinkClusterSettings.small(workDir.resolve("flink"))
+                    .withConfig(Map.of("metrics.fetcher.update-interval", "500")));
         } catch (IOException | RuntimeException e) {
             broker.close();
             throw e;
@@ -77,6 +87,18 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
         LOG.info("system under test in {}: broker {} ({} ms), Flink {} ({} ms), jar {} uploaded ({} ms)", workDir,
                 broker.bootstrapServers(), ms(t0, t1), flink.restUrl(), ms(t1, t2), jarId, ms(t2, System.nanoTime()));
         return new SystemUnderTest(workDir, jobJar, broker, flink, jarId);
+    }
+
+    /**
+     * A real tiny SDM (TinyModel, version {@code v1}) trained once per run on clicks before {@link ClickScript#T0},
+     * for the tests that run the scoring job.
+     */
+    synchronized Path tinyModel() {
+        if (tinyModel == null) {
+            List<ClickEvent> training = ClickScript.users(new Random(5), "tiny-train", 8, T0 - 3 * HOUR, T0 - HOUR);
+            tinyModel = TinyModel.export(training, ClickScript.RULES, workDir.resolve("models/tiny"), "v1", 8, 1);
+        }
+        return tinyModel;
     }
 
     @Override
