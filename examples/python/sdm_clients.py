@@ -140,10 +140,11 @@ def publish_clicks(args):
             producer.produce(args.topic, key=click["userId"].encode(), value=encode(click), on_delivery=delivered)
             producer.poll(0)
             sent += 1
-    producer.flush(30)
-    print(f"{sent} clicks sent to {args.topic}, {len(failed)} failed", file=sys.stderr)
-    if failed:
-        sys.exit(f"first failure: {failed[0]}")
+    undelivered = producer.flush(30)
+    failures = len(failed) + undelivered
+    print(f"{sent - failures} clicks sent to {args.topic}, {failures} failed", file=sys.stderr)
+    if failed or undelivered:
+        sys.exit(f"first failure: {failed[0]}" if failed else f"{undelivered} clicks not delivered in 30 s")
 
 
 def read_vectors(args):
