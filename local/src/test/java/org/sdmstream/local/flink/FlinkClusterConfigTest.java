@@ -39,7 +39,8 @@ class FlinkClusterConfigTest {
         Configuration conf = config.toFlinkConfiguration();
         // The same derivation flink-dist's scripts run (BashJavaUtils): fails if the sizes do not add up.
         assertThat(TaskExecutorProcessUtils.processSpecFromConfig(conf).getTotalProcessMemorySize().getMebiBytes()).isEqualTo(1280);
-        assertThat(JobManagerProcessUtils.processSpecFromConfig(conf).getTotalProcessMemorySize().getMebiBytes()).isEqualTo(768);
+        assertThat(JobManagerProcessUtils.processSpecFromConfig(conf).getTotalProcessMemorySize().getMebiBytes()).isEqualTo(1024);
+        assertThat(JobManagerProcessUtils.processSpecFromConfig(conf).getJvmMetaspaceSize().getMebiBytes()).isEqualTo(448);
     }
 
     @Test
