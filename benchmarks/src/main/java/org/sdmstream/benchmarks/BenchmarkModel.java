@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
@@ -21,9 +20,9 @@ import org.sdmstream.model.training.TrainedSdm;
 
 /**
  * The model the scorer benchmarks load: any exported model directory named by system property
- * {@code sdm.bench.model}, or else one trained once (one epoch at the default sizes, on generated clicks)
- * into {@code target/bench-model}, reused by every later fork. Speed does not depend on the weights.
- * With {@code -Dsdm.bench.longTerm=false} the trained model has no long-term branch
+ * {@code sdm.bench.model}, or else one trained once (one epoch at the default sizes, on generated
+ * clicks) into {@code target/bench-model}, reused by every later fork. Speed does not depend on the
+ * weights. With {@code -Dsdm.bench.longTerm=false} the trained model has no long-term branch
  * ({@code target/bench-model-short}), to measure what recomputing p costs the step.
  */
 public final class BenchmarkModel {
@@ -39,7 +38,8 @@ public final class BenchmarkModel {
             return Path.of(configured);
         }
         boolean longTerm = !"false".equals(System.getProperty(LONG_TERM));
-        Path dir = Path.of("target", longTerm ? "bench-model" : "bench-model-short").toAbsolutePath();
+        Path dir =
+                Path.of("target", longTerm ? "bench-model" : "bench-model-short").toAbsolutePath();
         if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
             return dir;
         }
@@ -47,11 +47,28 @@ public final class BenchmarkModel {
             Files.createDirectories(dir.getParent());
             Path scratch = Files.createTempDirectory(dir.getParent(), "bench-model-");
             Path model = scratch.resolve("model");
-            List<Session> sessions = new OfflineSessionizer(SessionRules.DEFAULT).sessionize(new ClickGenerator(
-                    new GeneratorConfig(300, 2_000, 30, 100, 100, 1.1, 8.0, 40_000L, 0.3, 0.3, 0.1,
-                            GeneratorConfig.DEFAULT_START, 8_000, 42L)));
-            try (TrainedSdm trained = new SdmTrainer(SdmConfig.builder().epochs(1).longTerm(longTerm).build())
-                    .train(sessions, ProgressListener.NONE)) {
+            List<Session> sessions =
+                    new OfflineSessionizer(SessionRules.DEFAULT)
+                            .sessionize(
+                                    new ClickGenerator(
+                                            new GeneratorConfig(
+                                                    300,
+                                                    2_000,
+                                                    30,
+                                                    100,
+                                                    100,
+                                                    1.1,
+                                                    8.0,
+                                                    40_000L,
+                                                    0.3,
+                                                    0.3,
+                                                    0.1,
+                                                    GeneratorConfig.DEFAULT_START,
+                                                    8_000,
+                                                    42L)));
+            try (TrainedSdm trained =
+                    new SdmTrainer(SdmConfig.builder().epochs(1).longTerm(longTerm).build())
+                            .train(sessions, ProgressListener.NONE)) {
                 SavedModelExporter.export(trained, model, "bench", Map.of());
             }
             Files.move(model, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 
 /**
- * A steady click stream over a fixed set of users, as the scoring operator sees it: every user is in a
- * 50-click session with a 20-behaviour history, users take turns, and each turn is the user's next click
- * (after the 50th, a new session starts). Users start at staggered positions, so a batch mixes positions.
+ * A steady click stream over a fixed set of users, as the scoring operator sees it: every user is
+ * in a 50-click session with a 20-behaviour history, users take turns, and each turn is the user's
+ * next click (after the 50th, a new session starts). Users start at staggered positions, so a batch
+ * mixes positions.
  */
 public final class ClickWorkload {
 
@@ -41,13 +41,19 @@ public final class ClickWorkload {
         }
     }
 
-    /** Item ids and side features as {@code ClickGenerator} names them, so most are in the model's vocabulary. */
+    /**
+     * Item ids and side features as {@code ClickGenerator} names them, so most are in the model's
+     * vocabulary.
+     */
     private static Behavior behavior(SplittableRandom r, int items, long time) {
         int item = r.nextInt(items);
-        return new Behavior("i" + item, "c" + r.nextInt(30), "b" + r.nextInt(100), "s" + r.nextInt(100), time);
+        return new Behavior(
+                "i" + item, "c" + r.nextInt(30), "b" + r.nextInt(100), "s" + r.nextInt(100), time);
     }
 
-    /** The next {@code size} clicks, of distinct users when {@code size} is at most the user count. */
+    /**
+     * The next {@code size} clicks, of distinct users when {@code size} is at most the user count.
+     */
     public List<ModelInput> next(int size) {
         List<ModelInput> batch = new ArrayList<>(size);
         for (int k = 0; k < size; k++) {

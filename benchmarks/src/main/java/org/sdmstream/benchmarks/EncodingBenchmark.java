@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,25 +24,32 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sdmstream.wire.AvroCodec;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.wire.AvroCodec;
 
 /**
- * Encoding one output record to its Kafka payload (byte[]): Avro's generic {@link BinaryMessageEncoder} (what
- * {@code AvroCodec.encode} did before) against {@link AvroCodec#encode} with its hand-written writer, for a
- * realistic {@link SessionFeatures} (10 session clicks, 20 history behaviours, 2 profile entries), a
- * {@link UserInterestVector} (32 floats) and a {@link ClickEvent}. Both sides return the same bytes.
+ * Encoding one output record to its Kafka payload (byte[]): Avro's generic {@link
+ * BinaryMessageEncoder} (what {@code AvroCodec.encode} did before) against {@link AvroCodec#encode}
+ * with its hand-written writer, for a realistic {@link SessionFeatures} (10 session clicks, 20
+ * history behaviours, 2 profile entries), a {@link UserInterestVector} (32 floats) and a {@link
+ * ClickEvent}. Both sides return the same bytes.
  *
- * <p>Besides JMH's wall time, each iteration prints {@code [cpu] ns/op=…}: the benchmark thread's own CPU time
- * per call, which a machine shared with other work (queueing for a core) does not inflate.
+ * <p>Besides JMH's wall time, each iteration prints {@code [cpu] ns/op=…}: the benchmark thread's
+ * own CPU time per call, which a machine shared with other work (queueing for a core) does not
+ * inflate.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx512m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.sdmstream.records"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {
+            "-Xmx512m",
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.sdmstream.records"
+        })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class EncodingBenchmark {
@@ -70,23 +76,43 @@ public class EncodingBenchmark {
         Map<String, String> profile = new LinkedHashMap<>();
         profile.put("age", "25-34");
         profile.put("gender", "f");
-        features = SessionFeatures.newBuilder()
-                .setUserId("u4711").setSessionId("u4711@" + start).setPosition(10)
-                .setSessionClicks(behaviors(r, 10, start)).setHistory(behaviors(r, 20, start - 86_400_000L))
-                .setProfile(profile).setEventTime(Instant.ofEpochMilli(start + 600_000))
-                .setEmissionTime(Instant.ofEpochMilli(start + 600_042)).build();
+        features =
+                SessionFeatures.newBuilder()
+                        .setUserId("u4711")
+                        .setSessionId("u4711@" + start)
+                        .setPosition(10)
+                        .setSessionClicks(behaviors(r, 10, start))
+                        .setHistory(behaviors(r, 20, start - 86_400_000L))
+                        .setProfile(profile)
+                        .setEventTime(Instant.ofEpochMilli(start + 600_000))
+                        .setEmissionTime(Instant.ofEpochMilli(start + 600_042))
+                        .build();
         List<Float> floats = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             floats.add((float) r.nextGaussian());
         }
-        vector = UserInterestVector.newBuilder()
-                .setUserId("u4711").setVector(floats).setModelVersion("sdm-20261129-1200")
-                .setSessionId("u4711@" + start).setSessionLength(10).setLongTermLength(20)
-                .setEventTime(Instant.ofEpochMilli(start + 600_000))
-                .setEmissionTime(Instant.ofEpochMilli(start + 600_042)).build();
-        click = ClickEvent.newBuilder()
-                .setUserId("u4711").setItemId("i12345").setCategoryId("c123").setBrandId("b45").setShopId(null)
-                .setSessionId("sdk-9f3a").setEventTime(Instant.ofEpochMilli(start)).setProfile(profile).build();
+        vector =
+                UserInterestVector.newBuilder()
+                        .setUserId("u4711")
+                        .setVector(floats)
+                        .setModelVersion("sdm-20261129-1200")
+                        .setSessionId("u4711@" + start)
+                        .setSessionLength(10)
+                        .setLongTermLength(20)
+                        .setEventTime(Instant.ofEpochMilli(start + 600_000))
+                        .setEmissionTime(Instant.ofEpochMilli(start + 600_042))
+                        .build();
+        click =
+                ClickEvent.newBuilder()
+                        .setUserId("u4711")
+                        .setItemId("i12345")
+                        .setCategoryId("c123")
+                        .setBrandId("b45")
+                        .setShopId(null)
+                        .setSessionId("sdk-9f3a")
+                        .setEventTime(Instant.ofEpochMilli(start))
+                        .setProfile(profile)
+                        .build();
 
         avroFeatures = avro(SessionFeatures.class);
         avroVector = avro(UserInterestVector.class);
@@ -94,8 +120,11 @@ public class EncodingBenchmark {
         fastFeatures = AvroCodec.of(SessionFeatures.class);
         fastVector = AvroCodec.of(UserInterestVector.class);
         fastClick = AvroCodec.of(ClickEvent.class);
-        if (!fastFeatures.fastEncoding() || !fastVector.fastEncoding() || !fastClick.fastEncoding()) {
-            throw new IllegalStateException("AvroCodec fell back to the generic writer: schema drift?");
+        if (!fastFeatures.fastEncoding()
+                || !fastVector.fastEncoding()
+                || !fastClick.fastEncoding()) {
+            throw new IllegalStateException(
+                    "AvroCodec fell back to the generic writer: schema drift?");
         }
         check(avroFeatures, fastFeatures, features);
         check(avroVector, fastVector, vector);
@@ -105,21 +134,28 @@ public class EncodingBenchmark {
     @Setup(Level.Iteration)
     public void startIteration() {
         callsAtStart = calls;
-        cpuAtStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        cpuAtStart =
+                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     @TearDown(Level.Iteration)
     public void endIteration() {
-        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtStart;
+        long cpu =
+                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                        - cpuAtStart;
         System.out.printf(" [cpu] ns/op=%.1f ", (double) cpu / Math.max(1, calls - callsAtStart));
     }
 
     private static List<BehaviorRecord> behaviors(SplittableRandom r, int n, long start) {
         List<BehaviorRecord> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            list.add(new BehaviorRecord("i" + (10_000 + r.nextInt(90_000)), "c" + r.nextInt(1_000),
-                    r.nextInt(4) == 0 ? null : "b" + r.nextInt(500), "s" + r.nextInt(2_000),
-                    Instant.ofEpochMilli(start + i * 37_000L)));
+            list.add(
+                    new BehaviorRecord(
+                            "i" + (10_000 + r.nextInt(90_000)),
+                            "c" + r.nextInt(1_000),
+                            r.nextInt(4) == 0 ? null : "b" + r.nextInt(500),
+                            "s" + r.nextInt(2_000),
+                            Instant.ofEpochMilli(start + i * 37_000L)));
         }
         return list;
     }
@@ -141,11 +177,15 @@ public class EncodingBenchmark {
         }
     }
 
-    private static <T extends SpecificRecord> void check(BinaryMessageEncoder<T> avro, AvroCodec<T> fast, T record) {
+    private static <T extends SpecificRecord> void check(
+            BinaryMessageEncoder<T> avro, AvroCodec<T> fast, T record) {
         if (!java.util.Arrays.equals(generic(avro, record), fast.encode(record))) {
-            throw new IllegalStateException("fast and Avro bytes differ for " + record.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "fast and Avro bytes differ for " + record.getClass().getSimpleName());
         }
-        System.out.printf("%n[size] %s: %d bytes%n", record.getClass().getSimpleName(), fast.encode(record).length);
+        System.out.printf(
+                "%n[size] %s: %d bytes%n",
+                record.getClass().getSimpleName(), fast.encode(record).length);
     }
 
     @Benchmark

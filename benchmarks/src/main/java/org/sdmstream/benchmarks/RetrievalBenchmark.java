@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,16 +24,19 @@ import org.sdmstream.model.retrieval.HnswInnerProductIndex;
 import org.sdmstream.model.retrieval.InnerProductIndex;
 
 /**
- * Top-50 retrieval for a batch of 256 user vectors (one scoring batch): the exact index against Lucene's
- * HNSW graph, over a model's item table ({@code -Dsdm.bench.items=DIR/item_embeddings.tsv}) or a generated
- * Gaussian table of {@code items} rows. At setup it prints the build time, the memory per item and HNSW's
- * recall@50 against exact for the same queries ({@code [retrieval] ...}), the figures docs/benchmarks.md
- * reports next to the per-batch cost.
+ * Top-50 retrieval for a batch of 256 user vectors (one scoring batch): the exact index against
+ * Lucene's HNSW graph, over a model's item table ({@code
+ * -Dsdm.bench.items=DIR/item_embeddings.tsv}) or a generated Gaussian table of {@code items} rows.
+ * At setup it prints the build time, the memory per item and HNSW's recall@50 against exact for the
+ * same queries ({@code [retrieval] ...}), the figures docs/benchmarks.md reports next to the
+ * per-batch cost.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx3g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class RetrievalBenchmark {
@@ -57,18 +59,35 @@ public class RetrievalBenchmark {
     public void build() {
         String file = System.getProperty("sdm.bench.items");
         Random random = new Random(42);
-        float[][] table = file != null ? ItemEmbeddingsFile.read(Path.of(file)).vectors() : gaussian(random, items, DIMENSION);
+        float[][] table =
+                file != null
+                        ? ItemEmbeddingsFile.read(Path.of(file)).vectors()
+                        : gaussian(random, items, DIMENSION);
         queries = gaussian(random, BATCH, table[0].length);
         long started = System.nanoTime();
-        search = index.equals("hnsw") ? new HnswInnerProductIndex(table) : new ExactInnerProductIndex(table);
+        search =
+                index.equals("hnsw")
+                        ? new HnswInnerProductIndex(table)
+                        : new ExactInnerProductIndex(table);
         long buildMillis = (System.nanoTime() - started) / 1_000_000;
         String recall = "";
         if (search instanceof HnswInnerProductIndex) {
-            recall = String.format(" recall@%d=%.4f", K, recall(new ExactInnerProductIndex(table).search(queries, K, null),
-                    search.search(queries, K, null)));
+            recall =
+                    String.format(
+                            " recall@%d=%.4f",
+                            K,
+                            recall(
+                                    new ExactInnerProductIndex(table).search(queries, K, null),
+                                    search.search(queries, K, null)));
         }
-        System.out.printf("%n[retrieval] %s items=%d dim=%d build=%d ms bytes/item=%d%s%n", index, table.length,
-                table[0].length, buildMillis, search.bytes() / table.length, recall);
+        System.out.printf(
+                "%n[retrieval] %s items=%d dim=%d build=%d ms bytes/item=%d%s%n",
+                index,
+                table.length,
+                table[0].length,
+                buildMillis,
+                search.bytes() / table.length,
+                recall);
     }
 
     @Benchmark

@@ -2,7 +2,6 @@ package org.sdmstream.benchmarks;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,27 +17,32 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.scoring.BatchScorer;
-import org.sdmstream.model.scoring.SdmBatchScorer;
 import org.sdmstream.model.scoring.IncrementalScorerOptions;
 import org.sdmstream.model.scoring.IncrementalSdmScorer;
 import org.sdmstream.model.scoring.ScorerOptions;
+import org.sdmstream.model.scoring.SdmBatchScorer;
 
 /**
- * The scorer alone, per call of {@code batch} clicks of distinct users from {@link ClickWorkload}: the full
- * tower ({@link SdmBatchScorer}) against the step with a warm state cache ({@link IncrementalSdmScorer}),
- * with TF held to 1 intra-op / 1 inter-op thread or left at its defaults. Time per call is the latency of a
- * batch; users/s = batch / time per call. Each thread setting needs its own JVM (TF pools), hence a fork
- * per parameter combination.
+ * The scorer alone, per call of {@code batch} clicks of distinct users from {@link ClickWorkload}:
+ * the full tower ({@link SdmBatchScorer}) against the step with a warm state cache ({@link
+ * IncrementalSdmScorer}), with TF held to 1 intra-op / 1 inter-op thread or left at its defaults.
+ * Time per call is the latency of a batch; users/s = batch / time per call. Each thread setting
+ * needs its own JVM (TF pools), hence a fork per parameter combination.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class ScorerBenchmark {
 
-    /** Users in the stream: the warm cache holds all of them (about 14 KB each at the default sizes). */
+    /**
+     * Users in the stream: the warm cache holds all of them (about 14 KB each at the default
+     * sizes).
+     */
     static final int USERS = 1_024;
 
     @Param({"full", "incremental"})
@@ -47,7 +51,10 @@ public class ScorerBenchmark {
     @Param({"1", "8", "32", "128", "256"})
     public int batch;
 
-    /** "1/1": intra/inter-op threads 1 and 1 (per-session pools); "default": TF's process-wide pools. */
+    /**
+     * "1/1": intra/inter-op threads 1 and 1 (per-session pools); "default": TF's process-wide
+     * pools.
+     */
     @Param({"1/1", "default"})
     public String threads;
 
@@ -59,17 +66,22 @@ public class ScorerBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
-        ScorerOptions options = threads.equals("1/1") ? new ScorerOptions(1, 1, 256) : new ScorerOptions(0, 0, 256);
+        ScorerOptions options =
+                threads.equals("1/1") ? new ScorerOptions(1, 1, 256) : new ScorerOptions(0, 0, 256);
         workload = new ClickWorkload(USERS, 2_000, 7);
         if (scorer.equals("full")) {
             model = SdmBatchScorer.load(BenchmarkModel.directory(), options);
         } else {
-            IncrementalSdmScorer incremental = IncrementalSdmScorer.load(BenchmarkModel.directory(),
-                    new IncrementalScorerOptions(options, IncrementalScorerOptions.DEFAULT_CACHE_BYTES));
+            IncrementalSdmScorer incremental =
+                    IncrementalSdmScorer.load(
+                            BenchmarkModel.directory(),
+                            new IncrementalScorerOptions(
+                                    options, IncrementalScorerOptions.DEFAULT_CACHE_BYTES));
             if (!incremental.incremental()) {
                 throw new IllegalStateException("the benchmark model has no step signature");
             }
-            // Steady state: every user's state carried (the cold rebuild of each user is paid here).
+            // Steady state: every user's state carried (the cold rebuild of each user is paid
+            // here).
             List<ModelInput> current = workload.current();
             for (int from = 0; from < current.size(); from += 256) {
                 incremental.score(current.subList(from, Math.min(current.size(), from + 256)));
@@ -86,8 +98,8 @@ public class ScorerBenchmark {
 
     /**
      * Process CPU time per call (all threads: caller, TF pools, GC, JIT), printed per iteration as
-     * "[cpu]": on a machine shared with other work, wall time per call mostly measures the queue for a
-     * core, CPU time per call what the scorer itself costs.
+     * "[cpu]": on a machine shared with other work, wall time per call mostly measures the queue
+     * for a core, CPU time per call what the scorer itself costs.
      */
     @Setup(Level.Iteration)
     public void startIteration() {
@@ -99,21 +111,29 @@ public class ScorerBenchmark {
     public void endIteration() {
         long n = calls - callsAtStart;
         double usPerCall = (processCpuNanos() - cpuAtStart) / 1_000.0 / Math.max(1, n);
-        System.out.printf(" [cpu] calls=%d cpu_us/call=%.1f users/cpu-s=%.0f ", n, usPerCall, batch * 1e6 / usPerCall);
+        System.out.printf(
+                " [cpu] calls=%d cpu_us/call=%.1f users/cpu-s=%.0f ",
+                n, usPerCall, batch * 1e6 / usPerCall);
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     @TearDown(Level.Trial)
     public void close() {
         if (model instanceof IncrementalSdmScorer incremental) {
             IncrementalSdmScorer.Stats s = incremental.stats();
-            System.out.printf("%n[state] users=%d bytes=%d bytes/user=%d steps=%d hits=%d rebuilds=%d%n",
-                    s.cachedUsers(), s.cachedBytes(), s.cachedBytes() / Math.max(1, s.cachedUsers()), s.steps(),
-                    s.cacheHits(), s.rebuilds());
+            System.out.printf(
+                    "%n[state] users=%d bytes=%d bytes/user=%d steps=%d hits=%d rebuilds=%d%n",
+                    s.cachedUsers(),
+                    s.cachedBytes(),
+                    s.cachedBytes() / Math.max(1, s.cachedUsers()),
+                    s.steps(),
+                    s.cacheHits(),
+                    s.rebuilds());
         }
         model.close();
     }

@@ -8,7 +8,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
@@ -37,21 +36,25 @@ import org.sdmstream.job.sessionizer.StateFormatV1;
 import org.sdmstream.job.sessionizer.UserTimelineSerializer;
 
 /**
- * The sessionizer's state serializers alone, state format v1 (release 0.1, {@link StateFormatV1}) against
- * the current v2, on a realistic value: a {@code timeline} of 20 history + 10 session clicks with a
- * 2-entry profile, or the {@code pending} buffer of 3 clicks of one user. One {@code roundTrip} is what the
- * RocksDB backend does per state access pair: serialize into a reused buffer, deserialize from bytes.
+ * The sessionizer's state serializers alone, state format v1 (release 0.1, {@link StateFormatV1})
+ * against the current v2, on a realistic value: a {@code timeline} of 20 history + 10 session
+ * clicks with a 2-entry profile, or the {@code pending} buffer of 3 clicks of one user. One {@code
+ * roundTrip} is what the RocksDB backend does per state access pair: serialize into a reused
+ * buffer, deserialize from bytes.
  *
- * <p>{@code callSites}: in the job, Flink's {@code StringValue} (v1's string codec) also serves the String
- * keys, network records and snapshots, through several {@code DataInputView}/{@code DataOutputView}
- * classes, so its per-character {@code readUnsignedByte}/{@code write} calls are megamorphic (not inlined).
- * {@code megamorphic} reproduces that by running both formats over three view classes before measuring;
- * {@code monomorphic} is the idealised microbenchmark where only {@code DataInputDeserializer} is ever seen.
+ * <p>{@code callSites}: in the job, Flink's {@code StringValue} (v1's string codec) also serves the
+ * String keys, network records and snapshots, through several {@code DataInputView}/{@code
+ * DataOutputView} classes, so its per-character {@code readUnsignedByte}/{@code write} calls are
+ * megamorphic (not inlined). {@code megamorphic} reproduces that by running both formats over three
+ * view classes before measuring; {@code monomorphic} is the idealised microbenchmark where only
+ * {@code DataInputDeserializer} is ever seen.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx256m"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class StateSerializerBenchmark {
@@ -84,12 +87,20 @@ public class StateSerializerBenchmark {
         boolean v1 = format.equals("v1");
         if (value.equals("timeline")) {
             state = timeline();
-            serializer = (TypeSerializer<Object>) (TypeSerializer<?>) (v1
-                    ? StateFormatV1.TimelineSerializer.INSTANCE : UserTimelineSerializer.INSTANCE);
+            serializer =
+                    (TypeSerializer<Object>)
+                            (TypeSerializer<?>)
+                                    (v1
+                                            ? StateFormatV1.TimelineSerializer.INSTANCE
+                                            : UserTimelineSerializer.INSTANCE);
         } else {
             state = pending();
-            serializer = (TypeSerializer<Object>) (TypeSerializer<?>) (v1
-                    ? StateFormatV1.PendingSerializer.INSTANCE : PendingClicksSerializer.INSTANCE);
+            serializer =
+                    (TypeSerializer<Object>)
+                            (TypeSerializer<?>)
+                                    (v1
+                                            ? StateFormatV1.PendingSerializer.INSTANCE
+                                            : PendingClicksSerializer.INSTANCE);
         }
         if (callSites.equals("megamorphic")) {
             seeOtherViewClasses();
@@ -97,7 +108,15 @@ public class StateSerializerBenchmark {
         out.clear();
         serializer.serialize(state, out);
         bytes = out.getCopyOfBuffer();
-        System.out.println("[bytes] format=" + format + " value=" + value + " bytes=" + bytes.length + " callSites=" + callSites);
+        System.out.println(
+                "[bytes] format="
+                        + format
+                        + " value="
+                        + value
+                        + " bytes="
+                        + bytes.length
+                        + " callSites="
+                        + callSites);
     }
 
     @Setup(Level.Iteration)
@@ -110,22 +129,33 @@ public class StateSerializerBenchmark {
     public void endIteration() {
         long n = calls - callsAtStart;
         double cpuNs = (THREADS.getCurrentThreadCpuTime() - cpuAtStart) / (double) Math.max(1, n);
-        System.out.printf("[cpu] format=%s value=%s callSites=%s calls=%d cpu_ns/call=%.1f%n", format, value, callSites, n,
-                cpuNs);
+        System.out.printf(
+                "[cpu] format=%s value=%s callSites=%s calls=%d cpu_ns/call=%.1f%n",
+                format, value, callSites, n, cpuNs);
     }
 
-    /** A third view class (as the job has more: network spanning/non-spanning readers, stream wrappers...). */
+    /**
+     * A third view class (as the job has more: network spanning/non-spanning readers, stream
+     * wrappers...).
+     */
     static final class OtherInput extends DataInputDeserializer {
         OtherInput(byte[] bytes) {
             super(bytes);
         }
     }
 
-    /** Both formats, both values, through three input and two output view classes, so call sites see them all. */
+    /**
+     * Both formats, both values, through three input and two output view classes, so call sites see
+     * them all.
+     */
     @SuppressWarnings("unchecked")
     private static void seeOtherViewClasses() throws IOException {
-        TypeSerializer<?>[] serializers = {StateFormatV1.TimelineSerializer.INSTANCE, UserTimelineSerializer.INSTANCE,
-            StateFormatV1.PendingSerializer.INSTANCE, PendingClicksSerializer.INSTANCE};
+        TypeSerializer<?>[] serializers = {
+            StateFormatV1.TimelineSerializer.INSTANCE,
+            UserTimelineSerializer.INSTANCE,
+            StateFormatV1.PendingSerializer.INSTANCE,
+            PendingClicksSerializer.INSTANCE
+        };
         Object[] values = {timeline(), timeline(), pending(), pending()};
         for (int round = 0; round < 20_000; round++) {
             for (int k = 0; k < serializers.length; k++) {
@@ -147,8 +177,13 @@ public class StateSerializerBenchmark {
 
     static Click click(Random random, long time, String clientSessionId) {
         int item = 10_000 + random.nextInt(90_000);
-        Behavior b = new Behavior("i" + item, "c" + (100 + item % 900), item % 4 == 0 ? null : "b" + (item % 5000),
-                "s" + (1000 + item % 9000), time);
+        Behavior b =
+                new Behavior(
+                        "i" + item,
+                        "c" + (100 + item % 900),
+                        item % 4 == 0 ? null : "b" + (item % 5000),
+                        "s" + (1000 + item % 9000),
+                        time);
         return new Click("u4711", clientSessionId, b, PROFILE);
     }
 
@@ -162,7 +197,8 @@ public class StateSerializerBenchmark {
             t.accept("u4711", click(random, time, "sdk-" + (i / 10)), SessionRules.DEFAULT);
         }
         if (t.history().size() != 20 || t.session().size() != 10) {
-            throw new IllegalStateException("history " + t.history().size() + ", session " + t.session().size());
+            throw new IllegalStateException(
+                    "history " + t.history().size() + ", session " + t.session().size());
         }
         return t;
     }

@@ -28,7 +28,9 @@ final class RuntimeErrorHandler implements IExecutionExceptionHandler {
     }
 
     private static boolean isExpected(Throwable ex) {
-        return ex instanceof BadInputException || ex instanceof IOException || ex instanceof UncheckedIOException
+        return ex instanceof BadInputException
+                || ex instanceof IOException
+                || ex instanceof UncheckedIOException
                 || ex instanceof IllegalArgumentException;
     }
 

@@ -9,8 +9,8 @@ import org.sdmstream.cli.evaluate.EvaluateCommand;
 import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
 import org.sdmstream.cli.recommend.RecommendCommand;
-import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
+import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,15 +19,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code sdm} command line: the root command that holds the subcommands. Exit codes: 0 ok,
- * 1 runtime error (bad input, I/O, a failed job), 2 usage error. Results go to standard output,
+ * The {@code sdm} command line: the root command that holds the subcommands. Exit codes: 0 ok, 1
+ * runtime error (bad input, I/O, a failed job), 2 usage error. Results go to standard output,
  * everything else (progress, summaries, logs) to standard error.
  */
 @Command(
         name = "sdm",
         mixinStandardHelpOptions = true,
         versionProvider = SdmCommand.Version.class,
-        description = "Real-time user interest vectors: sessions, training, evaluation and the streaming job.",
+        description =
+                "Real-time user interest vectors: sessions, training, evaluation and the streaming job.",
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime error (bad input, I/O, a failed job)", "2:usage error"},
@@ -42,7 +43,8 @@ import picocli.CommandLine.Spec;
             JobCommand.class,
             BenchCommand.class,
             // New subcommands go here, one class each (train, evaluate, demo, job, publish, tail):
-            // a @Command class implementing Callable<Integer>, using the mixins in org.sdmstream.cli.options.
+            // a @Command class implementing Callable<Integer>, using the mixins in
+            // org.sdmstream.cli.options.
             CommandLine.HelpCommand.class,
         })
 public final class SdmCommand implements Runnable {
@@ -51,8 +53,7 @@ public final class SdmCommand implements Runnable {
     public static final int EXIT_RUNTIME_ERROR = 1;
     public static final int EXIT_USAGE = 2;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {
@@ -62,8 +63,10 @@ public final class SdmCommand implements Runnable {
     public static void main(String[] args) {
         CommandLine cmd = newCommandLine();
         // Results are UTF-8 whatever the platform's default charset (a C locale would give ASCII).
-        cmd.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-        cmd.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        cmd.setOut(
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        cmd.setErr(
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
         System.exit(cmd.execute(args));
     }
 
@@ -80,7 +83,9 @@ public final class SdmCommand implements Runnable {
         @Override
         public String[] getVersion() {
             String v = SdmCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"sdm " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            return new String[] {
+                "sdm " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"
+            };
         }
     }
 }

@@ -21,8 +21,7 @@ class LauncherITCase {
 
     static Path root;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void findRepository() {
@@ -36,25 +35,35 @@ class LauncherITCase {
     private Result sdm(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/sdm").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectOutput(dir.resolve("stdout").toFile())
+                        .redirectError(dir.resolve("stderr").toFile());
         pb.environment().put("SDM_NO_BUILD", "1");
         pb.environment().put("LANG", "C"); // ASCII default charset: output must still be UTF-8
         pb.environment().put("LC_ALL", "C");
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("sdm finished").isTrue();
-        return new Result(p.exitValue(),
+        return new Result(
+                p.exitValue(),
                 Files.readString(dir.resolve("stdout"), StandardCharsets.UTF_8),
                 Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8));
     }
 
     @Test
     void runsSessionsFromAnyDirectoryWithUtf8Output() throws Exception {
-        Files.writeString(dir.resolve("log.tsv"), "u\ti\tt\nü\tcafé\t60\nü\tthé\t61\n", StandardCharsets.UTF_8);
-        Result r = sdm("sessions", "--input", "log.tsv", "--user", "u", "--item", "i", "--time", "t");
+        Files.writeString(
+                dir.resolve("log.tsv"),
+                "u\ti\tt\nü\tcafé\t60\nü\tthé\t61\n",
+                StandardCharsets.UTF_8);
+        Result r =
+                sdm("sessions", "--input", "log.tsv", "--user", "u", "--item", "i", "--time", "t");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).isEqualTo("{\"userId\":\"ü\",\"sessionId\":\"ü@60000\",\"start\":60000,\"end\":61000,"
-                + "\"items\":[\"café\",\"thé\"],\"longTerm\":[]}\n");
+        assertThat(r.out())
+                .isEqualTo(
+                        "{\"userId\":\"ü\",\"sessionId\":\"ü@60000\",\"start\":60000,\"end\":61000,"
+                                + "\"items\":[\"café\",\"thé\"],\"longTerm\":[]}\n");
         assertThat(r.err()).contains("1 users, 1 sessions, 2 clicks, 0 bad rows");
     }
 
@@ -77,8 +86,9 @@ class LauncherITCase {
     @Test
     void theJvmGetsTheAvroOption() throws Exception {
         // SDM_JAVA_OPTS is appended last; -XshowSettings prints the effective properties on stderr.
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/sdm").toString(), "--version")
-                .redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder("bash", root.resolve("bin/sdm").toString(), "--version")
+                        .redirectErrorStream(true);
         pb.environment().put("SDM_NO_BUILD", "1");
         pb.environment().put("SDM_JAVA_OPTS", "-XshowSettings:properties");
         Process p = pb.start();

@@ -7,7 +7,8 @@ import java.util.Objects;
  * features and the event time. Side features may be null when the source does not know them; the
  * model maps them to its "unknown" index.
  */
-public record Behavior(String itemId, String categoryId, String brandId, String shopId, long eventTime) {
+public record Behavior(
+        String itemId, String categoryId, String brandId, String shopId, long eventTime) {
 
     public Behavior {
         Objects.requireNonNull(itemId, "itemId");

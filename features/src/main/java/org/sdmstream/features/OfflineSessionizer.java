@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Applies the session rules to a whole click log, as the stream would have: per user, clicks in
- * event-time order with ties in log order, through the same {@link UserTimeline}. Used by
- * {@code sdm sessions}, by training-sample generation and by evaluation.
+ * event-time order with ties in log order, through the same {@link UserTimeline}. Used by {@code
+ * sdm sessions}, by training-sample generation and by evaluation.
  */
 public final class OfflineSessionizer {
 
@@ -20,7 +20,10 @@ public final class OfflineSessionizer {
         this.rules = rules;
     }
 
-    /** All sessions of all users, users in order of first appearance, each user's sessions in time order. */
+    /**
+     * All sessions of all users, users in order of first appearance, each user's sessions in time
+     * order.
+     */
     public List<Session> sessionize(Iterable<Click> clicks) {
         List<Session> out = new ArrayList<>();
         sessionize(clicks, out::add);
@@ -34,7 +37,9 @@ public final class OfflineSessionizer {
         }
     }
 
-    /** Replays one user's clicks (already in event-time order) and emits each session as it closes. */
+    /**
+     * Replays one user's clicks (already in event-time order) and emits each session as it closes.
+     */
     public void replayUser(String userId, List<Click> clicksInOrder, Consumer<Session> sink) {
         UserTimeline timeline = new UserTimeline();
         for (Click click : clicksInOrder) {
@@ -48,7 +53,10 @@ public final class OfflineSessionizer {
         }
     }
 
-    /** Groups clicks by user (first-appearance order) and stable-sorts each user's clicks by event time. */
+    /**
+     * Groups clicks by user (first-appearance order) and stable-sorts each user's clicks by event
+     * time.
+     */
     public static Map<String, List<Click>> byUserInTimeOrder(Iterable<Click> clicks) {
         Map<String, List<Click>> byUser = new LinkedHashMap<>();
         for (Click c : clicks) {

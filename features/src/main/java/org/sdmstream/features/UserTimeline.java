@@ -10,10 +10,10 @@ import java.util.Map;
  * and what the next click needs to decide whether it continues the session. Clicks must be fed in
  * event-time order (the caller buffers out-of-order input); ties are taken in the order given.
  *
- * <p>The state is bounded by design: the history of the next session is the most recent
- * {@code maxHistoryLength} clicks before it within the horizon, and those can only come from the
- * current history and the open session, so nothing else is kept. The Flink job keeps exactly this
- * object in keyed state; the offline tools replay logs through it.
+ * <p>The state is bounded by design: the history of the next session is the most recent {@code
+ * maxHistoryLength} clicks before it within the horizon, and those can only come from the current
+ * history and the open session, so nothing else is kept. The Flink job keeps exactly this object in
+ * keyed state; the offline tools replay logs through it.
  */
 public final class UserTimeline {
 
@@ -22,12 +22,21 @@ public final class UserTimeline {
     private String lastClientSessionId;
     private long lastEventTime;
     private long sessionStart;
+
     /** Sessions cut by the cap can start in the same millisecond; this tells their ids apart. */
     private int sameStartIndex;
+
     private Map<String, String> profile;
 
     public UserTimeline() {
-        this(new ArrayList<>(), new ArrayList<>(), null, Long.MIN_VALUE, Long.MIN_VALUE, 0, Map.of());
+        this(
+                new ArrayList<>(),
+                new ArrayList<>(),
+                null,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                0,
+                Map.of());
     }
 
     /** Restores a timeline, e.g. from a state snapshot. The lists are taken over, not copied. */
@@ -60,15 +69,27 @@ public final class UserTimeline {
         Behavior behavior = click.behavior();
         long time = behavior.eventTime();
         if (!session.isEmpty() && time < lastEventTime) {
-            throw new IllegalArgumentException("click at " + time + " for user " + userId
-                    + " arrives after a click at " + lastEventTime + ": feed clicks in event-time order");
+            throw new IllegalArgumentException(
+                    "click at "
+                            + time
+                            + " for user "
+                            + userId
+                            + " arrives after a click at "
+                            + lastEventTime
+                            + ": feed clicks in event-time order");
         }
         if (!click.profile().isEmpty()) {
             profile = click.profile();
         }
         Session closed = null;
-        boolean started = session.isEmpty()
-                || !rules.continuesSession(session.size(), lastEventTime, lastClientSessionId, time, click.clientSessionId());
+        boolean started =
+                session.isEmpty()
+                        || !rules.continuesSession(
+                                session.size(),
+                                lastEventTime,
+                                lastClientSessionId,
+                                time,
+                                click.clientSessionId());
         if (started) {
             if (!session.isEmpty()) {
                 closed = closeOpenSession(userId);
@@ -84,7 +105,10 @@ public final class UserTimeline {
         return new Step(started, closed);
     }
 
-    /** The history of a session starting at {@code start}: the newest of history + open session in the horizon. */
+    /**
+     * The history of a session starting at {@code start}: the newest of history + open session in
+     * the horizon.
+     */
     private List<Behavior> historyFor(long start, SessionRules rules) {
         int total = history.size() + session.size();
         int from = Math.max(0, total - rules.maxHistoryLength());
@@ -104,13 +128,14 @@ public final class UserTimeline {
         if (session.isEmpty()) {
             throw new IllegalStateException("user " + userId + " has no open session");
         }
-        return new Session(userId, sessionId(userId), sessionStart, lastEventTime, session, history);
+        return new Session(
+                userId, sessionId(userId), sessionStart, lastEventTime, session, history);
     }
 
     /**
-     * Whether nothing kept here can matter any more once event time has reached {@code time}: a click
-     * after a gap longer than the horizon starts a session with an empty history. The stream frees
-     * the user's state then.
+     * Whether nothing kept here can matter any more once event time has reached {@code time}: a
+     * click after a gap longer than the horizon starts a session with an empty history. The stream
+     * frees the user's state then.
      */
     public boolean expiredAt(long time, SessionRules rules) {
         return session.isEmpty() || time - lastEventTime > rules.historyHorizonMillis();
@@ -124,7 +149,10 @@ public final class UserTimeline {
         return new ModelInput(userId, sessionId(userId), session, history, profile, lastEventTime);
     }
 
-    /** The pipeline's id of the open session: {@code user@startMillis}, with {@code .k} when starts tie. */
+    /**
+     * The pipeline's id of the open session: {@code user@startMillis}, with {@code .k} when starts
+     * tie.
+     */
     public String sessionId(String userId) {
         return userId + "@" + sessionStart + (sameStartIndex == 0 ? "" : "." + sameStartIndex);
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.LongStream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,14 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SessionRulesPropertyTest {
 
-    // ---------------------------------------------------------------- the reference, written literally
+    // ---------------------------------------------------------------- the reference, written
+    // literally
 
     /** One reference session: indexes into the user's time-ordered clicks. */
     record RefSession(String id, int first, int last, List<Behavior> history) {}
 
     /**
-     * Per user, sorts the user's clicks stably by time, then walks them: a click starts a session if
-     * it is the user's first, if the open session already holds the cap, or if the gap to the
+     * Per user, sorts the user's clicks stably by time, then walks them: a click starts a session
+     * if it is the user's first, if the open session already holds the cap, or if the gap to the
      * previous click is at least the session gap and its client id is missing, differs from the
      * previous click's, or the gap is longer than the horizon. A session's history: every earlier
      * click of the user at most the horizon before the session's start; the last N; oldest first.
@@ -61,8 +61,10 @@ class SessionRulesPropertyTest {
                     String previousId = clicks.get(i - 1).clientSessionId();
                     boolean idMissingOrDifferent = id == null || !id.equals(previousId);
                     boolean longerThanHorizon = gap > rules.historyHorizon().toMillis();
-                    starts = openLength == rules.maxSessionLength()
-                            || (gap >= rules.gap().toMillis() && (idMissingOrDifferent || longerThanHorizon));
+                    starts =
+                            openLength == rules.maxSessionLength()
+                                    || (gap >= rules.gap().toMillis()
+                                            && (idMissingOrDifferent || longerThanHorizon));
                 }
                 if (starts) {
                     bounds.add(new int[] {i, i});
@@ -79,10 +81,14 @@ class SessionRulesPropertyTest {
                         all.add(clicks.get(j).behavior());
                     }
                 }
-                List<Behavior> history = all.subList(Math.max(0, all.size() - rules.maxHistoryLength()), all.size());
-                long sameStartBefore = sessions.stream()
-                        .filter(s -> clicks.get(s.first()).eventTime() == start).count();
-                String id = user + "@" + start + (sameStartBefore == 0 ? "" : "." + sameStartBefore);
+                List<Behavior> history =
+                        all.subList(Math.max(0, all.size() - rules.maxHistoryLength()), all.size());
+                long sameStartBefore =
+                        sessions.stream()
+                                .filter(s -> clicks.get(s.first()).eventTime() == start)
+                                .count();
+                String id =
+                        user + "@" + start + (sameStartBefore == 0 ? "" : "." + sameStartBefore);
                 sessions.add(new RefSession(id, b[0], b[1], List.copyOf(history)));
             }
             out.put(user, sessions);
@@ -93,14 +99,25 @@ class SessionRulesPropertyTest {
     static List<Session> referenceSessions(List<Click> log, SessionRules rules) {
         List<Session> out = new ArrayList<>();
         Map<String, List<Click>> sorted = sortedByUser(log);
-        reference(log, rules).forEach((user, sessions) -> {
-            List<Click> clicks = sorted.get(user);
-            for (RefSession s : sessions) {
-                List<Behavior> behaviors = clicks.subList(s.first(), s.last() + 1).stream().map(Click::behavior).toList();
-                out.add(new Session(user, s.id(), clicks.get(s.first()).eventTime(), clicks.get(s.last()).eventTime(),
-                        behaviors, s.history()));
-            }
-        });
+        reference(log, rules)
+                .forEach(
+                        (user, sessions) -> {
+                            List<Click> clicks = sorted.get(user);
+                            for (RefSession s : sessions) {
+                                List<Behavior> behaviors =
+                                        clicks.subList(s.first(), s.last() + 1).stream()
+                                                .map(Click::behavior)
+                                                .toList();
+                                out.add(
+                                        new Session(
+                                                user,
+                                                s.id(),
+                                                clicks.get(s.first()).eventTime(),
+                                                clicks.get(s.last()).eventTime(),
+                                                behaviors,
+                                                s.history()));
+                            }
+                        });
         return out;
     }
 
@@ -141,22 +158,31 @@ class SessionRulesPropertyTest {
                     timeline = snapshotAndRestore(timeline);
                 }
                 List<RefSession> sessions = ref.get(user);
-                boolean startsHere = sessionIndex + 1 < sessions.size() && sessions.get(sessionIndex + 1).first() == i;
+                boolean startsHere =
+                        sessionIndex + 1 < sessions.size()
+                                && sessions.get(sessionIndex + 1).first() == i;
                 if (i > 0 && timeline.expiredAt(clicks.get(i).eventTime(), s.rules())) {
                     // The stream frees an expired user's state: that must lose nothing.
-                    assertThat(startsHere).as("expired state, yet click %d continues a session", i).isTrue();
+                    assertThat(startsHere)
+                            .as("expired state, yet click %d continues a session", i)
+                            .isTrue();
                     assertThat(sessions.get(sessionIndex + 1).history()).isEmpty();
                 }
                 UserTimeline.Step step = timeline.accept(user, clicks.get(i), s.rules());
-                assertThat(step.startedSession()).as("click %d of %s starts a session", i, user).isEqualTo(startsHere);
+                assertThat(step.startedSession())
+                        .as("click %d of %s starts a session", i, user)
+                        .isEqualTo(startsHere);
                 if (startsHere) {
                     sessionIndex++;
                 }
                 RefSession expected = sessions.get(sessionIndex);
                 ModelInput input = timeline.modelInput(user);
                 assertThat(input.sessionId()).isEqualTo(expected.id());
-                assertThat(input.session()).containsExactlyElementsOf(
-                        clicks.subList(expected.first(), i + 1).stream().map(Click::behavior).toList());
+                assertThat(input.session())
+                        .containsExactlyElementsOf(
+                                clicks.subList(expected.first(), i + 1).stream()
+                                        .map(Click::behavior)
+                                        .toList());
                 assertThat(input.history()).containsExactlyElementsOf(expected.history());
                 assertThat(input.eventTime()).isEqualTo(clicks.get(i).eventTime());
             }
@@ -174,23 +200,41 @@ class SessionRulesPropertyTest {
             assertThat(session.length()).isBetween(1, s.rules().maxSessionLength());
             assertThat(session.history().size()).isLessThanOrEqualTo(s.rules().maxHistoryLength());
             assertThat(session.start()).isEqualTo(session.clicks().get(0).eventTime());
-            assertThat(session.end()).isEqualTo(session.clicks().get(session.length() - 1).eventTime());
+            assertThat(session.end())
+                    .isEqualTo(session.clicks().get(session.length() - 1).eventTime());
             for (Behavior h : session.history()) {
-                assertThat(h.eventTime()).isBetween(session.start() - s.rules().historyHorizonMillis(), session.start());
+                assertThat(h.eventTime())
+                        .isBetween(
+                                session.start() - s.rules().historyHorizonMillis(),
+                                session.start());
             }
-            assertThat(ids.computeIfAbsent(session.userId(), u -> new HashSet<>()).add(session.sessionId()))
-                    .as("session id %s is unique", session.sessionId()).isTrue();
-            replayed.computeIfAbsent(session.userId(), u -> new ArrayList<>()).addAll(session.clicks());
+            assertThat(
+                            ids.computeIfAbsent(session.userId(), u -> new HashSet<>())
+                                    .add(session.sessionId()))
+                    .as("session id %s is unique", session.sessionId())
+                    .isTrue();
+            replayed.computeIfAbsent(session.userId(), u -> new ArrayList<>())
+                    .addAll(session.clicks());
         }
         Map<String, List<Behavior>> expected = new LinkedHashMap<>();
-        sortedByUser(s.log()).forEach((u, cs) -> expected.put(u, cs.stream().map(Click::behavior).toList()));
+        sortedByUser(s.log())
+                .forEach((u, cs) -> expected.put(u, cs.stream().map(Click::behavior).toList()));
         assertThat(replayed).containsExactlyEntriesOf(expected);
     }
 
-    /** What the Flink job does with keyed state: take the fields out, build a new timeline from them. */
+    /**
+     * What the Flink job does with keyed state: take the fields out, build a new timeline from
+     * them.
+     */
     static UserTimeline snapshotAndRestore(UserTimeline t) {
-        return new UserTimeline(new ArrayList<>(t.history()), new ArrayList<>(t.session()), t.lastClientSessionId(),
-                t.lastEventTime(), t.sessionStart(), t.sameStartIndex(), new HashMap<>(t.profile()));
+        return new UserTimeline(
+                new ArrayList<>(t.history()),
+                new ArrayList<>(t.session()),
+                t.lastClientSessionId(),
+                t.lastEventTime(),
+                t.sessionStart(),
+                t.sameStartIndex(),
+                new HashMap<>(t.profile()));
     }
 
     // ---------------------------------------------------------------- generators
@@ -201,15 +245,30 @@ class SessionRulesPropertyTest {
         public String toString() {
             StringBuilder s = new StringBuilder(rules.toString()).append(" seed=").append(seed);
             for (Click c : log) {
-                s.append("\n  ").append(c.userId()).append(' ').append(c.eventTime()).append(' ')
-                        .append(c.clientSessionId()).append(' ').append(c.behavior().itemId());
+                s.append("\n  ")
+                        .append(c.userId())
+                        .append(' ')
+                        .append(c.eventTime())
+                        .append(' ')
+                        .append(c.clientSessionId())
+                        .append(' ')
+                        .append(c.behavior().itemId());
             }
             return s.toString();
         }
     }
 
-    /** A run of one user's clicks: how it is separated from the user's previous click, then its inner gaps. */
-    record Segment(int user, int leadGap, List<Integer> innerGaps, int idMode, List<Integer> ids, long noise) {}
+    /**
+     * A run of one user's clicks: how it is separated from the user's previous click, then its
+     * inner gaps.
+     */
+    record Segment(
+            int user,
+            int leadGap,
+            List<Integer> innerGaps,
+            int idMode,
+            List<Integer> ids,
+            long noise) {}
 
     /** Seeds of the random scenarios; a failure names its seed, and the scenario prints in full. */
     static LongStream seeds() {
@@ -225,7 +284,8 @@ class SessionRulesPropertyTest {
         for (int i = 0; i < segments; i++) {
             list.add(segment(random));
         }
-        return new Scenario(rules, build(rules, list, random.nextLong(), random.nextBoolean()), seed);
+        return new Scenario(
+                rules, build(rules, list, random.nextLong(), random.nextBoolean()), seed);
     }
 
     static SessionRules rules(Random random) {
@@ -239,7 +299,11 @@ class SessionRulesPropertyTest {
         // Horizons equal to the gap, a little longer, and a week; gaps of 10 and 1 minutes.
         Duration gap = random.nextBoolean() ? Duration.ofMinutes(10) : Duration.ofMinutes(1);
         Duration[] overGap = {Duration.ZERO, Duration.ofMinutes(15), Duration.ofDays(7)};
-        return new SessionRules(gap, 1 + random.nextInt(5), gap.plus(overGap[random.nextInt(3)]), random.nextInt(4));
+        return new SessionRules(
+                gap,
+                1 + random.nextInt(5),
+                gap.plus(overGap[random.nextInt(3)]),
+                random.nextInt(4));
     }
 
     static Segment segment(Random random) {
@@ -253,10 +317,18 @@ class SessionRulesPropertyTest {
             innerGaps.add(innerKinds[random.nextInt(innerKinds.length)]);
             ids.add(random.nextInt(4));
         }
-        return new Segment(random.nextInt(3), random.nextInt(11), innerGaps, random.nextInt(3), ids, random.nextLong());
+        return new Segment(
+                random.nextInt(3),
+                random.nextInt(11),
+                innerGaps,
+                random.nextInt(3),
+                ids,
+                random.nextLong());
     }
 
-    /** Gap kinds: on and around the session gap and the horizon, ties, and random values between. */
+    /**
+     * Gap kinds: on and around the session gap and the horizon, ties, and random values between.
+     */
     static long gap(int kind, SessionRules rules, Random random) {
         long gap = rules.gapMillis();
         long horizon = rules.historyHorizonMillis();
@@ -275,7 +347,8 @@ class SessionRulesPropertyTest {
         };
     }
 
-    static List<Click> build(SessionRules rules, List<Segment> segments, long seed, boolean shuffle) {
+    static List<Click> build(
+            SessionRules rules, List<Segment> segments, long seed, boolean shuffle) {
         Map<Integer, Long> clock = new HashMap<>();
         List<Click> log = new ArrayList<>();
         int item = 0;
@@ -285,15 +358,26 @@ class SessionRulesPropertyTest {
             for (int i = 0; i < seg.innerGaps().size(); i++) {
                 int kind = i == 0 ? seg.leadGap() : seg.innerGaps().get(i);
                 long base = 1_700_000_000_000L + seg.user() * 7L;
-                long time = clock.containsKey(seg.user()) ? clock.get(seg.user()) + gap(kind, rules, random) : base;
+                long time =
+                        clock.containsKey(seg.user())
+                                ? clock.get(seg.user()) + gap(kind, rules, random)
+                                : base;
                 clock.put(seg.user(), time);
-                String id = switch (seg.idMode()) {
-                    case 0 -> null;
-                    case 1 -> fixedId;
-                    default -> seg.ids().get(i) == 0 ? null : "s" + seg.ids().get(i);
-                };
-                // Unique items make any misordering visible; side features ride along to check they are kept.
-                Behavior b = new Behavior("i" + item, "c" + (item % 3), item % 2 == 0 ? "b" : null, null, time);
+                String id =
+                        switch (seg.idMode()) {
+                            case 0 -> null;
+                            case 1 -> fixedId;
+                            default -> seg.ids().get(i) == 0 ? null : "s" + seg.ids().get(i);
+                        };
+                // Unique items make any misordering visible; side features ride along to check they
+                // are kept.
+                Behavior b =
+                        new Behavior(
+                                "i" + item,
+                                "c" + (item % 3),
+                                item % 2 == 0 ? "b" : null,
+                                null,
+                                time);
                 item++;
                 log.add(new Click("u" + seg.user(), id, b));
             }

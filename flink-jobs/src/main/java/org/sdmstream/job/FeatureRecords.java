@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
@@ -18,8 +17,9 @@ import org.sdmstream.records.UserRecommendations;
 
 /**
  * The one place that converts between the Kafka records (Avro, sdm-schemas) and the session rules'
- * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures and back,
- * SessionFeatures plus a scored vector to UserInterestVector, plus the vector's top items to UserRecommendations.
+ * records (plain Java, sdm-features): ClickEvent to Click and back, ModelInput to SessionFeatures
+ * and back, SessionFeatures plus a scored vector to UserInterestVector, plus the vector's top items
+ * to UserRecommendations.
  */
 public final class FeatureRecords {
 
@@ -27,11 +27,19 @@ public final class FeatureRecords {
 
     /** The click the session rules see. */
     public static Click toClick(ClickEvent e) {
-        // Null means "unknown" on the wire and in the features; ClickEvent v2 wrote an empty string instead.
-        String category = e.getCategoryId() == null || e.getCategoryId().isEmpty() ? null : e.getCategoryId();
-        Behavior behavior = new Behavior(
-                e.getItemId(), category, e.getBrandId(), e.getShopId(), e.getEventTime().toEpochMilli());
-        Map<String, String> profile = e.getProfile() == null ? Map.of() : Map.copyOf(e.getProfile());
+        // Null means "unknown" on the wire and in the features; ClickEvent v2 wrote an empty string
+        // instead.
+        String category =
+                e.getCategoryId() == null || e.getCategoryId().isEmpty() ? null : e.getCategoryId();
+        Behavior behavior =
+                new Behavior(
+                        e.getItemId(),
+                        category,
+                        e.getBrandId(),
+                        e.getShopId(),
+                        e.getEventTime().toEpochMilli());
+        Map<String, String> profile =
+                e.getProfile() == null ? Map.of() : Map.copyOf(e.getProfile());
         return new Click(e.getUserId(), e.getSessionId(), behavior, profile);
     }
 
@@ -66,13 +74,21 @@ public final class FeatureRecords {
 
     /** Back to the model input, e.g. when training samples are cut from the logged topic. */
     public static ModelInput toModelInput(SessionFeatures f) {
-        return new ModelInput(f.getUserId(), f.getSessionId(), toBehaviors(f.getSessionClicks()),
-                toBehaviors(f.getHistory()), f.getProfile(), f.getEventTime().toEpochMilli());
+        return new ModelInput(
+                f.getUserId(),
+                f.getSessionId(),
+                toBehaviors(f.getSessionClicks()),
+                toBehaviors(f.getHistory()),
+                f.getProfile(),
+                f.getEventTime().toEpochMilli());
     }
 
-    /** The record of the user-vectors topic: the vector scored from {@code input}, which it describes. */
-    public static UserInterestVector toUserInterestVector(SessionFeatures input, float[] vector, String modelVersion,
-            long emissionTimeMillis) {
+    /**
+     * The record of the user-vectors topic: the vector scored from {@code input}, which it
+     * describes.
+     */
+    public static UserInterestVector toUserInterestVector(
+            SessionFeatures input, float[] vector, String modelVersion, long emissionTimeMillis) {
         List<Float> values = new ArrayList<>(vector.length);
         for (float v : vector) {
             values.add(v);
@@ -89,9 +105,15 @@ public final class FeatureRecords {
                 .build();
     }
 
-    /** The record of the recommendations topic: {@code top}, searched for the vector scored from {@code input}. */
-    public static UserRecommendations toUserRecommendations(SessionFeatures input, ItemIndex.TopItems top,
-            String modelVersion, long emissionTimeMillis) {
+    /**
+     * The record of the recommendations topic: {@code top}, searched for the vector scored from
+     * {@code input}.
+     */
+    public static UserRecommendations toUserRecommendations(
+            SessionFeatures input,
+            ItemIndex.TopItems top,
+            String modelVersion,
+            long emissionTimeMillis) {
         List<Float> scores = new ArrayList<>(top.scores().length);
         for (float s : top.scores()) {
             scores.add(s);
@@ -118,11 +140,21 @@ public final class FeatureRecords {
     }
 
     public static BehaviorRecord toRecord(Behavior b) {
-        return new BehaviorRecord(b.itemId(), b.categoryId(), b.brandId(), b.shopId(), Instant.ofEpochMilli(b.eventTime()));
+        return new BehaviorRecord(
+                b.itemId(),
+                b.categoryId(),
+                b.brandId(),
+                b.shopId(),
+                Instant.ofEpochMilli(b.eventTime()));
     }
 
     public static Behavior toBehavior(BehaviorRecord r) {
-        return new Behavior(r.getItemId(), r.getCategoryId(), r.getBrandId(), r.getShopId(), r.getEventTime().toEpochMilli());
+        return new Behavior(
+                r.getItemId(),
+                r.getCategoryId(),
+                r.getBrandId(),
+                r.getShopId(),
+                r.getEventTime().toEpochMilli());
     }
 
     private static List<BehaviorRecord> toRecords(List<Behavior> behaviors) {

@@ -16,40 +16,46 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeSet;
-
 import org.apache.flink.configuration.ConfigOption;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.kafka.WireOptions;
 import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.retrieval.RetrievalSettings;
-import org.sdmstream.job.kafka.WireOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.sdmstream.job.sessionizer.SessionizerSettings;
 
 /**
- * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link JobOptions},
- * {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link ScoringOptions},
- * {@link RetrievalOptions} and {@link WireOptions}, set in
- * code ({@link #with}, {@link #builder}) or read from a properties file plus {@code key=value} overrides.
- * Every option has a safe default and is documented in README.md; an unknown key is an error (a typo must
- * not silently fall back to a default), and the values are checked together once, when it is built.
+ * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link
+ * JobOptions}, {@link KafkaOptions}, {@link IngestOptions}, {@link SessionizerOptions}, {@link
+ * ScoringOptions}, {@link RetrievalOptions} and {@link WireOptions}, set in code ({@link #with},
+ * {@link #builder}) or read from a properties file plus {@code key=value} overrides. Every option
+ * has a safe default and is documented in README.md; an unknown key is an error (a typo must not
+ * silently fall back to a default), and the values are checked together once, when it is built.
  */
 public final class JobConfig implements Serializable {
 
     private static final long serialVersionUID = 2L;
 
     /** Every option of the job, area by area in declaration order. */
-    public static final List<ConfigOption<?>> OPTIONS = optionsOf(JobOptions.class, KafkaOptions.class,
-            IngestOptions.class, SessionizerOptions.class, ScoringOptions.class, RetrievalOptions.class,
-            WireOptions.class);
+    public static final List<ConfigOption<?>> OPTIONS =
+            optionsOf(
+                    JobOptions.class,
+                    KafkaOptions.class,
+                    IngestOptions.class,
+                    SessionizerOptions.class,
+                    ScoringOptions.class,
+                    RetrievalOptions.class,
+                    WireOptions.class);
 
     private static final Map<String, ConfigOption<?>> BY_KEY = byKey(OPTIONS);
 
     /** Option key to its typed value, for every option. */
     private final Map<String, Object> values;
+
     /** The kafka.producer.* and kafka.consumer.* keys as given. */
     private final Map<String, String> clientSettings;
 
@@ -98,8 +104,8 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * From command-line arguments {@code [--config FILE] [key=value ...]} (a leading {@code --} on a
-     * key is allowed): defaults, then the file, then the overrides in order.
+     * From command-line arguments {@code [--config FILE] [key=value ...]} (a leading {@code --} on
+     * a key is allowed): defaults, then the file, then the overrides in order.
      */
     public static JobConfig fromArgs(String... args) throws IOException {
         Path file = null;
@@ -113,10 +119,14 @@ public final class JobConfig implements Serializable {
                 file = Path.of(args[++i]);
             } else if (arg.indexOf('=') > 0) {
                 String pair = arg.startsWith("--") ? arg.substring(2) : arg;
-                overrides.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+                overrides.put(
+                        pair.substring(0, pair.indexOf('=')).trim(),
+                        pair.substring(pair.indexOf('=') + 1).trim());
             } else {
                 throw new IllegalArgumentException(
-                        "usage: [--config FILE] [key=value ...] (keys in README.md); got '" + arg + "'");
+                        "usage: [--config FILE] [key=value ...] (keys in README.md); got '"
+                                + arg
+                                + "'");
             }
         }
         return load(file, overrides);
@@ -139,7 +149,10 @@ public final class JobConfig implements Serializable {
         return (T) values.get(option.key());
     }
 
-    /** Builds a {@link JobConfig}: options set in code or in text form, checked together by {@link #build()}. */
+    /**
+     * Builds a {@link JobConfig}: options set in code or in text form, checked together by {@link
+     * #build()}.
+     */
     public static final class Builder {
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final Map<String, String> clientSettings = new LinkedHashMap<>();
@@ -155,8 +168,9 @@ public final class JobConfig implements Serializable {
         }
 
         /**
-         * Settings in text form: known keys parsed to their option's type, Kafka client keys passed through;
-         * {@code origin} (a file name, "override") says in an error where an unknown key came from.
+         * Settings in text form: known keys parsed to their option's type, Kafka client keys passed
+         * through; {@code origin} (a file name, "override") says in an error where an unknown key
+         * came from.
          */
         public Builder setAll(Map<String, String> settings, String origin) {
             for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -166,9 +180,18 @@ public final class JobConfig implements Serializable {
                 } else if (isClientSetting(e.getKey())) {
                     clientSettings.put(e.getKey(), e.getValue());
                 } else {
-                    throw new IllegalArgumentException("unknown configuration key '" + e.getKey() + "' in " + origin
-                            + "; known keys: " + new TreeSet<>(BY_KEY.keySet()) + ", and Kafka client settings as "
-                            + KafkaOptions.PRODUCER_PREFIX + "<name> / " + KafkaOptions.CONSUMER_PREFIX + "<name>");
+                    throw new IllegalArgumentException(
+                            "unknown configuration key '"
+                                    + e.getKey()
+                                    + "' in "
+                                    + origin
+                                    + "; known keys: "
+                                    + new TreeSet<>(BY_KEY.keySet())
+                                    + ", and Kafka client settings as "
+                                    + KafkaOptions.PRODUCER_PREFIX
+                                    + "<name> / "
+                                    + KafkaOptions.CONSUMER_PREFIX
+                                    + "<name>");
                 }
             }
             return this;
@@ -181,7 +204,8 @@ public final class JobConfig implements Serializable {
     }
 
     private void validate() {
-        // Everything is checked once so a bad value fails at start-up with the key's name, not mid-job.
+        // Everything is checked once so a bad value fails at start-up with the key's name, not
+        // mid-job.
         if (get(JobOptions.PARALLELISM) < 0) {
             throw invalid(JobOptions.PARALLELISM, "must be >= 0");
         }
@@ -190,7 +214,9 @@ public final class JobConfig implements Serializable {
         positive(IngestOptions.WATERMARK_IDLENESS, "must be positive");
         nonNegative(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT);
         positive(IngestOptions.WATERMARK_ALIGNMENT_UPDATE_INTERVAL, "must be positive");
-        positive(JobOptions.WATERMARK_INTERVAL, "must be positive (0 would turn periodic watermarks off)");
+        positive(
+                JobOptions.WATERMARK_INTERVAL,
+                "must be positive (0 would turn periodic watermarks off)");
         nonNegative(JobOptions.BUFFER_TIMEOUT);
         nonNegative(IngestOptions.MAX_FUTURE);
         if (get(IngestOptions.MAX_ID_LENGTH) < 1) {
@@ -198,11 +224,14 @@ public final class JobConfig implements Serializable {
         }
         positive(JobOptions.CHECKPOINT_INTERVAL, "must be positive");
         Duration timeout = get(KafkaOptions.TRANSACTION_TIMEOUT);
-        if (timeout.compareTo(Duration.ofMinutes(15)) > 0 || timeout.compareTo(get(JobOptions.CHECKPOINT_INTERVAL)) <= 0) {
-            throw invalid(KafkaOptions.TRANSACTION_TIMEOUT,
+        if (timeout.compareTo(Duration.ofMinutes(15)) > 0
+                || timeout.compareTo(get(JobOptions.CHECKPOINT_INTERVAL)) <= 0) {
+            throw invalid(
+                    KafkaOptions.TRANSACTION_TIMEOUT,
                     "must exceed checkpoint.interval and not exceed 15 min (the broker's default transaction.max.timeout.ms)");
         }
-        if (get(ScoringOptions.ENABLED) == ScoringOptions.Switch.TRUE && get(ScoringOptions.MODEL_DIR).isBlank()) {
+        if (get(ScoringOptions.ENABLED) == ScoringOptions.Switch.TRUE
+                && get(ScoringOptions.MODEL_DIR).isBlank()) {
             throw invalid(ScoringOptions.ENABLED, "scoring needs scoring.model-dir");
         }
         if (scoringEnabled()) {
@@ -216,34 +245,47 @@ public final class JobConfig implements Serializable {
             throw invalid(RetrievalOptions.K, "recommendations need scoring (scoring.model-dir)");
         }
         if (!scoringEnabled() && !writesSessionFeatures()) {
-            throw invalid(ScoringOptions.SESSION_FEATURES_OUTPUT, "with scoring off the job must write session features");
+            throw invalid(
+                    ScoringOptions.SESSION_FEATURES_OUTPUT,
+                    "with scoring off the job must write session features");
         }
         if (get(KafkaOptions.TRANSACTIONAL_ID_PREFIX).isBlank()) {
             throw invalid(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "must not be blank");
         }
-        List.of(WireOptions.CLICKS, WireOptions.USER_VECTORS, WireOptions.SESSION_FEATURES, WireOptions.DEAD_LETTERS,
-                WireOptions.LATE_CLICKS).forEach(topic -> WireOptions.settings(this, topic));
+        List.of(
+                        WireOptions.CLICKS,
+                        WireOptions.USER_VECTORS,
+                        WireOptions.SESSION_FEATURES,
+                        WireOptions.DEAD_LETTERS,
+                        WireOptions.LATE_CLICKS)
+                .forEach(topic -> WireOptions.settings(this, topic));
     }
 
-    /** Producer settings of every Kafka sink: {@code kafka.producer.<name>} keys, prefix removed, over the job's defaults. */
+    /**
+     * Producer settings of every Kafka sink: {@code kafka.producer.<name>} keys, prefix removed,
+     * over the job's defaults.
+     */
     public Map<String, String> producerProperties() {
         Map<String, String> p = new LinkedHashMap<>(KafkaOptions.PRODUCER_DEFAULTS);
         p.putAll(clientSettings(KafkaOptions.PRODUCER_PREFIX));
         return p;
     }
 
-    /** Consumer settings of the click source: {@code kafka.consumer.<name>} keys, prefix removed. */
+    /**
+     * Consumer settings of the click source: {@code kafka.consumer.<name>} keys, prefix removed.
+     */
     public Map<String, String> consumerProperties() {
         return clientSettings(KafkaOptions.CONSUMER_PREFIX);
     }
 
     private Map<String, String> clientSettings(String prefix) {
         Map<String, String> p = new LinkedHashMap<>();
-        clientSettings.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                p.put(k.substring(prefix.length()), v);
-            }
-        });
+        clientSettings.forEach(
+                (k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        p.put(k.substring(prefix.length()), v);
+                    }
+                });
         return p;
     }
 
@@ -252,7 +294,10 @@ public final class JobConfig implements Serializable {
                 .anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
     }
 
-    /** All values in text form, defaults included: what {@link #of(Map)} reads back (secrets in clear). */
+    /**
+     * All values in text form, defaults included: what {@link #of(Map)} reads back (secrets in
+     * clear).
+     */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         values.forEach((k, v) -> m.put(k, OptionText.format(v)));
@@ -260,7 +305,10 @@ public final class JobConfig implements Serializable {
         return m;
     }
 
-    /** {@link #asMap()} with the values of secret Kafka client settings masked: what logs and messages may show. */
+    /**
+     * {@link #asMap()} with the values of secret Kafka client settings masked: what logs and
+     * messages may show.
+     */
     public Map<String, String> asRedactedMap() {
         Map<String, String> m = asMap();
         m.replaceAll((k, v) -> isSecret(k) ? REDACTED : v);
@@ -270,24 +318,35 @@ public final class JobConfig implements Serializable {
     static final String REDACTED = "******";
 
     /**
-     * Whether a key's value is a secret: Kafka client settings (SASL JAAS configs, SSL key and store passwords,
-     * OAuth client secrets, keys) must never reach a log, where anyone with log access would read them.
+     * Whether a key's value is a secret: Kafka client settings (SASL JAAS configs, SSL key and
+     * store passwords, OAuth client secrets, keys) must never reach a log, where anyone with log
+     * access would read them.
      */
     static boolean isSecret(String key) {
-        if (!key.startsWith(KafkaOptions.PRODUCER_PREFIX) && !key.startsWith(KafkaOptions.CONSUMER_PREFIX)) {
+        if (!key.startsWith(KafkaOptions.PRODUCER_PREFIX)
+                && !key.startsWith(KafkaOptions.CONSUMER_PREFIX)) {
             return false;
         }
         String k = key.toLowerCase(java.util.Locale.ROOT);
-        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("credential")
+        return k.contains("password")
+                || k.contains("jaas")
+                || k.contains("secret")
+                || k.contains("credential")
                 || k.endsWith("key");
     }
 
-    /** Whether every vector also goes to the topic of each user's newest vector ({@code topic.latest-vectors}). */
+    /**
+     * Whether every vector also goes to the topic of each user's newest vector ({@code
+     * topic.latest-vectors}).
+     */
     public boolean writesLatestVectors() {
         return !get(KafkaOptions.LATEST_VECTORS_TOPIC).isBlank();
     }
 
-    /** Whether clicks are scored into user vectors: {@code auto} (the default) means when a model directory is set. */
+    /**
+     * Whether clicks are scored into user vectors: {@code auto} (the default) means when a model
+     * directory is set.
+     */
     public boolean scoringEnabled() {
         return switch (get(ScoringOptions.ENABLED)) {
             case AUTO -> !get(ScoringOptions.MODEL_DIR).isBlank();
@@ -296,7 +355,10 @@ public final class JobConfig implements Serializable {
         };
     }
 
-    /** Whether the per-click session features are written too: {@code auto} means only when scoring is off. */
+    /**
+     * Whether the per-click session features are written too: {@code auto} means only when scoring
+     * is off.
+     */
     public boolean writesSessionFeatures() {
         return switch (get(ScoringOptions.SESSION_FEATURES_OUTPUT)) {
             case AUTO -> !scoringEnabled();
@@ -305,15 +367,28 @@ public final class JobConfig implements Serializable {
         };
     }
 
-    /** The topic with one output per click: user interest vectors when scoring, else session features. */
+    /**
+     * The topic with one output per click: user interest vectors when scoring, else session
+     * features.
+     */
     public String outputTopic() {
-        return get(scoringEnabled() ? KafkaOptions.USER_VECTORS_TOPIC : KafkaOptions.SESSION_FEATURES_TOPIC);
+        return get(
+                scoringEnabled()
+                        ? KafkaOptions.USER_VECTORS_TOPIC
+                        : KafkaOptions.SESSION_FEATURES_TOPIC);
     }
 
-    /** Every topic the job with this configuration reads or writes (they must exist: the job never creates one). */
+    /**
+     * Every topic the job with this configuration reads or writes (they must exist: the job never
+     * creates one).
+     */
     public List<String> topics() {
-        List<String> topics = new ArrayList<>(List.of(get(KafkaOptions.CLICKS_TOPIC),
-                get(KafkaOptions.DEAD_LETTERS_TOPIC), get(KafkaOptions.LATE_CLICKS_TOPIC)));
+        List<String> topics =
+                new ArrayList<>(
+                        List.of(
+                                get(KafkaOptions.CLICKS_TOPIC),
+                                get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                                get(KafkaOptions.LATE_CLICKS_TOPIC)));
         if (writesSessionFeatures()) {
             topics.add(get(KafkaOptions.SESSION_FEATURES_TOPIC));
         }
@@ -336,8 +411,11 @@ public final class JobConfig implements Serializable {
 
     /** What the job recommends; only when {@link #recommends()}. */
     public RetrievalSettings retrievalSettings() {
-        return new RetrievalSettings(get(ScoringOptions.MODEL_DIR), get(RetrievalOptions.K),
-                get(RetrievalOptions.EXCLUDE_SESSION), get(RetrievalOptions.INDEX));
+        return new RetrievalSettings(
+                get(ScoringOptions.MODEL_DIR),
+                get(RetrievalOptions.K),
+                get(RetrievalOptions.EXCLUDE_SESSION),
+                get(RetrievalOptions.INDEX));
     }
 
     public ScoringSettings scoringSettings() {
@@ -347,44 +425,60 @@ public final class JobConfig implements Serializable {
             throw invalid(ScoringOptions.INTRA_OP_THREADS, "must be >= 0 (0 = all cores)");
         }
         if (inter < -1) {
-            throw invalid(ScoringOptions.INTER_OP_THREADS,
+            throw invalid(
+                    ScoringOptions.INTER_OP_THREADS,
                     "must be >= -1 (-1 = each subtask's own thread, 0 = TF default)");
         }
         int maxSize = get(ScoringOptions.BATCH_MAX_SIZE);
         if (maxSize < 1) {
             throw invalid(ScoringOptions.BATCH_MAX_SIZE, "must be >= 1");
         }
-        ScoringSettings.ScorerLoader loader = switch (get(ScoringOptions.SCORER)) {
-            case INCREMENTAL -> {
-                int cacheMb = get(ScoringOptions.STATE_CACHE_MB);
-                if (cacheMb < 1) {
-                    throw invalid(ScoringOptions.STATE_CACHE_MB, "must be >= 1");
-                }
-                yield new ScoringSettings.IncrementalLoader((long) cacheMb << 20);
-            }
-            case FULL_TOWER -> ScoringSettings.FULL_TOWER;
-        };
-        return new ScoringSettings(get(ScoringOptions.MODEL_DIR), intra, inter, maxSize,
-                nonNegative(ScoringOptions.BATCH_MAX_DELAY), loader);
+        ScoringSettings.ScorerLoader loader =
+                switch (get(ScoringOptions.SCORER)) {
+                    case INCREMENTAL -> {
+                        int cacheMb = get(ScoringOptions.STATE_CACHE_MB);
+                        if (cacheMb < 1) {
+                            throw invalid(ScoringOptions.STATE_CACHE_MB, "must be >= 1");
+                        }
+                        yield new ScoringSettings.IncrementalLoader((long) cacheMb << 20);
+                    }
+                    case FULL_TOWER -> ScoringSettings.FULL_TOWER;
+                };
+        return new ScoringSettings(
+                get(ScoringOptions.MODEL_DIR),
+                intra,
+                inter,
+                maxSize,
+                nonNegative(ScoringOptions.BATCH_MAX_DELAY),
+                loader);
     }
 
     public SessionRules sessionRules() {
         try {
-            return new SessionRules(get(SessionizerOptions.SESSION_GAP), get(SessionizerOptions.SESSION_MAX_LENGTH),
-                    get(SessionizerOptions.HISTORY_HORIZON), get(SessionizerOptions.HISTORY_MAX_LENGTH));
+            return new SessionRules(
+                    get(SessionizerOptions.SESSION_GAP),
+                    get(SessionizerOptions.SESSION_MAX_LENGTH),
+                    get(SessionizerOptions.HISTORY_HORIZON),
+                    get(SessionizerOptions.HISTORY_MAX_LENGTH));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid session rules (session.*, history.*): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "invalid session rules (session.*, history.*): " + e.getMessage(), e);
         }
     }
 
     public SessionizerSettings sessionizerSettings() {
         try {
-            return new SessionizerSettings(sessionRules(), get(SessionizerOptions.ALLOWED_LATENESS),
-                    get(SessionizerOptions.MAX_PENDING_CLICKS), get(SessionizerOptions.STATE_TTL),
-                    get(SessionizerOptions.EXPIRY_TIMER_RESOLUTION), get(KafkaOptions.CLICKS_TOPIC),
+            return new SessionizerSettings(
+                    sessionRules(),
+                    get(SessionizerOptions.ALLOWED_LATENESS),
+                    get(SessionizerOptions.MAX_PENDING_CLICKS),
+                    get(SessionizerOptions.STATE_TTL),
+                    get(SessionizerOptions.EXPIRY_TIMER_RESOLUTION),
+                    get(KafkaOptions.CLICKS_TOPIC),
                     get(SessionizerOptions.MAX_WAIT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid sessionizer settings: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "invalid sessionizer settings: " + e.getMessage(), e);
         }
     }
 
@@ -409,7 +503,8 @@ public final class JobConfig implements Serializable {
 
     private static void requireKnown(ConfigOption<?> option) {
         if (!option.equals(BY_KEY.get(option.key()))) {
-            throw new IllegalArgumentException("'" + option.key() + "' is not an option of the job");
+            throw new IllegalArgumentException(
+                    "'" + option.key() + "' is not an option of the job");
         }
     }
 
@@ -418,7 +513,8 @@ public final class JobConfig implements Serializable {
         List<ConfigOption<?>> options = new ArrayList<>();
         for (Class<?> holder : holders) {
             for (Field f : holder.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+                if (Modifier.isStatic(f.getModifiers())
+                        && ConfigOption.class.isAssignableFrom(f.getType())) {
                     try {
                         options.add((ConfigOption<?>) f.get(null));
                     } catch (IllegalAccessException e) {

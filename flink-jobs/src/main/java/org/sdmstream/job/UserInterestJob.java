@@ -1,7 +1,6 @@
 package org.sdmstream.job;
 
 import java.util.Objects;
-
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,17 +18,17 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.job.ingest.IngestOptions;
+import org.sdmstream.job.ingest.RouteDeadLetters;
+import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.retrieval.RecommendingVectorScorer;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
-import org.sdmstream.job.scoring.SharedScorers;
-import org.sdmstream.job.sessionizer.ClickSessionizer;
-import org.sdmstream.job.ingest.RouteDeadLetters;
 import org.sdmstream.job.scoring.UserVectorScorer;
 import org.sdmstream.job.scoring.VectorThrottle;
-import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.sessionizer.ClickSessionizer;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
@@ -37,17 +36,16 @@ import org.sdmstream.records.UserInterestVector;
 import org.sdmstream.records.UserRecommendations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sdmstream.job.kafka.KafkaConnectors;
 
 /**
  * The streaming job: clicks → decode/validate (bad ones to dead letters) → watermarks → key by user
  * → {@link ClickSessionizer} → per-click model input → (optional per-user {@link VectorThrottle}) →
  * {@link UserVectorScorer} (SDM, micro-batched; inputs the model refuses go to dead letters) → one
- * {@link UserInterestVector} per click, and with {@code retrieval.k} > 0 one {@link UserRecommendations} per
- * click ({@link RecommendingVectorScorer}). With
- * scoring off (no model, or {@code scoring.enabled=false}) it writes one SessionFeatures per click
- * instead; the session-features output (training data) is a switch. Sources and sinks are constructor arguments (tests hand in
- * their own); {@link KafkaConnectors} builds the Kafka ones.
+ * {@link UserInterestVector} per click, and with {@code retrieval.k} > 0 one {@link
+ * UserRecommendations} per click ({@link RecommendingVectorScorer}). With scoring off (no model, or
+ * {@code scoring.enabled=false}) it writes one SessionFeatures per click instead; the
+ * session-features output (training data) is a switch. Sources and sinks are constructor arguments
+ * (tests hand in their own); {@link KafkaConnectors} builds the Kafka ones.
  */
 public final class UserInterestJob {
 
@@ -60,8 +58,10 @@ public final class UserInterestJob {
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ClickEvent> lateClicks;
     private final Sink<UserRecommendations> recommendations;
+
     /** Null: the scorer {@code scoring.scorer} names. */
     private ScoringSettings.ScorerLoader scorerLoader;
+
     /** Null: no topic of each user's newest vector. */
     private Sink<UserInterestVector> latestVectors;
 
@@ -78,7 +78,8 @@ public final class UserInterestJob {
 
     /**
      * @param userVectors used when scoring is on (may be null otherwise)
-     * @param sessionFeatures used when {@code output.session-features} is on (may be null otherwise)
+     * @param sessionFeatures used when {@code output.session-features} is on (may be null
+     *     otherwise)
      * @param recommendations used when {@code retrieval.k} > 0 (may be null otherwise)
      */
     public UserInterestJob(
@@ -100,76 +101,108 @@ public final class UserInterestJob {
             throw new IllegalArgumentException("scoring is on but no user-vectors sink was given");
         }
         if (config.writesSessionFeatures() && sessionFeatures == null) {
-            throw new IllegalArgumentException("output.session-features is on but no session-features sink was given");
+            throw new IllegalArgumentException(
+                    "output.session-features is on but no session-features sink was given");
         }
         if (config.recommends() && recommendations == null) {
-            throw new IllegalArgumentException("retrieval.k > 0 but no recommendations sink was given");
+            throw new IllegalArgumentException(
+                    "retrieval.k > 0 but no recommendations sink was given");
         }
     }
 
-    /** Adds the pipeline to {@code env}. Operator uids are fixed: they tie savepoint state to operators. */
+    /**
+     * Adds the pipeline to {@code env}. Operator uids are fixed: they tie savepoint state to
+     * operators.
+     */
     public void build(StreamExecutionEnvironment env) {
-        WatermarkStrategy<DecodedClick> watermarks = WatermarkStrategy
-                .<DecodedClick>forBoundedOutOfOrderness(config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS))
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeForWatermark())
-                .withIdleness(config.get(IngestOptions.WATERMARK_IDLENESS));
+        WatermarkStrategy<DecodedClick> watermarks =
+                WatermarkStrategy.<DecodedClick>forBoundedOutOfOrderness(
+                                config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS))
+                        .withTimestampAssigner(
+                                (record, kafkaTimestamp) -> record.eventTimeForWatermark())
+                        .withIdleness(config.get(IngestOptions.WATERMARK_IDLENESS));
         if (!config.get(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT).isZero()) {
-            watermarks = watermarks.withWatermarkAlignment("clicks", config.get(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT),
-                    config.get(IngestOptions.WATERMARK_ALIGNMENT_UPDATE_INTERVAL));
+            watermarks =
+                    watermarks.withWatermarkAlignment(
+                            "clicks",
+                            config.get(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT),
+                            config.get(IngestOptions.WATERMARK_ALIGNMENT_UPDATE_INTERVAL));
         }
 
-        SingleOutputStreamOperator<ClickEvent> valid = env
-                .fromSource(clicks, watermarks, "clicks", TypeInformation.of(DecodedClick.class))
-                .uid("clicks-source")
-                .process(new RouteDeadLetters(), new AvroTypeInfo<>(ClickEvent.class))
-                .uid("route-dead-letters")
-                .name("route-dead-letters");
+        SingleOutputStreamOperator<ClickEvent> valid =
+                env.fromSource(clicks, watermarks, "clicks", TypeInformation.of(DecodedClick.class))
+                        .uid("clicks-source")
+                        .process(new RouteDeadLetters(), new AvroTypeInfo<>(ClickEvent.class))
+                        .uid("route-dead-letters")
+                        .name("route-dead-letters");
 
-        SingleOutputStreamOperator<SessionFeatures> features = valid
-                .keyBy(ClickEvent::getUserId)
-                .process(new ClickSessionizer(config.sessionizerSettings()), new AvroTypeInfo<>(SessionFeatures.class))
-                .uid("click-sessionizer")
-                .name("click-sessionizer");
+        SingleOutputStreamOperator<SessionFeatures> features =
+                valid.keyBy(ClickEvent::getUserId)
+                        .process(
+                                new ClickSessionizer(config.sessionizerSettings()),
+                                new AvroTypeInfo<>(SessionFeatures.class))
+                        .uid("click-sessionizer")
+                        .name("click-sessionizer");
 
         if (config.writesSessionFeatures()) {
-            features.sinkTo(sessionFeatures).uid("session-features-sink").name("session-features-sink");
+            features.sinkTo(sessionFeatures)
+                    .uid("session-features-sink")
+                    .name("session-features-sink");
         }
-        DataStream<DeadLetter> allDeadLetters = valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .union(features.getSideOutput(ClickSessionizer.DEAD_LETTERS));
+        DataStream<DeadLetter> allDeadLetters =
+                valid.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                        .union(features.getSideOutput(ClickSessionizer.DEAD_LETTERS));
         if (config.scoringEnabled()) {
             ScoringSettings scoring = scoringSettings();
-            // Here, before anything is submitted: a missing or changed model fails the submission, not the job.
+            // Here, before anything is submitted: a missing or changed model fails the submission,
+            // not the job.
             scoring.checkModel();
             DataStream<SessionFeatures> toScore = features;
             if (!config.get(ScoringOptions.MIN_INTERVAL).isZero()) {
                 // Still partitioned by user after the sessionizer: no shuffle, the throttle chains.
-                toScore = DataStreamUtils.reinterpretAsKeyedStream(features, SessionFeatures::getUserId)
-                        .process(new VectorThrottle(config.get(ScoringOptions.MIN_INTERVAL)), new AvroTypeInfo<>(SessionFeatures.class))
-                        .uid("vector-throttle")
-                        .name("vector-throttle");
+                toScore =
+                        DataStreamUtils.reinterpretAsKeyedStream(
+                                        features, SessionFeatures::getUserId)
+                                .process(
+                                        new VectorThrottle(config.get(ScoringOptions.MIN_INTERVAL)),
+                                        new AvroTypeInfo<>(SessionFeatures.class))
+                                .uid("vector-throttle")
+                                .name("vector-throttle");
             }
             // The scorer keeps no state, so either class may run under its uid across a savepoint.
             String inputTopic = config.get(KafkaOptions.SESSION_FEATURES_TOPIC);
-            UserVectorScorer scorer = config.recommends()
-                    ? new RecommendingVectorScorer(scoring, inputTopic, config.retrievalSettings())
-                    : new UserVectorScorer(scoring, inputTopic);
-            SingleOutputStreamOperator<UserInterestVector> vectors = toScore
-                    .transform("user-vector-scorer", new AvroTypeInfo<>(UserInterestVector.class), scorer)
-                    .uid("user-vector-scorer");
+            UserVectorScorer scorer =
+                    config.recommends()
+                            ? new RecommendingVectorScorer(
+                                    scoring, inputTopic, config.retrievalSettings())
+                            : new UserVectorScorer(scoring, inputTopic);
+            SingleOutputStreamOperator<UserInterestVector> vectors =
+                    toScore.transform(
+                                    "user-vector-scorer",
+                                    new AvroTypeInfo<>(UserInterestVector.class),
+                                    scorer)
+                            .uid("user-vector-scorer");
             vectors.sinkTo(userVectors).uid("user-vectors-sink").name("user-vectors-sink");
             if (latestVectors != null) {
-                vectors.sinkTo(latestVectors).uid("latest-vectors-sink").name("latest-vectors-sink");
+                vectors.sinkTo(latestVectors)
+                        .uid("latest-vectors-sink")
+                        .name("latest-vectors-sink");
             }
-            allDeadLetters = allDeadLetters.union(vectors.getSideOutput(UserVectorScorer.DEAD_LETTERS));
+            allDeadLetters =
+                    allDeadLetters.union(vectors.getSideOutput(UserVectorScorer.DEAD_LETTERS));
             if (config.recommends()) {
                 vectors.getSideOutput(RecommendingVectorScorer.RECOMMENDATIONS)
-                        .sinkTo(recommendations).uid("recommendations-sink").name("recommendations-sink");
+                        .sinkTo(recommendations)
+                        .uid("recommendations-sink")
+                        .name("recommendations-sink");
             }
         }
         allDeadLetters.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters-sink");
 
         features.getSideOutput(ClickSessionizer.LATE_CLICKS)
-                .sinkTo(lateClicks).uid("late-clicks-sink").name("late-clicks-sink");
+                .sinkTo(lateClicks)
+                .uid("late-clicks-sink")
+                .name("late-clicks-sink");
     }
 
     /**
@@ -182,8 +215,8 @@ public final class UserInterestJob {
     }
 
     /**
-     * Scores with {@code loader} instead of the scorer the configuration names (tests hand in a model that
-     * refuses chosen inputs); returns this job.
+     * Scores with {@code loader} instead of the scorer the configuration names (tests hand in a
+     * model that refuses chosen inputs); returns this job.
      */
     public UserInterestJob scoringWith(ScoringSettings.ScorerLoader loader) {
         this.scorerLoader = Objects.requireNonNull(loader);
@@ -198,28 +231,47 @@ public final class UserInterestJob {
     /** The Flink settings this job's configuration implies: state backend, checkpointing. */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND).toString());
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.get(JobOptions.INCREMENTAL_CHECKPOINTS));
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        // Every operator of this job creates its outputs afresh and keeps no reference to an input it was
-        // handed (the scorer copies values out of the reused StreamRecord), so chained operators may pass
-        // records without Flink's defensive deep copy, which cost a third of the sessionizer's thread.
+        conf.set(
+                StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND).toString());
+        conf.set(
+                CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+                config.get(JobOptions.INCREMENTAL_CHECKPOINTS));
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                config.get(JobOptions.CHECKPOINT_INTERVAL));
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        // Every operator of this job creates its outputs afresh and keeps no reference to an input
+        // it was
+        // handed (the scorer copies values out of the reused StreamRecord), so chained operators
+        // may pass
+        // records without Flink's defensive deep copy, which cost a third of the sessionizer's
+        // thread.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
-        // A click waits in the sessionizer for the next watermark and then, at low load, for a network
-        // buffer to fill or time out; Flink's defaults (200 ms, 100 ms) would dominate click-to-vector latency.
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
+        // A click waits in the sessionizer for the next watermark and then, at low load, for a
+        // network
+        // buffer to fill or time out; Flink's defaults (200 ms, 100 ms) would dominate
+        // click-to-vector latency.
+        conf.set(
+                PipelineOptions.AUTO_WATERMARK_INTERVAL, config.get(JobOptions.WATERMARK_INTERVAL));
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(JobOptions.BUFFER_TIMEOUT));
-        // The Kafka reader pauses single partitions for watermark alignment; a source that cannot (the tests'
+        // The Kafka reader pauses single partitions for watermark alignment; a source that cannot
+        // (the tests'
         // generator sources) is aligned per subtask only, instead of failing the job.
         conf.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
         if (!config.get(JobOptions.CHECKPOINT_DIR).isBlank()) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobOptions.CHECKPOINT_DIR));
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    config.get(JobOptions.CHECKPOINT_DIR));
         }
         return conf;
     }
 
-    /** An environment configured for this job; {@code extra} (may be empty) adds or overrides Flink settings. */
+    /**
+     * An environment configured for this job; {@code extra} (may be empty) adds or overrides Flink
+     * settings.
+     */
     public static StreamExecutionEnvironment environment(JobConfig config, Configuration extra) {
         Configuration conf = flinkConfiguration(config);
         conf.addAll(extra);
@@ -237,7 +289,9 @@ public final class UserInterestJob {
         return env.execute(config.get(JobOptions.JOB_NAME));
     }
 
-    /** Builds and submits the job without waiting for it; the client can stop it with a savepoint. */
+    /**
+     * Builds and submits the job without waiting for it; the client can stop it with a savepoint.
+     */
     public JobClient start(Configuration extraFlinkSettings) throws Exception {
         StreamExecutionEnvironment env = environment(config, extraFlinkSettings);
         build(env);
@@ -249,8 +303,8 @@ public final class UserInterestJob {
     }
 
     /**
-     * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in README.md; the job
-     * jar's main class.
+     * Runs the job against Kafka: {@code [--config FILE] [key=value ...]}, keys as in README.md;
+     * the job jar's main class.
      */
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args);

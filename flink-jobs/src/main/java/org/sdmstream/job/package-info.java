@@ -1,2 +1,5 @@
-/** The user-interest job: its graph (UserInterestJob), its typed configuration, and the conversions between Kafka records and the session rules' types. */
+/**
+ * The user-interest job: its graph (UserInterestJob), its typed configuration, and the conversions
+ * between Kafka records and the session rules' types.
+ */
 package org.sdmstream.job;

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -36,30 +35,38 @@ class JobConfigTest {
         assertThat(c.sessionRules().maxSessionLength()).isEqualTo(50);
         assertThat(c.sessionRules().historyHorizon()).isEqualTo(Duration.ofDays(7));
         assertThat(c.sessionRules().maxHistoryLength()).isEqualTo(20);
-        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-        assertThat(c.get(KafkaOptions.TRANSACTION_TIMEOUT)).isLessThanOrEqualTo(Duration.ofMinutes(15));
+        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee())
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.get(KafkaOptions.TRANSACTION_TIMEOUT))
+                .isLessThanOrEqualTo(Duration.ofMinutes(15));
         assertThat(c.sessionizerSettings().stateTtl()).isGreaterThan(Duration.ofDays(7));
         Configuration flink = UserInterestJob.flinkConfiguration(c);
         assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void fileThenOverrides(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("job.properties");
-        Files.writeString(file, "topic.clicks = my-clicks\nsession.max-length=30\nsink.delivery-guarantee=AT_LEAST_ONCE\n");
+        Files.writeString(
+                file,
+                "topic.clicks = my-clicks\nsession.max-length=30\nsink.delivery-guarantee=AT_LEAST_ONCE\n");
         JobConfig c = JobConfig.load(file, Map.of("session.max-length", "40"));
         assertThat(c.get(KafkaOptions.CLICKS_TOPIC)).isEqualTo("my-clicks");
         assertThat(c.sessionRules().maxSessionLength()).isEqualTo(40);
-        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE).guarantee())
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
     @Test
     void commandLineArguments(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("job.properties");
         Files.writeString(file, "kafka.bootstrap-servers=broker:9092\ntopic.clicks=c1\n");
-        JobConfig c = JobConfig.fromArgs("--config", file.toString(), "topic.clicks=c2", "--job.parallelism=4");
+        JobConfig c =
+                JobConfig.fromArgs(
+                        "--config", file.toString(), "topic.clicks=c2", "--job.parallelism=4");
         assertThat(c.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("broker:9092");
         assertThat(c.get(KafkaOptions.CLICKS_TOPIC)).isEqualTo("c2");
         assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(4);
@@ -70,13 +77,16 @@ class JobConfigTest {
     void typosAndBadValuesFailAtStartWithTheKeyName() {
         assertThatThrownBy(() -> JobConfig.of(Map.of("session.gapp", "5 min")))
                 .hasMessageContaining("unknown configuration key 'session.gapp'");
-        assertThatThrownBy(() -> JobConfig.of(Map.of("session.gap", "soon"))).hasMessageContaining("session.gap");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("session.gap", "soon")))
+                .hasMessageContaining("session.gap");
         assertThatThrownBy(() -> JobConfig.of(Map.of("sink.delivery-guarantee", "MAYBE")))
                 .hasMessageContaining("sink.delivery-guarantee");
         assertThatThrownBy(() -> JobConfig.of(Map.of("sink.transaction-timeout", "1 h")))
                 .hasMessageContaining("15 min");
-        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "1 d"))).hasMessageContaining("TTL");
-        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "7 d"))).as("not beyond horizon + lateness")
+        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "1 d")))
+                .hasMessageContaining("TTL");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("state.ttl", "7 d")))
+                .as("not beyond horizon + lateness")
                 .hasMessageContaining("TTL");
         assertThatThrownBy(() -> JobConfig.of(Map.of("watermark.alignment.max-drift", "-1 s")))
                 .hasMessageContaining("watermark.alignment.max-drift");
@@ -84,12 +94,24 @@ class JobConfigTest {
 
     @Test
     void kafkaClientSettingsPassThroughByPrefixOverTheJobsProducerDefaults() {
-        JobConfig c = JobConfig.of(Map.of("kafka.producer.compression.type", "zstd", "kafka.producer.acks", "all",
-                "kafka.consumer.fetch.min.bytes", "65536", "watermark.max-wait", "200 ms"));
-        assertThat(c.producerProperties()).containsEntry("compression.type", "zstd").containsEntry("acks", "all")
+        JobConfig c =
+                JobConfig.of(
+                        Map.of(
+                                "kafka.producer.compression.type",
+                                "zstd",
+                                "kafka.producer.acks",
+                                "all",
+                                "kafka.consumer.fetch.min.bytes",
+                                "65536",
+                                "watermark.max-wait",
+                                "200 ms"));
+        assertThat(c.producerProperties())
+                .containsEntry("compression.type", "zstd")
+                .containsEntry("acks", "all")
                 .containsEntry("batch.size", "131072");
         assertThat(c.consumerProperties()).containsExactly(Map.entry("fetch.min.bytes", "65536"));
-        assertThat(JobConfig.defaults().producerProperties()).containsEntry("compression.type", "lz4");
+        assertThat(JobConfig.defaults().producerProperties())
+                .containsEntry("compression.type", "lz4");
         assertThat(c.sessionizerSettings().maxWait()).hasMillis(200);
         assertThatThrownBy(() -> JobConfig.of(Map.of("kafka.producer.", "x")))
                 .hasMessageContaining("unknown configuration key 'kafka.producer.'");
@@ -99,16 +121,31 @@ class JobConfigTest {
 
     @Test
     void secretKafkaSettingsAreMaskedInWhatLogsShowButPassedToTheClients() {
-        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p4ss\";";
-        JobConfig c = JobConfig.of(Map.of("kafka.consumer.sasl.jaas.config", jaas,
-                "kafka.producer.ssl.key.password", "k3y", "kafka.producer.ssl.keystore.key", "PEM",
-                "kafka.consumer.sasl.oauthbearer.client.credentials.client.secret", "s3cret",
-                "kafka.producer.compression.type", "zstd", "kafka.consumer.key.deserializer", "x"));
+        String jaas =
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p4ss\";";
+        JobConfig c =
+                JobConfig.of(
+                        Map.of(
+                                "kafka.consumer.sasl.jaas.config",
+                                jaas,
+                                "kafka.producer.ssl.key.password",
+                                "k3y",
+                                "kafka.producer.ssl.keystore.key",
+                                "PEM",
+                                "kafka.consumer.sasl.oauthbearer.client.credentials.client.secret",
+                                "s3cret",
+                                "kafka.producer.compression.type",
+                                "zstd",
+                                "kafka.consumer.key.deserializer",
+                                "x"));
         assertThat(c.toString()).doesNotContain("p4ss", "k3y", "PEM", "s3cret").contains("zstd");
-        assertThat(c.asRedactedMap()).containsEntry("kafka.consumer.sasl.jaas.config", "******")
+        assertThat(c.asRedactedMap())
+                .containsEntry("kafka.consumer.sasl.jaas.config", "******")
                 .containsEntry("kafka.producer.ssl.key.password", "******")
                 .containsEntry("kafka.producer.ssl.keystore.key", "******")
-                .containsEntry("kafka.consumer.sasl.oauthbearer.client.credentials.client.secret", "******")
+                .containsEntry(
+                        "kafka.consumer.sasl.oauthbearer.client.credentials.client.secret",
+                        "******")
                 .containsEntry("kafka.producer.compression.type", "zstd")
                 .containsEntry("kafka.consumer.key.deserializer", "x");
         assertThat(c.consumerProperties()).containsEntry("sasl.jaas.config", jaas);
@@ -123,7 +160,10 @@ class JobConfigTest {
         JobConfig on = JobConfig.of(Map.of("scoring.model-dir", "/models/sdm-7"));
         assertThat(on.scoringEnabled()).isTrue();
         assertThat(on.writesSessionFeatures()).isFalse();
-        assertThat(on.with(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE).writesSessionFeatures()).isTrue();
+        assertThat(
+                        on.with(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE)
+                                .writesSessionFeatures())
+                .isTrue();
         assertThat(on.with(ScoringOptions.ENABLED, Switch.FALSE).scoringEnabled()).isFalse();
         assertThat(on.scoringSettings().maxBatchSize()).isEqualTo(256);
         assertThat(on.scoringSettings().maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
@@ -132,8 +172,11 @@ class JobConfigTest {
         assertThat(on.get(ScoringOptions.MIN_INTERVAL)).isZero();
         assertThat(on.get(KafkaOptions.USER_VECTORS_TOPIC)).isEqualTo("user-vectors");
         assertThat(on.outputTopic()).isEqualTo("user-vectors");
-        JobConfig sessionFeaturesOnly = on.toBuilder().set(ScoringOptions.ENABLED, Switch.FALSE)
-                .set(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE).build();
+        JobConfig sessionFeaturesOnly =
+                on.toBuilder()
+                        .set(ScoringOptions.ENABLED, Switch.FALSE)
+                        .set(ScoringOptions.SESSION_FEATURES_OUTPUT, Switch.TRUE)
+                        .build();
         assertThat(sessionFeaturesOnly.scoringEnabled()).isFalse();
         assertThat(sessionFeaturesOnly.writesSessionFeatures()).isTrue();
         assertThat(sessionFeaturesOnly.outputTopic()).isEqualTo("session-features");
@@ -142,43 +185,56 @@ class JobConfigTest {
                 .hasMessageContaining("scoring.model-dir");
         assertThatThrownBy(() -> JobConfig.of(Map.of("output.session-features", "false")))
                 .hasMessageContaining("output.session-features");
-        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-size", "0"))).hasMessageContaining("scoring.batch.max-size");
-        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-delay", "-1 ms"))).hasMessageContaining("scoring.batch.max-delay");
-        assertThatThrownBy(() -> on.with(Map.of("scoring.min-interval", "soon"))).hasMessageContaining("scoring.min-interval");
-        assertThatThrownBy(() -> on.with(Map.of("scoring.intra-op-threads", "-1"))).hasMessageContaining("scoring.intra-op-threads");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-size", "0")))
+                .hasMessageContaining("scoring.batch.max-size");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.batch.max-delay", "-1 ms")))
+                .hasMessageContaining("scoring.batch.max-delay");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.min-interval", "soon")))
+                .hasMessageContaining("scoring.min-interval");
+        assertThatThrownBy(() -> on.with(Map.of("scoring.intra-op-threads", "-1")))
+                .hasMessageContaining("scoring.intra-op-threads");
     }
 
     @Test
     void theExampleFileIsValidAndComplete() throws Exception {
-        Path example = Path.of(System.getProperty("user.dir")).resolve("conf/user-interest-job.properties");
+        Path example =
+                Path.of(System.getProperty("user.dir"))
+                        .resolve("conf/user-interest-job.properties");
         JobConfig c = JobConfig.load(example, Map.of());
         assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(2);
         java.util.Properties p = new java.util.Properties();
         try (var r = Files.newBufferedReader(example)) {
             p.load(r);
         }
-        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(
-                JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
+        assertThat(p.stringPropertyNames())
+                .containsExactlyInAnyOrderElementsOf(
+                        JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
     }
 
     @Test
     void typedOptionsAreCheckedLikeTheirTextAndFormatAsTheDocsWriteThem() {
-        JobConfig c = JobConfig.builder()
-                .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
-                .set(KafkaOptions.DELIVERY_GUARANTEE, KafkaOptions.Delivery.AT_LEAST_ONCE)
-                .set(SessionizerOptions.SESSION_GAP, Duration.ofMinutes(20))
-                .build();
+        JobConfig c =
+                JobConfig.builder()
+                        .set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2))
+                        .set(KafkaOptions.DELIVERY_GUARANTEE, KafkaOptions.Delivery.AT_LEAST_ONCE)
+                        .set(SessionizerOptions.SESSION_GAP, Duration.ofMinutes(20))
+                        .build();
         assertThat(c.sessionRules().gap()).isEqualTo(Duration.ofMinutes(20));
-        assertThat(c.asMap()).containsEntry("checkpoint.interval", "2 s").containsEntry("session.gap", "20 min")
-                .containsEntry("sink.delivery-guarantee", "AT_LEAST_ONCE").containsEntry("scoring.scorer", "incremental");
+        assertThat(c.asMap())
+                .containsEntry("checkpoint.interval", "2 s")
+                .containsEntry("session.gap", "20 min")
+                .containsEntry("sink.delivery-guarantee", "AT_LEAST_ONCE")
+                .containsEntry("scoring.scorer", "incremental");
         assertThat(JobConfig.of(c.asMap()).asMap()).isEqualTo(c.asMap());
         assertThatThrownBy(() -> c.with(JobOptions.CHECKPOINT_INTERVAL, Duration.ZERO))
                 .hasMessageContaining("checkpoint.interval");
         assertThatThrownBy(() -> JobConfig.of(Map.of("scoring.scorer", "fast")))
-                .hasMessageContaining("scoring.scorer").hasMessageContaining("incremental or full-tower");
+                .hasMessageContaining("scoring.scorer")
+                .hasMessageContaining("incremental or full-tower");
         assertThatThrownBy(() -> JobConfig.of(Map.of("sink.delivery-guarantee", "NONE")))
                 .hasMessageContaining("expected EXACTLY_ONCE or AT_LEAST_ONCE");
-        ConfigOption<String> stranger = ConfigOptions.key("session.gapp").stringType().defaultValue("");
+        ConfigOption<String> stranger =
+                ConfigOptions.key("session.gapp").stringType().defaultValue("");
         assertThatThrownBy(() -> c.with(stranger, "x")).hasMessageContaining("session.gapp");
     }
 
@@ -186,20 +242,28 @@ class JobConfigTest {
     void readmeTablesListEveryOptionWithItsDefaultAndNothingElse() throws Exception {
         Map<String, String> documented = readmeKeyTables();
         for (ConfigOption<?> option : JobConfig.OPTIONS) {
-            String expected = option.defaultValue().toString().isEmpty() ? "*(empty)*"
-                    : "`" + OptionText.format(option.defaultValue()) + "`";
-            assertThat(documented).as("README.md's key tables document " + option.key())
+            String expected =
+                    option.defaultValue().toString().isEmpty()
+                            ? "*(empty)*"
+                            : "`" + OptionText.format(option.defaultValue()) + "`";
+            assertThat(documented)
+                    .as("README.md's key tables document " + option.key())
                     .containsEntry(option.key(), expected);
         }
-        Set<String> keys = new HashSet<>(JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
+        Set<String> keys =
+                new HashSet<>(JobConfig.OPTIONS.stream().map(ConfigOption::key).toList());
         keys.add(KafkaOptions.PRODUCER_PREFIX + "<name>");
         keys.add(KafkaOptions.CONSUMER_PREFIX + "<name>");
-        assertThat(keys).as("keys in README.md's tables that are options").containsAll(documented.keySet());
+        assertThat(keys)
+                .as("keys in README.md's tables that are options")
+                .containsAll(documented.keySet());
     }
 
     /** Key to default cell of every row of README.md's "Job keys" and "Scoring keys" tables. */
     private static Map<String, String> readmeKeyTables() throws Exception {
-        String readme = Files.readString(Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+        String readme =
+                Files.readString(
+                        Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
         Map<String, String> rows = new HashMap<>();
         Pattern row = Pattern.compile("(?m)^\\| `([^`]+)` \\| ([^|]*?) \\|");
         for (String heading : List.of("### Job keys", "### Scoring keys")) {

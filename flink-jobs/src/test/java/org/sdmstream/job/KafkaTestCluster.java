@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,7 +22,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real single-node KRaft Kafka broker in this JVM, with the few client helpers the integration tests need. */
+/**
+ * A real single-node KRaft Kafka broker in this JVM, with the few client helpers the integration
+ * tests need.
+ */
 public final class KafkaTestCluster implements AutoCloseable {
 
     private final KafkaClusterTestKit kit;
@@ -33,15 +35,20 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     public static KafkaTestCluster start() throws Exception {
-        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+        KafkaClusterTestKit kit =
+                new KafkaClusterTestKit.Builder(
+                                new TestKitNodes.Builder()
+                                        .setCombined(true)
+                                        .setNumBrokerNodes(1)
+                                        .setNumControllerNodes(1)
+                                        .build())
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("offsets.topic.num.partitions", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("transaction.state.log.num.partitions", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .build();
         kit.format();
         kit.startup();
         kit.waitForReadyBrokers();
@@ -53,14 +60,17 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     /** Creates topics that keep records forever (test records carry old event times). */
-    public void createTopics(int partitions, String... topics) throws ExecutionException, InterruptedException {
+    public void createTopics(int partitions, String... topics)
+            throws ExecutionException, InterruptedException {
         createTopics(partitions, Map.of("retention.ms", "-1"), topics);
     }
 
     /** Topics with these topic configs (e.g. {@code cleanup.policy=compact}). */
     public void createTopics(int partitions, Map<String, String> configs, String... topics)
             throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String t : topics) {
                 newTopics.add(new NewTopic(t, partitions, (short) 1).configs(configs));
@@ -70,7 +80,8 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     /** Sends records in order and returns where each landed. */
-    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -92,18 +103,22 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     /**
-     * Everything committed in {@code topic}, read with {@code read_committed}, partition by partition in
-     * offset order; waits until at least {@code atLeast} records are there or {@code timeout} passes.
+     * Everything committed in {@code topic}, read with {@code read_committed}, partition by
+     * partition in offset order; waits until at least {@code atLeast} records are there or {@code
+     * timeout} passes.
      */
-    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast, Duration timeout) {
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String topic, int atLeast, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -120,8 +135,10 @@ public final class KafkaTestCluster implements AutoCloseable {
                     }
                 }
             }
-            out.sort(java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
-                    .thenComparingLong(ConsumerRecord::offset));
+            out.sort(
+                    java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(
+                                    ConsumerRecord::partition)
+                            .thenComparingLong(ConsumerRecord::offset));
             return out;
         }
     }

@@ -16,7 +16,9 @@ import org.sdmstream.records.SessionFeatures;
  * Benchmark (run by hand): the sessionizer operator alone on one thread, no network, no Kafka, to
  * separate the cost of state access from the rest of the pipeline.
  *
- * <pre>java -cp ... org.sdmstream.job.SessionizerOperatorThroughput [clicks] [users] [rocksdb|rocksdb-heap-timers|hashmap]</pre>
+ * <pre>
+ * java -cp ... org.sdmstream.job.SessionizerOperatorThroughput [clicks] [users] [rocksdb|rocksdb-heap-timers|hashmap]
+ * </pre>
  */
 public final class SessionizerOperatorThroughput {
 
@@ -29,17 +31,22 @@ public final class SessionizerOperatorThroughput {
             backend = new HashMapStateBackend();
         } else {
             EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
-            // The harness's managed memory is tiny (RocksDB would flush constantly): use RocksDB's own defaults.
+            // The harness's managed memory is tiny (RocksDB would flush constantly): use RocksDB's
+            // own defaults.
             rocks.getMemoryConfiguration().setUseManagedMemory(false);
             if (kind.equals("rocksdb-heap-timers")) {
-                rocks.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+                rocks.setPriorityQueueStateType(
+                        EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
             }
             backend = rocks;
         }
         SyntheticClicks generator = new SyntheticClicks(users, TestClicks.T0, 10);
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                new KeyedProcessOperator<>(new ClickSessionizer(SessionizerSettings.defaults("clicks"))),
-                ClickEvent::getUserId, Types.STRING)) {
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
+                        new KeyedProcessOperator<>(
+                                new ClickSessionizer(SessionizerSettings.defaults("clicks"))),
+                        ClickEvent::getUserId,
+                        Types.STRING)) {
             h.setStateBackend(backend);
             h.open();
             long emitted = 0;
@@ -50,14 +57,16 @@ public final class SessionizerOperatorThroughput {
                 h.processElement(new StreamRecord<>(c, time));
                 if (i % 200 == 0) { // a watermark every 200 clicks (2 s of event time), 5 s behind
                     h.processWatermark(time - 5_000);
-                    emitted += h.getOutput().stream().filter(o -> o instanceof StreamRecord).count();
+                    emitted +=
+                            h.getOutput().stream().filter(o -> o instanceof StreamRecord).count();
                     h.getOutput().clear();
                 }
             }
             h.processWatermark(Long.MAX_VALUE);
             emitted += h.getOutput().stream().filter(o -> o instanceof StreamRecord).count();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("operator only: %,d clicks (%,d emitted), %,d users, %s: %.1f s, %,.0f clicks/s%n",
+            System.out.printf(
+                    "operator only: %,d clicks (%,d emitted), %,d users, %s: %.1f s, %,.0f clicks/s%n",
                     clicks, emitted, users, kind, seconds, clicks / seconds);
         }
     }

@@ -2,15 +2,14 @@ package org.sdmstream.job;
 
 import java.time.Instant;
 import java.util.Map;
-
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 
 /**
  * Deterministic synthetic clicks for a {@code DataGeneratorSource}: click {@code i} belongs to user
- * {@code i % users} at {@code start + i * stepMillis}, so each user clicks every {@code users * stepMillis}
- * ms; items, categories and shops are spread by a hash of {@code i}.
+ * {@code i % users} at {@code start + i * stepMillis}, so each user clicks every {@code users *
+ * stepMillis} ms; items, categories and shops are spread by a hash of {@code i}.
  */
 public final class SyntheticClicks implements GeneratorFunction<Long, DecodedClick> {
 

@@ -9,16 +9,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the pipeline's topics before a job starts (the job never relies on auto-creation).
- * Topics keep records forever by default because records carry event time, and replays of old
- * logs would otherwise be deleted by retention at once.
+ * Creates the pipeline's topics before a job starts (the job never relies on auto-creation). Topics
+ * keep records forever by default because records carry event time, and replays of old logs would
+ * otherwise be deleted by retention at once.
  */
 public final class KafkaTopics {
 
@@ -27,8 +26,11 @@ public final class KafkaTopics {
     private KafkaTopics() {}
 
     /** Creates each topic unless it exists; returns the names that were created. */
-    public static Set<String> ensure(String bootstrapServers, Collection<String> topics, int partitions,
-                                     Map<String, String> configs) {
+    public static Set<String> ensure(
+            String bootstrapServers,
+            Collection<String> topics,
+            int partitions,
+            Map<String, String> configs) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
@@ -53,8 +55,14 @@ public final class KafkaTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create topics " + topics + " on " + bootstrapServers
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not create topics "
+                            + topics
+                            + " on "
+                            + bootstrapServers
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

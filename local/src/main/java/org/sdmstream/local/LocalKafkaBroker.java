@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node KRaft Kafka broker, run as a child JVM from the {@code kafka_2.13} jars on this
- * JVM's class path (no tarball, no Docker). Used by {@code sdm demo} and the system tests. The
+ * A real single-node KRaft Kafka broker, run as a child JVM from the {@code kafka_2.13} jars on
+ * this JVM's class path (no tarball, no Docker). Used by {@code sdm demo} and the system tests. The
  * broker is killed when this JVM exits, so a demo leaves nothing running.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
@@ -34,8 +33,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Thread reaper = new Thread(this::destroyQuietly, "kafka-broker-reaper");
     private Process process;
 
-    private LocalKafkaBroker(Path dataDir, String clusterId, int brokerPort, int controllerPort,
-                             Map<String, String> extraConfig) {
+    private LocalKafkaBroker(
+            Path dataDir,
+            String clusterId,
+            int brokerPort,
+            int controllerPort,
+            Map<String, String> extraConfig) {
         this.dataDir = dataDir;
         this.clusterId = clusterId;
         this.brokerPort = brokerPort;
@@ -43,18 +46,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.extraConfig = extraConfig;
     }
 
-    /** Formats {@code dataDir} if needed and starts a broker on free loopback ports; returns once it answers. */
-    public static LocalKafkaBroker start(Path dataDir, Map<String, String> extraConfig) throws IOException {
+    /**
+     * Formats {@code dataDir} if needed and starts a broker on free loopback ports; returns once it
+     * answers.
+     */
+    public static LocalKafkaBroker start(Path dataDir, Map<String, String> extraConfig)
+            throws IOException {
         return start(dataDir, Uuid.randomUuid().toString(), extraConfig);
     }
 
     /**
-     * As {@link #start(Path, Map)}, a new {@code dataDir} formatted with {@code clusterId} (a Kafka {@link Uuid},
-     * as {@code kafka-storage.sh format --cluster-id} takes it; the apache/kafka image's {@code CLUSTER_ID}).
+     * As {@link #start(Path, Map)}, a new {@code dataDir} formatted with {@code clusterId} (a Kafka
+     * {@link Uuid}, as {@code kafka-storage.sh format --cluster-id} takes it; the apache/kafka
+     * image's {@code CLUSTER_ID}).
      */
-    public static LocalKafkaBroker start(Path dataDir, String clusterId, Map<String, String> extraConfig)
-            throws IOException {
-        LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, clusterId, freePort(), freePort(), Map.copyOf(extraConfig));
+    public static LocalKafkaBroker start(
+            Path dataDir, String clusterId, Map<String, String> extraConfig) throws IOException {
+        LocalKafkaBroker broker =
+                new LocalKafkaBroker(
+                        dataDir, clusterId, freePort(), freePort(), Map.copyOf(extraConfig));
         broker.startProcess();
         return broker;
     }
@@ -93,7 +103,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         removeReaper();
     }
 
-    /** Starts the broker again on the same ports and data, e.g. after {@link #stop()} in a fault test. */
+    /**
+     * Starts the broker again on the same ports and data, e.g. after {@link #stop()} in a fault
+     * test.
+     */
     public void restart() throws IOException {
         stop();
         startProcess();
@@ -112,25 +125,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
             format(config, log4j);
         }
         List<String> command = javaCommand(log4j, "kafka.Kafka", config.toString());
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .start();
+        process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                        .start();
         Runtime.getRuntime().addShutdownHook(reaper);
         awaitReady();
     }
 
     private void format(Path config, Path log4j) throws IOException {
-        List<String> command = javaCommand(log4j, "kafka.tools.StorageTool",
-                "format", "-t", clusterId, "-c", config.toString());
-        Process format = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .start();
+        List<String> command =
+                javaCommand(
+                        log4j,
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        clusterId,
+                        "-c",
+                        config.toString());
+        Process format =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                        .start();
         try {
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
-                throw new IOException("formatting the Kafka log directory failed; see " + logFile() + ":\n" + logTail());
+                throw new IOException(
+                        "formatting the Kafka log directory failed; see "
+                                + logFile()
+                                + ":\n"
+                                + logTail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,8 +173,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IOException("the Kafka broker exited with " + process.exitValue() + "; see "
-                            + logFile() + ":\n" + logTail());
+                    throw new IOException(
+                            "the Kafka broker exited with "
+                                    + process.exitValue()
+                                    + "; see "
+                                    + logFile()
+                                    + ":\n"
+                                    + logTail());
                 }
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
@@ -162,8 +193,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new IOException("interrupted while waiting for the Kafka broker", e);
         }
         destroyQuietly();
-        throw new IOException("the Kafka broker did not answer within " + START_TIMEOUT + "; see " + logFile()
-                + ":\n" + logTail());
+        throw new IOException(
+                "the Kafka broker did not answer within "
+                        + START_TIMEOUT
+                        + "; see "
+                        + logFile()
+                        + ":\n"
+                        + logTail());
     }
 
     private Path writeConfig() throws IOException {
@@ -171,7 +207,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                        + brokerPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -210,8 +251,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static List<String> javaCommand(Path log4j, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
-                "-Dlog4j2.configurationFile=" + log4j.toUri()));
+        command.addAll(
+                List.of(
+                        "-Xms128m",
+                        "-Xmx512m",
+                        "-XX:+UseG1GC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dlog4j2.configurationFile=" + log4j.toUri()));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

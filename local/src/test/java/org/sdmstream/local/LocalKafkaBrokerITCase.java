@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,9 +23,19 @@ class LocalKafkaBrokerITCase {
     @Test
     void brokerProcessServesTopicsAndKeepsDataAcrossARestart(@TempDir Path dir) throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir, Map.of())) {
-            assertThat(KafkaTopics.ensure(broker.bootstrapServers(), List.of("t"), 2, KafkaTopics.KEEP_FOREVER))
+            assertThat(
+                            KafkaTopics.ensure(
+                                    broker.bootstrapServers(),
+                                    List.of("t"),
+                                    2,
+                                    KafkaTopics.KEEP_FOREVER))
                     .containsExactly("t");
-            assertThat(KafkaTopics.ensure(broker.bootstrapServers(), List.of("t"), 2, KafkaTopics.KEEP_FOREVER))
+            assertThat(
+                            KafkaTopics.ensure(
+                                    broker.bootstrapServers(),
+                                    List.of("t"),
+                                    2,
+                                    KafkaTopics.KEEP_FOREVER))
                     .isEmpty();
             produce(broker, "before");
             broker.restart();
@@ -39,7 +48,7 @@ class LocalKafkaBrokerITCase {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("t", "k", value)).get();
         }
     }
@@ -50,7 +59,7 @@ class LocalKafkaBrokerITCase {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("t"));
             List<String> values = new java.util.ArrayList<>();
             long deadline = System.currentTimeMillis() + 30_000;

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Every size and knob of the SDM model and its training loop, with the paper's defaults. The same
  * builder makes the baselines: {@code longTerm=false} is SDM without the long-term branch, and
- * {@link Architecture#YOUTUBE_DNN} mean-pools session and history embeddings with the user embedding
- * through dense layers. Documented key by key in docs/model.md.
+ * {@link Architecture#YOUTUBE_DNN} mean-pools session and history embeddings with the user
+ * embedding through dense layers. Documented key by key in docs/model.md.
  */
 public record SdmConfig(
         Architecture architecture,
@@ -42,7 +42,10 @@ public record SdmConfig(
         boolean tiedLabels) {
 
     /** Which tower the builder makes. */
-    public enum Architecture { SDM, YOUTUBE_DNN }
+    public enum Architecture {
+        SDM,
+        YOUTUBE_DNN
+    }
 
     /** How the next-item softmax is computed during training. */
     public enum LossType {
@@ -59,40 +62,43 @@ public record SdmConfig(
         LOG_UNIFORM
     }
 
-    /** The defaults: every key named once, here (help texts and docs/model.md read them from this). */
-    public static final SdmConfig DEFAULT = new Builder()
-            .architecture(Architecture.SDM)
-            .longTerm(true)
-            .itemEmbeddingDim(64)
-            .categoryEmbeddingDim(16)
-            .brandEmbeddingDim(16)
-            .shopEmbeddingDim(16)
-            .userEmbeddingDim(64)
-            .hiddenSize(64)
-            .heads(4)
-            .maxSessionLength(50)
-            .maxHistoryLength(20)
-            .dnnHiddenLayers(List.of(128))
-            .logitScale(10f)
-            .loss(LossType.AUTO)
-            .fullSoftmaxMaxItems(20_000)
-            .negatives(256)
-            .sampler(Sampler.LOG_UNIFORM)
-            .learningRate(0.001f)
-            .batchSize(64)
-            .epochs(20)
-            .validationFraction(0.1)
-            .patience(2)
-            .seed(42L)
-            .minItemCount(1)
-            .nextSessionLabel(true)
-            .unknownUserRate(0.02)
-            .intraOpThreads(0)
-            .interOpThreads(0)
-            .labelWindow(1)
-            .dropout(0.2f)
-            .tiedLabels(false)
-            .build();
+    /**
+     * The defaults: every key named once, here (help texts and docs/model.md read them from this).
+     */
+    public static final SdmConfig DEFAULT =
+            new Builder()
+                    .architecture(Architecture.SDM)
+                    .longTerm(true)
+                    .itemEmbeddingDim(64)
+                    .categoryEmbeddingDim(16)
+                    .brandEmbeddingDim(16)
+                    .shopEmbeddingDim(16)
+                    .userEmbeddingDim(64)
+                    .hiddenSize(64)
+                    .heads(4)
+                    .maxSessionLength(50)
+                    .maxHistoryLength(20)
+                    .dnnHiddenLayers(List.of(128))
+                    .logitScale(10f)
+                    .loss(LossType.AUTO)
+                    .fullSoftmaxMaxItems(20_000)
+                    .negatives(256)
+                    .sampler(Sampler.LOG_UNIFORM)
+                    .learningRate(0.001f)
+                    .batchSize(64)
+                    .epochs(20)
+                    .validationFraction(0.1)
+                    .patience(2)
+                    .seed(42L)
+                    .minItemCount(1)
+                    .nextSessionLabel(true)
+                    .unknownUserRate(0.02)
+                    .intraOpThreads(0)
+                    .interOpThreads(0)
+                    .labelWindow(1)
+                    .dropout(0.2f)
+                    .tiedLabels(false)
+                    .build();
 
     public SdmConfig {
         dnnHiddenLayers = List.copyOf(dnnHiddenLayers);
@@ -110,7 +116,8 @@ public record SdmConfig(
         positive("epochs", epochs);
         dnnHiddenLayers.forEach(n -> positive("dnnHiddenLayers", n));
         if (hiddenSize % heads != 0) {
-            throw new IllegalArgumentException("hiddenSize (" + hiddenSize + ") must be divisible by heads (" + heads + ")");
+            throw new IllegalArgumentException(
+                    "hiddenSize (" + hiddenSize + ") must be divisible by heads (" + heads + ")");
         }
         if (!(logitScale > 0)) {
             throw new IllegalArgumentException("logitScale must be > 0, got " + logitScale);
@@ -119,10 +126,12 @@ public record SdmConfig(
             throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
         }
         if (validationFraction < 0 || validationFraction >= 1) {
-            throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
+            throw new IllegalArgumentException(
+                    "validationFraction must be in [0, 1), got " + validationFraction);
         }
         if (unknownUserRate < 0 || unknownUserRate >= 1) {
-            throw new IllegalArgumentException("unknownUserRate must be in [0, 1), got " + unknownUserRate);
+            throw new IllegalArgumentException(
+                    "unknownUserRate must be in [0, 1), got " + unknownUserRate);
         }
         if (labelWindow == 0) {
             labelWindow = 1; // files written before the key existed: the next click only
@@ -134,7 +143,8 @@ public record SdmConfig(
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
         if (patience < 0 || intraOpThreads < 0 || interOpThreads < 0 || minItemCount < 1) {
-            throw new IllegalArgumentException("patience, intraOpThreads, interOpThreads must be >= 0 and minItemCount >= 1");
+            throw new IllegalArgumentException(
+                    "patience, intraOpThreads, interOpThreads must be >= 0 and minItemCount >= 1");
         }
     }
 
@@ -144,7 +154,10 @@ public record SdmConfig(
         }
     }
 
-    /** Width of one session/history position: the concatenated item, category, brand and shop embeddings. */
+    /**
+     * Width of one session/history position: the concatenated item, category, brand and shop
+     * embeddings.
+     */
     public int itemInputDim() {
         return itemEmbeddingDim + categoryEmbeddingDim + brandEmbeddingDim + shopEmbeddingDim;
     }
@@ -182,7 +195,11 @@ public record SdmConfig(
     public static final class Builder {
         private Architecture architecture;
         private boolean longTerm;
-        private int itemEmbeddingDim, categoryEmbeddingDim, brandEmbeddingDim, shopEmbeddingDim, userEmbeddingDim;
+        private int itemEmbeddingDim,
+                categoryEmbeddingDim,
+                brandEmbeddingDim,
+                shopEmbeddingDim,
+                userEmbeddingDim;
         private int hiddenSize, heads, maxSessionLength, maxHistoryLength;
         private List<Integer> dnnHiddenLayers;
         private float logitScale;
@@ -239,44 +256,194 @@ public record SdmConfig(
             tiedLabels = c.tiedLabels;
         }
 
-        public Builder architecture(Architecture v) { architecture = v; return this; }
-        public Builder longTerm(boolean v) { longTerm = v; return this; }
-        public Builder itemEmbeddingDim(int v) { itemEmbeddingDim = v; return this; }
-        public Builder categoryEmbeddingDim(int v) { categoryEmbeddingDim = v; return this; }
-        public Builder brandEmbeddingDim(int v) { brandEmbeddingDim = v; return this; }
-        public Builder shopEmbeddingDim(int v) { shopEmbeddingDim = v; return this; }
-        public Builder userEmbeddingDim(int v) { userEmbeddingDim = v; return this; }
-        public Builder hiddenSize(int v) { hiddenSize = v; return this; }
-        public Builder heads(int v) { heads = v; return this; }
-        public Builder maxSessionLength(int v) { maxSessionLength = v; return this; }
-        public Builder maxHistoryLength(int v) { maxHistoryLength = v; return this; }
-        public Builder dnnHiddenLayers(List<Integer> v) { dnnHiddenLayers = v; return this; }
-        public Builder logitScale(float v) { logitScale = v; return this; }
-        public Builder loss(LossType v) { loss = v; return this; }
-        public Builder fullSoftmaxMaxItems(int v) { fullSoftmaxMaxItems = v; return this; }
-        public Builder negatives(int v) { negatives = v; return this; }
-        public Builder sampler(Sampler v) { sampler = v; return this; }
-        public Builder learningRate(float v) { learningRate = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder validationFraction(double v) { validationFraction = v; return this; }
-        public Builder patience(int v) { patience = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder minItemCount(int v) { minItemCount = v; return this; }
-        public Builder nextSessionLabel(boolean v) { nextSessionLabel = v; return this; }
-        public Builder unknownUserRate(double v) { unknownUserRate = v; return this; }
-        public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
-        public Builder interOpThreads(int v) { interOpThreads = v; return this; }
-        public Builder labelWindow(int v) { labelWindow = v; return this; }
-        public Builder dropout(float v) { dropout = v; return this; }
-        public Builder tiedLabels(boolean v) { tiedLabels = v; return this; }
+        public Builder architecture(Architecture v) {
+            architecture = v;
+            return this;
+        }
+
+        public Builder longTerm(boolean v) {
+            longTerm = v;
+            return this;
+        }
+
+        public Builder itemEmbeddingDim(int v) {
+            itemEmbeddingDim = v;
+            return this;
+        }
+
+        public Builder categoryEmbeddingDim(int v) {
+            categoryEmbeddingDim = v;
+            return this;
+        }
+
+        public Builder brandEmbeddingDim(int v) {
+            brandEmbeddingDim = v;
+            return this;
+        }
+
+        public Builder shopEmbeddingDim(int v) {
+            shopEmbeddingDim = v;
+            return this;
+        }
+
+        public Builder userEmbeddingDim(int v) {
+            userEmbeddingDim = v;
+            return this;
+        }
+
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        public Builder heads(int v) {
+            heads = v;
+            return this;
+        }
+
+        public Builder maxSessionLength(int v) {
+            maxSessionLength = v;
+            return this;
+        }
+
+        public Builder maxHistoryLength(int v) {
+            maxHistoryLength = v;
+            return this;
+        }
+
+        public Builder dnnHiddenLayers(List<Integer> v) {
+            dnnHiddenLayers = v;
+            return this;
+        }
+
+        public Builder logitScale(float v) {
+            logitScale = v;
+            return this;
+        }
+
+        public Builder loss(LossType v) {
+            loss = v;
+            return this;
+        }
+
+        public Builder fullSoftmaxMaxItems(int v) {
+            fullSoftmaxMaxItems = v;
+            return this;
+        }
+
+        public Builder negatives(int v) {
+            negatives = v;
+            return this;
+        }
+
+        public Builder sampler(Sampler v) {
+            sampler = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder validationFraction(double v) {
+            validationFraction = v;
+            return this;
+        }
+
+        public Builder patience(int v) {
+            patience = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder minItemCount(int v) {
+            minItemCount = v;
+            return this;
+        }
+
+        public Builder nextSessionLabel(boolean v) {
+            nextSessionLabel = v;
+            return this;
+        }
+
+        public Builder unknownUserRate(double v) {
+            unknownUserRate = v;
+            return this;
+        }
+
+        public Builder intraOpThreads(int v) {
+            intraOpThreads = v;
+            return this;
+        }
+
+        public Builder interOpThreads(int v) {
+            interOpThreads = v;
+            return this;
+        }
+
+        public Builder labelWindow(int v) {
+            labelWindow = v;
+            return this;
+        }
+
+        public Builder dropout(float v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder tiedLabels(boolean v) {
+            tiedLabels = v;
+            return this;
+        }
 
         public SdmConfig build() {
-            return new SdmConfig(architecture, longTerm, itemEmbeddingDim, categoryEmbeddingDim, brandEmbeddingDim,
-                    shopEmbeddingDim, userEmbeddingDim, hiddenSize, heads, maxSessionLength, maxHistoryLength,
-                    dnnHiddenLayers, logitScale, loss, fullSoftmaxMaxItems, negatives, sampler, learningRate, batchSize, epochs,
-                    validationFraction, patience, seed, minItemCount, nextSessionLabel, unknownUserRate,
-                    intraOpThreads, interOpThreads, labelWindow, dropout, tiedLabels);
+            return new SdmConfig(
+                    architecture,
+                    longTerm,
+                    itemEmbeddingDim,
+                    categoryEmbeddingDim,
+                    brandEmbeddingDim,
+                    shopEmbeddingDim,
+                    userEmbeddingDim,
+                    hiddenSize,
+                    heads,
+                    maxSessionLength,
+                    maxHistoryLength,
+                    dnnHiddenLayers,
+                    logitScale,
+                    loss,
+                    fullSoftmaxMaxItems,
+                    negatives,
+                    sampler,
+                    learningRate,
+                    batchSize,
+                    epochs,
+                    validationFraction,
+                    patience,
+                    seed,
+                    minItemCount,
+                    nextSessionLabel,
+                    unknownUserRate,
+                    intraOpThreads,
+                    interOpThreads,
+                    labelWindow,
+                    dropout,
+                    tiedLabels);
         }
     }
 }

@@ -1,13 +1,12 @@
 package org.sdmstream.model;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
 /**
  * Reads and writes {@link SdmConfig} as JSON. A file may name only some keys; the others keep their
@@ -15,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class SdmConfigFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SdmConfigFile() {}
 
@@ -28,13 +28,15 @@ public final class SdmConfigFile {
         try {
             JsonNode given = JSON.readTree(file.toFile());
             if (given == null || !given.isObject()) {
-                throw new IllegalArgumentException("config file " + file + " must hold a JSON object");
+                throw new IllegalArgumentException(
+                        "config file " + file + " must hold a JSON object");
             }
             ObjectNode merged = JSON.valueToTree(base);
             merged.setAll((ObjectNode) given);
             return JSON.treeToValue(merged, SdmConfig.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("config file " + file + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "config file " + file + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read config file " + file, e);
         }

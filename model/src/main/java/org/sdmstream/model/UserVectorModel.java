@@ -1,7 +1,6 @@
 package org.sdmstream.model;
 
 import java.util.List;
-
 import org.sdmstream.features.ModelInput;
 
 /**
@@ -20,10 +19,16 @@ public interface UserVectorModel extends AutoCloseable {
 
     int dimension();
 
-    /** Item ids in embedding-row order: row i of {@link #itemEmbeddings()} belongs to {@code itemIds().get(i)}. */
+    /**
+     * Item ids in embedding-row order: row i of {@link #itemEmbeddings()} belongs to {@code
+     * itemIds().get(i)}.
+     */
     List<String> itemIds();
 
-    /** The output layer's weights, one row per item; rows for padding or unknown items are not listed. */
+    /**
+     * The output layer's weights, one row per item; rows for padding or unknown items are not
+     * listed.
+     */
     float[][] itemEmbeddings();
 
     @Override

@@ -6,20 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SdmConfigFileTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void roundTripsEveryKey() {
-        SdmConfig c = SdmConfig.builder().architecture(SdmConfig.Architecture.YOUTUBE_DNN).dnnHiddenLayers(List.of(32, 16))
-                .loss(SdmConfig.LossType.SAMPLED_SOFTMAX).sampler(SdmConfig.Sampler.UNIFORM).learningRate(0.005f)
-                .nextSessionLabel(false).seed(7).build();
+        SdmConfig c =
+                SdmConfig.builder()
+                        .architecture(SdmConfig.Architecture.YOUTUBE_DNN)
+                        .dnnHiddenLayers(List.of(32, 16))
+                        .loss(SdmConfig.LossType.SAMPLED_SOFTMAX)
+                        .sampler(SdmConfig.Sampler.UNIFORM)
+                        .learningRate(0.005f)
+                        .nextSessionLabel(false)
+                        .seed(7)
+                        .build();
         Path f = tmp.resolve("c.json");
         SdmConfigFile.write(c, f);
         assertThat(SdmConfigFile.read(f)).isEqualTo(c);

@@ -3,7 +3,6 @@ package org.sdmstream.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class SdmConfigTest {
@@ -13,14 +12,32 @@ class SdmConfigTest {
         SdmConfig d = SdmConfig.DEFAULT;
         assertThat(d.architecture()).isEqualTo(SdmConfig.Architecture.SDM);
         assertThat(d.longTerm()).isTrue();
-        assertThat(List.of(d.itemEmbeddingDim(), d.categoryEmbeddingDim(), d.brandEmbeddingDim(), d.shopEmbeddingDim(),
-                d.userEmbeddingDim(), d.hiddenSize(), d.heads(), d.maxSessionLength(), d.maxHistoryLength()))
+        assertThat(
+                        List.of(
+                                d.itemEmbeddingDim(),
+                                d.categoryEmbeddingDim(),
+                                d.brandEmbeddingDim(),
+                                d.shopEmbeddingDim(),
+                                d.userEmbeddingDim(),
+                                d.hiddenSize(),
+                                d.heads(),
+                                d.maxSessionLength(),
+                                d.maxHistoryLength()))
                 .containsExactly(64, 16, 16, 16, 64, 64, 4, 50, 20);
         assertThat(d.dnnHiddenLayers()).containsExactly(128);
         assertThat(d.logitScale()).isEqualTo(10f);
         assertThat(d.loss()).isEqualTo(SdmConfig.LossType.AUTO);
-        assertThat(List.of(d.fullSoftmaxMaxItems(), d.negatives(), d.batchSize(), d.epochs(), d.patience(),
-                d.minItemCount(), d.intraOpThreads(), d.interOpThreads(), d.labelWindow()))
+        assertThat(
+                        List.of(
+                                d.fullSoftmaxMaxItems(),
+                                d.negatives(),
+                                d.batchSize(),
+                                d.epochs(),
+                                d.patience(),
+                                d.minItemCount(),
+                                d.intraOpThreads(),
+                                d.interOpThreads(),
+                                d.labelWindow()))
                 .containsExactly(20_000, 256, 64, 20, 2, 1, 0, 0, 1);
         assertThat(d.sampler()).isEqualTo(SdmConfig.Sampler.LOG_UNIFORM);
         assertThat(d.learningRate()).isEqualTo(0.001f);

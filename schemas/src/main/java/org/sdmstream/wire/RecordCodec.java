@@ -3,12 +3,14 @@ package org.sdmstream.wire;
 import org.apache.avro.Schema;
 
 /**
- * Turns records of one Avro type into Kafka payloads and back in one {@link WireFormat}. Implementations are
- * not thread-safe; create one per thread or operator.
+ * Turns records of one Avro type into Kafka payloads and back in one {@link WireFormat}.
+ * Implementations are not thread-safe; create one per thread or operator.
  */
 public interface RecordCodec<T> {
 
-    /** One payload: the format's header, then the Avro binary body written with {@link #schema()}. */
+    /**
+     * One payload: the format's header, then the Avro binary body written with {@link #schema()}.
+     */
     byte[] encode(T record);
 
     /**

@@ -11,11 +11,17 @@ public final class WireFormatException extends RuntimeException {
         UNKNOWN_SCHEMA,
         /** The header is fine but the body does not parse with the writer schema. */
         CORRUPT,
-        /** No schema-registry header (magic byte 0 and a 4-byte schema id) where the registry format was expected. */
+        /**
+         * No schema-registry header (magic byte 0 and a 4-byte schema id) where the registry format
+         * was expected.
+         */
         NOT_REGISTRY_FRAMED,
         /** The schema registry has no schema with the payload's id. */
         UNKNOWN_SCHEMA_ID,
-        /** The schema registry could not be asked (unreachable, timed out, or answered with a server error). */
+        /**
+         * The schema registry could not be asked (unreachable, timed out, or answered with a server
+         * error).
+         */
         REGISTRY_UNAVAILABLE,
         /** The registered writer schema does not resolve against this reader's schema. */
         INCOMPATIBLE_SCHEMA

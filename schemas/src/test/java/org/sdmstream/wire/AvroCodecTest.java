@@ -9,30 +9,36 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
-import org.sdmstream.records.UserInterestVector;
-import org.sdmstream.records.SessionFeatures;
-import org.sdmstream.records.DeadLetter;
-import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.BehaviorRecord;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.DeadLetter;
+import org.sdmstream.records.SessionFeatures;
+import org.sdmstream.records.UserInterestVector;
 
 class AvroCodecTest {
 
     static Schema clickEventV1() throws IOException {
-        try (InputStream in = AvroCodecTest.class.getResourceAsStream("/org/sdmstream/records/released/ClickEvent-v1.avsc")) {
+        try (InputStream in =
+                AvroCodecTest.class.getResourceAsStream(
+                        "/org/sdmstream/records/released/ClickEvent-v1.avsc")) {
             return new Schema.Parser().parse(in);
         }
     }
 
     static ClickEvent click() {
         return ClickEvent.newBuilder()
-                .setUserId("u1").setItemId("i1").setCategoryId("c1").setBrandId("b1").setShopId("s1")
-                .setSessionId("sdk-7").setEventTime(Instant.ofEpochMilli(1_700_000_000_123L))
+                .setUserId("u1")
+                .setItemId("i1")
+                .setCategoryId("c1")
+                .setBrandId("b1")
+                .setShopId("s1")
+                .setSessionId("sdk-7")
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L))
                 .setProfile(Map.of("age", "25-34", "gender", "f"))
                 .build();
     }
@@ -40,24 +46,49 @@ class AvroCodecTest {
     @Test
     void roundTripsEveryRecordType() {
         ClickEvent c = click();
-        assertThat(AvroCodec.of(ClickEvent.class).decode(AvroCodec.of(ClickEvent.class).encode(c))).isEqualTo(c);
+        assertThat(AvroCodec.of(ClickEvent.class).decode(AvroCodec.of(ClickEvent.class).encode(c)))
+                .isEqualTo(c);
 
         BehaviorRecord b = new BehaviorRecord("i1", "c1", null, "s1", Instant.ofEpochMilli(5));
-        SessionFeatures f = SessionFeatures.newBuilder().setUserId("u1").setSessionId("u1@5").setPosition(1)
-                .setSessionClicks(List.of(b)).setHistory(List.of()).setProfile(Map.of())
-                .setEventTime(Instant.ofEpochMilli(5)).setEmissionTime(Instant.ofEpochMilli(9)).build();
+        SessionFeatures f =
+                SessionFeatures.newBuilder()
+                        .setUserId("u1")
+                        .setSessionId("u1@5")
+                        .setPosition(1)
+                        .setSessionClicks(List.of(b))
+                        .setHistory(List.of())
+                        .setProfile(Map.of())
+                        .setEventTime(Instant.ofEpochMilli(5))
+                        .setEmissionTime(Instant.ofEpochMilli(9))
+                        .build();
         AvroCodec<SessionFeatures> fc = AvroCodec.of(SessionFeatures.class);
         assertThat(fc.decode(fc.encode(f))).isEqualTo(f);
 
-        UserInterestVector v = UserInterestVector.newBuilder().setUserId("u1").setVector(List.of(0.5f, -1f))
-                .setModelVersion("m1").setSessionId("u1@5").setSessionLength(1).setLongTermLength(0)
-                .setEventTime(Instant.ofEpochMilli(5)).setEmissionTime(Instant.ofEpochMilli(6)).build();
+        UserInterestVector v =
+                UserInterestVector.newBuilder()
+                        .setUserId("u1")
+                        .setVector(List.of(0.5f, -1f))
+                        .setModelVersion("m1")
+                        .setSessionId("u1@5")
+                        .setSessionLength(1)
+                        .setLongTermLength(0)
+                        .setEventTime(Instant.ofEpochMilli(5))
+                        .setEmissionTime(Instant.ofEpochMilli(6))
+                        .build();
         AvroCodec<UserInterestVector> vc = AvroCodec.of(UserInterestVector.class);
         assertThat(vc.decode(vc.encode(v))).isEqualTo(v);
 
-        DeadLetter d = DeadLetter.newBuilder().setSourceTopic("clicks").setPartition(1).setOffset(42)
-                .setKey(null).setValue(ByteBuffer.wrap(new byte[] {1, 2})).setReason("UNDECODABLE")
-                .setDetail("x").setTime(Instant.ofEpochMilli(7)).build();
+        DeadLetter d =
+                DeadLetter.newBuilder()
+                        .setSourceTopic("clicks")
+                        .setPartition(1)
+                        .setOffset(42)
+                        .setKey(null)
+                        .setValue(ByteBuffer.wrap(new byte[] {1, 2}))
+                        .setReason("UNDECODABLE")
+                        .setDetail("x")
+                        .setTime(Instant.ofEpochMilli(7))
+                        .build();
         AvroCodec<DeadLetter> dc = AvroCodec.of(DeadLetter.class);
         assertThat(dc.decode(dc.encode(d))).isEqualTo(d);
     }
@@ -67,9 +98,12 @@ class AvroCodecTest {
         byte[] bytes = AvroCodec.of(ClickEvent.class).encode(click());
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        assertThat(fingerprint).isEqualTo(
-                org.apache.avro.SchemaNormalization.parsingFingerprint64(ClickEvent.getClassSchema()));
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(fingerprint)
+                .isEqualTo(
+                        org.apache.avro.SchemaNormalization.parsingFingerprint64(
+                                ClickEvent.getClassSchema()));
     }
 
     @Test
@@ -82,7 +116,8 @@ class AvroCodecTest {
         old.put("shopId", "s9");
         old.put("sessionId", null);
         old.put("eventTime", 1_700_000_000_000L);
-        ByteBuffer written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        ByteBuffer written =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
         byte[] payload = new byte[written.remaining()];
         written.get(payload);
 
@@ -96,8 +131,11 @@ class AvroCodecTest {
 
         // A reader that was not told about v1 refuses the payload with a clear reason.
         assertThatThrownBy(() -> AvroCodec.of(ClickEvent.class).decode(payload))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA))
                 .hasMessageContaining("fingerprint 0x");
     }
 
@@ -105,17 +143,24 @@ class AvroCodecTest {
     void garbageFailsWithAClearException() {
         AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
         assertThatThrownBy(() -> codec.decode("hello, not avro".getBytes()))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.NOT_SINGLE_OBJECT));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.NOT_SINGLE_OBJECT));
         assertThatThrownBy(() -> codec.decode(new byte[0]))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.NOT_SINGLE_OBJECT));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.NOT_SINGLE_OBJECT));
 
         // Right header and fingerprint, truncated body.
         byte[] good = codec.encode(click());
         byte[] truncated = java.util.Arrays.copyOf(good, 14);
         assertThatThrownBy(() -> codec.decode(truncated))
-                .isInstanceOfSatisfying(WireFormatException.class,
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
                         e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.CORRUPT))
                 .hasMessageContaining("ClickEvent");
 
@@ -123,7 +168,10 @@ class AvroCodecTest {
         byte[] unknown = good.clone();
         unknown[5] ^= 0x55;
         assertThatThrownBy(() -> codec.decode(unknown))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA));
     }
 }

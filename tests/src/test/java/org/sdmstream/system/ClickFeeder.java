@@ -6,7 +6,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,17 +23,21 @@ final class ClickFeeder implements AutoCloseable {
     private final AtomicInteger sent = new AtomicInteger();
     private final CompletableFuture<List<RecordMetadata>> done;
 
-    private ClickFeeder(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond) {
+    private ClickFeeder(
+            String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond) {
         this.producer = producer(bootstrapServers);
         this.done = CompletableFuture.supplyAsync(() -> feed(records, perSecond));
     }
 
-    static ClickFeeder start(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond) {
+    static ClickFeeder start(
+            String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond) {
         return new ClickFeeder(bootstrapServers, records, perSecond);
     }
 
     /** Writes everything at once and returns where each record landed. */
-    static List<RecordMetadata> writeAll(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    static List<RecordMetadata> writeAll(
+            String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         try (ClickFeeder feeder = start(bootstrapServers, records, Integer.MAX_VALUE)) {
             return feeder.await(Duration.ofMinutes(2));
         }
@@ -46,7 +49,9 @@ final class ClickFeeder implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(SystemUnderTest.MAX_MESSAGE_BYTES));
+        p.put(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Integer.toString(SystemUnderTest.MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "180000");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -65,7 +70,8 @@ final class ClickFeeder implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (sent.get() < n && !done.isDone()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + sent.get() + " of " + n + " records sent within " + timeout);
+                throw new IllegalStateException(
+                        "only " + sent.get() + " of " + n + " records sent within " + timeout);
             }
             Thread.sleep(20);
         }
@@ -91,13 +97,17 @@ final class ClickFeeder implements AutoCloseable {
             sent.incrementAndGet();
         }
         producer.flush();
-        return futures.stream().map(f -> {
-            try {
-                return f.get();
-            } catch (Exception e) {
-                throw new IllegalStateException("a click could not be written: " + e.getMessage(), e);
-            }
-        }).toList();
+        return futures.stream()
+                .map(
+                        f -> {
+                            try {
+                                return f.get();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(
+                                        "a click could not be written: " + e.getMessage(), e);
+                            }
+                        })
+                .toList();
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
@@ -41,18 +40,24 @@ final class ClickScript {
 
     static ClickEvent click(String user, String item, long time, String clientSessionId) {
         return ClickEvent.newBuilder()
-                .setUserId(user).setItemId(item).setCategoryId("cat-" + Math.floorMod(item.hashCode(), 20))
-                .setBrandId(Math.floorMod(item.hashCode(), 3) == 0 ? null : "brand-" + Math.floorMod(item.hashCode(), 9))
-                .setShopId("shop-" + Math.floorMod(item.hashCode(), 30)).setSessionId(clientSessionId)
+                .setUserId(user)
+                .setItemId(item)
+                .setCategoryId("cat-" + Math.floorMod(item.hashCode(), 20))
+                .setBrandId(
+                        Math.floorMod(item.hashCode(), 3) == 0
+                                ? null
+                                : "brand-" + Math.floorMod(item.hashCode(), 9))
+                .setShopId("shop-" + Math.floorMod(item.hashCode(), 30))
+                .setSessionId(clientSessionId)
                 .setEventTime(Instant.ofEpochMilli(time))
                 .setProfile(Map.of("age", "a" + Math.floorMod(user.hashCode(), 4)))
                 .build();
     }
 
     /**
-     * {@code users} users clicking between {@code from} and {@code to}: short gaps, long gaps that start
-     * new sessions, client session ids that bridge a gap, and user 0 clicking on past the 50-click cap.
-     * Sorted by event time; a user's clicks never share a millisecond.
+     * {@code users} users clicking between {@code from} and {@code to}: short gaps, long gaps that
+     * start new sessions, client session ids that bridge a gap, and user 0 clicking on past the
+     * 50-click cap. Sorted by event time; a user's clicks never share a millisecond.
      */
     static List<ClickEvent> users(Random random, String prefix, int users, long from, long to) {
         List<ClickEvent> clicks = new ArrayList<>();
@@ -61,7 +66,12 @@ final class ClickScript {
             long t = from + random.nextInt(60_000);
             String sdk = user + "-sdk-0";
             for (int i = 0; t < to; i++) {
-                clicks.add(click(user, "item-" + random.nextInt(500), t, random.nextBoolean() ? sdk : null));
+                clicks.add(
+                        click(
+                                user,
+                                "item-" + random.nextInt(500),
+                                t,
+                                random.nextBoolean() ? sdk : null));
                 int kind = u == 0 ? 99 : random.nextInt(25);
                 if (kind == 0) {
                     t += 30 * MINUTE + random.nextInt(60) * MINUTE;
@@ -76,7 +86,10 @@ final class ClickScript {
         return sortByTime(clicks);
     }
 
-    /** One click per partition at {@code time}, from users of their own: they move every watermark to time − out-of-orderness. */
+    /**
+     * One click per partition at {@code time}, from users of their own: they move every watermark
+     * to time − out-of-orderness.
+     */
     static List<ClickEvent> flush(String tag, long time) {
         List<ClickEvent> out = new ArrayList<>();
         for (int i = 0; out.size() < PARTITIONS; i++) {
@@ -90,7 +103,8 @@ final class ClickScript {
 
     static List<ClickEvent> sortByTime(List<ClickEvent> clicks) {
         List<ClickEvent> sorted = new ArrayList<>(clicks);
-        sorted.sort(Comparator.comparing(ClickEvent::getEventTime)); // stable: ties keep their order
+        sorted.sort(
+                Comparator.comparing(ClickEvent::getEventTime)); // stable: ties keep their order
         return sorted;
     }
 
@@ -110,8 +124,8 @@ final class ClickScript {
     }
 
     /**
-     * Per user, in emission order, the model input the job emits for each click it applies: the offline
-     * replay of the valid clicks the final watermark has passed.
+     * Per user, in emission order, the model input the job emits for each click it applies: the
+     * offline replay of the valid clicks the final watermark has passed.
      */
     static Map<String, List<ModelInput>> expectedByUser(List<ClickEvent> validClicksInLogOrder) {
         long watermark = finalWatermark(validClicksInLogOrder);

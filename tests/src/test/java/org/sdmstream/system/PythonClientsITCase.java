@@ -2,6 +2,10 @@ package org.sdmstream.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,11 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,31 +48,40 @@ import org.sdmstream.wire.registry.RegistryFraming;
 import org.sdmstream.wire.registry.SchemaRegistryClient;
 
 /**
- * The Python example ({@code examples/python/sdm_clients.py}: confluent-kafka and fastavro) against a real broker, in
- * both wire formats: clicks it publishes decode with the Java codecs to the same records, and vectors the Java codecs
- * write (committed, next to an aborted transaction) come out of it as JSON. The registry is a loopback stand-in for
- * the two REST calls. Skipped where no Python 3 has both modules, unless {@code SDM_REQUIRE_PYTHON=true}.
+ * The Python example ({@code examples/python/sdm_clients.py}: confluent-kafka and fastavro) against
+ * a real broker, in both wire formats: clicks it publishes decode with the Java codecs to the same
+ * records, and vectors the Java codecs write (committed, next to an aborted transaction) come out
+ * of it as JSON. The registry is a loopback stand-in for the two REST calls. Skipped where no
+ * Python 3 has both modules, unless {@code SDM_REQUIRE_PYTHON=true}.
  */
 class PythonClientsITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SCRIPT = Path.of("").toAbsolutePath().getParent().resolve("examples/python/sdm_clients.py");
+    private static final Path SCRIPT =
+            Path.of("").toAbsolutePath().getParent().resolve("examples/python/sdm_clients.py");
     private static final Duration PYTHON_TIMEOUT = Duration.ofSeconds(60);
 
     /** click_event.avsc's fields as a Python client sends them (optional ones left out or set). */
-    private static final List<String> CLICK_LINES = List.of(
-            "{\"userId\": \"u1\", \"itemId\": \"i1\", \"eventTime\": 1700000000123, \"clientEventId\": \"e1\"}",
-            "{\"userId\": \"u2\", \"itemId\": \"i7\", \"categoryId\": \"c3\", \"brandId\": \"b1\", \"shopId\": \"s9\","
-                    + " \"sessionId\": \"app-1\", \"eventTime\": 1700000001000, \"profile\": {\"age\": \"30-39\"}}",
-            "{\"userId\": \"u1\", \"itemId\": \"i2\", \"categoryId\": null, \"eventTime\": 1700000002000}");
-    private static final List<ClickEvent> CLICKS = List.of(
-            click("u1", "i1", 1700000000123L).setClientEventId("e1").build(),
-            click("u2", "i7", 1700000001000L).setCategoryId("c3").setBrandId("b1").setShopId("s9").setSessionId("app-1")
-                    .setProfile(Map.of("age", "30-39")).build(),
-            click("u1", "i2", 1700000002000L).build());
+    private static final List<String> CLICK_LINES =
+            List.of(
+                    "{\"userId\": \"u1\", \"itemId\": \"i1\", \"eventTime\": 1700000000123, \"clientEventId\": \"e1\"}",
+                    "{\"userId\": \"u2\", \"itemId\": \"i7\", \"categoryId\": \"c3\", \"brandId\": \"b1\", \"shopId\": \"s9\","
+                            + " \"sessionId\": \"app-1\", \"eventTime\": 1700000001000, \"profile\": {\"age\": \"30-39\"}}",
+                    "{\"userId\": \"u1\", \"itemId\": \"i2\", \"categoryId\": null, \"eventTime\": 1700000002000}");
 
-    @TempDir
-    static Path dir;
+    private static final List<ClickEvent> CLICKS =
+            List.of(
+                    click("u1", "i1", 1700000000123L).setClientEventId("e1").build(),
+                    click("u2", "i7", 1700000001000L)
+                            .setCategoryId("c3")
+                            .setBrandId("b1")
+                            .setShopId("s9")
+                            .setSessionId("app-1")
+                            .setProfile(Map.of("age", "30-39"))
+                            .build(),
+                    click("u1", "i2", 1700000002000L).build());
+
+    @TempDir static Path dir;
 
     static String python;
     static LocalKafkaBroker broker;
@@ -83,8 +91,11 @@ class PythonClientsITCase {
     static void start() throws Exception {
         python = pythonWithClientModules();
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), Map.of());
-        KafkaTopics.ensure(broker.bootstrapServers(),
-                List.of("py-clicks", "py-clicks-registry", "py-vectors", "py-vectors-registry"), 1, KafkaTopics.KEEP_FOREVER);
+        KafkaTopics.ensure(
+                broker.bootstrapServers(),
+                List.of("py-clicks", "py-clicks-registry", "py-vectors", "py-vectors-registry"),
+                1,
+                KafkaTopics.KEEP_FOREVER);
         registry = new LoopbackRegistry();
     }
 
@@ -100,25 +111,44 @@ class PythonClientsITCase {
 
     @Test
     void clicksPublishedFromPythonAsSingleObjectsDecodeInJava() throws Exception {
-        PythonRun publish = python(String.join("\n", CLICK_LINES), "publish-clicks",
-                "--bootstrap-servers", broker.bootstrapServers(), "--topic", "py-clicks");
+        PythonRun publish =
+                python(
+                        String.join("\n", CLICK_LINES),
+                        "publish-clicks",
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        "py-clicks");
         assertThat(publish.exit()).as(publish.err()).isZero();
         assertThat(publish.err()).contains("3 clicks sent to py-clicks, 0 failed");
 
         AvroCodec<ClickEvent> codec = AvroCodec.of(ClickEvent.class);
-        assertThat(values("py-clicks", 3).stream().map(codec::decode)).containsExactlyElementsOf(CLICKS);
+        assertThat(values("py-clicks", 3).stream().map(codec::decode))
+                .containsExactlyElementsOf(CLICKS);
     }
 
     @Test
     void clicksPublishedFromPythonInTheRegistryFormatDecodeInJava() throws Exception {
-        PythonRun publish = python(String.join("\n", CLICK_LINES), "publish-clicks",
-                "--bootstrap-servers", broker.bootstrapServers(), "--topic", "py-clicks-registry",
-                "--wire-format", "registry", "--registry-url", registry.url());
+        PythonRun publish =
+                python(
+                        String.join("\n", CLICK_LINES),
+                        "publish-clicks",
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        "py-clicks-registry",
+                        "--wire-format",
+                        "registry",
+                        "--registry-url",
+                        registry.url());
         assertThat(publish.exit()).as(publish.err()).isZero();
         assertThat(registry.subjects).contains("py-clicks-registry-value");
 
-        RegistryCodec<ClickEvent> codec = new RegistryCodec<>(ClickEvent.class, registry.client(), "py-clicks-registry-value");
-        assertThat(values("py-clicks-registry", 3).stream().map(codec::decode)).containsExactlyElementsOf(CLICKS);
+        RegistryCodec<ClickEvent> codec =
+                new RegistryCodec<>(
+                        ClickEvent.class, registry.client(), "py-clicks-registry-value");
+        assertThat(values("py-clicks-registry", 3).stream().map(codec::decode))
+                .containsExactlyElementsOf(CLICKS);
     }
 
     @Test
@@ -131,7 +161,10 @@ class PythonClientsITCase {
         byte[] framed = RegistryFraming.header(id);
         framed = Arrays.copyOf(framed, framed.length + body.length);
         System.arraycopy(body, 0, framed, RegistryFraming.HEADER_LENGTH, body.length);
-        assertThat(encodedByPython("--wire-format", "registry", "--schema-id", Integer.toString(id))).isEqualTo(framed);
+        assertThat(
+                        encodedByPython(
+                                "--wire-format", "registry", "--schema-id", Integer.toString(id)))
+                .isEqualTo(framed);
     }
 
     @Test
@@ -141,18 +174,24 @@ class PythonClientsITCase {
 
     @Test
     void pythonReadsCommittedRegistryVectors() throws Exception {
-        assertPythonReadsCommittedVectors("py-vectors-registry",
-                new RegistryCodec<>(UserInterestVector.class, registry.client(), "py-vectors-registry-value"));
+        assertPythonReadsCommittedVectors(
+                "py-vectors-registry",
+                new RegistryCodec<>(
+                        UserInterestVector.class, registry.client(), "py-vectors-registry-value"));
     }
 
-    /** One vector in an aborted transaction, then two committed: read_committed must skip the first. */
-    private static void assertPythonReadsCommittedVectors(String topic, RecordCodec<UserInterestVector> codec)
-            throws Exception {
-        List<UserInterestVector> committed = List.of(vector("u1", 0.1f, -2.5f), vector("u2", 3.25f, 1e-3f));
+    /**
+     * One vector in an aborted transaction, then two committed: read_committed must skip the first.
+     */
+    private static void assertPythonReadsCommittedVectors(
+            String topic, RecordCodec<UserInterestVector> codec) throws Exception {
+        List<UserInterestVector> committed =
+                List.of(vector("u1", 0.1f, -2.5f), vector("u2", 3.25f, 1e-3f));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "python-it-" + topic);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(record(topic, codec, vector("aborted", 9f))).get();
@@ -164,8 +203,20 @@ class PythonClientsITCase {
             producer.commitTransaction();
         }
 
-        PythonRun read = python("", "read-vectors", "--bootstrap-servers", broker.bootstrapServers(), "--topic", topic,
-                "--registry-url", registry.url(), "--max-records", "2", "--timeout", "30");
+        PythonRun read =
+                python(
+                        "",
+                        "read-vectors",
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--registry-url",
+                        registry.url(),
+                        "--max-records",
+                        "2",
+                        "--timeout",
+                        "30");
         assertThat(read.exit()).as(read.err()).isZero();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : read.out().split("\n")) {
@@ -185,27 +236,43 @@ class PythonClientsITCase {
             assertThat(line.path("sessionId").asText()).isEqualTo(expected.getSessionId());
             assertThat(line.path("sessionLength").asInt()).isEqualTo(expected.getSessionLength());
             assertThat(line.path("longTermLength").asInt()).isEqualTo(expected.getLongTermLength());
-            assertThat(line.path("eventTime").asLong()).isEqualTo(expected.getEventTime().toEpochMilli());
-            assertThat(line.path("emissionTime").asLong()).isEqualTo(expected.getEmissionTime().toEpochMilli());
+            assertThat(line.path("eventTime").asLong())
+                    .isEqualTo(expected.getEventTime().toEpochMilli());
+            assertThat(line.path("emissionTime").asLong())
+                    .isEqualTo(expected.getEmissionTime().toEpochMilli());
         }
     }
 
     private static ClickEvent.Builder click(String user, String item, long eventTime) {
-        return ClickEvent.newBuilder().setUserId(user).setItemId(item).setEventTime(Instant.ofEpochMilli(eventTime))
-                .setCategoryId(null).setBrandId(null).setShopId(null).setSessionId(null).setProfile(null)
+        return ClickEvent.newBuilder()
+                .setUserId(user)
+                .setItemId(item)
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .setCategoryId(null)
+                .setBrandId(null)
+                .setShopId(null)
+                .setSessionId(null)
+                .setProfile(null)
                 .setClientEventId(null);
     }
 
     private static UserInterestVector vector(String user, Float... values) {
-        return UserInterestVector.newBuilder().setUserId(user).setVector(List.of(values)).setModelVersion("m-20240101")
-                .setSessionId(user + "@1700000000000").setSessionLength(3).setLongTermLength(12)
-                .setEventTime(Instant.ofEpochMilli(1700000000123L)).setEmissionTime(Instant.ofEpochMilli(1700000000456L))
+        return UserInterestVector.newBuilder()
+                .setUserId(user)
+                .setVector(List.of(values))
+                .setModelVersion("m-20240101")
+                .setSessionId(user + "@1700000000000")
+                .setSessionLength(3)
+                .setLongTermLength(12)
+                .setEventTime(Instant.ofEpochMilli(1700000000123L))
+                .setEmissionTime(Instant.ofEpochMilli(1700000000456L))
                 .build();
     }
 
-    private static ProducerRecord<byte[], byte[]> record(String topic, RecordCodec<UserInterestVector> codec,
-                                                         UserInterestVector v) {
-        return new ProducerRecord<>(topic, v.getUserId().getBytes(StandardCharsets.UTF_8), codec.encode(v));
+    private static ProducerRecord<byte[], byte[]> record(
+            String topic, RecordCodec<UserInterestVector> codec, UserInterestVector v) {
+        return new ProducerRecord<>(
+                topic, v.getUserId().getBytes(StandardCharsets.UTF_8), codec.encode(v));
     }
 
     private static byte[] encodedByPython(String... formatArgs) throws Exception {
@@ -224,7 +291,8 @@ class PythonClientsITCase {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<byte[]> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (values.size() < count && System.nanoTime() < deadline) {
@@ -243,24 +311,35 @@ class PythonClientsITCase {
         return run(command, stdin);
     }
 
-    private static PythonRun run(List<String> command, String stdin) throws IOException, InterruptedException {
+    private static PythonRun run(List<String> command, String stdin)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "py", ".out");
         Path err = Files.createTempFile(dir, "py", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
         try (OutputStream in = process.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         if (!process.waitFor(PYTHON_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(command + " did not finish in " + PYTHON_TIMEOUT + ": " + Files.readString(err));
+            throw new AssertionError(
+                    command
+                            + " did not finish in "
+                            + PYTHON_TIMEOUT
+                            + ": "
+                            + Files.readString(err));
         }
         return new PythonRun(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /**
-     * The first of {@code SDM_PYTHON}, {@code python3} on the PATH and Debian's {@code /usr/bin/python3} (where
-     * {@code apt-get install python3-confluent-kafka} puts the module) that imports both modules; skips the class,
-     * or with {@code SDM_REQUIRE_PYTHON=true} fails it, when none does.
+     * The first of {@code SDM_PYTHON}, {@code python3} on the PATH and Debian's {@code
+     * /usr/bin/python3} (where {@code apt-get install python3-confluent-kafka} puts the module)
+     * that imports both modules; skips the class, or with {@code SDM_REQUIRE_PYTHON=true} fails it,
+     * when none does.
      */
     private static String pythonWithClientModules() throws InterruptedException {
         List<String> candidates = new ArrayList<>();
@@ -272,7 +351,8 @@ class PythonClientsITCase {
         List<String> tried = new ArrayList<>();
         for (String candidate : candidates) {
             try {
-                PythonRun check = run(List.of(candidate, "-c", "import confluent_kafka, fastavro"), "");
+                PythonRun check =
+                        run(List.of(candidate, "-c", "import confluent_kafka, fastavro"), "");
                 if (check.exit() == 0) {
                     return candidate;
                 }
@@ -282,8 +362,10 @@ class PythonClientsITCase {
                 tried.add(candidate + ": not found");
             }
         }
-        String message = "no Python 3 here imports confluent_kafka and fastavro (" + String.join("; ", tried)
-                + "); install them as examples/python/README.md says, or point SDM_PYTHON at one that has them";
+        String message =
+                "no Python 3 here imports confluent_kafka and fastavro ("
+                        + String.join("; ", tried)
+                        + "); install them as examples/python/README.md says, or point SDM_PYTHON at one that has them";
         if (Boolean.parseBoolean(System.getenv("SDM_REQUIRE_PYTHON"))) {
             throw new AssertionError(message + ". Required here (SDM_REQUIRE_PYTHON=true)");
         }
@@ -292,7 +374,8 @@ class PythonClientsITCase {
 
     /**
      * A loopback stand-in for a Confluent-compatible registry, serving the two calls clients make
-     * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}); ids from 1 in order of registration.
+     * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}); ids from 1 in
+     * order of registration.
      */
     static final class LoopbackRegistry implements AutoCloseable {
 
@@ -317,27 +400,48 @@ class PythonClientsITCase {
         }
 
         private void byId(HttpExchange exchange) throws IOException {
-            String schema = schemas.get(Integer.parseInt(exchange.getRequestURI().getPath().substring("/schemas/ids/".length())));
-            answer(exchange, schema == null ? 404 : 200, schema == null ? "{\"error_code\":40403}"
-                    : JSON.createObjectNode().put("schema", schema).toString());
+            String schema =
+                    schemas.get(
+                            Integer.parseInt(
+                                    exchange.getRequestURI()
+                                            .getPath()
+                                            .substring("/schemas/ids/".length())));
+            answer(
+                    exchange,
+                    schema == null ? 404 : 200,
+                    schema == null
+                            ? "{\"error_code\":40403}"
+                            : JSON.createObjectNode().put("schema", schema).toString());
         }
 
         private synchronized void register(HttpExchange exchange) throws IOException {
             String path = exchange.getRequestURI().getPath();
-            subjects.add(path.substring("/subjects/".length(), path.length() - "/versions".length()));
-            // The parsed form, so one schema sent with different whitespace gets one id, as in a real registry.
-            String schema = new Schema.Parser().parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText()).toString();
-            int id = schemas.entrySet().stream().filter(e -> e.getValue().equals(schema)).map(Map.Entry::getKey)
-                    .findFirst().orElseGet(() -> {
-                        schemas.put(nextId.get(), schema);
-                        return nextId.getAndIncrement();
-                    });
+            subjects.add(
+                    path.substring("/subjects/".length(), path.length() - "/versions".length()));
+            // The parsed form, so one schema sent with different whitespace gets one id, as in a
+            // real registry.
+            String schema =
+                    new Schema.Parser()
+                            .parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText())
+                            .toString();
+            int id =
+                    schemas.entrySet().stream()
+                            .filter(e -> e.getValue().equals(schema))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElseGet(
+                                    () -> {
+                                        schemas.put(nextId.get(), schema);
+                                        return nextId.getAndIncrement();
+                                    });
             answer(exchange, 200, "{\"id\":" + id + "}");
         }
 
-        private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        private static void answer(HttpExchange exchange, int status, String body)
+                throws IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.getResponseHeaders()
+                    .add("Content-Type", "application/vnd.schemaregistry.v1+json");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);

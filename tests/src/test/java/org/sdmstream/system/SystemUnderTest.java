@@ -11,7 +11,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -19,8 +18,8 @@ import org.sdmstream.job.TinyModel;
 import org.sdmstream.local.LocalKafkaBroker;
 import org.sdmstream.local.flink.FlinkClusterSettings;
 import org.sdmstream.local.flink.LocalFlinkCluster;
-import org.slf4j.Logger;
 import org.sdmstream.records.ClickEvent;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,8 +31,11 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemUnderTest.class);
 
-    /** The broker allows records of a few MB (ids of megabytes must reach the dead-letter topic). */
+    /**
+     * The broker allows records of a few MB (ids of megabytes must reach the dead-letter topic).
+     */
     static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
     /** Short transactions: an aborted one (crash) stops blocking read_committed readers soon. */
     static final int TRANSACTION_MAX_TIMEOUT_MS = 120_000;
 
@@ -44,7 +46,12 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
     final String jarId;
     private Path tinyModel;
 
-    private SystemUnderTest(Path workDir, Path jobJar, LocalKafkaBroker broker, LocalFlinkCluster flink, String jarId) {
+    private SystemUnderTest(
+            Path workDir,
+            Path jobJar,
+            LocalKafkaBroker broker,
+            LocalFlinkCluster flink,
+            String jarId) {
         this.workDir = workDir;
         this.jobJar = jobJar;
         this.broker = broker;
@@ -53,24 +60,42 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
     }
 
     static SystemUnderTest start() throws IOException {
-        Path jobJar = Path.of(System.getProperty("sdm.job.jar", "../flink-jobs/target/sdm-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
+        Path jobJar =
+                Path.of(
+                        System.getProperty(
+                                "sdm.job.jar",
+                                "../flink-jobs/target/sdm-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
         if (!Files.isRegularFile(jobJar)) {
-            throw new IllegalStateException("the job jar " + jobJar.toAbsolutePath() + " is missing: build it with"
-                    + " `mvn -o -pl tests -am verify` (flink-jobs' package phase shades it)");
+            throw new IllegalStateException(
+                    "the job jar "
+                            + jobJar.toAbsolutePath()
+                            + " is missing: build it with"
+                            + " `mvn -o -pl tests -am verify` (flink-jobs' package phase shades it)");
         }
-        Path workDir = Path.of(System.getProperty("sdm.system-test.dir", "target/system-test"))
-                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
+        Path workDir =
+                Path.of(System.getProperty("sdm.system-test.dir", "target/system-test"))
+                        .resolve(
+                                LocalDateTime.now()
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+                        .toAbsolutePath();
         long t0 = System.nanoTime();
-        LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"), Map.of(
-                "message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES),
-                "replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES),
-                "transaction.max.timeout.ms", Integer.toString(TRANSACTION_MAX_TIMEOUT_MS)));
+        LocalKafkaBroker broker =
+                LocalKafkaBroker.start(
+                        workDir.resolve("kafka"),
+                        Map.of(
+                                "message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES),
+                                "replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES),
+                                "transaction.max.timeout.ms",
+                                        Integer.toString(TRANSACTION_MAX_TIMEOUT_MS)));
         long t1 = System.nanoTime();
         LocalFlinkCluster flink;
         try {
-            // Metrics fresh within half a second (default 10 s): a test reads the scorer's counters just before a kill.
-            flink = LocalFlinkCluster.start(FlinkClusterSettings.small(workDir.resolve("flink"))
-                    .withConfig(Map.of("metrics.fetcher.update-interval", "500")));
+            // Metrics fresh within half a second (default 10 s): a test reads the scorer's counters
+            // just before a kill.
+            flink =
+                    LocalFlinkCluster.start(
+                            FlinkClusterSettings.small(workDir.resolve("flink"))
+                                    .withConfig(Map.of("metrics.fetcher.update-interval", "500")));
         } catch (IOException | RuntimeException e) {
             broker.close();
             throw e;
@@ -84,19 +109,34 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
             broker.close();
             throw e;
         }
-        LOG.info("system under test in {}: broker {} ({} ms), Flink {} ({} ms), jar {} uploaded ({} ms)", workDir,
-                broker.bootstrapServers(), ms(t0, t1), flink.restUrl(), ms(t1, t2), jarId, ms(t2, System.nanoTime()));
+        LOG.info(
+                "system under test in {}: broker {} ({} ms), Flink {} ({} ms), jar {} uploaded ({} ms)",
+                workDir,
+                broker.bootstrapServers(),
+                ms(t0, t1),
+                flink.restUrl(),
+                ms(t1, t2),
+                jarId,
+                ms(t2, System.nanoTime()));
         return new SystemUnderTest(workDir, jobJar, broker, flink, jarId);
     }
 
     /**
-     * A real tiny SDM (TinyModel, version {@code v1}) trained once per run on clicks before {@link ClickScript#T0},
-     * for the tests that run the scoring job.
+     * A real tiny SDM (TinyModel, version {@code v1}) trained once per run on clicks before {@link
+     * ClickScript#T0}, for the tests that run the scoring job.
      */
     synchronized Path tinyModel() {
         if (tinyModel == null) {
-            List<ClickEvent> training = ClickScript.users(new Random(5), "tiny-train", 8, T0 - 3 * HOUR, T0 - HOUR);
-            tinyModel = TinyModel.export(training, ClickScript.RULES, workDir.resolve("models/tiny"), "v1", 8, 1);
+            List<ClickEvent> training =
+                    ClickScript.users(new Random(5), "tiny-train", 8, T0 - 3 * HOUR, T0 - HOUR);
+            tinyModel =
+                    TinyModel.export(
+                            training,
+                            ClickScript.RULES,
+                            workDir.resolve("models/tiny"),
+                            "v1",
+                            8,
+                            1);
         }
         return tinyModel;
     }
@@ -121,14 +161,21 @@ final class SystemUnderTest implements AutoCloseable, ExtensionContext.Store.Clo
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .getOrComputeIfAbsent(SystemUnderTest.class, k -> {
-                        try {
-                            return SystemUnderTest.start();
-                        } catch (IOException e) {
-                            throw new IllegalStateException("could not start the system under test: " + e.getMessage(), e);
-                        }
-                    }, SystemUnderTest.class);
+            return context.getRoot()
+                    .getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(
+                            SystemUnderTest.class,
+                            k -> {
+                                try {
+                                    return SystemUnderTest.start();
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(
+                                            "could not start the system under test: "
+                                                    + e.getMessage(),
+                                            e);
+                                }
+                            },
+                            SystemUnderTest.class);
         }
     }
 }

@@ -9,13 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-
+import org.sdmstream.cli.demo.DemoModel;
 import org.sdmstream.cli.options.DurationConverter;
+import org.sdmstream.features.generate.GeneratorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import org.sdmstream.cli.demo.DemoModel;
-import org.sdmstream.features.generate.GeneratorConfig;
-
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -25,7 +23,10 @@ import picocli.CommandLine.Spec;
  * clicks/s exactly-once and at-least-once, click-to-output latency at a fixed rate, checkpoint size
  * per user and memory, on a local broker and MiniCluster. A driver to run by hand, not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Benchmarks the pipeline end to end on this machine: a local Kafka broker (child JVM) and the job on",
             "a MiniCluster with RocksDB. Pre-fills the clicks topic, measures sustained clicks/s (first to last",
@@ -34,112 +35,195 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--clicks", paramLabel = "N", defaultValue = "300000",
-            description = "Clicks pre-filled for the throughput phases (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clicks",
+            paramLabel = "N",
+            defaultValue = "300000",
+            description =
+                    "Clicks pre-filled for the throughput phases (default: ${DEFAULT-VALUE}).")
     long clicks;
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--users",
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "Generated users (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--items", paramLabel = "N", defaultValue = "20000",
+    @Option(
+            names = "--items",
+            paramLabel = "N",
+            defaultValue = "20000",
             description = "Generated catalogue size (default: ${DEFAULT-VALUE}).")
     int items;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            defaultValue = "2s",
             converter = DurationConverter.class,
-            description = "Checkpoint interval; exactly-once outputs become visible at each checkpoint "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description =
+                    "Checkpoint interval; exactly-once outputs become visible at each checkpoint "
+                            + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--latency-clicks", paramLabel = "N", defaultValue = "30000",
+    @Option(
+            names = "--latency-clicks",
+            paramLabel = "N",
+            defaultValue = "30000",
             description = "Clicks whose latency is measured (default: ${DEFAULT-VALUE}).")
     long latencyClicks;
 
-    @Option(names = "--latency-rate", paramLabel = "CLICKS_PER_S", defaultValue = "0",
-            description = "Input rate of the latency phase; 0 = half the measured at-least-once maximum "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-rate",
+            paramLabel = "CLICKS_PER_S",
+            defaultValue = "0",
+            description =
+                    "Input rate of the latency phase; 0 = half the measured at-least-once maximum "
+                            + "(default: ${DEFAULT-VALUE}).")
     double latencyRate;
 
-    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "120s",
+    @Option(
+            names = "--stall-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "120s",
             converter = DurationConverter.class,
-            description = "Fail a phase when no output arrives for this long (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Fail a phase when no output arrives for this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
 
-    @Option(names = "--compare-heap",
-            description = "Also run the at-least-once phase with the heap state backend (hashmap), to show what "
-                    + "RocksDB costs in the same run.")
+    @Option(
+            names = "--compare-heap",
+            description =
+                    "Also run the at-least-once phase with the heap state backend (hashmap), to show what "
+                            + "RocksDB costs in the same run.")
     boolean compareHeap;
 
-    @Option(names = "--scoring",
-            description = "Also run the same job with SDM scoring on over the same clicks (scored/unscored ratio, "
-                    + "scored latency). The model: --model, else a small SDM trained on the bench's generated "
-                    + "clicks the first time and cached like the demo's.")
+    @Option(
+            names = "--scoring",
+            description =
+                    "Also run the same job with SDM scoring on over the same clicks (scored/unscored ratio, "
+                            + "scored latency). The model: --model, else a small SDM trained on the bench's generated "
+                            + "clicks the first time and cached like the demo's.")
     boolean scoring;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Exported SDM model for --scoring.")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Exported SDM model for --scoring.")
     Path model;
 
-    @Option(names = "--warmup-clicks", paramLabel = "N", defaultValue = "100000",
-            description = "Clicks of an unmeasured at-least-once run before the measured phases of each job, so the "
-                    + "JIT has compiled the hot paths (default: ${DEFAULT-VALUE}; 0 = none).")
+    @Option(
+            names = "--warmup-clicks",
+            paramLabel = "N",
+            defaultValue = "100000",
+            description =
+                    "Clicks of an unmeasured at-least-once run before the measured phases of each job, so the "
+                            + "JIT has compiled the hot paths (default: ${DEFAULT-VALUE}; 0 = none).")
     long warmupClicks;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A job configuration key (README.md) for every job under test, "
-                    + "e.g. --set kafka.producer.compression.type=none; repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A job configuration key (README.md) for every job under test, "
+                            + "e.g. --set kafka.producer.compression.type=none; repeatable.")
     Map<String, String> jobSettings;
 
-    @Option(names = "--phases", paramLabel = "NAME", split = ",",
-            description = "Run only these phases (comma-separated; default: all): exactly-once, at-least-once, heap "
-                    + "(with --compare-heap), latency, scored-at-least-once, scored-exactly-once, scored-latency "
-                    + "(with --scoring). A latency phase without its throughput phase needs --latency-rate.")
+    @Option(
+            names = "--phases",
+            paramLabel = "NAME",
+            split = ",",
+            description =
+                    "Run only these phases (comma-separated; default: all): exactly-once, at-least-once, heap "
+                            + "(with --compare-heap), latency, scored-at-least-once, scored-exactly-once, scored-latency "
+                            + "(with --scoring). A latency phase without its throughput phase needs --latency-rate.")
     List<String> phases;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Keep the broker data and checkpoints here (default: a temporary directory, deleted).")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description =
+                    "Keep the broker data and checkpoints here (default: a temporary directory, deleted).")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
-        if (clicks < 1 || users < 1 || items < 1 || partitions < 1 || parallelism < 1 || latencyClicks < 1
+        if (clicks < 1
+                || users < 1
+                || items < 1
+                || partitions < 1
+                || parallelism < 1
+                || latencyClicks < 1
                 || latencyRate < 0) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "--clicks, --users, --items, --partitions, --parallelism and --latency-clicks must be positive");
         }
         Path scoringModel = null;
         if (scoring) {
-            scoringModel = model != null ? model : DemoModel.forGenerated(
-                    GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed),
-                    spec.commandLine().getErr());
+            scoringModel =
+                    model != null
+                            ? model
+                            : DemoModel.forGenerated(
+                                    GeneratorConfig.defaults()
+                                            .withUsers(users)
+                                            .withItems(items)
+                                            .withSeed(seed),
+                                    spec.commandLine().getErr());
         }
         BenchSettings settings;
         try {
-            settings = new BenchSettings(clicks, users, items, seed, partitions, parallelism,
-                    checkpointInterval, latencyClicks, latencyRate, stallTimeout, compareHeap, scoringModel,
-                    Math.max(0, warmupClicks), jobSettings == null ? Map.of() : jobSettings,
-                    new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases));
+            settings =
+                    new BenchSettings(
+                            clicks,
+                            users,
+                            items,
+                            seed,
+                            partitions,
+                            parallelism,
+                            checkpointInterval,
+                            latencyClicks,
+                            latencyRate,
+                            stallTimeout,
+                            compareHeap,
+                            scoringModel,
+                            Math.max(0, warmupClicks),
+                            jobSettings == null ? Map.of() : jobSettings,
+                            new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         boolean temporary = workDir == null;
-        Path dir = temporary ? Files.createTempDirectory("sdm-bench-") : Files.createDirectories(workDir);
+        Path dir =
+                temporary
+                        ? Files.createTempDirectory("sdm-bench-")
+                        : Files.createDirectories(workDir);
         try {
-            BenchReport report = new PipelineBenchmark(settings, spec.commandLine().getErr()).run(dir);
+            BenchReport report =
+                    new PipelineBenchmark(settings, spec.commandLine().getErr()).run(dir);
             report.print(spec.commandLine().getOut());
             return 0;
         } finally {

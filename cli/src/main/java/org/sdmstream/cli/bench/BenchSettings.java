@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-
 /**
  * What one benchmark run does.
  *
@@ -16,39 +15,71 @@ import java.util.Set;
  * @param seed generator seed
  * @param partitions partitions of the clicks topic
  * @param parallelism Flink parallelism
- * @param checkpointInterval checkpoint interval (exactly-once outputs become visible at each checkpoint)
+ * @param checkpointInterval checkpoint interval (exactly-once outputs become visible at each
+ *     checkpoint)
  * @param latencyClicks clicks whose latency is measured in the latency phase
- * @param latencyRate input rate of the latency phase, clicks/s; 0 = half the measured at-least-once maximum
+ * @param latencyRate input rate of the latency phase, clicks/s; 0 = half the measured at-least-once
+ *     maximum
  * @param stallTimeout a phase fails when no output arrives for this long
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
- * @param scoringModel when not null, also run the job with scoring on, with this model, over the same clicks
- * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job (JIT warm-up)
+ * @param scoringModel when not null, also run the job with scoring on, with this model, over the
+ *     same clicks
+ * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job
+ *     (JIT warm-up)
  * @param jobSettings job configuration keys set on every job under test (after the bench's own)
- * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are skipped
+ * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are
+ *     skipped
  */
-record BenchSettings(long clicks, int users, int items, long seed, int partitions,
-                     int parallelism, Duration checkpointInterval, long latencyClicks, double latencyRate,
-                     Duration stallTimeout, boolean compareHeap, Path scoringModel,
-                     long warmupClicks, Map<String, String> jobSettings,
-                     Set<String> phases) {
+record BenchSettings(
+        long clicks,
+        int users,
+        int items,
+        long seed,
+        int partitions,
+        int parallelism,
+        Duration checkpointInterval,
+        long latencyClicks,
+        double latencyRate,
+        Duration stallTimeout,
+        boolean compareHeap,
+        Path scoringModel,
+        long warmupClicks,
+        Map<String, String> jobSettings,
+        Set<String> phases) {
 
     /** Every phase, in the order they run. */
-    static final List<String> PHASES = List.of("exactly-once", "at-least-once", "heap",
-            "latency", "scored-at-least-once", "scored-exactly-once", "scored-latency");
+    static final List<String> PHASES =
+            List.of(
+                    "exactly-once",
+                    "at-least-once",
+                    "heap",
+                    "latency",
+                    "scored-at-least-once",
+                    "scored-exactly-once",
+                    "scored-latency");
 
     /**
-     * @throws IllegalArgumentException for an unknown phase, or a latency phase without its throughput phase
-     *     (whose half rate it uses) and without a rate of its own
+     * @throws IllegalArgumentException for an unknown phase, or a latency phase without its
+     *     throughput phase (whose half rate it uses) and without a rate of its own
      */
     BenchSettings {
         if (!PHASES.containsAll(phases)) {
-            throw new IllegalArgumentException("unknown phase in --phases " + phases + "; known: "
-                    + String.join(", ", PHASES));
+            throw new IllegalArgumentException(
+                    "unknown phase in --phases "
+                            + phases
+                            + "; known: "
+                            + String.join(", ", PHASES));
         }
         for (String phase : List.of("latency", "scored-latency")) {
-            if (phases.contains(phase) && !phases.contains(throughputPhaseOf(phase)) && latencyRate <= 0) {
+            if (phases.contains(phase)
+                    && !phases.contains(throughputPhaseOf(phase))
+                    && latencyRate <= 0) {
                 throw new IllegalArgumentException(
-                        "--phases " + phase + " without " + throughputPhaseOf(phase) + " needs --latency-rate");
+                        "--phases "
+                                + phase
+                                + " without "
+                                + throughputPhaseOf(phase)
+                                + " needs --latency-rate");
             }
         }
     }

@@ -13,7 +13,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,12 +40,12 @@ import org.sdmstream.local.flink.CheckpointStats;
 import org.sdmstream.local.flink.FlinkRestClient;
 
 /**
- * The end-to-end pipeline benchmark: a local KRaft broker (child JVM), the job on a MiniCluster with
- * RocksDB state in this JVM, and Kafka clients reading the outputs as a downstream service would.
- * Phases: pre-fill the clicks topic; read it raw (the ceiling); run the job over it exactly-once and
- * at-least-once and time first to last output; then feed fresh clicks at a fixed rate (at-least-once)
- * and measure click-to-output latency. Everything shares one machine, so the phases are meant to be
- * compared as ratios within one run.
+ * The end-to-end pipeline benchmark: a local KRaft broker (child JVM), the job on a MiniCluster
+ * with RocksDB state in this JVM, and Kafka clients reading the outputs as a downstream service
+ * would. Phases: pre-fill the clicks topic; read it raw (the ceiling); run the job over it
+ * exactly-once and at-least-once and time first to last output; then feed fresh clicks at a fixed
+ * rate (at-least-once) and measure click-to-output latency. Everything shares one machine, so the
+ * phases are meant to be compared as ratios within one run.
  */
 final class PipelineBenchmark {
 
@@ -65,14 +64,20 @@ final class PipelineBenchmark {
     BenchReport run(Path dir) throws Exception {
         notes.put("load average at start (1/5/15 min)", ProcessMemory.loadAverage());
         note("starting a Kafka broker (KRaft, child JVM) in %s", dir);
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"),
-                Map.of("transaction.max.timeout.ms", "900000"))) {
+        try (LocalKafkaBroker broker =
+                LocalKafkaBroker.start(
+                        dir.resolve("kafka"), Map.of("transaction.max.timeout.ms", "900000"))) {
             String bootstrap = broker.bootstrapServers();
-            KafkaTopics.ensure(bootstrap, List.of("bench-clicks"), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+            KafkaTopics.ensure(
+                    bootstrap,
+                    List.of("bench-clicks"),
+                    settings.partitions(),
+                    KafkaTopics.KEEP_FOREVER);
             long users = prefill(bootstrap);
             results.put("distinct users", (double) users);
             readRaw(bootstrap);
-            boolean unscored = settings.phases().stream().anyMatch(phase -> !phase.startsWith("scored"));
+            boolean unscored =
+                    settings.phases().stream().anyMatch(phase -> !phase.startsWith("scored"));
             if (unscored) {
                 warmUp(bootstrap, dir, null);
             }
@@ -83,28 +88,52 @@ final class PipelineBenchmark {
                 throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "at-least-once", users, null);
             }
             if (settings.compareHeap() && settings.runs("heap")) {
-                throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "at-least-once on heap state", users, null);
+                throughput(
+                        bootstrap,
+                        dir,
+                        Delivery.AT_LEAST_ONCE,
+                        "at-least-once on heap state",
+                        users,
+                        null);
             }
             if (settings.runs("latency")) {
                 latency(bootstrap, dir, "", "at-least-once", null);
             }
             if (settings.scoringModel() != null) {
-                // The same job with SDM scoring on, over the same pre-filled clicks: the ratio holds on a noisy machine.
+                // The same job with SDM scoring on, over the same pre-filled clicks: the ratio
+                // holds on a noisy machine.
                 Path scored = settings.scoringModel();
                 if (settings.phases().stream().anyMatch(phase -> phase.startsWith("scored"))) {
                     warmUp(bootstrap, dir, scored);
                 }
                 if (settings.runs("scored-at-least-once")) {
-                    throughput(bootstrap, dir, Delivery.AT_LEAST_ONCE, "scored at-least-once", users, scored);
+                    throughput(
+                            bootstrap,
+                            dir,
+                            Delivery.AT_LEAST_ONCE,
+                            "scored at-least-once",
+                            users,
+                            scored);
                 }
                 if (settings.runs("scored-exactly-once")) {
-                    throughput(bootstrap, dir, Delivery.EXACTLY_ONCE, "scored exactly-once", users, scored);
+                    throughput(
+                            bootstrap,
+                            dir,
+                            Delivery.EXACTLY_ONCE,
+                            "scored exactly-once",
+                            users,
+                            scored);
                 }
                 if (settings.runs("scored-latency")) {
                     latency(bootstrap, dir, "scored ", "scored at-least-once", scored);
                 }
             }
-            long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+            long brokerPid =
+                    ProcessHandle.current()
+                            .children()
+                            .findFirst()
+                            .map(ProcessHandle::pid)
+                            .orElse(-1L);
             results.put("broker RSS (MiB)", ProcessMemory.rss(brokerPid) / 1048576.0);
         }
         long self = ProcessHandle.current().pid();
@@ -114,24 +143,32 @@ final class PipelineBenchmark {
     }
 
     /**
-     * Writes the measured clicks plus a tail; returns the number of distinct users among the measured ones.
-     * The job holds each click until the watermark passes it, so without clicks after the measured ones the
-     * last few seconds (event time) of them would wait for ever on an unbounded source.
+     * Writes the measured clicks plus a tail; returns the number of distinct users among the
+     * measured ones. The job holds each click until the watermark passes it, so without clicks
+     * after the measured ones the last few seconds (event time) of them would wait for ever on an
+     * unbounded source.
      */
     private long prefill(String bootstrap) throws Exception {
         long tail = tailClicks(settings.clicks());
-        note("pre-filling bench-clicks with %,d generated clicks + %,d to move event time on (%d users, %d items, "
-                + "seed %d)", settings.clicks(), tail, settings.users(), settings.items(), settings.seed());
+        note(
+                "pre-filling bench-clicks with %,d generated clicks + %,d to move event time on (%d users, %d items, "
+                        + "seed %d)",
+                settings.clicks(), tail, settings.users(), settings.items(), settings.seed());
         Set<String> users = new HashSet<>();
         AtomicLong counted = new AtomicLong();
         Iterator<Click> clicks = generated(settings.seed()).iterator();
         long start = System.nanoTime();
         try (ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-clicks")) {
-            publisher.publish(clicks, settings.clicks() + tail, 0, 0, (click, nanos) -> {
-                if (counted.getAndIncrement() < settings.clicks()) {
-                    users.add(click.userId());
-                }
-            });
+            publisher.publish(
+                    clicks,
+                    settings.clicks() + tail,
+                    0,
+                    0,
+                    (click, nanos) -> {
+                        if (counted.getAndIncrement() < settings.clicks()) {
+                            users.add(click.userId());
+                        }
+                    });
             if (publisher.failed() > 0) {
                 throw new IOException("pre-filling failed: " + publisher.firstFailure());
             }
@@ -146,8 +183,12 @@ final class PipelineBenchmark {
     }
 
     private ClickGenerator generated(long seed) {
-        return new ClickGenerator(GeneratorConfig.defaults().withUsers(settings.users()).withItems(settings.items())
-                .withSeed(seed).withMaxClicks(0));
+        return new ClickGenerator(
+                GeneratorConfig.defaults()
+                        .withUsers(settings.users())
+                        .withItems(settings.items())
+                        .withSeed(seed)
+                        .withMaxClicks(0));
     }
 
     /** A plain read_committed consumer over the pre-filled topic: what Kafka alone allows here. */
@@ -159,9 +200,11 @@ final class PipelineBenchmark {
         long read = 0;
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("bench-clicks").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor("bench-clicks").stream()
+                            .map(i -> new TopicPartition(i.topic(), i.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
@@ -174,57 +217,110 @@ final class PipelineBenchmark {
     }
 
     /**
-     * The job at-least-once over the first {@code --warmup-clicks} pre-filled clicks, not measured. The JIT
-     * compiles the hot paths in the first seconds of a JVM (it took a quarter of the CPU of a cold 17 s phase);
-     * the jobs of later phases run in the same JVM with the same classes, so they measure the steady state.
+     * The job at-least-once over the first {@code --warmup-clicks} pre-filled clicks, not measured.
+     * The JIT compiles the hot paths in the first seconds of a JVM (it took a quarter of the CPU of
+     * a cold 17 s phase); the jobs of later phases run in the same JVM with the same classes, so
+     * they measure the steady state.
      */
     private void warmUp(String bootstrap, Path dir, Path model) throws Exception {
         long clicks = Math.min(settings.warmupClicks(), settings.clicks());
         if (clicks > 0) {
-            runJob(bootstrap, dir, Delivery.AT_LEAST_ONCE, "warm-up" + (model == null ? "" : " (scored)"), 0, model,
-                    clicks, false);
+            runJob(
+                    bootstrap,
+                    dir,
+                    Delivery.AT_LEAST_ONCE,
+                    "warm-up" + (model == null ? "" : " (scored)"),
+                    0,
+                    model,
+                    clicks,
+                    false);
         }
     }
 
-    /** The job over the pre-filled clicks (scored with {@code model} unless null); clicks/s from the first to the last output read. */
-    private void throughput(String bootstrap, Path dir, Delivery delivery, String label, long users, Path model)
+    /**
+     * The job over the pre-filled clicks (scored with {@code model} unless null); clicks/s from the
+     * first to the last output read.
+     */
+    private void throughput(
+            String bootstrap, Path dir, Delivery delivery, String label, long users, Path model)
             throws Exception {
         runJob(bootstrap, dir, delivery, label, users, model, settings.clicks(), true);
     }
 
-    private void runJob(String bootstrap, Path dir, Delivery delivery, String label, long users,
-                        Path model, long clicks, boolean measured) throws Exception {
+    private void runJob(
+            String bootstrap,
+            Path dir,
+            Delivery delivery,
+            String label,
+            long users,
+            Path model,
+            long clicks,
+            boolean measured)
+            throws Exception {
         String suffix = "-" + (++jobCounter);
-        JobConfig config = prepare(bootstrap, dir, "bench-clicks", suffix, delivery,
-                label.contains("heap") ? StateBackend.HASHMAP : StateBackend.ROCKSDB, model);
+        JobConfig config =
+                prepare(
+                        bootstrap,
+                        dir,
+                        "bench-clicks",
+                        suffix,
+                        delivery,
+                        label.contains("heap") ? StateBackend.HASHMAP : StateBackend.ROCKSDB,
+                        model);
         note("%s: running the job over the %,d pre-filled clicks", label, clicks);
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, config.outputTopic(),
-                config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC), null).start()) {
-            LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
+        try (OutputMonitor monitor =
+                new OutputMonitor(
+                                bootstrap,
+                                config.outputTopic(),
+                                config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                                config.get(KafkaOptions.LATE_CLICKS_TOPIC),
+                                null)
+                        .start()) {
+            LocalFlink.Started started =
+                    LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
                 Phase phase = awaitAccounted(monitor, clicks, label);
                 if (!measured) {
                     return;
                 }
                 double seconds = (phase.reachedNanos() - monitor.firstOutputNanos()) / 1e9;
-                // Exactly-once outputs appear a checkpoint at a time: the first committed batch was computed
-                // before the clock starts, so it is not counted. At-least-once outputs stream continuously.
-                long counted = delivery == Delivery.EXACTLY_ONCE ? settings.clicks() - phase.firstBatch() : settings.clicks();
-                results.put("sustained " + label + " (clicks/s)", counted / Math.max(1e-9, seconds));
-                // CPU used over the same interval: the machine is shared, so clicks per CPU-second says more
+                // Exactly-once outputs appear a checkpoint at a time: the first committed batch was
+                // computed
+                // before the clock starts, so it is not counted. At-least-once outputs stream
+                // continuously.
+                long counted =
+                        delivery == Delivery.EXACTLY_ONCE
+                                ? settings.clicks() - phase.firstBatch()
+                                : settings.clicks();
+                results.put(
+                        "sustained " + label + " (clicks/s)", counted / Math.max(1e-9, seconds));
+                // CPU used over the same interval: the machine is shared, so clicks per CPU-second
+                // says more
                 // about the pipeline's cost than clicks per wall second.
                 results.put(label + " CPU s used (JVM + broker)", phase.cpuSeconds());
-                results.put(label + " clicks per CPU-second", counted / Math.max(1e-9, phase.cpuSeconds()));
-                results.put(label + " broker share of the CPU", phase.brokerCpuSeconds() / Math.max(1e-9, phase.cpuSeconds()));
+                results.put(
+                        label + " clicks per CPU-second",
+                        counted / Math.max(1e-9, phase.cpuSeconds()));
+                results.put(
+                        label + " broker share of the CPU",
+                        phase.brokerCpuSeconds() / Math.max(1e-9, phase.cpuSeconds()));
                 results.put(label + " first to last output (s)", seconds);
-                results.put(label + " output bytes per click", monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
+                results.put(
+                        label + " output bytes per click",
+                        monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
                 if (delivery == Delivery.EXACTLY_ONCE && model == null) {
-                    // Every output is committed, so the latest completed checkpoint holds all users' state.
-                    CheckpointStats stats = new FlinkRestClient(started.webUi()).checkpoints(started.job().getJobID().toString());
+                    // Every output is committed, so the latest completed checkpoint holds all
+                    // users' state.
+                    CheckpointStats stats =
+                            new FlinkRestClient(started.webUi())
+                                    .checkpoints(started.job().getJobID().toString());
                     results.put("checkpoint full size (MiB)", stats.latestStateSize() / 1048576.0);
-                    results.put("state per user (bytes)", stats.latestStateSize() / (double) Math.max(1, users));
+                    results.put(
+                            "state per user (bytes)",
+                            stats.latestStateSize() / (double) Math.max(1, users));
                 }
-                results.put("bench JVM RSS after " + label + " (MiB)",
+                results.put(
+                        "bench JVM RSS after " + label + " (MiB)",
                         ProcessMemory.rss(ProcessHandle.current().pid()) / 1048576.0);
             } finally {
                 cancel(started.job());
@@ -233,51 +329,83 @@ final class PipelineBenchmark {
     }
 
     /**
-     * Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency. {@code prefix}
-     * names the phase's results ("" or "scored "); {@code throughputLabel} the phase whose half rate it uses.
+     * Fresh clicks at a fixed rate into a fresh topic, at-least-once; click-to-output latency.
+     * {@code prefix} names the phase's results ("" or "scored "); {@code throughputLabel} the phase
+     * whose half rate it uses.
      */
-    private void latency(String bootstrap, Path dir, String prefix, String throughputLabel, Path model) throws Exception {
+    private void latency(
+            String bootstrap, Path dir, String prefix, String throughputLabel, Path model)
+            throws Exception {
         // BenchSettings made sure the throughput phase ran when no rate was given.
-        double rate = settings.latencyRate() > 0 ? settings.latencyRate()
-                : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
+        double rate =
+                settings.latencyRate() > 0
+                        ? settings.latencyRate()
+                        : results.get("sustained " + throughputLabel + " (clicks/s)") / 2;
         results.put(prefix + "latency phase input rate (clicks/s)", rate);
         String topic = "bench-live-clicks" + (model == null ? "" : "-scored");
-        KafkaTopics.ensure(bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);
-        JobConfig config = prepare(bootstrap, dir, topic, "-live" + (model == null ? "" : "-scored"),
-                Delivery.AT_LEAST_ONCE, StateBackend.ROCKSDB, model);
+        KafkaTopics.ensure(
+                bootstrap, List.of(topic), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        JobConfig config =
+                prepare(
+                        bootstrap,
+                        dir,
+                        topic,
+                        "-live" + (model == null ? "" : "-scored"),
+                        Delivery.AT_LEAST_ONCE,
+                        StateBackend.ROCKSDB,
+                        model);
         LatencyRecorder latency = new LatencyRecorder();
-        try (OutputMonitor monitor = new OutputMonitor(bootstrap, config.outputTopic(),
-                config.get(KafkaOptions.DEAD_LETTERS_TOPIC), config.get(KafkaOptions.LATE_CLICKS_TOPIC), latency).start();
-             ClickPublisher publisher = new ClickPublisher(bootstrap, topic)) {
-            LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
+        try (OutputMonitor monitor =
+                        new OutputMonitor(
+                                        bootstrap,
+                                        config.outputTopic(),
+                                        config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                                        config.get(KafkaOptions.LATE_CLICKS_TOPIC),
+                                        latency)
+                                .start();
+                ClickPublisher publisher = new ClickPublisher(bootstrap, topic)) {
+            LocalFlink.Started started =
+                    LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
                 // The source must be reading before the clock of the first measured click starts.
                 if (!started.awaitTasksRunning(Duration.ofMinutes(2))) {
                     throw new IOException("latency: the job's tasks did not start within 2 min");
                 }
-                // Clicks wait in the job until the watermark passes them; clicks after the measured ones
-                // keep event time moving so the last measured clicks are not stuck at the end of input.
+                // Clicks wait in the job until the watermark passes them; clicks after the measured
+                // ones
+                // keep event time moving so the last measured clicks are not stuck at the end of
+                // input.
                 long tail = Math.max(5_000, (long) (rate * 5));
                 long total = settings.latencyClicks() + tail;
-                note("latency: %,d clicks at %,.0f clicks/s (latency of the first %,d), at-least-once",
+                note(
+                        "latency: %,d clicks at %,.0f clicks/s (latency of the first %,d), at-least-once",
                         total, rate, settings.latencyClicks());
                 AtomicLong sent = new AtomicLong();
-                long[] span = new long[4]; // first/last event time, first/last send nanos of the measured clicks
-                publisher.publish(generated(settings.seed() + 1).iterator(), total, 0, rate, (click, nanos) -> {
-                    long i = sent.getAndIncrement();
-                    if (i < settings.latencyClicks()) {
-                        latency.sent(click.userId(), click.eventTime(), nanos);
-                        if (i == 0) {
-                            span[0] = click.eventTime();
-                            span[2] = nanos;
-                        }
-                        span[1] = click.eventTime();
-                        span[3] = nanos;
-                    }
-                });
-                // Each click waits until the watermark (max event time - out-of-orderness) passes it, so the
+                long[] span =
+                        new long[4]; // first/last event time, first/last send nanos of the measured
+                // clicks
+                publisher.publish(
+                        generated(settings.seed() + 1).iterator(),
+                        total,
+                        0,
+                        rate,
+                        (click, nanos) -> {
+                            long i = sent.getAndIncrement();
+                            if (i < settings.latencyClicks()) {
+                                latency.sent(click.userId(), click.eventTime(), nanos);
+                                if (i == 0) {
+                                    span[0] = click.eventTime();
+                                    span[2] = nanos;
+                                }
+                                span[1] = click.eventTime();
+                                span[3] = nanos;
+                            }
+                        });
+                // Each click waits until the watermark (max event time - out-of-orderness) passes
+                // it, so the
                 // latency depends on how fast event time runs here compared with a live stream.
-                results.put(prefix + "latency phase event time / wall time",
+                results.put(
+                        prefix + "latency phase event time / wall time",
                         (span[1] - span[0]) / Math.max(1e-9, (span[3] - span[2]) / 1e6));
                 long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
                 while (latency.count() < settings.latencyClicks() && System.nanoTime() < deadline) {
@@ -295,9 +423,18 @@ final class PipelineBenchmark {
         }
     }
 
-    /** The configuration of one job under test (scored with {@code model} unless null), its output topics created. */
-    private JobConfig prepare(String bootstrap, Path dir, String clicksTopic, String suffix, Delivery delivery,
-                              StateBackend stateBackend, Path model) {
+    /**
+     * The configuration of one job under test (scored with {@code model} unless null), its output
+     * topics created.
+     */
+    private JobConfig prepare(
+            String bootstrap,
+            Path dir,
+            String clicksTopic,
+            String suffix,
+            Delivery delivery,
+            StateBackend stateBackend,
+            Path model) {
         JobConfig.Builder c = JobConfig.builder();
         if (model != null) {
             c.set(ScoringOptions.MODEL_DIR, model.toString());
@@ -314,19 +451,32 @@ final class PipelineBenchmark {
                 .set(KafkaOptions.LATE_CLICKS_TOPIC, "bench-late" + suffix)
                 .set(JobOptions.STATE_BACKEND, stateBackend)
                 .set(JobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval())
-                .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints" + suffix).toUri().toString())
+                .set(
+                        JobOptions.CHECKPOINT_DIR,
+                        dir.resolve("checkpoints" + suffix).toUri().toString())
                 .set(KafkaOptions.DELIVERY_GUARANTEE, delivery)
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-bench" + suffix)
                 .setAll(settings.jobSettings(), "--set");
         // Whether a phase scores is the phase's, not --set's.
-        JobConfig config = c.set(ScoringOptions.ENABLED, model != null ? Switch.TRUE : Switch.FALSE).build();
-        KafkaTopics.ensure(bootstrap, List.of(config.outputTopic(), config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
-                config.get(KafkaOptions.LATE_CLICKS_TOPIC)), settings.partitions(), KafkaTopics.KEEP_FOREVER);
+        JobConfig config =
+                c.set(ScoringOptions.ENABLED, model != null ? Switch.TRUE : Switch.FALSE).build();
+        KafkaTopics.ensure(
+                bootstrap,
+                List.of(
+                        config.outputTopic(),
+                        config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                        config.get(KafkaOptions.LATE_CLICKS_TOPIC)),
+                settings.partitions(),
+                KafkaTopics.KEEP_FOREVER);
         return config;
     }
 
-    /** What a throughput phase saw: when the last counted output arrived, the first batch, the CPU used. */
-    private record Phase(long reachedNanos, long firstBatch, double cpuSeconds, double brokerCpuSeconds) {}
+    /**
+     * What a throughput phase saw: when the last counted output arrived, the first batch, the CPU
+     * used.
+     */
+    private record Phase(
+            long reachedNanos, long firstBatch, double cpuSeconds, double brokerCpuSeconds) {}
 
     /** CPU seconds used so far by this JVM (job, clients) and the broker process. */
     private static double cpuNow() {
@@ -334,12 +484,14 @@ final class PipelineBenchmark {
     }
 
     private static double brokerCpuNow() {
-        long brokerPid = ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
+        long brokerPid =
+                ProcessHandle.current().children().findFirst().map(ProcessHandle::pid).orElse(-1L);
         return ProcessMemory.cpuSeconds(brokerPid);
     }
 
     /** Waits until {@code expected} clicks are accounted for, timing from the first output. */
-    private Phase awaitAccounted(OutputMonitor monitor, long expected, String label) throws Exception {
+    private Phase awaitAccounted(OutputMonitor monitor, long expected, String label)
+            throws Exception {
         long lastChange = System.nanoTime();
         long last = -1;
         long nextReport = System.nanoTime();
@@ -353,18 +505,27 @@ final class PipelineBenchmark {
                 brokerCpuAtFirst = brokerCpuNow();
             }
             if (firstBatch == 0 && first != 0 && System.nanoTime() - first > 500_000_000L) {
-                firstBatch = monitor.outputs(); // what arrived in the half second after the first output
+                firstBatch =
+                        monitor.outputs(); // what arrived in the half second after the first output
             }
             if (monitor.failure() != null) {
-                throw new IOException("reading the outputs failed: " + monitor.failure(), monitor.failure());
+                throw new IOException(
+                        "reading the outputs failed: " + monitor.failure(), monitor.failure());
             }
             long now = monitor.accounted();
             if (now != last) {
                 last = now;
                 lastChange = System.nanoTime();
             } else if (System.nanoTime() - lastChange > settings.stallTimeout().toNanos()) {
-                throw new IOException(label + ": no output for " + settings.stallTimeout().toSeconds() + " s after "
-                        + now + " of " + expected + " clicks");
+                throw new IOException(
+                        label
+                                + ": no output for "
+                                + settings.stallTimeout().toSeconds()
+                                + " s after "
+                                + now
+                                + " of "
+                                + expected
+                                + " clicks");
             }
             if (System.nanoTime() >= nextReport) {
                 note("%s: %,d of %,d clicks out", label, now, expected);
@@ -373,7 +534,10 @@ final class PipelineBenchmark {
             Thread.sleep(20);
         }
         long reached = monitor.lastOutputNanos();
-        return new Phase(reached, firstBatch, Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst,
+        return new Phase(
+                reached,
+                firstBatch,
+                Double.isNaN(cpuAtFirst) ? 0 : cpuNow() - cpuAtFirst,
                 Double.isNaN(cpuAtFirst) ? 0 : brokerCpuNow() - brokerCpuAtFirst);
     }
 

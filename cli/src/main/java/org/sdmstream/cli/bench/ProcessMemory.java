@@ -27,7 +27,8 @@ final class ProcessMemory {
     static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+            // Fields after the command name (which may hold spaces): state is field 3, utime 14,
+            // stime 15.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {

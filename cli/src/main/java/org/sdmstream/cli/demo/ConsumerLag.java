@@ -13,7 +13,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -27,10 +26,11 @@ import org.sdmstream.local.flink.FlinkRestClient;
  * The streaming job's consumer lag on its input topic: the records, summed over partitions, between
  * each partition's end and the position the job's Kafka source has reached.
  *
- * <p>The position comes from the source's own metrics ({@code KafkaSourceReader.topic.T.partition.P.currentOffset},
- * the offset of the last record it emitted), read through Flink's REST API. The offsets the source
- * commits to its consumer group are the fallback: Flink commits them only when a checkpoint completes,
- * so they trail the source by up to a checkpoint interval.
+ * <p>The position comes from the source's own metrics ({@code
+ * KafkaSourceReader.topic.T.partition.P.currentOffset}, the offset of the last record it emitted),
+ * read through Flink's REST API. The offsets the source commits to its consumer group are the
+ * fallback: Flink commits them only when a checkpoint completes, so they trail the source by up to
+ * a checkpoint interval.
  */
 final class ConsumerLag implements AutoCloseable {
 
@@ -47,11 +47,11 @@ final class ConsumerLag implements AutoCloseable {
     }
 
     /** One measurement: lag in records and where the position came from. */
-    record Sample(long records, Basis basis) {
-    }
+    record Sample(long records, Basis basis) {}
 
     private static final Pattern CURRENT_OFFSET =
-            Pattern.compile("\\.KafkaSourceReader\\.topic\\.(.+)\\.partition\\.(\\d+)\\.currentOffset$");
+            Pattern.compile(
+                    "\\.KafkaSourceReader\\.topic\\.(.+)\\.partition\\.(\\d+)\\.currentOffset$");
 
     private final String topic;
     private final String groupId;
@@ -61,7 +61,12 @@ final class ConsumerLag implements AutoCloseable {
     private List<TopicPartition> partitions;
     private String sourceVertex;
 
-    ConsumerLag(String bootstrapServers, String topic, String groupId, FlinkRestClient flink, String jobId) {
+    ConsumerLag(
+            String bootstrapServers,
+            String topic,
+            String groupId,
+            FlinkRestClient flink,
+            String jobId) {
         this.topic = topic;
         this.groupId = groupId;
         this.flink = flink;
@@ -71,7 +76,10 @@ final class ConsumerLag implements AutoCloseable {
         this.admin = Admin.create(p);
     }
 
-    /** Measures the lag now: from the source's metrics where every partition with records has one, else from committed offsets. */
+    /**
+     * Measures the lag now: from the source's metrics where every partition with records has one,
+     * else from committed offsets.
+     */
     Sample measure() throws IOException {
         Map<Integer, Long> start = offsets(OffsetSpec.earliest());
         Map<Integer, Long> end = offsets(OffsetSpec.latest());
@@ -83,8 +91,8 @@ final class ConsumerLag implements AutoCloseable {
     }
 
     /**
-     * Records not yet read, summed over the partitions of {@code end}: end minus position, where a partition
-     * without a position counts from its first offset.
+     * Records not yet read, summed over the partitions of {@code end}: end minus position, where a
+     * partition without a position counts from its first offset.
      */
     static long lag(Map<Integer, Long> start, Map<Integer, Long> end, Map<Integer, Long> position) {
         long total = 0;
@@ -97,26 +105,37 @@ final class ConsumerLag implements AutoCloseable {
     }
 
     /**
-     * Partition → next offset to read, from {@code currentOffset} metric values (id → value) of {@code topic};
-     * -1 (registered, nothing emitted yet) and other topics are left out.
+     * Partition → next offset to read, from {@code currentOffset} metric values (id → value) of
+     * {@code topic}; -1 (registered, nothing emitted yet) and other topics are left out.
      */
-    static Map<Integer, Long> positionsFromMetrics(String topic, Map<String, Double> currentOffsets) {
+    static Map<Integer, Long> positionsFromMetrics(
+            String topic, Map<String, Double> currentOffsets) {
         Map<Integer, Long> out = new HashMap<>();
-        currentOffsets.forEach((id, value) -> {
-            Matcher m = CURRENT_OFFSET.matcher(id);
-            if (m.find() && m.group(1).equals(topic) && value >= 0) {
-                out.merge(Integer.parseInt(m.group(2)), value.longValue() + 1, Math::max);
-            }
-        });
+        currentOffsets.forEach(
+                (id, value) -> {
+                    Matcher m = CURRENT_OFFSET.matcher(id);
+                    if (m.find() && m.group(1).equals(topic) && value >= 0) {
+                        out.merge(Integer.parseInt(m.group(2)), value.longValue() + 1, Math::max);
+                    }
+                });
         return out;
     }
 
-    static boolean coversEveryNonEmptyPartition(Map<Integer, Long> position, Map<Integer, Long> start, Map<Integer, Long> end) {
-        return !end.isEmpty() && end.entrySet().stream()
-                .allMatch(e -> position.containsKey(e.getKey()) || e.getValue() <= start.getOrDefault(e.getKey(), 0L));
+    static boolean coversEveryNonEmptyPartition(
+            Map<Integer, Long> position, Map<Integer, Long> start, Map<Integer, Long> end) {
+        return !end.isEmpty()
+                && end.entrySet().stream()
+                        .allMatch(
+                                e ->
+                                        position.containsKey(e.getKey())
+                                                || e.getValue()
+                                                        <= start.getOrDefault(e.getKey(), 0L));
     }
 
-    /** The source's positions from Flink's metrics; empty when the job or its metrics are not (or no longer) there. */
+    /**
+     * The source's positions from Flink's metrics; empty when the job or its metrics are not (or no
+     * longer) there.
+     */
     private Map<Integer, Long> sourcePositions() {
         try {
             if (sourceVertex == null) {
@@ -128,12 +147,16 @@ final class ConsumerLag implements AutoCloseable {
             List<String> ids = currentOffsetIds(flink.subtaskMetricIds(jobId, sourceVertex));
             return positionsFromMetrics(topic, flink.subtaskMetricSums(jobId, sourceVertex, ids));
         } catch (IOException e) {
-            // The job has finished (the MiniCluster with it) or is restarting: committed offsets tell the rest.
+            // The job has finished (the MiniCluster with it) or is restarting: committed offsets
+            // tell the rest.
             return Map.of();
         }
     }
 
-    /** The vertex whose subtasks report the Kafka source's offsets for our topic, once the metric fetcher has them. */
+    /**
+     * The vertex whose subtasks report the Kafka source's offsets for our topic, once the metric
+     * fetcher has them.
+     */
     private String findSourceVertex() throws IOException {
         for (String vertex : flink.vertices(jobId).keySet()) {
             if (!currentOffsetIds(flink.subtaskMetricIds(jobId, vertex)).isEmpty()) {
@@ -144,15 +167,20 @@ final class ConsumerLag implements AutoCloseable {
     }
 
     private List<String> currentOffsetIds(Collection<String> ids) {
-        return ids.stream().filter(id -> {
-            Matcher m = CURRENT_OFFSET.matcher(id);
-            return m.find() && m.group(1).equals(topic);
-        }).toList();
+        return ids.stream()
+                .filter(
+                        id -> {
+                            Matcher m = CURRENT_OFFSET.matcher(id);
+                            return m.find() && m.group(1).equals(topic);
+                        })
+                .toList();
     }
 
     private Map<Integer, Long> committedPositions() throws IOException {
         Map<TopicPartition, OffsetAndMetadata> committed =
-                await(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(), "committed offsets of " + groupId);
+                await(
+                        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                        "committed offsets of " + groupId);
         return committed.entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
@@ -160,16 +188,33 @@ final class ConsumerLag implements AutoCloseable {
 
     private Map<Integer, Long> offsets(OffsetSpec spec) throws IOException {
         if (partitions == null) {
-            partitions = await(admin.describeTopics(List.of(topic)).allTopicNames(), "partitions of " + topic)
-                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            partitions =
+                    await(
+                                    admin.describeTopics(List.of(topic)).allTopicNames(),
+                                    "partitions of " + topic)
+                            .get(topic)
+                            .partitions()
+                            .stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
         }
-        Map<TopicPartition, OffsetSpec> request = partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec));
-        // read_committed: the end the source (read_committed) can reach, before any open transaction.
-        return await(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(), "offsets of " + topic)
-                .entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        Map<TopicPartition, OffsetSpec> request =
+                partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec));
+        // read_committed: the end the source (read_committed) can reach, before any open
+        // transaction.
+        return await(
+                        admin.listOffsets(
+                                        request,
+                                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                                .all(),
+                        "offsets of " + topic)
+                .entrySet()
+                .stream()
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
-    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) throws IOException {
+    private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what)
+            throws IOException {
         try {
             return future.get(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.sdmstream.features.Click;
 import org.sdmstream.features.OfflineSessionizer;
 import org.sdmstream.features.Session;
@@ -31,15 +30,27 @@ import org.sdmstream.model.training.TrainedSdm;
 public final class DemoModel {
 
     /** Small enough to train in about a minute on two cores; the architecture is the full SDM. */
-    static final SdmConfig CONFIG = SdmConfig.builder()
-            .itemEmbeddingDim(32).categoryEmbeddingDim(8).brandEmbeddingDim(8).shopEmbeddingDim(8)
-            .userEmbeddingDim(32).hiddenSize(32).heads(4)
-            .epochs(2).patience(1).batchSize(64).seed(42)
-            .build();
+    static final SdmConfig CONFIG =
+            SdmConfig.builder()
+                    .itemEmbeddingDim(32)
+                    .categoryEmbeddingDim(8)
+                    .brandEmbeddingDim(8)
+                    .shopEmbeddingDim(8)
+                    .userEmbeddingDim(32)
+                    .hiddenSize(32)
+                    .heads(4)
+                    .epochs(2)
+                    .patience(1)
+                    .batchSize(64)
+                    .seed(42)
+                    .build();
 
     private DemoModel() {}
 
-    /** Where cached demo models live: {@code $SDM_HOME/demo-models}, default {@code ~/.cache/sdm/demo-models}. */
+    /**
+     * Where cached demo models live: {@code $SDM_HOME/demo-models}, default {@code
+     * ~/.cache/sdm/demo-models}.
+     */
     static Path cacheRoot() {
         String home = System.getenv("SDM_HOME");
         return home != null && !home.isBlank()
@@ -47,11 +58,17 @@ public final class DemoModel {
                 : Path.of(System.getProperty("user.home"), ".cache", "sdm", "demo-models");
     }
 
-    /** The cached model for clicks of this generator shape, trained on 30,000 of them the first time. */
+    /**
+     * The cached model for clicks of this generator shape, trained on 30,000 of them the first
+     * time.
+     */
     public static Path forGenerated(GeneratorConfig generator, PrintWriter err) throws IOException {
         List<Click> training = new java.util.ArrayList<>();
         new ClickGenerator(generator.withMaxClicks(30_000)).forEach(training::add);
-        return ensure("generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed(), training, err);
+        return ensure(
+                "generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed(),
+                training,
+                err);
     }
 
     /** The cached model for {@code key}, trained on {@code trainingClicks} the first time. */
@@ -62,17 +79,22 @@ public final class DemoModel {
             return dir;
         }
         Files.createDirectories(dir.getParent());
-        List<Session> sessions = new OfflineSessionizer(SessionRules.DEFAULT).sessionize(trainingClicks);
+        List<Session> sessions =
+                new OfflineSessionizer(SessionRules.DEFAULT).sessionize(trainingClicks);
         Map<String, Map<String, String>> profiles = new HashMap<>();
         trainingClicks.forEach(c -> profiles.put(c.userId(), c.profile()));
-        err.printf("sdm demo: no cached model yet: training a small SDM on %,d clicks (%,d sessions), once%n",
+        err.printf(
+                "sdm demo: no cached model yet: training a small SDM on %,d clicks (%,d sessions), once%n",
                 trainingClicks.size(), sessions.size());
         Path staging = Files.createTempDirectory(dir.getParent(), key + ".training-");
-        try (TrainedSdm trained = new SdmTrainer(CONFIG).withProfiles(u -> profiles.getOrDefault(u, Map.of()))
-                .train(sessions, new ProgressBar(err, CONFIG.epochs()))) {
+        try (TrainedSdm trained =
+                new SdmTrainer(CONFIG)
+                        .withProfiles(u -> profiles.getOrDefault(u, Map.of()))
+                        .train(sessions, new ProgressBar(err, CONFIG.epochs()))) {
             Path export = staging.resolve("model");
             SavedModelExporter.export(trained, export, "demo-" + key, Map.of());
-            // Publish the finished export in one step: a crash mid-training leaves no half-written model behind.
+            // Publish the finished export in one step: a crash mid-training leaves no half-written
+            // model behind.
             Files.move(export, dir, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             deleteRecursively(staging);

@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -27,8 +26,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,7 +35,10 @@ import picocli.CommandLine.Spec;
  * state) against an existing Kafka cluster, until the job ends or Ctrl-C, which stops it cleanly:
  * with a savepoint into {@code --savepoint-dir}, or else by cancelling it.
  */
-@Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "job",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Runs the streaming job locally (in-process Flink MiniCluster) against an existing Kafka cluster",
             "until Ctrl-C. Settings: defaults, then --config FILE (key=value lines), then KEY=VALUE arguments;",
@@ -45,34 +47,56 @@ import picocli.CommandLine.Spec;
         })
 public final class JobCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    CommonOptions console;
+    @Mixin CommonOptions console;
 
-    @Option(names = "--config", paramLabel = "FILE", order = 0,
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            order = 0,
             description = "A properties file of job settings (key=value lines).")
     Path configFile;
 
-    @Parameters(paramLabel = "KEY=VALUE", arity = "0..*",
-            description = "Job settings overriding the file's, e.g. kafka.bootstrap-servers=broker:9092.")
+    @Parameters(
+            paramLabel = "KEY=VALUE",
+            arity = "0..*",
+            description =
+                    "Job settings overriding the file's, e.g. kafka.bootstrap-servers=broker:9092.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "0", order = 2,
-            description = "Port of the Flink web UI on 127.0.0.1; 0 = a free port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-ui-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
+            order = 2,
+            description =
+                    "Port of the Flink web UI on 127.0.0.1; 0 = a free port (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
-    @Option(names = "--savepoint-dir", paramLabel = "DIR", order = 3,
-            description = "On Ctrl-C, stop with a savepoint here (a path or URI); without it the job is cancelled.")
+    @Option(
+            names = "--savepoint-dir",
+            paramLabel = "DIR",
+            order = 3,
+            description =
+                    "On Ctrl-C, stop with a savepoint here (a path or URI); without it the job is cancelled.")
     String savepointDir;
 
-    @Option(names = "--from-savepoint", paramLabel = "PATH", order = 4,
-            description = "Start from this savepoint (or retained checkpoint) instead of empty state.")
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            order = 4,
+            description =
+                    "Start from this savepoint (or retained checkpoint) instead of empty state.")
     String fromSavepoint;
 
-    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "120", order = 5,
-            description = "How long Ctrl-C waits for the savepoint or cancellation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stop-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            order = 5,
+            description =
+                    "How long Ctrl-C waits for the savepoint or cancellation (default: ${DEFAULT-VALUE}).")
     long stopTimeoutSeconds;
 
     @Override
@@ -83,10 +107,16 @@ public final class JobCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        console.note("starting %s (%s) reading %s at %s", config.get(JobOptions.JOB_NAME),
-                config.scoringEnabled() ? "scoring into " + config.outputTopic() : "session features into " + config.outputTopic(),
-                config.get(KafkaOptions.CLICKS_TOPIC), config.get(KafkaOptions.BOOTSTRAP_SERVERS));
-        LocalFlink.Started started = LocalFlink.start(KafkaConnectors.userInterestJob(config), webUiPort, fromSavepoint);
+        console.note(
+                "starting %s (%s) reading %s at %s",
+                config.get(JobOptions.JOB_NAME),
+                config.scoringEnabled()
+                        ? "scoring into " + config.outputTopic()
+                        : "session features into " + config.outputTopic(),
+                config.get(KafkaOptions.CLICKS_TOPIC),
+                config.get(KafkaOptions.BOOTSTRAP_SERVERS));
+        LocalFlink.Started started =
+                LocalFlink.start(KafkaConnectors.userInterestJob(config), webUiPort, fromSavepoint);
         JobClient client = started.job();
         console.note("job %s submitted; web UI at %s", client.getJobID(), started.webUi());
         AtomicReference<String> savepoint = new AtomicReference<>();
@@ -95,8 +125,11 @@ public final class JobCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             if (started.awaitTasksRunning(Duration.ofMinutes(5))) {
-                console.note("all tasks running; Ctrl-C to stop%s", savepointDir == null
-                        ? " (cancels; give --savepoint-dir to keep the state)" : " with a savepoint into " + savepointDir);
+                console.note(
+                        "all tasks running; Ctrl-C to stop%s",
+                        savepointDir == null
+                                ? " (cancels; give --savepoint-dir to keep the state)"
+                                : " with a savepoint into " + savepointDir);
             }
             client.getJobExecutionResult().get();
             console.note("job %s finished", client.getJobID());
@@ -117,21 +150,30 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     /** Ctrl-C: stops the job, then lets the JVM exit once the command has seen the job end. */
-    private void stop(JobClient client, AtomicReference<String> savepoint, CountDownLatch reported) {
+    private void stop(
+            JobClient client, AtomicReference<String> savepoint, CountDownLatch reported) {
         try {
             JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
             if (status.isGloballyTerminalState()) {
                 return;
             }
             if (savepointDir != null) {
-                console.err().println("sdm job: stopping with a savepoint into " + savepointDir + " ...");
+                console.err()
+                        .println(
+                                "sdm job: stopping with a savepoint into " + savepointDir + " ...");
                 console.err().flush();
                 savepoint.set(stopWithSavepoint(client));
                 if (savepoint.get() != null) {
-                    console.err().println("sdm job: stopped; savepoint at " + savepoint.get()
-                            + " (restart with --from-savepoint " + savepoint.get() + ")");
+                    console.err()
+                            .println(
+                                    "sdm job: stopped; savepoint at "
+                                            + savepoint.get()
+                                            + " (restart with --from-savepoint "
+                                            + savepoint.get()
+                                            + ")");
                 } else {
-                    console.err().println("sdm job: no savepoint could be taken; cancelling the job");
+                    console.err()
+                            .println("sdm job: no savepoint could be taken; cancelling the job");
                     client.cancel().get(stopTimeoutSeconds, TimeUnit.SECONDS);
                     console.err().println("sdm job: cancelled");
                 }
@@ -150,8 +192,8 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     /**
-     * Stop-with-savepoint, retried while tasks are still starting (a savepoint needs every task running);
-     * null when none succeeded within {@code --stop-timeout}.
+     * Stop-with-savepoint, retried while tasks are still starting (a savepoint needs every task
+     * running); null when none succeeded within {@code --stop-timeout}.
      */
     private String stopWithSavepoint(JobClient client) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopTimeoutSeconds);
@@ -159,15 +201,23 @@ public final class JobCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             try {
                 return client.stopWithSavepoint(false, savepointDir, SavepointFormatType.CANONICAL)
-                        .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L), TimeUnit.SECONDS);
+                        .get(
+                                Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L),
+                                TimeUnit.SECONDS);
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                 last = e;
-                console.err().println("sdm job: savepoint failed (" + rootMessage(e) + "); retrying");
+                console.err()
+                        .println("sdm job: savepoint failed (" + rootMessage(e) + "); retrying");
                 console.err().flush();
                 Thread.sleep(1_000);
             }
         }
-        console.err().println("sdm job: error: no savepoint within " + stopTimeoutSeconds + " s: " + last);
+        console.err()
+                .println(
+                        "sdm job: error: no savepoint within "
+                                + stopTimeoutSeconds
+                                + " s: "
+                                + last);
         return null;
     }
 
@@ -180,7 +230,8 @@ public final class JobCommand implements Callable<Integer> {
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {
-                throw new ParameterException(spec.commandLine(), "expected KEY=VALUE, got '" + override + "'");
+                throw new ParameterException(
+                        spec.commandLine(), "expected KEY=VALUE, got '" + override + "'");
             }
             settings.put(override.substring(0, eq).strip(), override.substring(eq + 1).strip());
         }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -15,8 +14,8 @@ import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.local.flink.FlinkRestClient;
 
 /**
- * Starts the {@link UserInterestJob} on an in-process Flink MiniCluster (shut down when the job ends),
- * with the web UI on a loopback port.
+ * Starts the {@link UserInterestJob} on an in-process Flink MiniCluster (shut down when the job
+ * ends), with the web UI on a loopback port.
  */
 public final class LocalFlink {
 
@@ -29,8 +28,9 @@ public final class LocalFlink {
         }
 
         /**
-         * Waits until every task of the job runs (a savepoint needs them all); false on timeout or when
-         * the job ended. Asks the REST API, because the job is RUNNING before its tasks are deployed.
+         * Waits until every task of the job runs (a savepoint needs them all); false on timeout or
+         * when the job ended. Asks the REST API, because the job is RUNNING before its tasks are
+         * deployed.
          */
         public boolean awaitTasksRunning(Duration timeout) throws InterruptedException {
             return LocalFlink.awaitTasksRunning(job, webUi(), timeout);
@@ -38,10 +38,11 @@ public final class LocalFlink {
     }
 
     /**
-     * Waits until every task of {@code job} runs; false on timeout or when the job ended. Asks the REST API at
-     * {@code webUi}, because the job is RUNNING before its tasks are deployed.
+     * Waits until every task of {@code job} runs; false on timeout or when the job ended. Asks the
+     * REST API at {@code webUi}, because the job is RUNNING before its tasks are deployed.
      */
-    public static boolean awaitTasksRunning(JobClient job, String webUi, Duration timeout) throws InterruptedException {
+    public static boolean awaitTasksRunning(JobClient job, String webUi, Duration timeout)
+            throws InterruptedException {
         FlinkRestClient rest = new FlinkRestClient(webUi);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -55,7 +56,8 @@ public final class LocalFlink {
             } catch (IOException | ExecutionException | TimeoutException e) {
                 // Not answering yet; ask again.
             } catch (IllegalStateException e) {
-                return false; // the job already ended and its MiniCluster is gone (a short bounded job)
+                return false; // the job already ended and its MiniCluster is gone (a short bounded
+                // job)
             }
             Thread.sleep(200);
         }
@@ -63,10 +65,11 @@ public final class LocalFlink {
     }
 
     /**
-     * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is a
-     * savepoint or retained checkpoint to start from.
+     * Submits the job. {@code webUiPort} 0 picks a free port; {@code restoreFrom} (may be null) is
+     * a savepoint or retained checkpoint to start from.
      */
-    public static Started start(UserInterestJob job, int webUiPort, String restoreFrom) throws Exception {
+    public static Started start(UserInterestJob job, int webUiPort, String restoreFrom)
+            throws Exception {
         int port = webUiPort > 0 ? webUiPort : freePort();
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, port);

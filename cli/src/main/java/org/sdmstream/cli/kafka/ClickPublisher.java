@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,9 +15,9 @@ import org.sdmstream.wire.RecordCodec;
 import org.sdmstream.wire.WireSettings;
 
 /**
- * Replays clicks into a Kafka topic in one of the pipeline's wire formats (Avro single-object encoding by
- * default, or the schema-registry format; key = user id), paced by a speed-up of event time and capped at a rate. Used by {@code sdm demo},
- * {@code sdm publish} and {@code sdm bench}.
+ * Replays clicks into a Kafka topic in one of the pipeline's wire formats (Avro single-object
+ * encoding by default, or the schema-registry format; key = user id), paced by a speed-up of event
+ * time and capped at a rate. Used by {@code sdm demo}, {@code sdm publish} and {@code sdm bench}.
  */
 public final class ClickPublisher implements AutoCloseable {
 
@@ -38,12 +37,20 @@ public final class ClickPublisher implements AutoCloseable {
      * A publisher whose producer has the defaults below (idempotent, acks=all, lz4, 5 ms linger),
      * overridden by {@code producerProperties} (e.g. security settings of a real cluster).
      */
-    public ClickPublisher(String bootstrapServers, String topic, Map<String, String> producerProperties) {
+    public ClickPublisher(
+            String bootstrapServers, String topic, Map<String, String> producerProperties) {
         this(bootstrapServers, topic, producerProperties, WireSettings.SINGLE_OBJECT);
     }
 
-    /** As above, writing clicks in {@code wire}'s format (registry: the schema is registered under {@code <topic>-value}). */
-    public ClickPublisher(String bootstrapServers, String topic, Map<String, String> producerProperties, WireSettings wire) {
+    /**
+     * As above, writing clicks in {@code wire}'s format (registry: the schema is registered under
+     * {@code <topic>-value}).
+     */
+    public ClickPublisher(
+            String bootstrapServers,
+            String topic,
+            Map<String, String> producerProperties,
+            WireSettings wire) {
         this.codec = wire.codec(ClickEvent.class, topic, java.util.List.of());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -52,16 +59,18 @@ public final class ClickPublisher implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putAll(producerProperties);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
     }
 
     /**
-     * Sends up to {@code max} clicks. {@code speedUp} > 0 paces them so event time runs that many times
-     * faster than wall time; {@code maxRate} > 0 caps clicks per second. {@code onSend} sees the
-     * wall-clock nanos of each send (for latency), in order.
+     * Sends up to {@code max} clicks. {@code speedUp} > 0 paces them so event time runs that many
+     * times faster than wall time; {@code maxRate} > 0 caps clicks per second. {@code onSend} sees
+     * the wall-clock nanos of each send (for latency), in order.
      */
-    public void publish(Iterator<Click> clicks, long max, double speedUp, double maxRate, SendListener onSend)
+    public void publish(
+            Iterator<Click> clicks, long max, double speedUp, double maxRate, SendListener onSend)
             throws InterruptedException {
         long startNanos = System.nanoTime();
         long firstEventTime = Long.MIN_VALUE;
@@ -83,8 +92,12 @@ public final class ClickPublisher implements AutoCloseable {
             }
             ClickEvent event = FeatureRecords.toClickEvent(click);
             onSend.sent(click, System.nanoTime());
-            producer.send(new ProducerRecord<>(topic, click.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    codec.encode(event)), (metadata, error) -> {
+            producer.send(
+                    new ProducerRecord<>(
+                            topic,
+                            click.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            codec.encode(event)),
+                    (metadata, error) -> {
                         if (error != null) {
                             failed.incrementAndGet();
                             if (firstFailure == null) {
@@ -97,7 +110,10 @@ public final class ClickPublisher implements AutoCloseable {
         producer.flush();
     }
 
-    /** Makes a running {@link #publish} stop after the current click (it still flushes what it sent). */
+    /**
+     * Makes a running {@link #publish} stop after the current click (it still flushes what it
+     * sent).
+     */
     public void stop() {
         stopped = true;
     }

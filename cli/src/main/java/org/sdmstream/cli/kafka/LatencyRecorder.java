@@ -2,8 +2,8 @@ package org.sdmstream.cli.kafka;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Click-to-output latency: remembers when each click was sent (by user and event time, in send
@@ -19,7 +19,10 @@ public final class LatencyRecorder {
         sendTimes.computeIfAbsent(key(userId, eventTime), k -> new ArrayDeque<>(1)).addLast(nanos);
     }
 
-    /** Records the latency of the output for this click; returns false if the click was not seen being sent. */
+    /**
+     * Records the latency of the output for this click; returns false if the click was not seen
+     * being sent.
+     */
     public synchronized boolean received(String userId, long eventTime, long nanos) {
         String key = key(userId, eventTime);
         ArrayDeque<Long> queue = sendTimes.get(key);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -13,9 +12,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the pipeline's output topics as a downstream service would ({@code read_committed}) and keeps
- * the counts and latencies the demo and the benchmark show: outputs per click, dead letters, late
- * clicks, and when the first and last output arrived. Outputs of any known record type with
+ * Reads the pipeline's output topics as a downstream service would ({@code read_committed}) and
+ * keeps the counts and latencies the demo and the benchmark show: outputs per click, dead letters,
+ * late clicks, and when the first and last output arrived. Outputs of any known record type with
  * {@code userId} and {@code eventTime} fields (session features, user interest vectors) are matched
  * to their click for latency.
  */
@@ -39,17 +38,27 @@ public final class OutputMonitor implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
 
-    public OutputMonitor(String bootstrapServers, String outputTopic, String deadLetterTopic, String lateTopic,
-                         LatencyRecorder latency) {
+    public OutputMonitor(
+            String bootstrapServers,
+            String outputTopic,
+            String deadLetterTopic,
+            String lateTopic,
+            LatencyRecorder latency) {
         this(bootstrapServers, outputTopic, deadLetterTopic, lateTopic, latency, "read_committed");
     }
 
     /**
-     * {@code isolationLevel}: read_committed (as downstream services) or read_uncommitted. {@code latency} may be
-     * null: outputs are then only counted, not decoded (a throughput benchmark must not spend its CPU on that).
+     * {@code isolationLevel}: read_committed (as downstream services) or read_uncommitted. {@code
+     * latency} may be null: outputs are then only counted, not decoded (a throughput benchmark must
+     * not spend its CPU on that).
      */
-    public OutputMonitor(String bootstrapServers, String outputTopic, String deadLetterTopic, String lateTopic,
-                         LatencyRecorder latency, String isolationLevel) {
+    public OutputMonitor(
+            String bootstrapServers,
+            String outputTopic,
+            String deadLetterTopic,
+            String lateTopic,
+            LatencyRecorder latency,
+            String isolationLevel) {
         this.bootstrapServers = bootstrapServers;
         this.outputTopic = outputTopic;
         this.deadLetterTopic = deadLetterTopic;
@@ -74,11 +83,12 @@ public final class OutputMonitor implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(outputTopic, deadLetterTopic, lateTopic));
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                // Outputs count as read when the poll hands them over: decoding earlier records of the same
+                // Outputs count as read when the poll hands them over: decoding earlier records of
+                // the same
                 // batch (for their user and event time) must not add to the latency of later ones.
                 long now = System.nanoTime();
                 for (ConsumerRecord<byte[], byte[]> record : batch) {

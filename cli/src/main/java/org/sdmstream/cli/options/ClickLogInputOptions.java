@@ -18,32 +18,48 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Where a command reads clicks from and in which format: a file ({@code --input}, alias {@code --log}) or a named data
- * set's directory ({@code --dataset-dir} with {@code --preset}), column and format overrides, and how
- * many bad rows are acceptable. The side files (item features, user profiles) are named by the
- * subclass: {@link ClickLogOptions} ({@code --items}, {@code --users}) or {@link ReplayLogOptions}
- * (whose commands use {@code --items}/{@code --users} for the click generator).
+ * Where a command reads clicks from and in which format: a file ({@code --input}, alias {@code
+ * --log}) or a named data set's directory ({@code --dataset-dir} with {@code --preset}), column and
+ * format overrides, and how many bad rows are acceptable. The side files (item features, user
+ * profiles) are named by the subclass: {@link ClickLogOptions} ({@code --items}, {@code --users})
+ * or {@link ReplayLogOptions} (whose commands use {@code --items}/{@code --users} for the click
+ * generator).
  */
 public abstract class ClickLogInputOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = {"--input", "--log"}, paramLabel = "FILE", order = 1,
-            description = "The click log: a delimited text file, optionally gzipped (.gz). --log is an older name.")
+    @Option(
+            names = {"--input", "--log"},
+            paramLabel = "FILE",
+            order = 1,
+            description =
+                    "The click log: a delimited text file, optionally gzipped (.gz). --log is an older name.")
     Path input;
 
-    @Option(names = "--dataset-dir", paramLabel = "DIR", order = 2,
-            description = "A data set's directory; its files are found by --preset (movielens: <dir>.inter, .item, .user).")
+    @Option(
+            names = "--dataset-dir",
+            paramLabel = "DIR",
+            order = 2,
+            description =
+                    "A data set's directory; its files are found by --preset (movielens: <dir>.inter, .item, .user).")
     Path datasetDir;
 
-    @Option(names = "--preset", paramLabel = "NAME", order = 3,
-            description = "A known format: movielens (RecBole .inter), movielens-dat (ratings.dat), taobao "
-                    + "(UserBehavior.csv). The options below override its settings. sdm train and sdm evaluate "
-                    + "read movielens when none is given.")
+    @Option(
+            names = "--preset",
+            paramLabel = "NAME",
+            order = 3,
+            description =
+                    "A known format: movielens (RecBole .inter), movielens-dat (ratings.dat), taobao "
+                            + "(UserBehavior.csv). The options below override its settings. sdm train and sdm evaluate "
+                            + "read movielens when none is given.")
     String preset;
 
-    @Option(names = "--user", paramLabel = "COLUMN", order = 4,
+    @Option(
+            names = "--user",
+            paramLabel = "COLUMN",
+            order = 4,
             description = "User id column: a header name or a 0-based index.")
     String user;
 
@@ -53,40 +69,72 @@ public abstract class ClickLogInputOptions {
     @Option(names = "--time", paramLabel = "COLUMN", order = 6, description = "Event time column.")
     String time;
 
-    @Option(names = "--session", paramLabel = "COLUMN", order = 7,
+    @Option(
+            names = "--session",
+            paramLabel = "COLUMN",
+            order = 7,
             description = "Client session id column (optional).")
     String session;
 
-    @Option(names = "--category", paramLabel = "COLUMN", order = 8, description = "Category column (optional).")
+    @Option(
+            names = "--category",
+            paramLabel = "COLUMN",
+            order = 8,
+            description = "Category column (optional).")
     String category;
 
-    @Option(names = "--brand", paramLabel = "COLUMN", order = 9, description = "Brand column (optional).")
+    @Option(
+            names = "--brand",
+            paramLabel = "COLUMN",
+            order = 9,
+            description = "Brand column (optional).")
     String brand;
 
-    @Option(names = "--shop", paramLabel = "COLUMN", order = 10, description = "Shop column (optional).")
+    @Option(
+            names = "--shop",
+            paramLabel = "COLUMN",
+            order = 10,
+            description = "Shop column (optional).")
     String shop;
 
-    @Option(names = "--sep", paramLabel = "SEP", order = 11,
-            description = "Field separator: tab, comma, semicolon, pipe, space or literal text such as :: "
-                    + "(default: the preset's, else tab).")
+    @Option(
+            names = "--sep",
+            paramLabel = "SEP",
+            order = 11,
+            description =
+                    "Field separator: tab, comma, semicolon, pipe, space or literal text such as :: "
+                            + "(default: the preset's, else tab).")
     String separator;
 
-    @Option(names = "--time-format", paramLabel = "FORMAT", order = 12,
-            description = "epoch_s, epoch_ms, iso, or a java.time pattern read as UTC, e.g. 'yyyy-MM-dd HH:mm:ss' "
-                    + "(default: the preset's, else epoch_s).")
+    @Option(
+            names = "--time-format",
+            paramLabel = "FORMAT",
+            order = 12,
+            description =
+                    "epoch_s, epoch_ms, iso, or a java.time pattern read as UTC, e.g. 'yyyy-MM-dd HH:mm:ss' "
+                            + "(default: the preset's, else epoch_s).")
     String timeFormat;
 
-    @Option(names = "--no-header", order = 13,
+    @Option(
+            names = "--no-header",
+            order = 13,
             description = "The file has no header line: give columns as 0-based indices.")
     boolean noHeader;
 
-    @Option(names = "--all-behaviors", order = 14,
+    @Option(
+            names = "--all-behaviors",
+            order = 14,
             description = "taobao: keep every row (pv, buy, cart, fav) as a click, not only pv.")
     boolean allBehaviors;
 
-    @Option(names = "--max-bad-rows", paramLabel = "N", order = 17, defaultValue = "0",
-            description = "Fail when a file has more than N bad rows (default: ${DEFAULT-VALUE}). Bad rows within "
-                    + "the limit are left out and listed on standard error with their line numbers.")
+    @Option(
+            names = "--max-bad-rows",
+            paramLabel = "N",
+            order = 17,
+            defaultValue = "0",
+            description =
+                    "Fail when a file has more than N bad rows (default: ${DEFAULT-VALUE}). Bad rows within "
+                            + "the limit are left out and listed on standard error with their line numbers.")
     long maxBadRows;
 
     /** The files and formats these options name; inconsistent options are usage errors. */
@@ -121,12 +169,20 @@ public abstract class ClickLogInputOptions {
         Path items = itemFeaturesFile();
         Path users = userProfilesFile();
         if (items != null) {
-            source = source.withItems(items, named == ClickLogPreset.MOVIELENS
-                    ? ItemFileFormat.recBole() : ItemFileFormat.generic(format.separator()));
+            source =
+                    source.withItems(
+                            items,
+                            named == ClickLogPreset.MOVIELENS
+                                    ? ItemFileFormat.recBole()
+                                    : ItemFileFormat.generic(format.separator()));
         }
         if (users != null) {
-            source = source.withUsers(users, named == ClickLogPreset.MOVIELENS
-                    ? UserFileFormat.recBole() : UserFileFormat.generic(format.separator()));
+            source =
+                    source.withUsers(
+                            users,
+                            named == ClickLogPreset.MOVIELENS
+                                    ? UserFileFormat.recBole()
+                                    : UserFileFormat.generic(format.separator()));
         }
         return source;
     }
@@ -183,8 +239,9 @@ public abstract class ClickLogInputOptions {
     }
 
     /**
-     * Reads the clicks, notes each file's counts on standard error, lists bad rows within the limit,
-     * and fails (BadInputException, exit 1) when a file has more than {@code --max-bad-rows}.
+     * Reads the clicks, notes each file's counts on standard error, lists bad rows within the
+     * limit, and fails (BadInputException, exit 1) when a file has more than {@code
+     * --max-bad-rows}.
      */
     public ClickLog read(CommonOptions console) {
         ClickLogSource source = source();
@@ -196,9 +253,12 @@ public abstract class ClickLogInputOptions {
         log.requireBadRowsAtMost(maxBadRows);
         for (ReadReport r : log.reports()) {
             if (r.badRows() > 0) {
-                console.warn("%d bad rows left out of %s (--max-bad-rows %d):", r.badRows(), r.source(), maxBadRows);
+                console.warn(
+                        "%d bad rows left out of %s (--max-bad-rows %d):",
+                        r.badRows(), r.source(), maxBadRows);
                 for (BadRow bad : r.firstBadRows()) {
-                    console.warn("  line %d: %s [%s]", bad.lineNumber(), bad.reason(), bad.excerpt());
+                    console.warn(
+                            "  line %d: %s [%s]", bad.lineNumber(), bad.reason(), bad.excerpt());
                 }
                 if (r.badRows() > r.firstBadRows().size()) {
                     console.warn("  ... and %d more", r.badRows() - r.firstBadRows().size());

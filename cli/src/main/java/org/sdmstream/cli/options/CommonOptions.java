@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Options every subcommand takes ({@code -v}, {@code -q}) and where it reports: notes and summaries
- * go to standard error, so standard output carries only results. Add with {@code @Mixin CommonOptions}.
+ * go to standard error, so standard output carries only results. Add with {@code @Mixin
+ * CommonOptions}.
  */
 public final class CommonOptions {
 
@@ -18,14 +19,20 @@ public final class CommonOptions {
 
     private boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, order = 40,
+    @Option(
+            names = {"-v", "--verbose"},
+            order = 40,
             description = "More log output on standard error: -v info, -vv debug.")
     void setVerbose(boolean[] verbose) {
-        Level level = verbose.length >= 2 ? Level.DEBUG : verbose.length == 1 ? Level.INFO : Level.WARN;
+        Level level =
+                verbose.length >= 2 ? Level.DEBUG : verbose.length == 1 ? Level.INFO : Level.WARN;
         Configurator.setRootLevel(level);
     }
 
-    @Option(names = {"-q", "--quiet"}, order = 41, description = "No notes or summary on standard error, only errors.")
+    @Option(
+            names = {"-q", "--quiet"},
+            order = 41,
+            description = "No notes or summary on standard error, only errors.")
     void setQuiet(boolean quiet) {
         this.quiet = quiet;
     }
@@ -47,14 +54,20 @@ public final class CommonOptions {
     /** A note on standard error, prefixed with the command's name; nothing with {@code --quiet}. */
     public void note(String format, Object... args) {
         if (!quiet) {
-            err().println(mixee.qualifiedName() + ": " + String.format(java.util.Locale.ROOT, format, args));
+            err().println(
+                            mixee.qualifiedName()
+                                    + ": "
+                                    + String.format(java.util.Locale.ROOT, format, args));
             err().flush();
         }
     }
 
     /** A warning on standard error, shown even with {@code --quiet}. */
     public void warn(String format, Object... args) {
-        err().println(mixee.qualifiedName() + ": warning: " + String.format(java.util.Locale.ROOT, format, args));
+        err().println(
+                        mixee.qualifiedName()
+                                + ": warning: "
+                                + String.format(java.util.Locale.ROOT, format, args));
         err().flush();
     }
 }

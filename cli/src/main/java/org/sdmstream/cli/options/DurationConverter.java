@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations as {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d} or ISO-8601 ({@code PT10M}). */
+/**
+ * Reads durations as {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d} or ISO-8601
+ * ({@code PT10M}).
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)");
@@ -34,7 +37,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         try {
             return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 10m, 2h, 7d, PT10M)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration (e.g. 500ms, 30s, 10m, 2h, 7d, PT10M)");
         }
     }
 

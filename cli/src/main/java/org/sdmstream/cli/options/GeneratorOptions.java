@@ -6,18 +6,33 @@ import org.sdmstream.features.generate.ClickGenerator;
 import org.sdmstream.features.generate.GeneratorConfig;
 import picocli.CommandLine.Option;
 
-/** The size and seed of the built-in click generator ({@link ClickGenerator}). Add with {@code @Mixin}. */
+/**
+ * The size and seed of the built-in click generator ({@link ClickGenerator}). Add with
+ * {@code @Mixin}.
+ */
 public final class GeneratorOptions {
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "1000", order = 20,
+    @Option(
+            names = "--users",
+            paramLabel = "N",
+            defaultValue = "1000",
+            order = 20,
             description = "Generated users (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--items", paramLabel = "N", defaultValue = "5000", order = 21,
+    @Option(
+            names = "--items",
+            paramLabel = "N",
+            defaultValue = "5000",
+            order = 21,
             description = "Generated catalogue size (default: ${DEFAULT-VALUE}).")
     int items;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", order = 22,
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
+            defaultValue = "42",
+            order = 22,
             description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 

@@ -3,7 +3,6 @@ package org.sdmstream.cli.recommend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.OfflineSessionizer;
@@ -25,11 +24,16 @@ public final class ClickRecommendations {
     private ClickRecommendations() {}
 
     /**
-     * @param everyClick one result per click (what the stream emits) instead of one per user after the user's last click
+     * @param everyClick one result per click (what the stream emits) instead of one per user after
+     *     the user's last click
      * @param users only these users (in the log's order); empty for all
      */
-    public static List<Recommended> of(List<Click> clicks, SessionRules rules, SessionRecommender recommender,
-            boolean everyClick, List<String> users) {
+    public static List<Recommended> of(
+            List<Click> clicks,
+            SessionRules rules,
+            SessionRecommender recommender,
+            boolean everyClick,
+            List<String> users) {
         Map<String, List<Click>> byUser = OfflineSessionizer.byUserInTimeOrder(clicks);
         List<ModelInput> inputs = new ArrayList<>();
         for (String user : users.isEmpty() ? List.copyOf(byUser.keySet()) : users) {

@@ -10,9 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Human-readable item names from an item side file with a header (RecBole's {@code .item}:
- * {@code item_id:token<TAB>movie_title:token_seq...}), so a person can judge recommendations by eye.
- * The name column is the first whose name starts with {@code movie_title}, {@code title} or {@code name}.
+ * Human-readable item names from an item side file with a header (RecBole's {@code .item}: {@code
+ * item_id:token<TAB>movie_title:token_seq...}), so a person can judge recommendations by eye. The
+ * name column is the first whose name starts with {@code movie_title}, {@code title} or {@code
+ * name}.
  */
 public final class ItemTitles {
 
@@ -43,7 +44,10 @@ public final class ItemTitles {
                 String col = columns[c].toLowerCase();
                 if (id < 0 && col.startsWith("item_id")) {
                     id = c;
-                } else if (name < 0 && (col.startsWith("movie_title") || col.startsWith("title") || col.startsWith("name"))) {
+                } else if (name < 0
+                        && (col.startsWith("movie_title")
+                                || col.startsWith("title")
+                                || col.startsWith("name"))) {
                     name = c;
                 }
             }

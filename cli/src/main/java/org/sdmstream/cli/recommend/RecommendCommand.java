@@ -21,9 +21,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sdm recommend}: the top-K items of an exported model for users of a click log, offline and with
- * the stream's own pieces (session rules, scorer, {@link ItemIndex}, session exclusion), one JSON line
- * per user (after the user's last click) or per click ({@code --every-click}, what the job emits).
+ * {@code sdm recommend}: the top-K items of an exported model for users of a click log, offline and
+ * with the stream's own pieces (session rules, scorer, {@link ItemIndex}, session exclusion), one
+ * JSON line per user (after the user's last click) or per click ({@code --every-click}, what the
+ * job emits).
  */
 @Command(
         name = "recommend",
@@ -38,41 +39,67 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true)
 public final class RecommendCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions console;
+    @Mixin CommonOptions console;
 
-    @Mixin
-    ClickLogOptions clickLog;
+    @Mixin ClickLogOptions clickLog;
 
-    @Mixin
-    SessionRulesOptions sessionRules;
+    @Mixin SessionRulesOptions sessionRules;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, order = 30,
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            required = true,
+            order = 30,
             description = "Exported model directory (sdm train --output).")
     Path model;
 
-    @Option(names = {"-k", "--k"}, paramLabel = "K", defaultValue = "10", order = 31,
+    @Option(
+            names = {"-k", "--k"},
+            paramLabel = "K",
+            defaultValue = "10",
+            order = 31,
             description = "Items per line (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--only-user", paramLabel = "ID", split = ",", order = 32,
+    @Option(
+            names = "--only-user",
+            paramLabel = "ID",
+            split = ",",
+            order = 32,
             description = "Only these users (comma-separated); default all.")
     List<String> users = List.of();
 
-    @Option(names = "--every-click", order = 33, description = "One line per click instead of one per user.")
+    @Option(
+            names = "--every-click",
+            order = 33,
+            description = "One line per click instead of one per user.")
     boolean everyClick;
 
-    @Option(names = "--include-session", order = 34,
-            description = "Also recommend items already clicked in the current session (retrieval.exclude-session=false).")
+    @Option(
+            names = "--include-session",
+            order = 34,
+            description =
+                    "Also recommend items already clicked in the current session (retrieval.exclude-session=false).")
     boolean includeSession;
 
-    @Option(names = "--index", paramLabel = "KIND", defaultValue = "auto", order = 35, converter = IndexKindConverter.class,
-            description = "exact, hnsw or auto (exact up to " + IndexKind.EXACT_MAX_ITEMS + " items), as retrieval.index "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--index",
+            paramLabel = "KIND",
+            defaultValue = "auto",
+            order = 35,
+            converter = IndexKindConverter.class,
+            description =
+                    "exact, hnsw or auto (exact up to "
+                            + IndexKind.EXACT_MAX_ITEMS
+                            + " items), as retrieval.index "
+                            + "(default: ${DEFAULT-VALUE}).")
     IndexKind index;
 
-    @Option(names = "--titles", order = 36,
-            description = "Add \"titles\" from the --items file (or the data set's item file), e.g. MovieLens movie titles.")
+    @Option(
+            names = "--titles",
+            order = 36,
+            description =
+                    "Add \"titles\" from the --items file (or the data set's item file), e.g. MovieLens movie titles.")
     boolean titles;
 
     /** Parses {@code --index}. */
@@ -86,27 +113,41 @@ public final class RecommendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (k < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--k must be >= 1");
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--k must be >= 1");
         }
         long started = System.nanoTime();
         ClickLog log = clickLog.read(console);
         Path itemsFile = clickLog.source().items();
-        ItemTitles names = titles && itemsFile != null ? ItemTitles.read(itemsFile) : ItemTitles.none();
+        ItemTitles names =
+                titles && itemsFile != null ? ItemTitles.read(itemsFile) : ItemTitles.none();
         try (SdmScorer scorer = SdmScorer.load(model)) {
             ItemIndex items = ItemIndex.load(model, index);
-            SessionRecommender recommender = new SessionRecommender(scorer, items, k, !includeSession);
+            SessionRecommender recommender =
+                    new SessionRecommender(scorer, items, k, !includeSession);
             List<ClickRecommendations.Recommended> results =
-                    ClickRecommendations.of(log.clicks(), sessionRules.rules(), recommender, everyClick, users);
+                    ClickRecommendations.of(
+                            log.clicks(), sessionRules.rules(), recommender, everyClick, users);
             String version = items.modelVersion() == null ? "unknown" : items.modelVersion();
             write(console.out(), results, version, titles ? names : null);
-            console.note("%d lines, %d items (%s index, built in %d ms), k %d, %.2f s", results.size(), items.size(),
-                    items.kind(), items.buildMillis(), k, (System.nanoTime() - started) / 1e9);
+            console.note(
+                    "%d lines, %d items (%s index, built in %d ms), k %d, %.2f s",
+                    results.size(),
+                    items.size(),
+                    items.kind(),
+                    items.buildMillis(),
+                    k,
+                    (System.nanoTime() - started) / 1e9);
         }
         return 0;
     }
 
-    private static void write(PrintWriter out, List<ClickRecommendations.Recommended> results, String version,
-            ItemTitles names) throws IOException {
+    private static void write(
+            PrintWriter out,
+            List<ClickRecommendations.Recommended> results,
+            String version,
+            ItemTitles names)
+            throws IOException {
         JsonGenerator json = new JsonFactory().createGenerator(out);
         json.setPrettyPrinter(new MinimalPrettyPrinter(""));
         for (ClickRecommendations.Recommended r : results) {

@@ -10,9 +10,9 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Session;
 
 /**
- * Writes sessions as JSON lines, one object per session:
- * {@code {"userId":..,"sessionId":..,"start":ms,"end":ms,"items":[..],"longTerm":[..]}} where
- * {@code longTerm} is the item ids of the session's long-term history, oldest first.
+ * Writes sessions as JSON lines, one object per session: {@code
+ * {"userId":..,"sessionId":..,"start":ms,"end":ms,"items":[..],"longTerm":[..]}} where {@code
+ * longTerm} is the item ids of the session's long-term history, oldest first.
  */
 final class SessionJsonWriter implements Closeable {
 

@@ -36,17 +36,18 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true)
 public final class SessionsCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions console;
+    @Mixin CommonOptions console;
 
-    @Mixin
-    ClickLogOptions clickLog;
+    @Mixin ClickLogOptions clickLog;
 
-    @Mixin
-    SessionRulesOptions sessionRules;
+    @Mixin SessionRulesOptions sessionRules;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", order = 30,
-            description = "Write the JSON lines here instead of standard output (written to FILE.tmp, then moved).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            order = 30,
+            description =
+                    "Write the JSON lines here instead of standard output (written to FILE.tmp, then moved).")
     Path output;
 
     @Override
@@ -56,14 +57,25 @@ public final class SessionsCommand implements Callable<Integer> {
         ClickLog log = clickLog.read(console);
         long read = System.nanoTime();
 
-        Counts counts = output == null ? writeTo(console.out(), log, rules) : writeToFile(output, log, rules);
+        Counts counts =
+                output == null
+                        ? writeTo(console.out(), log, rules)
+                        : writeToFile(output, log, rules);
         long done = System.nanoTime();
-        console.note("%d users, %d sessions, %d clicks, %d bad rows; rules: gap %s, max %d clicks, horizon %s, "
+        console.note(
+                "%d users, %d sessions, %d clicks, %d bad rows; rules: gap %s, max %d clicks, horizon %s, "
                         + "history %d; read %.2f s, sessions %.2f s, total %.2f s%s",
-                counts.users, counts.sessions, counts.clicks, log.badRows(),
-                DurationConverter.format(rules.gap()), rules.maxSessionLength(),
-                DurationConverter.format(rules.historyHorizon()), rules.maxHistoryLength(),
-                (read - started) / 1e9, (done - read) / 1e9, (done - started) / 1e9,
+                counts.users,
+                counts.sessions,
+                counts.clicks,
+                log.badRows(),
+                DurationConverter.format(rules.gap()),
+                rules.maxSessionLength(),
+                DurationConverter.format(rules.historyHorizon()),
+                rules.maxHistoryLength(),
+                (read - started) / 1e9,
+                (done - read) / 1e9,
+                (done - started) / 1e9,
                 output == null ? "" : " -> " + output);
         return 0;
     }
@@ -93,24 +105,29 @@ public final class SessionsCommand implements Callable<Integer> {
         return counts;
     }
 
-    private static Counts writeTo(Writer target, ClickLog log, SessionRules rules) throws IOException {
+    private static Counts writeTo(Writer target, ClickLog log, SessionRules rules)
+            throws IOException {
         Counts counts = new Counts();
-        Writer buffered = target instanceof BufferedWriter ? target : new BufferedWriter(target, 1 << 16);
+        Writer buffered =
+                target instanceof BufferedWriter ? target : new BufferedWriter(target, 1 << 16);
         SessionJsonWriter json = new SessionJsonWriter(buffered);
         try {
-            new OfflineSessionizer(rules).sessionize(log.clicks(), session -> {
-                try {
-                    json.write(session);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("writing sessions failed", e);
-                }
-                counts.sessions++;
-                counts.clicks += session.length();
-                if (!session.userId().equals(counts.lastUser)) {
-                    counts.users++;
-                    counts.lastUser = session.userId();
-                }
-            });
+            new OfflineSessionizer(rules)
+                    .sessionize(
+                            log.clicks(),
+                            session -> {
+                                try {
+                                    json.write(session);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException("writing sessions failed", e);
+                                }
+                                counts.sessions++;
+                                counts.clicks += session.length();
+                                if (!session.userId().equals(counts.lastUser)) {
+                                    counts.users++;
+                                    counts.lastUser = session.userId();
+                                }
+                            });
         } finally {
             // Flush, never close: the target may be standard output.
             json.flush();

@@ -6,14 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class BenchSettingsTest {
 
     static BenchSettings settings(Set<String> phases, double latencyRate) {
-        return new BenchSettings(1000, 10, 10, 1, 2, 2, Duration.ofSeconds(2), 100, latencyRate,
-                Duration.ofMinutes(1), false, null, 0, Map.of(), phases);
+        return new BenchSettings(
+                1000,
+                10,
+                10,
+                1,
+                2,
+                2,
+                Duration.ofSeconds(2),
+                100,
+                latencyRate,
+                Duration.ofMinutes(1),
+                false,
+                null,
+                0,
+                Map.of(),
+                phases);
     }
 
     @Test
@@ -23,12 +36,14 @@ class BenchSettingsTest {
         assertThatThrownBy(() -> settings(Set.of("latency"), 0))
                 .hasMessage("--phases latency without at-least-once needs --latency-rate");
         assertThatThrownBy(() -> settings(Set.of("at-least-once", "scored-latency"), 0))
-                .hasMessage("--phases scored-latency without scored-at-least-once needs --latency-rate");
+                .hasMessage(
+                        "--phases scored-latency without scored-at-least-once needs --latency-rate");
     }
 
     @Test
     void unknownPhasesAreRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> settings(Set.of("warp"), 0))
-                .hasMessageContaining("unknown phase in --phases [warp]").hasMessageContaining("scored-exactly-once");
+                .hasMessageContaining("unknown phase in --phases [warp]")
+                .hasMessageContaining("scored-exactly-once");
     }
 }

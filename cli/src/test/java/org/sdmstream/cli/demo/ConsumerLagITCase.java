@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -36,7 +35,8 @@ class ConsumerLagITCase {
             KafkaTopics.ensure(bootstrap, List.of("clicks"), 2, KafkaTopics.KEEP_FOREVER);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < 50; i++) {
                     producer.send(new ProducerRecord<>("clicks", 0, null, new byte[] {1}));
                     producer.send(new ProducerRecord<>("clicks", 1, null, new byte[] {2}));
@@ -47,11 +47,15 @@ class ConsumerLagITCase {
             a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             try (Admin admin = Admin.create(a)) {
                 // The group has committed partition 0 up to 30 and nothing of partition 1 yet.
-                admin.alterConsumerGroupOffsets("job-group", Map.of(new TopicPartition("clicks", 0), new OffsetAndMetadata(30)))
-                        .all().get(30, TimeUnit.SECONDS);
+                admin.alterConsumerGroupOffsets(
+                                "job-group",
+                                Map.of(new TopicPartition("clicks", 0), new OffsetAndMetadata(30)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             FlinkRestClient nobody = new FlinkRestClient("http://127.0.0.1:" + closedPort());
-            try (ConsumerLag lag = new ConsumerLag(bootstrap, "clicks", "job-group", nobody, "0".repeat(32))) {
+            try (ConsumerLag lag =
+                    new ConsumerLag(bootstrap, "clicks", "job-group", nobody, "0".repeat(32))) {
                 ConsumerLag.Sample sample = lag.measure();
                 assertThat(sample.basis()).isEqualTo(ConsumerLag.Basis.COMMITTED_OFFSETS);
                 assertThat(sample.records()).isEqualTo((50 - 30) + 50);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.cli.demo.ConsumerLag.Basis;
 import org.sdmstream.cli.demo.ConsumerLag.Sample;
@@ -17,7 +16,18 @@ class DemoRunTest {
 
     private static String summary(long maxLag, Sample finalLag) {
         StringWriter out = new StringWriter();
-        new DemoRun("user vectors out", 100, 100, 0, 0, 1.0, 2.0, new LatencyRecorder(), maxLag, finalLag, "sp")
+        new DemoRun(
+                        "user vectors out",
+                        100,
+                        100,
+                        0,
+                        0,
+                        1.0,
+                        2.0,
+                        new LatencyRecorder(),
+                        maxLag,
+                        finalLag,
+                        "sp")
                 .print(new PrintWriter(out), 3.0);
         return out.toString();
     }
@@ -25,18 +35,21 @@ class DemoRunTest {
     @Test
     void summaryHasMaxAndFinalLagRowsInTheTableFormat() {
         String table = summary(12_345, new Sample(0, Basis.SOURCE_METRICS));
-        assertThat(table).contains("| consumer lag max (records)  |         12,345 |")
+        assertThat(table)
+                .contains("| consumer lag max (records)  |         12,345 |")
                 .contains("| consumer lag end (records)  |              0 |")
                 .doesNotContain("* from the committed offsets");
         // Every table row is as wide as the header.
         int width = "| sdm demo summary            |                |".length();
-        assertThat(table.lines().filter(l -> l.startsWith("|"))).allMatch(l -> l.length() == width, "rows of width " + width);
+        assertThat(table.lines().filter(l -> l.startsWith("|")))
+                .allMatch(l -> l.length() == width, "rows of width " + width);
     }
 
     @Test
     void aFinalLagFromCommittedOffsetsIsMarked() {
         String table = summary(7, new Sample(3, Basis.COMMITTED_OFFSETS));
-        assertThat(table).contains("| consumer lag end (records)  |             3* |")
+        assertThat(table)
+                .contains("| consumer lag end (records)  |             3* |")
                 .contains("* from the committed offsets");
     }
 

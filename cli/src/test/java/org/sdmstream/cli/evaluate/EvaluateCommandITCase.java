@@ -2,15 +2,14 @@ package org.sdmstream.cli.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.model.SdmConfig;
@@ -19,13 +18,15 @@ import picocli.CommandLine;
 
 class EvaluateCommandITCase {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    /** A RecBole data set of 30 users who each click items 1..6 of their own cycle in order, one a minute. */
+    /**
+     * A RecBole data set of 30 users who each click items 1..6 of their own cycle in order, one a
+     * minute.
+     */
     private Path tinyDataset() throws Exception {
         Path data = Files.createDirectories(dir.resolve("tiny"));
         List<String> lines = new ArrayList<>();
@@ -51,8 +52,21 @@ class EvaluateCommandITCase {
     void evaluatesTheBaselinesAndWritesTheThreeReports() throws Exception {
         Path data = tinyDataset();
         Path results = dir.resolve("results");
-        int code = run("--dataset-dir", data.toString(), "--models", "itemcf,popular", "--k", "1,5",
-                "--exclude-seen", "--itemcf-window", "1", "--itemcf-recent", "1", "--out", results.toString());
+        int code =
+                run(
+                        "--dataset-dir",
+                        data.toString(),
+                        "--models",
+                        "itemcf,popular",
+                        "--k",
+                        "1,5",
+                        "--exclude-seen",
+                        "--itemcf-window",
+                        "1",
+                        "--itemcf-recent",
+                        "1",
+                        "--out",
+                        results.toString());
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(results.resolve("results.md")).exists();
@@ -62,7 +76,8 @@ class EvaluateCommandITCase {
         assertThat(json.at("/protocol/skippedUsers").asInt()).isEqualTo(1);
         assertThat(json.at("/models/0/name").asText()).isEqualTo("itemcf");
         assertThat(json.at("/models/1/name").asText()).isEqualTo("popular");
-        // the item after the last click in the shared cycle co-occurs with it in other users' training clicks,
+        // the item after the last click in the shared cycle co-occurs with it in other users'
+        // training clicks,
         // and the one before it is excluded as seen: item-CF finds the label at rank 1 for everyone
         assertThat(json.at("/protocol/excludeSeen").asBoolean()).isTrue();
         assertThat(json.at("/models/0/metrics/1/hitRate").asDouble()).isEqualTo(1.0);
@@ -74,9 +89,11 @@ class EvaluateCommandITCase {
     void defaultsAreTheDocumentedOnes() {
         EvaluateCommand command = new EvaluateCommand();
         new CommandLine(command).parseArgs("--dataset-dir", "x");
-        assertThat(command.settings().itemCf()).isEqualTo(ItemCoOccurrenceRecommender.Config.DEFAULT);
+        assertThat(command.settings().itemCf())
+                .isEqualTo(ItemCoOccurrenceRecommender.Config.DEFAULT);
         assertThat(command.ks).containsExactly(20, 50, 100);
-        assertThat(command.models).containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
+        assertThat(command.models)
+                .containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
         assertThat(command.settings().neural().epochs()).isEqualTo(20);
         assertThat(command.settings().neural().dropout()).isEqualTo(0.2f);
         assertThat(command.excludeSeen).isFalse();
@@ -85,8 +102,22 @@ class EvaluateCommandITCase {
     @Test
     void trainsAndEvaluatesTheNeuralModelsThroughTheSameHarness() throws Exception {
         Path results = dir.resolve("neural");
-        int code = run("--dataset-dir", tinyDataset().toString(), "--models", "youtubednn,sdm-short,sdm",
-                "--epochs", "2", "--threads", "1", "--k", "1,5", "--seed", "7", "--out", results.toString());
+        int code =
+                run(
+                        "--dataset-dir",
+                        tinyDataset().toString(),
+                        "--models",
+                        "youtubednn,sdm-short,sdm",
+                        "--epochs",
+                        "2",
+                        "--threads",
+                        "1",
+                        "--k",
+                        "1,5",
+                        "--seed",
+                        "7",
+                        "--out",
+                        results.toString());
 
         assertThat(code).as(err.toString()).isZero();
         JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
@@ -105,8 +136,11 @@ class EvaluateCommandITCase {
     void helpShowsTheConfigsDefaults() {
         assertThat(run("--help")).isZero();
         String help = out.toString().replaceAll("\\s+", " "); // as one line, whatever the wrapping
-        assertThat(help).contains("Default: the config's, else " + SdmConfig.DEFAULT.epochs() + ".",
-                "(overrides the config's). Default: " + SdmConfig.DEFAULT.seed() + ".").doesNotContain("Default: null");
+        assertThat(help)
+                .contains(
+                        "Default: the config's, else " + SdmConfig.DEFAULT.epochs() + ".",
+                        "(overrides the config's). Default: " + SdmConfig.DEFAULT.seed() + ".")
+                .doesNotContain("Default: null");
     }
 
     @Test
@@ -117,15 +151,22 @@ class EvaluateCommandITCase {
         new CommandLine(command).parseArgs("--dataset-dir", "x", "--config", config.toString());
         assertThat(command.settings().neural().hiddenSize()).isEqualTo(32);
         assertThat(command.settings().neural().epochs()).isEqualTo(3);
-        assertThat(command.settings().neural().seed()).isEqualTo(42); // --seed's default is the run's seed
+        assertThat(command.settings().neural().seed())
+                .isEqualTo(42); // --seed's default is the run's seed
 
-        new CommandLine(command).parseArgs("--dataset-dir", "x", "--config", config.toString(), "--epochs", "7");
+        new CommandLine(command)
+                .parseArgs("--dataset-dir", "x", "--config", config.toString(), "--epochs", "7");
         assertThat(command.settings().neural().epochs()).isEqualTo(7);
     }
 
     @Test
     void aMissingConfigFileIsAUsageError() throws Exception {
-        assertThat(run("--dataset-dir", tinyDataset().toString(), "--config", dir.resolve("nope.json").toString()))
+        assertThat(
+                        run(
+                                "--dataset-dir",
+                                tinyDataset().toString(),
+                                "--config",
+                                dir.resolve("nope.json").toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("nope.json");
     }
@@ -140,12 +181,20 @@ class EvaluateCommandITCase {
     void unknownModelsAreRefusedBeforeAnyWork() throws Exception {
         int code = run("--dataset-dir", tinyDataset().toString(), "--models", "popular,nosuch");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown model(s) [nosuch]", "known: popular,itemcf,youtubednn,sdm-short,sdm");
+        assertThat(err.toString())
+                .contains(
+                        "unknown model(s) [nosuch]",
+                        "known: popular,itemcf,youtubednn,sdm-short,sdm");
     }
 
     @Test
     void aMissingDatasetIsAClearError() {
-        int code = run("--dataset-dir", dir.resolve("absent").toString(), "--out", dir.resolve("o").toString());
+        int code =
+                run(
+                        "--dataset-dir",
+                        dir.resolve("absent").toString(),
+                        "--out",
+                        dir.resolve("o").toString());
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("does not exist");
         assertThat(dir.resolve("o")).doesNotExist();

@@ -15,8 +15,7 @@ class WireFormatOptionsTest {
 
     @Command(name = "probe")
     static final class Probe {
-        @Mixin
-        WireFormatOptions wire;
+        @Mixin WireFormatOptions wire;
     }
 
     static WireFormatOptions parse(String... args) {
@@ -28,17 +27,35 @@ class WireFormatOptionsTest {
     @Test
     void singleObjectByDefaultAndRegistryOnlyWithAUrl() {
         assertThat(parse().settings().format()).isEqualTo(WireFormat.SINGLE_OBJECT);
-        assertThat(parse("--wire-format", "registry", "--registry-url", "http://localhost:8081").settings().registryUrl())
+        assertThat(
+                        parse(
+                                        "--wire-format",
+                                        "registry",
+                                        "--registry-url",
+                                        "http://localhost:8081")
+                                .settings()
+                                .registryUrl())
                 .isEqualTo("http://localhost:8081");
-        assertThatThrownBy(() -> parse("--wire-format", "registry").settings()).hasMessageContaining("registry URL");
-        assertThatThrownBy(() -> parse("--wire-format", "protobuf")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse("--wire-format", "registry").settings())
+                .hasMessageContaining("registry URL");
+        assertThatThrownBy(() -> parse("--wire-format", "protobuf"))
+                .isInstanceOf(CommandLine.ParameterException.class);
     }
 
     @Test
     void tailInTheRegistryFormatRefusesASingleObjectPayloadWithoutAskingTheRegistry() {
-        KnownRecords records = new KnownRecords(parse("--wire-format", "registry", "--registry-url", "http://127.0.0.1:9").settings());
-        assertThatThrownBy(() -> records.decode(new byte[] {(byte) 0xC3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2}))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.NOT_REGISTRY_FRAMED));
+        KnownRecords records =
+                new KnownRecords(
+                        parse("--wire-format", "registry", "--registry-url", "http://127.0.0.1:9")
+                                .settings());
+        assertThatThrownBy(
+                        () ->
+                                records.decode(
+                                        new byte[] {(byte) 0xC3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2}))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.NOT_REGISTRY_FRAMED));
     }
 }

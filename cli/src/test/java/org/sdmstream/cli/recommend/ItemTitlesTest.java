@@ -12,8 +12,10 @@ class ItemTitlesTest {
     @Test
     void readsMovieLensTitlesFromTheRecBoleItemFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ml-100k.item");
-        Files.writeString(file, "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
-                + "1\tToy Story\t1995\tAnimation Children's Comedy\n2\tGoldenEye\t1995\tAction\n");
+        Files.writeString(
+                file,
+                "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
+                        + "1\tToy Story\t1995\tAnimation Children's Comedy\n2\tGoldenEye\t1995\tAction\n");
         ItemTitles titles = ItemTitles.read(file);
         assertThat(titles.label("1")).isEqualTo("Toy Story (1)");
         assertThat(titles.of("2")).isEqualTo("GoldenEye");

@@ -15,8 +15,7 @@ import org.sdmstream.cli.CommandRun;
 
 class RecommendCommandITCase {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static Path log;
     static Path model;
@@ -40,10 +39,39 @@ class RecommendCommandITCase {
         log = tmp.resolve("UserBehavior.csv");
         Files.write(log, rows);
         model = tmp.resolve("model");
-        CommandRun train = CommandRun.sdm("train", "--log", log.toString(), "--preset", "taobao", "--model-version", "r1",
-                "--item-dim", "8", "--category-dim", "4", "--brand-dim", "2", "--shop-dim", "2", "--user-dim", "8",
-                "--hidden-size", "8", "--heads", "2", "--max-session", "6", "--max-history", "4", "--batch-size", "16",
-                "--epochs", "1", "--output", model.toString());
+        CommandRun train =
+                CommandRun.sdm(
+                        "train",
+                        "--log",
+                        log.toString(),
+                        "--preset",
+                        "taobao",
+                        "--model-version",
+                        "r1",
+                        "--item-dim",
+                        "8",
+                        "--category-dim",
+                        "4",
+                        "--brand-dim",
+                        "2",
+                        "--shop-dim",
+                        "2",
+                        "--user-dim",
+                        "8",
+                        "--hidden-size",
+                        "8",
+                        "--heads",
+                        "2",
+                        "--max-session",
+                        "6",
+                        "--max-history",
+                        "4",
+                        "--batch-size",
+                        "16",
+                        "--epochs",
+                        "1",
+                        "--output",
+                        model.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
     }
 
@@ -60,8 +88,17 @@ class RecommendCommandITCase {
 
     @Test
     void oneLinePerUserWithKItemsOutsideTheLastSession() throws Exception {
-        CommandRun r = CommandRun.sdm("recommend", "--model", model.toString(), "--log", log.toString(),
-                "--preset", "taobao", "--k", "5");
+        CommandRun r =
+                CommandRun.sdm(
+                        "recommend",
+                        "--model",
+                        model.toString(),
+                        "--log",
+                        log.toString(),
+                        "--preset",
+                        "taobao",
+                        "--k",
+                        "5");
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<JsonNode> users = lines(r.out());
         assertThat(users).hasSize(6);
@@ -73,20 +110,40 @@ class RecommendCommandITCase {
             List<String> items = new ArrayList<>();
             u.get("items").forEach(i -> items.add(i.asText()));
             assertThat(items).allMatch(i -> i.matches("i\\d+")); // never padding or unknown rows
-            assertThat(u.get("scores").get(0).floatValue()).isGreaterThanOrEqualTo(u.get("scores").get(4).floatValue());
+            assertThat(u.get("scores").get(0).floatValue())
+                    .isGreaterThanOrEqualTo(u.get("scores").get(4).floatValue());
         }
         // u0's last session clicked i4..i7: none of them comes back
-        JsonNode u0 = users.stream().filter(u -> u.get("userId").asText().equals("u0")).findFirst().orElseThrow();
+        JsonNode u0 =
+                users.stream()
+                        .filter(u -> u.get("userId").asText().equals("u0"))
+                        .findFirst()
+                        .orElseThrow();
         u0.get("items").forEach(i -> assertThat(i.asText()).isNotIn("i4", "i5", "i6", "i7"));
     }
 
     @Test
     void everyClickForOneUserAsTheStreamEmits() throws Exception {
-        CommandRun r = CommandRun.sdm("recommend", "--model", model.toString(), "--log", log.toString(),
-                "--preset", "taobao", "--k", "3", "--only-user", "u2", "--every-click", "--index", "hnsw");
+        CommandRun r =
+                CommandRun.sdm(
+                        "recommend",
+                        "--model",
+                        model.toString(),
+                        "--log",
+                        log.toString(),
+                        "--preset",
+                        "taobao",
+                        "--k",
+                        "3",
+                        "--only-user",
+                        "u2",
+                        "--every-click",
+                        "--index",
+                        "hnsw");
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<JsonNode> clicks = lines(r.out());
         assertThat(clicks).hasSize(8).allMatch(c -> c.get("userId").asText().equals("u2"));
-        assertThat(clicks.stream().map(c -> c.get("sessionPosition").asInt()).toList()).containsExactly(1, 2, 3, 4, 1, 2, 3, 4);
+        assertThat(clicks.stream().map(c -> c.get("sessionPosition").asInt()).toList())
+                .containsExactly(1, 2, 3, 4, 1, 2, 3, 4);
     }
 }

@@ -13,7 +13,8 @@ public record BadRow(String source, long lineNumber, String reason, String excer
     public static final int MAX_EXCERPT = 120;
 
     static BadRow of(String source, long lineNumber, String reason, String line) {
-        String excerpt = line.length() <= MAX_EXCERPT ? line : line.substring(0, MAX_EXCERPT) + "...";
+        String excerpt =
+                line.length() <= MAX_EXCERPT ? line : line.substring(0, MAX_EXCERPT) + "...";
         return new BadRow(source, lineNumber, reason, excerpt);
     }
 

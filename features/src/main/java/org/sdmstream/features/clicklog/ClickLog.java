@@ -14,7 +14,8 @@ import org.sdmstream.features.Click;
  * @param itemsReport the item-features file's report, or null without one
  * @param usersReport the user-profile file's report, or null without one
  */
-public record ClickLog(List<Click> clicks, ReadReport report, ReadReport itemsReport, ReadReport usersReport) {
+public record ClickLog(
+        List<Click> clicks, ReadReport report, ReadReport itemsReport, ReadReport usersReport) {
 
     public ClickLog {
         clicks = List.copyOf(clicks);

@@ -48,48 +48,84 @@ public final class ClickLogFormat {
             throw new IllegalArgumentException("separator must not be empty");
         }
         if (columnCount < 0) {
-            throw new IllegalArgumentException("column count must be >= 0 (0 = from the header), got " + columnCount);
+            throw new IllegalArgumentException(
+                    "column count must be >= 0 (0 = from the header), got " + columnCount);
         }
         if ((behavior == null) != (keepBehaviors == null)) {
-            throw new IllegalArgumentException("a behaviour filter needs both the behaviour column and the values to keep");
+            throw new IllegalArgumentException(
+                    "a behaviour filter needs both the behaviour column and the values to keep");
         }
-    }
-
-    /** RecBole atomic {@code .inter} files such as {@code ml-100k.inter}: tab-separated, header, epoch seconds. */
-    public static ClickLogFormat movielens() {
-        return builder().name("movielens").separator("\t").header(true)
-                .user(ColumnRef.named("user_id")).item(ColumnRef.named("item_id")).time(ColumnRef.named("timestamp"))
-                .timeFormat(TimeFormat.EPOCH_SECONDS).build();
-    }
-
-    /** MovieLens 1M/10M {@code ratings.dat}: {@code UserID::MovieID::Rating::Timestamp}, no header, epoch seconds. */
-    public static ClickLogFormat movielensDat() {
-        return builder().name("movielens-dat").separator("::").header(false).columnCount(4)
-                .user(ColumnRef.at(0)).item(ColumnRef.at(1)).time(ColumnRef.at(3))
-                .timeFormat(TimeFormat.EPOCH_SECONDS).build();
     }
 
     /**
-     * Taobao {@code UserBehavior.csv}: {@code user,item,category,behavior,timestamp}, no header, epoch
-     * seconds. With {@code allBehaviors} false only {@code pv} (page view = click) rows are kept and
-     * {@code buy}, {@code cart}, {@code fav} rows are counted as skipped; with true every row is a click.
+     * RecBole atomic {@code .inter} files such as {@code ml-100k.inter}: tab-separated, header,
+     * epoch seconds.
+     */
+    public static ClickLogFormat movielens() {
+        return builder()
+                .name("movielens")
+                .separator("\t")
+                .header(true)
+                .user(ColumnRef.named("user_id"))
+                .item(ColumnRef.named("item_id"))
+                .time(ColumnRef.named("timestamp"))
+                .timeFormat(TimeFormat.EPOCH_SECONDS)
+                .build();
+    }
+
+    /**
+     * MovieLens 1M/10M {@code ratings.dat}: {@code UserID::MovieID::Rating::Timestamp}, no header,
+     * epoch seconds.
+     */
+    public static ClickLogFormat movielensDat() {
+        return builder()
+                .name("movielens-dat")
+                .separator("::")
+                .header(false)
+                .columnCount(4)
+                .user(ColumnRef.at(0))
+                .item(ColumnRef.at(1))
+                .time(ColumnRef.at(3))
+                .timeFormat(TimeFormat.EPOCH_SECONDS)
+                .build();
+    }
+
+    /**
+     * Taobao {@code UserBehavior.csv}: {@code user,item,category,behavior,timestamp}, no header,
+     * epoch seconds. With {@code allBehaviors} false only {@code pv} (page view = click) rows are
+     * kept and {@code buy}, {@code cart}, {@code fav} rows are counted as skipped; with true every
+     * row is a click.
      */
     public static ClickLogFormat taobao(boolean allBehaviors) {
-        Builder b = builder().name("taobao").separator(",").header(false).columnCount(5)
-                .user(ColumnRef.at(0)).item(ColumnRef.at(1)).category(ColumnRef.at(2)).time(ColumnRef.at(4))
-                .timeFormat(TimeFormat.EPOCH_SECONDS);
+        Builder b =
+                builder()
+                        .name("taobao")
+                        .separator(",")
+                        .header(false)
+                        .columnCount(5)
+                        .user(ColumnRef.at(0))
+                        .item(ColumnRef.at(1))
+                        .category(ColumnRef.at(2))
+                        .time(ColumnRef.at(4))
+                        .timeFormat(TimeFormat.EPOCH_SECONDS);
         if (!allBehaviors) {
             b.keepOnly(ColumnRef.at(3), Set.of("pv"));
         }
         return b.build();
     }
 
-    /** A custom format; user, item and time columns must be set. Defaults: tab, header, epoch seconds. */
+    /**
+     * A custom format; user, item and time columns must be set. Defaults: tab, header, epoch
+     * seconds.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this format's settings, to override some of them (e.g. a preset with another separator). */
+    /**
+     * A builder holding this format's settings, to override some of them (e.g. a preset with
+     * another separator).
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
@@ -157,7 +193,9 @@ public final class ClickLogFormat {
         return timeFormat;
     }
 
-    /** Columns every row must have; 0 means as many as the header, or unchecked without a header. */
+    /**
+     * Columns every row must have; 0 means as many as the header, or unchecked without a header.
+     */
     public int columnCount() {
         return columnCount;
     }
@@ -174,10 +212,20 @@ public final class ClickLogFormat {
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(name).append("[sep=").append(printable(separator))
-                .append(header ? ", header" : ", no header")
-                .append(", user=").append(user).append(", item=").append(item).append(", time=").append(time)
-                .append(" (").append(timeFormat).append(')');
+        StringBuilder s =
+                new StringBuilder(name)
+                        .append("[sep=")
+                        .append(printable(separator))
+                        .append(header ? ", header" : ", no header")
+                        .append(", user=")
+                        .append(user)
+                        .append(", item=")
+                        .append(item)
+                        .append(", time=")
+                        .append(time)
+                        .append(" (")
+                        .append(timeFormat)
+                        .append(')');
         appendOptional(s, "session", session);
         appendOptional(s, "category", category);
         appendOptional(s, "brand", brand);
@@ -198,7 +246,10 @@ public final class ClickLogFormat {
         return separator.replace("\t", "\\t");
     }
 
-    /** Separator names accepted on the command line: {@code tab}, {@code comma}, {@code \t}, or the literal text. */
+    /**
+     * Separator names accepted on the command line: {@code tab}, {@code comma}, {@code \t}, or the
+     * literal text.
+     */
     public static String parseSeparator(String text) {
         switch (text.toLowerCase(Locale.ROOT)) {
             case "tab":
@@ -300,7 +351,10 @@ public final class ClickLogFormat {
             return this;
         }
 
-        /** Keeps only rows whose {@code column} holds one of {@code values}; others count as skipped. */
+        /**
+         * Keeps only rows whose {@code column} holds one of {@code values}; others count as
+         * skipped.
+         */
         public Builder keepOnly(ColumnRef column, Set<String> values) {
             this.behavior = column;
             this.keepBehaviors = values;

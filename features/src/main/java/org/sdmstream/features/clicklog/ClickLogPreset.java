@@ -17,14 +17,20 @@ import java.util.stream.Stream;
 public enum ClickLogPreset {
 
     /**
-     * RecBole atomic files ({@code ml-100k.inter}, {@code .item}, {@code .user}): the directory holds
-     * {@code <dir name>.inter} (or exactly one {@code *.inter}) and, with the same base name, the
-     * optional {@code .item} and {@code .user} files.
+     * RecBole atomic files ({@code ml-100k.inter}, {@code .item}, {@code .user}): the directory
+     * holds {@code <dir name>.inter} (or exactly one {@code *.inter}) and, with the same base name,
+     * the optional {@code .item} and {@code .user} files.
      */
     MOVIELENS("movielens"),
-    /** MovieLens 1M/10M {@code ratings.dat}; the directory holds {@code ratings.dat}; no side files are read. */
+    /**
+     * MovieLens 1M/10M {@code ratings.dat}; the directory holds {@code ratings.dat}; no side files
+     * are read.
+     */
     MOVIELENS_DAT("movielens-dat"),
-    /** Taobao {@code UserBehavior.csv} ({@code pv} rows only); the directory holds {@code UserBehavior.csv[.gz]}. */
+    /**
+     * Taobao {@code UserBehavior.csv} ({@code pv} rows only); the directory holds {@code
+     * UserBehavior.csv[.gz]}.
+     */
     TAOBAO("taobao");
 
     private final String cliName;
@@ -49,7 +55,9 @@ public enum ClickLogPreset {
 
     /** The known names, comma-separated. */
     public static String names() {
-        return Arrays.stream(values()).map(ClickLogPreset::cliName).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .map(ClickLogPreset::cliName)
+                .collect(Collectors.joining(", "));
     }
 
     public ClickLogFormat format() {
@@ -62,12 +70,16 @@ public enum ClickLogPreset {
 
     /** The format of an item-features file given with this preset. */
     public ItemFileFormat itemFormat() {
-        return this == MOVIELENS ? ItemFileFormat.recBole() : ItemFileFormat.generic(format().separator());
+        return this == MOVIELENS
+                ? ItemFileFormat.recBole()
+                : ItemFileFormat.generic(format().separator());
     }
 
     /** The format of a user-profile file given with this preset. */
     public UserFileFormat userFormat() {
-        return this == MOVIELENS ? UserFileFormat.recBole() : UserFileFormat.generic(format().separator());
+        return this == MOVIELENS
+                ? UserFileFormat.recBole()
+                : UserFileFormat.generic(format().separator());
     }
 
     /**
@@ -91,7 +103,9 @@ public enum ClickLogPreset {
                         .withUsers(Files.isRegularFile(user) ? user : null, userFormat());
             }
             case MOVIELENS_DAT -> ClickLogSource.of(requireOneOf(dir, "ratings.dat"), format());
-            case TAOBAO -> ClickLogSource.of(requireOneOf(dir, "UserBehavior.csv", "UserBehavior.csv.gz"), format());
+            case TAOBAO ->
+                    ClickLogSource.of(
+                            requireOneOf(dir, "UserBehavior.csv", "UserBehavior.csv.gz"), format());
         };
     }
 
@@ -102,8 +116,13 @@ public enum ClickLogPreset {
         }
         List<Path> inters = list(dir, ".inter");
         if (inters.size() != 1) {
-            throw new BadInputException("expected " + named.getFileName() + " or exactly one *.inter file in " + dir
-                    + ", found " + inters.stream().map(p -> p.getFileName().toString()).toList());
+            throw new BadInputException(
+                    "expected "
+                            + named.getFileName()
+                            + " or exactly one *.inter file in "
+                            + dir
+                            + ", found "
+                            + inters.stream().map(p -> p.getFileName().toString()).toList());
         }
         return inters.get(0);
     }
@@ -120,8 +139,15 @@ public enum ClickLogPreset {
 
     private static List<Path> list(Path dir, String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(suffix))
-                    .filter(Files::isRegularFile).sorted().toList();
+            return files.filter(
+                            p ->
+                                    p.getFileName()
+                                            .toString()
+                                            .toLowerCase(Locale.ROOT)
+                                            .endsWith(suffix))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("listing " + dir + " failed", e);
         }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Where a data set's clicks come from: the click log with its format and, optionally, an
- * item-features file and a user-profile file with theirs. The usual entry point:
- * {@code ClickLogSource.dataset(dir, ClickLogPreset.MOVIELENS).read()}.
+ * item-features file and a user-profile file with theirs. The usual entry point: {@code
+ * ClickLogSource.dataset(dir, ClickLogPreset.MOVIELENS).read()}.
  *
  * @param log the click log
  * @param format the click log's format
@@ -16,7 +16,12 @@ import java.util.Objects;
  * @param userFormat its format (ignored without the file)
  */
 public record ClickLogSource(
-        Path log, ClickLogFormat format, Path items, ItemFileFormat itemFormat, Path users, UserFileFormat userFormat) {
+        Path log,
+        ClickLogFormat format,
+        Path items,
+        ItemFileFormat itemFormat,
+        Path users,
+        UserFileFormat userFormat) {
 
     public ClickLogSource {
         Objects.requireNonNull(log, "click log");
@@ -59,7 +64,9 @@ public record ClickLogSource(
         return read(ReadLimits.DEFAULT);
     }
 
-    /** Reads the side files, then every click. Bad rows are reported, not thrown: check the result. */
+    /**
+     * Reads the side files, then every click. Bad rows are reported, not thrown: check the result.
+     */
     public ClickLog read(ReadLimits limits) {
         ItemCatalog catalog = items == null ? null : ItemCatalog.read(items, itemFormat, limits);
         UserProfiles profiles = users == null ? null : UserProfiles.read(users, userFormat, limits);

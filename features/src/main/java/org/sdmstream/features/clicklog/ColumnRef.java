@@ -36,7 +36,9 @@ public record ColumnRef(String name, int index) {
         return new ColumnRef(null, index);
     }
 
-    /** Reads a command-line value: all digits means a 0-based index, anything else a header name. */
+    /**
+     * Reads a command-line value: all digits means a 0-based index, anything else a header name.
+     */
     public static ColumnRef parse(String text) {
         Objects.requireNonNull(text, "column");
         String t = text.strip();
@@ -56,7 +58,10 @@ public record ColumnRef(String name, int index) {
         return (colon < 0 ? headerField : headerField.substring(0, colon)).strip();
     }
 
-    /** The column's position in {@code header} (null when the file has none), or -1 if it is not there. */
+    /**
+     * The column's position in {@code header} (null when the file has none), or -1 if it is not
+     * there.
+     */
     int resolve(List<String> header) {
         if (isIndex()) {
             return header == null || index < header.size() ? index : -1;

@@ -22,7 +22,10 @@ import java.util.zip.GZIPInputStream;
 final class DelimitedReader {
 
     /** What a row handler did with a row. */
-    enum Outcome { RECORD, SKIPPED }
+    enum Outcome {
+        RECORD,
+        SKIPPED
+    }
 
     /** Thrown by a row handler for a row that cannot be read; the message is the reason. */
     static final class RowError extends Exception {
@@ -31,24 +34,38 @@ final class DelimitedReader {
         }
     }
 
-    /** Handles the data rows of a file. {@code fields} is reused between rows: copy what you keep. */
+    /**
+     * Handles the data rows of a file. {@code fields} is reused between rows: copy what you keep.
+     */
     interface RowHandler {
         Outcome row(List<String> fields, long lineNumber) throws RowError;
     }
 
-    /** Creates the row handler once the header (null without one) is known; may throw BadInputException. */
+    /**
+     * Creates the row handler once the header (null without one) is known; may throw
+     * BadInputException.
+     */
     interface HandlerFactory {
         RowHandler forHeader(List<String> header);
     }
 
     private final String separator;
     private final boolean hasHeader;
-    /** Column count every row must have; 0 = as many as the header, or any count when there is none. */
+
+    /**
+     * Column count every row must have; 0 = as many as the header, or any count when there is none.
+     */
     private final int expectedColumns;
+
     private final int keepBadRows;
     private final long stopAfterBadRows;
 
-    DelimitedReader(String separator, boolean hasHeader, int expectedColumns, int keepBadRows, long stopAfterBadRows) {
+    DelimitedReader(
+            String separator,
+            boolean hasHeader,
+            int expectedColumns,
+            int keepBadRows,
+            long stopAfterBadRows) {
         if (separator == null || separator.isEmpty()) {
             throw new IllegalArgumentException("separator must not be empty");
         }
@@ -72,8 +89,18 @@ final class DelimitedReader {
         final List<BadRow> firstBadRows = new ArrayList<>();
 
         ReadReport report(String source, long startNanos) {
-            return new ReadReport(source, lines, records, badRows, skippedRows, blankLines, firstBadRows,
-                    stoppedEarly, missingItemFeatures, missingProfiles, (System.nanoTime() - startNanos) / 1_000_000);
+            return new ReadReport(
+                    source,
+                    lines,
+                    records,
+                    badRows,
+                    skippedRows,
+                    blankLines,
+                    firstBadRows,
+                    stoppedEarly,
+                    missingItemFeatures,
+                    missingProfiles,
+                    (System.nanoTime() - startNanos) / 1_000_000);
         }
     }
 
@@ -116,7 +143,8 @@ final class DelimitedReader {
                 split(line, fields);
                 try {
                     if (columns > 0 && fields.size() != columns) {
-                        throw new RowError("expected " + columns + " columns, found " + fields.size());
+                        throw new RowError(
+                                "expected " + columns + " columns, found " + fields.size());
                     }
                     if (handler.row(fields, lineNumber) == Outcome.RECORD) {
                         tally.records++;
@@ -126,10 +154,16 @@ final class DelimitedReader {
                 } catch (RowError e) {
                     tally.badRows++;
                     if (tally.firstBadRows.size() < keepBadRows) {
-                        tally.firstBadRows.add(BadRow.of(file.getFileName().toString(), lineNumber, e.getMessage(), line));
+                        tally.firstBadRows.add(
+                                BadRow.of(
+                                        file.getFileName().toString(),
+                                        lineNumber,
+                                        e.getMessage(),
+                                        line));
                     }
                     if (tally.badRows > stopAfterBadRows) {
-                        // The caller will reject the file anyway; do not read 100M rows of a wrong format.
+                        // The caller will reject the file anyway; do not read 100M rows of a wrong
+                        // format.
                         tally.stoppedEarly = true;
                         break;
                     }
@@ -138,7 +172,8 @@ final class DelimitedReader {
         } catch (NoSuchFileException e) {
             throw new BadInputException("no such file: " + source, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + source + " failed at line " + tally.lines, e);
+            throw new UncheckedIOException(
+                    "reading " + source + " failed at line " + tally.lines, e);
         }
         return tally.report(source, startNanos);
     }
@@ -149,13 +184,17 @@ final class DelimitedReader {
             in = new GZIPInputStream(in, 1 << 16);
         }
         // Replace bad bytes instead of failing: old MovieLens files carry Latin-1 titles.
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        var decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE);
         return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
     }
 
-    /** Splits on the separator literally (no quoting), keeping empty fields, trailing ones included. */
+    /**
+     * Splits on the separator literally (no quoting), keeping empty fields, trailing ones included.
+     */
     void split(String line, List<String> out) {
         out.clear();
         int from = 0;
@@ -183,10 +222,21 @@ final class DelimitedReader {
         }
         int at = column.resolve(header);
         if (at < 0) {
-            throw new BadInputException(header == null
-                    ? source + ": the " + role + " column is given by name " + column
-                            + " but the file has no header; give a 0-based index"
-                    : source + ": no " + role + " column " + column + " in the header " + header);
+            throw new BadInputException(
+                    header == null
+                            ? source
+                                    + ": the "
+                                    + role
+                                    + " column is given by name "
+                                    + column
+                                    + " but the file has no header; give a 0-based index"
+                            : source
+                                    + ": no "
+                                    + role
+                                    + " column "
+                                    + column
+                                    + " in the header "
+                                    + header);
         }
         return at;
     }
@@ -194,7 +244,14 @@ final class DelimitedReader {
     /** The field at {@code index}, or a row error when the row is too short. */
     static String field(List<String> fields, int index, String role) throws RowError {
         if (index >= fields.size()) {
-            throw new RowError("no " + role + " column (#" + index + "), row has " + fields.size() + " columns");
+            throw new RowError(
+                    "no "
+                            + role
+                            + " column (#"
+                            + index
+                            + "), row has "
+                            + fields.size()
+                            + " columns");
         }
         return fields.get(index).strip();
     }

@@ -35,34 +35,52 @@ public record ItemCatalog(Map<String, ItemFeatures> items, ReadReport report) {
         Map<String, ItemFeatures> items = new HashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         StringPool pool = new StringPool();
-        DelimitedReader reader = new DelimitedReader(format.separator(), format.header(), 0,
-                limits.keepBadRows(), limits.stopAfterBadRows());
+        DelimitedReader reader =
+                new DelimitedReader(
+                        format.separator(),
+                        format.header(),
+                        0,
+                        limits.keepBadRows(),
+                        limits.stopAfterBadRows());
         String source = file.toString();
-        ReadReport report = reader.read(file, header -> {
-            int itemAt = DelimitedReader.require(format.item(), "item", header, source);
-            int categoryAt = feature(format.category(), "category", header, format, source);
-            int brandAt = feature(format.brand(), "brand", header, format, source);
-            int shopAt = feature(format.shop(), "shop", header, format, source);
-            return (fields, line) -> {
-                String item = DelimitedReader.field(fields, itemAt, "item");
-                if (item.isEmpty()) {
-                    throw new DelimitedReader.RowError("empty item id");
-                }
-                Long seen = firstLine.putIfAbsent(item, line);
-                if (seen != null) {
-                    throw new DelimitedReader.RowError("item " + item + " already listed at line " + seen);
-                }
-                items.put(pool.intern(item), new ItemFeatures(
-                        value(fields, categoryAt, format, pool),
-                        value(fields, brandAt, format, pool),
-                        value(fields, shopAt, format, pool)));
-                return DelimitedReader.Outcome.RECORD;
-            };
-        });
+        ReadReport report =
+                reader.read(
+                        file,
+                        header -> {
+                            int itemAt =
+                                    DelimitedReader.require(format.item(), "item", header, source);
+                            int categoryAt =
+                                    feature(format.category(), "category", header, format, source);
+                            int brandAt = feature(format.brand(), "brand", header, format, source);
+                            int shopAt = feature(format.shop(), "shop", header, format, source);
+                            return (fields, line) -> {
+                                String item = DelimitedReader.field(fields, itemAt, "item");
+                                if (item.isEmpty()) {
+                                    throw new DelimitedReader.RowError("empty item id");
+                                }
+                                Long seen = firstLine.putIfAbsent(item, line);
+                                if (seen != null) {
+                                    throw new DelimitedReader.RowError(
+                                            "item " + item + " already listed at line " + seen);
+                                }
+                                items.put(
+                                        pool.intern(item),
+                                        new ItemFeatures(
+                                                value(fields, categoryAt, format, pool),
+                                                value(fields, brandAt, format, pool),
+                                                value(fields, shopAt, format, pool)));
+                                return DelimitedReader.Outcome.RECORD;
+                            };
+                        });
         return new ItemCatalog(items, report);
     }
 
-    private static int feature(ColumnRef column, String role, List<String> header, ItemFileFormat format, String source) {
+    private static int feature(
+            ColumnRef column,
+            String role,
+            List<String> header,
+            ItemFileFormat format,
+            String source) {
         if (column == null) {
             return -1;
         }

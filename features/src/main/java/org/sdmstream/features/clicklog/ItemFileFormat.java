@@ -35,23 +35,36 @@ public record ItemFileFormat(
     }
 
     /**
-     * RecBole {@code .item} files such as {@code ml-100k.item}
-     * ({@code item_id:token movie_title:token_seq release_year:token class:token_seq}): category = the
-     * first genre of {@code class} ({@code genre} in ml-1m), brand = {@code release_year}, no shop.
+     * RecBole {@code .item} files such as {@code ml-100k.item} ({@code item_id:token
+     * movie_title:token_seq release_year:token class:token_seq}): category = the first genre of
+     * {@code class} ({@code genre} in ml-1m), brand = {@code release_year}, no shop.
      */
     public static ItemFileFormat recBole() {
-        return new ItemFileFormat("\t", true, ColumnRef.named("item_id"), ColumnRef.named("class|genre"),
-                ColumnRef.named("release_year|year"), null, true, true);
+        return new ItemFileFormat(
+                "\t",
+                true,
+                ColumnRef.named("item_id"),
+                ColumnRef.named("class|genre"),
+                ColumnRef.named("release_year|year"),
+                null,
+                true,
+                true);
     }
 
     /**
-     * Any delimited file with a header: the item id in {@code item_id} (or {@code item}, {@code id}),
-     * features in {@code category} / {@code brand} / {@code shop} (or {@code *_id}, {@code cate},
-     * {@code seller}) where present.
+     * Any delimited file with a header: the item id in {@code item_id} (or {@code item}, {@code
+     * id}), features in {@code category} / {@code brand} / {@code shop} (or {@code *_id}, {@code
+     * cate}, {@code seller}) where present.
      */
     public static ItemFileFormat generic(String separator) {
-        return new ItemFileFormat(separator, true, ColumnRef.named("item_id|item|id"),
-                ColumnRef.named("category|category_id|cate|cat"), ColumnRef.named("brand|brand_id"),
-                ColumnRef.named("shop|shop_id|seller|seller_id"), false, true);
+        return new ItemFileFormat(
+                separator,
+                true,
+                ColumnRef.named("item_id|item|id"),
+                ColumnRef.named("category|category_id|cate|cat"),
+                ColumnRef.named("brand|brand_id"),
+                ColumnRef.named("shop|shop_id|seller|seller_id"),
+                false,
+                true);
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * @param lines physical lines read, header included
  * @param records rows that became records (clicks, items or users)
  * @param badRows rows that could not be read
- * @param skippedRows rows left out on purpose by the format (e.g. Taobao rows that are not {@code pv} clicks)
+ * @param skippedRows rows left out on purpose by the format (e.g. Taobao rows that are not {@code
+ *     pv} clicks)
  * @param blankLines empty lines, ignored
  * @param firstBadRows the first bad rows, in file order (at most the reader's limit)
  * @param stoppedEarly whether reading stopped before the end because too many rows were bad
@@ -50,9 +51,16 @@ public record ReadReport(
 
     /** One line for logs, e.g. {@code ml-100k.inter: 100000 records, 0 bad, 0 skipped, 12 ms}. */
     public String summary() {
-        StringBuilder s = new StringBuilder()
-                .append(source).append(": ").append(records).append(" records, ")
-                .append(badRows).append(" bad, ").append(skippedRows).append(" skipped");
+        StringBuilder s =
+                new StringBuilder()
+                        .append(source)
+                        .append(": ")
+                        .append(records)
+                        .append(" records, ")
+                        .append(badRows)
+                        .append(" bad, ")
+                        .append(skippedRows)
+                        .append(" skipped");
         if (missingItemFeatures > 0) {
             s.append(", ").append(missingItemFeatures).append(" without item features");
         }

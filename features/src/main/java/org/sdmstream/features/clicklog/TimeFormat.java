@@ -11,19 +11,21 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Objects;
 
 /**
- * How a click log writes event time, turned into epoch milliseconds (UTC): {@code epoch_s} (seconds,
- * decimals allowed, as RecBole's {@code timestamp:float}), {@code epoch_ms}, {@code iso} (ISO-8601
- * date-time, UTC unless it carries an offset), or any {@link DateTimeFormatter} pattern read as UTC
- * (a date-only pattern means midnight).
+ * How a click log writes event time, turned into epoch milliseconds (UTC): {@code epoch_s}
+ * (seconds, decimals allowed, as RecBole's {@code timestamp:float}), {@code epoch_ms}, {@code iso}
+ * (ISO-8601 date-time, UTC unless it carries an offset), or any {@link DateTimeFormatter} pattern
+ * read as UTC (a date-only pattern means midnight).
  */
 public final class TimeFormat {
 
     public static final TimeFormat EPOCH_SECONDS = new TimeFormat("epoch_s", null, 1000);
     public static final TimeFormat EPOCH_MILLIS = new TimeFormat("epoch_ms", null, 1);
-    public static final TimeFormat ISO = new TimeFormat("iso", DateTimeFormatter.ISO_DATE_TIME.withZone(ZoneOffset.UTC), 0);
+    public static final TimeFormat ISO =
+            new TimeFormat("iso", DateTimeFormatter.ISO_DATE_TIME.withZone(ZoneOffset.UTC), 0);
 
     private final String spec;
     private final DateTimeFormatter formatter;
+
     /** Milliseconds per unit for epoch formats; 0 for formatter-based ones. */
     private final long millisPerUnit;
 
@@ -33,7 +35,10 @@ public final class TimeFormat {
         this.millisPerUnit = millisPerUnit;
     }
 
-    /** {@code epoch_s}, {@code epoch_ms}, {@code iso}, or a java.time pattern such as {@code yyyy-MM-dd HH:mm:ss}. */
+    /**
+     * {@code epoch_s}, {@code epoch_ms}, {@code iso}, or a java.time pattern such as {@code
+     * yyyy-MM-dd HH:mm:ss}.
+     */
     public static TimeFormat parse(String spec) {
         Objects.requireNonNull(spec, "time format");
         switch (spec.strip().toLowerCase(java.util.Locale.ROOT)) {
@@ -49,10 +54,15 @@ public final class TimeFormat {
                 return ISO;
             default:
                 try {
-                    return new TimeFormat(spec, DateTimeFormatter.ofPattern(spec).withZone(ZoneOffset.UTC), 0);
+                    return new TimeFormat(
+                            spec, DateTimeFormatter.ofPattern(spec).withZone(ZoneOffset.UTC), 0);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("time format '" + spec
-                            + "' is neither epoch_s, epoch_ms, iso nor a valid java.time pattern: " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "time format '"
+                                    + spec
+                                    + "' is neither epoch_s, epoch_ms, iso nor a valid java.time pattern: "
+                                    + e.getMessage(),
+                            e);
                 }
         }
     }
@@ -73,7 +83,8 @@ public final class TimeFormat {
         try {
             TemporalAccessor parsed = formatter.parse(t);
             if (parsed.isSupported(ChronoField.INSTANT_SECONDS)) {
-                return parsed.getLong(ChronoField.INSTANT_SECONDS) * 1000 + parsed.get(ChronoField.MILLI_OF_SECOND);
+                return parsed.getLong(ChronoField.INSTANT_SECONDS) * 1000
+                        + parsed.get(ChronoField.MILLI_OF_SECOND);
             }
             if (parsed.isSupported(ChronoField.HOUR_OF_DAY)) {
                 return LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
@@ -93,9 +104,12 @@ public final class TimeFormat {
             }
         }
         try {
-            // Decimal or exponent forms (RecBole writes timestamps as floats); round to the millisecond.
-            return new BigDecimal(t).multiply(BigDecimal.valueOf(millisPerUnit))
-                    .setScale(0, RoundingMode.HALF_UP).longValueExact();
+            // Decimal or exponent forms (RecBole writes timestamps as floats); round to the
+            // millisecond.
+            return new BigDecimal(t)
+                    .multiply(BigDecimal.valueOf(millisPerUnit))
+                    .setScale(0, RoundingMode.HALF_UP)
+                    .longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("time '" + t + "' is not a number (" + spec + ")");
         }

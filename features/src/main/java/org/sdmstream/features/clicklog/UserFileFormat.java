@@ -14,7 +14,8 @@ import java.util.Set;
  * @param dropColumns header names (lower case, without type suffix) not to keep
  * @param ageColumn the header name of the age column to bucket, or null
  */
-public record UserFileFormat(String separator, ColumnRef user, Set<String> dropColumns, String ageColumn) {
+public record UserFileFormat(
+        String separator, ColumnRef user, Set<String> dropColumns, String ageColumn) {
 
     public UserFileFormat {
         Objects.requireNonNull(user, "user column");
@@ -25,20 +26,26 @@ public record UserFileFormat(String separator, ColumnRef user, Set<String> dropC
     }
 
     /**
-     * RecBole {@code .user} files such as {@code ml-100k.user}
-     * ({@code user_id age gender occupation zip_code}): profile {@code age} (decade bucket),
-     * {@code gender}, {@code occupation}; the zip code is dropped.
+     * RecBole {@code .user} files such as {@code ml-100k.user} ({@code user_id age gender
+     * occupation zip_code}): profile {@code age} (decade bucket), {@code gender}, {@code
+     * occupation}; the zip code is dropped.
      */
     public static UserFileFormat recBole() {
         return new UserFileFormat("\t", ColumnRef.named("user_id"), Set.of("zip_code"), "age");
     }
 
-    /** Any delimited file with a header whose user id column is {@code user_id} (or {@code user}, {@code id}). */
+    /**
+     * Any delimited file with a header whose user id column is {@code user_id} (or {@code user},
+     * {@code id}).
+     */
     public static UserFileFormat generic(String separator) {
         return new UserFileFormat(separator, ColumnRef.named("user_id|user|id"), Set.of(), "age");
     }
 
-    /** {@code 24} becomes {@code 20-29}, {@code 7} becomes {@code 0-9}; anything not a non-negative number is kept as is. */
+    /**
+     * {@code 24} becomes {@code 20-29}, {@code 7} becomes {@code 0-9}; anything not a non-negative
+     * number is kept as is.
+     */
     public static String ageBucket(String age) {
         try {
             int years = (int) Math.floor(Double.parseDouble(age));

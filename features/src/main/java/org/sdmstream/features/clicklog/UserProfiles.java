@@ -39,44 +39,57 @@ public record UserProfiles(Map<String, Map<String, String>> profiles, ReadReport
         Map<String, Map<String, String>> profiles = new HashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         StringPool pool = new StringPool();
-        DelimitedReader reader = new DelimitedReader(format.separator(), true, 0,
-                limits.keepBadRows(), limits.stopAfterBadRows());
+        DelimitedReader reader =
+                new DelimitedReader(
+                        format.separator(),
+                        true,
+                        0,
+                        limits.keepBadRows(),
+                        limits.stopAfterBadRows());
         String source = file.toString();
-        ReadReport report = reader.read(file, header -> {
-            int userAt = DelimitedReader.require(format.user(), "user", header, source);
-            List<Integer> kept = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; i < header.size(); i++) {
-                String key = ColumnRef.baseName(header.get(i)).toLowerCase(Locale.ROOT);
-                if (i != userAt && !key.isEmpty() && !format.dropColumns().contains(key)) {
-                    kept.add(i);
-                    keys.add(pool.intern(key));
-                }
-            }
-            return (fields, line) -> {
-                String user = DelimitedReader.field(fields, userAt, "user");
-                if (user.isEmpty()) {
-                    throw new DelimitedReader.RowError("empty user id");
-                }
-                Long seen = firstLine.putIfAbsent(user, line);
-                if (seen != null) {
-                    throw new DelimitedReader.RowError("user " + user + " already listed at line " + seen);
-                }
-                Map<String, String> profile = new LinkedHashMap<>();
-                for (int k = 0; k < kept.size(); k++) {
-                    String key = keys.get(k);
-                    String v = DelimitedReader.field(fields, kept.get(k), key);
-                    if (key.equals(format.ageColumn())) {
-                        v = UserFileFormat.ageBucket(v);
-                    }
-                    if (!v.isEmpty()) {
-                        profile.put(key, pool.intern(v));
-                    }
-                }
-                profiles.put(pool.intern(user), Map.copyOf(profile));
-                return DelimitedReader.Outcome.RECORD;
-            };
-        });
+        ReadReport report =
+                reader.read(
+                        file,
+                        header -> {
+                            int userAt =
+                                    DelimitedReader.require(format.user(), "user", header, source);
+                            List<Integer> kept = new ArrayList<>();
+                            List<String> keys = new ArrayList<>();
+                            for (int i = 0; i < header.size(); i++) {
+                                String key =
+                                        ColumnRef.baseName(header.get(i)).toLowerCase(Locale.ROOT);
+                                if (i != userAt
+                                        && !key.isEmpty()
+                                        && !format.dropColumns().contains(key)) {
+                                    kept.add(i);
+                                    keys.add(pool.intern(key));
+                                }
+                            }
+                            return (fields, line) -> {
+                                String user = DelimitedReader.field(fields, userAt, "user");
+                                if (user.isEmpty()) {
+                                    throw new DelimitedReader.RowError("empty user id");
+                                }
+                                Long seen = firstLine.putIfAbsent(user, line);
+                                if (seen != null) {
+                                    throw new DelimitedReader.RowError(
+                                            "user " + user + " already listed at line " + seen);
+                                }
+                                Map<String, String> profile = new LinkedHashMap<>();
+                                for (int k = 0; k < kept.size(); k++) {
+                                    String key = keys.get(k);
+                                    String v = DelimitedReader.field(fields, kept.get(k), key);
+                                    if (key.equals(format.ageColumn())) {
+                                        v = UserFileFormat.ageBucket(v);
+                                    }
+                                    if (!v.isEmpty()) {
+                                        profile.put(key, pool.intern(v));
+                                    }
+                                }
+                                profiles.put(pool.intern(user), Map.copyOf(profile));
+                                return DelimitedReader.Outcome.RECORD;
+                            };
+                        });
         return new UserProfiles(profiles, report);
     }
 }

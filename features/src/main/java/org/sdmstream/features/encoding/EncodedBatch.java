@@ -3,8 +3,8 @@ package org.sdmstream.features.encoding;
 /**
  * A batch of model inputs as flat row-major int arrays, ready to become tensors: sequences are
  * left-aligned (position 0 = oldest kept click) and padded with row 0 to the fixed lengths; lengths
- * say how many positions are real. Arrays of shape [B, maxSession] have {@code batchSize * maxSession}
- * entries, and so on.
+ * say how many positions are real. Arrays of shape [B, maxSession] have {@code batchSize *
+ * maxSession} entries, and so on.
  */
 public record EncodedBatch(
         int batchSize,

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Session;
 
@@ -19,9 +18,9 @@ import org.sdmstream.features.Session;
  * attribute values (stored as {@code attribute=value}), plus the ordered list of profile attributes
  * the model has one slot each for. Users not seen in training map to the unknown row.
  *
- * <p>Saved as a directory of vocabulary files ({@code items.txt}, {@code categories.txt},
- * {@code brands.txt}, {@code shops.txt}, {@code users.txt}, {@code profile.txt}) and
- * {@code profile_attributes.txt} (one attribute name per line, in slot order).
+ * <p>Saved as a directory of vocabulary files ({@code items.txt}, {@code categories.txt}, {@code
+ * brands.txt}, {@code shops.txt}, {@code users.txt}, {@code profile.txt}) and {@code
+ * profile_attributes.txt} (one attribute name per line, in slot order).
  */
 public record FeatureVocabularies(
         Vocabulary items,
@@ -46,13 +45,16 @@ public record FeatureVocabularies(
 
     /**
      * Builds the vocabularies from training sessions (their clicks and histories). Items seen fewer
-     * than {@code minItemCount} times map to unknown; every category, brand, shop and user seen is kept.
+     * than {@code minItemCount} times map to unknown; every category, brand, shop and user seen is
+     * kept.
      *
-     * @param profiles a user's profile attributes (empty map when unknown); its attribute names, sorted,
-     *     become the profile slots
+     * @param profiles a user's profile attributes (empty map when unknown); its attribute names,
+     *     sorted, become the profile slots
      */
     public static FeatureVocabularies build(
-            Iterable<Session> sessions, Function<String, Map<String, String>> profiles, int minItemCount) {
+            Iterable<Session> sessions,
+            Function<String, Map<String, String>> profiles,
+            int minItemCount) {
         Vocabulary.Builder items = Vocabulary.builder("items");
         Vocabulary.Builder categories = Vocabulary.builder("categories");
         Vocabulary.Builder brands = Vocabulary.builder("brands");
@@ -62,7 +64,8 @@ public record FeatureVocabularies(
         TreeSet<String> attributes = new TreeSet<>();
         for (Session s : sessions) {
             users.add(s.userId());
-            // Histories repeat earlier sessions' clicks; counting clicks only keeps frequencies honest.
+            // Histories repeat earlier sessions' clicks; counting clicks only keeps frequencies
+            // honest.
             for (Behavior b : s.clicks()) {
                 items.add(b.itemId());
                 categories.add(b.categoryId());
@@ -77,8 +80,14 @@ public record FeatureVocabularies(
                 }
             }
         }
-        return new FeatureVocabularies(items.build(minItemCount), categories.build(1), brands.build(1),
-                shops.build(1), users.build(1), profileValues.build(1), List.copyOf(attributes));
+        return new FeatureVocabularies(
+                items.build(minItemCount),
+                categories.build(1),
+                brands.build(1),
+                shops.build(1),
+                users.build(1),
+                profileValues.build(1),
+                List.copyOf(attributes));
     }
 
     /** How a profile attribute value is spelled in {@link #profileValues()}. */
@@ -86,7 +95,9 @@ public record FeatureVocabularies(
         return attribute + "=" + value;
     }
 
-    /** Number of profile slots the model has; at least one, so tensors never have a zero dimension. */
+    /**
+     * Number of profile slots the model has; at least one, so tensors never have a zero dimension.
+     */
     public int profileSlots() {
         return Math.max(1, profileAttributes.size());
     }
@@ -108,8 +119,11 @@ public record FeatureVocabularies(
 
     public static FeatureVocabularies load(Path dir) {
         try {
-            List<String> attributes = Files.readAllLines(dir.resolve(PROFILE_ATTRIBUTES), StandardCharsets.UTF_8)
-                    .stream().filter(l -> !l.isBlank()).toList();
+            List<String> attributes =
+                    Files.readAllLines(dir.resolve(PROFILE_ATTRIBUTES), StandardCharsets.UTF_8)
+                            .stream()
+                            .filter(l -> !l.isBlank())
+                            .toList();
             return new FeatureVocabularies(
                     Vocabulary.load(dir.resolve("items.txt")),
                     Vocabulary.load(dir.resolve("categories.txt")),

@@ -2,7 +2,6 @@ package org.sdmstream.features.encoding;
 
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 
@@ -10,8 +9,8 @@ import org.sdmstream.features.ModelInput;
  * The one place that turns {@link ModelInput}s into the model's input arrays (vocabulary look-up,
  * truncation, padding), used alike by training, offline evaluation and the streaming scorer.
  *
- * <p>A session longer than {@code maxSession} keeps its most recent clicks (the model's vector is the
- * one after the newest click); a history longer than {@code maxHistory} keeps its most recent
+ * <p>A session longer than {@code maxSession} keeps its most recent clicks (the model's vector is
+ * the one after the newest click); a history longer than {@code maxHistory} keeps its most recent
  * behaviours. Absent side features and unseen values map to {@link Vocabulary#UNKNOWN}; a missing
  * profile attribute leaves its slot at {@link Vocabulary#PADDING} (contributes nothing).
  */
@@ -36,31 +35,62 @@ public final class ModelInputEncoder {
     public EncodedBatch encode(List<ModelInput> inputs) {
         int n = inputs.size();
         int slots = vocabularies.profileSlots();
-        EncodedBatch batch = new EncodedBatch(n, maxSession, maxHistory, slots,
-                new int[n * maxSession], new int[n * maxSession], new int[n * maxSession], new int[n * maxSession],
-                new int[n],
-                new int[n * maxHistory], new int[n * maxHistory], new int[n * maxHistory], new int[n * maxHistory],
-                new int[n],
-                new int[n],
-                new int[n * slots]);
+        EncodedBatch batch =
+                new EncodedBatch(
+                        n,
+                        maxSession,
+                        maxHistory,
+                        slots,
+                        new int[n * maxSession],
+                        new int[n * maxSession],
+                        new int[n * maxSession],
+                        new int[n * maxSession],
+                        new int[n],
+                        new int[n * maxHistory],
+                        new int[n * maxHistory],
+                        new int[n * maxHistory],
+                        new int[n * maxHistory],
+                        new int[n],
+                        new int[n],
+                        new int[n * slots]);
         for (int b = 0; b < n; b++) {
             ModelInput in = inputs.get(b);
             if (in.session().isEmpty()) {
-                throw new IllegalArgumentException("model input " + b + " (user " + in.userId()
-                        + ") has an empty session: every input must end with the click that triggered it");
+                throw new IllegalArgumentException(
+                        "model input "
+                                + b
+                                + " (user "
+                                + in.userId()
+                                + ") has an empty session: every input must end with the click that triggered it");
             }
-            batch.sessionLength()[b] = fill(in.session(), maxSession, b, batch.sessionItem(),
-                    batch.sessionCategory(), batch.sessionBrand(), batch.sessionShop());
-            batch.historyLength()[b] = fill(in.history(), maxHistory, b, batch.historyItem(),
-                    batch.historyCategory(), batch.historyBrand(), batch.historyShop());
+            batch.sessionLength()[b] =
+                    fill(
+                            in.session(),
+                            maxSession,
+                            b,
+                            batch.sessionItem(),
+                            batch.sessionCategory(),
+                            batch.sessionBrand(),
+                            batch.sessionShop());
+            batch.historyLength()[b] =
+                    fill(
+                            in.history(),
+                            maxHistory,
+                            b,
+                            batch.historyItem(),
+                            batch.historyCategory(),
+                            batch.historyBrand(),
+                            batch.historyShop());
             batch.user()[b] = encodeUser(in.userId());
             encodeProfile(in.profile(), batch.profile(), b * slots);
         }
         return batch;
     }
 
-    // Parts of one input, for the streaming scorer, which encodes only what changed since the user's previous
-    // click (the new click, the profile) and keeps the rest. Same look-ups and truncation as encode().
+    // Parts of one input, for the streaming scorer, which encodes only what changed since the
+    // user's previous
+    // click (the new click, the profile) and keeps the rest. Same look-ups and truncation as
+    // encode().
 
     /** The user's vocabulary id. */
     public int encodeUser(String userId) {
@@ -68,7 +98,8 @@ public final class ModelInputEncoder {
     }
 
     /** Writes item, category, brand and shop ids of {@code x} to {@code item[at]} etc. */
-    public void encodeBehavior(Behavior x, int at, int[] item, int[] category, int[] brand, int[] shop) {
+    public void encodeBehavior(
+            Behavior x, int at, int[] item, int[] category, int[] brand, int[] shop) {
         item[at] = vocabularies.items().indexOf(x.itemId());
         category[at] = vocabularies.categories().indexOf(x.categoryId());
         brand[at] = vocabularies.brands().indexOf(x.brandId());
@@ -76,10 +107,11 @@ public final class ModelInputEncoder {
     }
 
     /**
-     * Encodes a history into arrays of length {@link #maxHistory()} (the most recent behaviours, padded at the
-     * end); returns the encoded length.
+     * Encodes a history into arrays of length {@link #maxHistory()} (the most recent behaviours,
+     * padded at the end); returns the encoded length.
      */
-    public int encodeHistory(List<Behavior> history, int[] item, int[] category, int[] brand, int[] shop) {
+    public int encodeHistory(
+            List<Behavior> history, int[] item, int[] category, int[] brand, int[] shop) {
         return fill(history, maxHistory, 0, item, category, brand, shop);
     }
 
@@ -91,32 +123,48 @@ public final class ModelInputEncoder {
     }
 
     /**
-     * Next-item labels aligned with the encoded session positions: {@code nextItems.get(b).get(i)} is the
-     * item clicked after click {@code i} of input {@code b}'s session (null when there is none), truncated
-     * like the session. Returns item rows [B, maxSession] with {@link Vocabulary#PADDING} where no label exists.
+     * Next-item labels aligned with the encoded session positions: {@code nextItems.get(b).get(i)}
+     * is the item clicked after click {@code i} of input {@code b}'s session (null when there is
+     * none), truncated like the session. Returns item rows [B, maxSession] with {@link
+     * Vocabulary#PADDING} where no label exists.
      */
     public int[] encodeLabels(List<ModelInput> inputs, List<List<String>> nextItems) {
         if (inputs.size() != nextItems.size()) {
-            throw new IllegalArgumentException(inputs.size() + " inputs but " + nextItems.size() + " label lists");
+            throw new IllegalArgumentException(
+                    inputs.size() + " inputs but " + nextItems.size() + " label lists");
         }
         int[] labels = new int[inputs.size() * maxSession];
         for (int b = 0; b < inputs.size(); b++) {
             List<String> next = nextItems.get(b);
             int sessionSize = inputs.get(b).session().size();
             if (next.size() != sessionSize) {
-                throw new IllegalArgumentException("input " + b + " has " + sessionSize + " clicks but "
-                        + next.size() + " labels");
+                throw new IllegalArgumentException(
+                        "input "
+                                + b
+                                + " has "
+                                + sessionSize
+                                + " clicks but "
+                                + next.size()
+                                + " labels");
             }
             int from = Math.max(0, sessionSize - maxSession);
             for (int i = from; i < sessionSize; i++) {
                 String item = next.get(i);
-                labels[b * maxSession + i - from] = item == null ? Vocabulary.PADDING : vocabularies.items().indexOf(item);
+                labels[b * maxSession + i - from] =
+                        item == null ? Vocabulary.PADDING : vocabularies.items().indexOf(item);
             }
         }
         return labels;
     }
 
-    private int fill(List<Behavior> seq, int width, int b, int[] item, int[] category, int[] brand, int[] shop) {
+    private int fill(
+            List<Behavior> seq,
+            int width,
+            int b,
+            int[] item,
+            int[] category,
+            int[] brand,
+            int[] shop) {
         int from = Math.max(0, seq.size() - width);
         int len = seq.size() - from;
         for (int i = 0; i < len; i++) {
@@ -129,9 +177,14 @@ public final class ModelInputEncoder {
         List<String> attributes = vocabularies.profileAttributes();
         for (int j = 0; j < attributes.size(); j++) {
             String value = profile.get(attributes.get(j));
-            out[offset + j] = value == null
-                    ? Vocabulary.PADDING
-                    : vocabularies.profileValues().indexOf(FeatureVocabularies.profileToken(attributes.get(j), value));
+            out[offset + j] =
+                    value == null
+                            ? Vocabulary.PADDING
+                            : vocabularies
+                                    .profileValues()
+                                    .indexOf(
+                                            FeatureVocabularies.profileToken(
+                                                    attributes.get(j), value));
         }
     }
 

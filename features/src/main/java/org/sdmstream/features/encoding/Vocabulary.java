@@ -15,17 +15,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A frozen mapping from a feature's string values to embedding rows: row 0 is padding, row 1 stands for
- * every unknown (unseen, too rare or absent) value, and known values follow from row 2 in descending
- * training frequency (ties in first-seen order), which is what a log-uniform negative sampler assumes.
+ * A frozen mapping from a feature's string values to embedding rows: row 0 is padding, row 1 stands
+ * for every unknown (unseen, too rare or absent) value, and known values follow from row 2 in
+ * descending training frequency (ties in first-seen order), which is what a log-uniform negative
+ * sampler assumes.
  *
- * <p>Saved as UTF-8 text: a header line {@code #sdm-vocabulary v1 <name>}, then one value per line for
- * rows 2, 3, ...; values may not contain line breaks.
+ * <p>Saved as UTF-8 text: a header line {@code #sdm-vocabulary v1 <name>}, then one value per line
+ * for rows 2, 3, ...; values may not contain line breaks.
  */
 public final class Vocabulary {
 
     public static final int PADDING = 0;
     public static final int UNKNOWN = 1;
+
     /** Rows below this index are reserved (padding, unknown). */
     public static final int FIRST_VALUE = 2;
 
@@ -41,7 +43,8 @@ public final class Vocabulary {
         this.index = new HashMap<>(values.size() * 2);
         for (int i = 0; i < values.size(); i++) {
             if (index.put(values.get(i), FIRST_VALUE + i) != null) {
-                throw new IllegalArgumentException("vocabulary " + name + " lists '" + values.get(i) + "' twice");
+                throw new IllegalArgumentException(
+                        "vocabulary " + name + " lists '" + values.get(i) + "' twice");
             }
         }
     }
@@ -72,7 +75,8 @@ public final class Vocabulary {
     /** The value of a row (null for padding and unknown). */
     public String valueAt(int row) {
         if (row < 0 || row >= size()) {
-            throw new IndexOutOfBoundsException("row " + row + " outside vocabulary " + name + " of size " + size());
+            throw new IndexOutOfBoundsException(
+                    "row " + row + " outside vocabulary " + name + " of size " + size());
         }
         return row < FIRST_VALUE ? null : values.get(row - FIRST_VALUE);
     }
@@ -112,8 +116,11 @@ public final class Vocabulary {
             throw new UncheckedIOException("cannot read vocabulary file " + file, e);
         }
         if (lines.isEmpty() || !lines.get(0).startsWith(HEADER)) {
-            throw new IllegalArgumentException(file + " is not a vocabulary file: first line must start with '"
-                    + HEADER.trim() + "'");
+            throw new IllegalArgumentException(
+                    file
+                            + " is not a vocabulary file: first line must start with '"
+                            + HEADER.trim()
+                            + "'");
         }
         String name = lines.get(0).substring(HEADER.length()).trim();
         return new Vocabulary(name, lines.subList(1, lines.size()));
@@ -121,8 +128,12 @@ public final class Vocabulary {
 
     private static void checkValue(String name, String value) {
         if (value == null || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException("vocabulary " + name + " cannot hold value '" + value
-                    + "': values must be non-null and free of line breaks");
+            throw new IllegalArgumentException(
+                    "vocabulary "
+                            + name
+                            + " cannot hold value '"
+                            + value
+                            + "': values must be non-null and free of line breaks");
         }
     }
 
@@ -153,7 +164,9 @@ public final class Vocabulary {
         public Vocabulary build(int minCount) {
             List<Map.Entry<String, long[]>> entries = new ArrayList<>(counts.entrySet());
             // Stable sort keeps first-seen order among equal counts: the result is deterministic.
-            entries.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0]).reversed());
+            entries.sort(
+                    Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0])
+                            .reversed());
             List<String> kept = new ArrayList<>();
             for (Map.Entry<String, long[]> e : entries) {
                 if (e.getValue()[0] >= minCount) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 
@@ -49,7 +48,10 @@ public final class ClickGenerator implements Iterable<Click> {
         private final String[] itemShop;
         private final int[][] itemsByCategory;
         private final double[][] zipfCdfByCategory;
-        /** The item a user most likely clicks next after this one: the planted sequential pattern. */
+
+        /**
+         * The item a user most likely clicks next after this one: the planted sequential pattern.
+         */
         private final int[] successor;
 
         Catalogue(GeneratorConfig c) {
@@ -67,13 +69,21 @@ public final class ClickGenerator implements Iterable<Click> {
                 byCategory.get(category).add(i);
                 itemCategory[i] = "c" + category;
                 // Brands and shops specialise: most of a brand's items fall in a few categories.
-                itemBrand[i] = "b" + ((category * 7 + random.nextInt(Math.max(1, c.brands() / c.categories() + 1))) % c.brands());
+                itemBrand[i] =
+                        "b"
+                                + ((category * 7
+                                                + random.nextInt(
+                                                        Math.max(
+                                                                1,
+                                                                c.brands() / c.categories() + 1)))
+                                        % c.brands());
                 itemShop[i] = "s" + random.nextInt(c.shops());
             }
             itemsByCategory = new int[c.categories()][];
             zipfCdfByCategory = new double[c.categories()][];
             for (int k = 0; k < c.categories(); k++) {
-                itemsByCategory[k] = byCategory.get(k).stream().mapToInt(Integer::intValue).toArray();
+                itemsByCategory[k] =
+                        byCategory.get(k).stream().mapToInt(Integer::intValue).toArray();
                 zipfCdfByCategory[k] = zipfCdf(itemsByCategory[k].length, c.zipfExponent());
             }
             successor = new int[n];
@@ -129,7 +139,8 @@ public final class ClickGenerator implements Iterable<Click> {
         }
 
         public Behavior behavior(int item, long time) {
-            return new Behavior(itemId(item), itemCategory[item], itemBrand[item], itemShop[item], time);
+            return new Behavior(
+                    itemId(item), itemCategory[item], itemBrand[item], itemShop[item], time);
         }
     }
 
@@ -148,9 +159,12 @@ public final class ClickGenerator implements Iterable<Click> {
         SimulatedUser(int index, long start) {
             this.id = "u" + index;
             this.random = new SplittableRandom(config.seed() * 31 + index);
-            this.profile = Map.of(
-                    "age", String.valueOf(10 * (1 + random.nextInt(6))),
-                    "gender", random.nextBoolean() ? "F" : "M");
+            this.profile =
+                    Map.of(
+                            "age",
+                            String.valueOf(10 * (1 + random.nextInt(6))),
+                            "gender",
+                            random.nextBoolean() ? "F" : "M");
             this.interest = new double[config.categories()];
             for (int favourite = 0; favourite < 3; favourite++) {
                 interest[random.nextInt(interest.length)] += 1.0 / (favourite + 1);
@@ -163,9 +177,17 @@ public final class ClickGenerator implements Iterable<Click> {
         void startSession() {
             sessionCounter++;
             // Geometric session length with the configured mean.
-            leftInSession = 1 + (int) Math.floor(Math.log(1 - random.nextDouble())
-                    / Math.log(1 - 1.0 / config.meanSessionLength()));
-            clientSessionId = random.nextDouble() < config.missingSessionIdRate() ? null : id + "-s" + sessionCounter;
+            leftInSession =
+                    1
+                            + (int)
+                                    Math.floor(
+                                            Math.log(1 - random.nextDouble())
+                                                    / Math.log(
+                                                            1 - 1.0 / config.meanSessionLength()));
+            clientSessionId =
+                    random.nextDouble() < config.missingSessionIdRate()
+                            ? null
+                            : id + "-s" + sessionCounter;
             if (random.nextDouble() < config.interestDrift()) {
                 // Interest drift: a new favourite category gains weight, old ones fade.
                 for (int k = 0; k < interest.length; k++) {
@@ -178,10 +200,12 @@ public final class ClickGenerator implements Iterable<Click> {
 
         Click next() {
             int item = chooseItem();
-            Click click = new Click(id, clientSessionId, catalogue.behavior(item, nextTime), profile);
+            Click click =
+                    new Click(id, clientSessionId, catalogue.behavior(item, nextTime), profile);
             lastItem = item;
             if (--leftInSession > 0) {
-                nextTime += (long) (-Math.log(1 - random.nextDouble()) * config.meanClickGapMillis());
+                nextTime +=
+                        (long) (-Math.log(1 - random.nextDouble()) * config.meanClickGapMillis());
             } else {
                 // Between sessions: log-normal gap from minutes to days (median about 12 hours).
                 double gapMinutes = Math.exp(Math.log(720) + 1.5 * gaussian());
@@ -230,8 +254,11 @@ public final class ClickGenerator implements Iterable<Click> {
 
     private final class ClickIterator implements Iterator<Click> {
         private final PriorityQueue<SimulatedUser> byNextTime =
-                new PriorityQueue<>((a, b) -> a.nextTime != b.nextTime
-                        ? Long.compare(a.nextTime, b.nextTime) : a.id.compareTo(b.id));
+                new PriorityQueue<>(
+                        (a, b) ->
+                                a.nextTime != b.nextTime
+                                        ? Long.compare(a.nextTime, b.nextTime)
+                                        : a.id.compareTo(b.id));
         private long emitted;
 
         ClickIterator() {

@@ -38,36 +38,103 @@ public record GeneratorConfig(
     public static final long DEFAULT_START = 1_767_225_600_000L;
 
     public static GeneratorConfig defaults() {
-        return new GeneratorConfig(1_000, 5_000, 50, 200, 300, 1.1, 8.0, 40_000L, 0.3, 0.3, 0.1,
-                DEFAULT_START, 0, 42L);
+        return new GeneratorConfig(
+                1_000,
+                5_000,
+                50,
+                200,
+                300,
+                1.1,
+                8.0,
+                40_000L,
+                0.3,
+                0.3,
+                0.1,
+                DEFAULT_START,
+                0,
+                42L);
     }
 
     public GeneratorConfig {
         if (users < 1 || items < 1 || categories < 1 || brands < 1 || shops < 1) {
-            throw new IllegalArgumentException("users, items, categories, brands and shops must be positive");
+            throw new IllegalArgumentException(
+                    "users, items, categories, brands and shops must be positive");
         }
         if (meanSessionLength < 1) {
-            throw new IllegalArgumentException("mean session length must be >= 1, got " + meanSessionLength);
+            throw new IllegalArgumentException(
+                    "mean session length must be >= 1, got " + meanSessionLength);
         }
     }
 
     public GeneratorConfig withUsers(int n) {
-        return new GeneratorConfig(n, items, categories, brands, shops, zipfExponent, meanSessionLength,
-                meanClickGapMillis, successorRate, interestDrift, missingSessionIdRate, startTimeMillis, maxClicks, seed);
+        return new GeneratorConfig(
+                n,
+                items,
+                categories,
+                brands,
+                shops,
+                zipfExponent,
+                meanSessionLength,
+                meanClickGapMillis,
+                successorRate,
+                interestDrift,
+                missingSessionIdRate,
+                startTimeMillis,
+                maxClicks,
+                seed);
     }
 
     public GeneratorConfig withItems(int n) {
-        return new GeneratorConfig(users, n, categories, brands, shops, zipfExponent, meanSessionLength,
-                meanClickGapMillis, successorRate, interestDrift, missingSessionIdRate, startTimeMillis, maxClicks, seed);
+        return new GeneratorConfig(
+                users,
+                n,
+                categories,
+                brands,
+                shops,
+                zipfExponent,
+                meanSessionLength,
+                meanClickGapMillis,
+                successorRate,
+                interestDrift,
+                missingSessionIdRate,
+                startTimeMillis,
+                maxClicks,
+                seed);
     }
 
     public GeneratorConfig withMaxClicks(long n) {
-        return new GeneratorConfig(users, items, categories, brands, shops, zipfExponent, meanSessionLength,
-                meanClickGapMillis, successorRate, interestDrift, missingSessionIdRate, startTimeMillis, n, seed);
+        return new GeneratorConfig(
+                users,
+                items,
+                categories,
+                brands,
+                shops,
+                zipfExponent,
+                meanSessionLength,
+                meanClickGapMillis,
+                successorRate,
+                interestDrift,
+                missingSessionIdRate,
+                startTimeMillis,
+                n,
+                seed);
     }
 
     public GeneratorConfig withSeed(long s) {
-        return new GeneratorConfig(users, items, categories, brands, shops, zipfExponent, meanSessionLength,
-                meanClickGapMillis, successorRate, interestDrift, missingSessionIdRate, startTimeMillis, maxClicks, s);
+        return new GeneratorConfig(
+                users,
+                items,
+                categories,
+                brands,
+                shops,
+                zipfExponent,
+                meanSessionLength,
+                meanClickGapMillis,
+                successorRate,
+                interestDrift,
+                missingSessionIdRate,
+                startTimeMillis,
+                maxClicks,
+                s);
     }
 }

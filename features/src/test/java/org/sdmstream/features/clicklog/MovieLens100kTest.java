@@ -2,14 +2,12 @@ package org.sdmstream.features.clicklog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.sdmstream.features.testing.TestData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Click;
+import org.sdmstream.features.testing.TestData;
 
 /** Reads the real ml-100k RecBole files when the data directory is present (never committed). */
 class MovieLens100kTest {
@@ -22,7 +20,8 @@ class MovieLens100kTest {
     void readsAllOfMl100kWithFeaturesAndProfiles() {
         Path ml = dataDir();
         long start = System.nanoTime();
-        ClickLog log = ClickLogSource.dataset(ml, ClickLogPreset.MOVIELENS).read().requireBadRowsAtMost(0);
+        ClickLog log =
+                ClickLogSource.dataset(ml, ClickLogPreset.MOVIELENS).read().requireBadRowsAtMost(0);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(log.clicks()).hasSize(100_000);
@@ -42,9 +41,12 @@ class MovieLens100kTest {
         assertThat(first.userId()).isEqualTo("196");
         assertThat(first.behavior().itemId()).isEqualTo("242");
         assertThat(first.eventTime()).isEqualTo(881250949000L);
-        assertThat(first.profile()).containsKeys("age", "gender", "occupation").doesNotContainKey("zip_code");
+        assertThat(first.profile())
+                .containsKeys("age", "gender", "occupation")
+                .doesNotContainKey("zip_code");
         assertThat(log.clicks()).allSatisfy(c -> assertThat(c.behavior().brandId()).isNotNull());
-        // Reported, not asserted: speed is a benchmark matter (docs/offline.md), not a unit-test one.
+        // Reported, not asserted: speed is a benchmark matter (docs/offline.md), not a unit-test
+        // one.
         System.out.println("ml-100k read in " + millis + " ms: " + log.report().summary());
     }
 }

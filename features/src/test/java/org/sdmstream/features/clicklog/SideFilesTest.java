@@ -11,32 +11,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SideFilesTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void recBoleItemsMapFirstGenreToCategoryAndReleaseYearToBrand() throws IOException {
         Path file = dir.resolve("ml.item");
-        Files.writeString(file, "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
-                + "1\tToy Story\t1995\tAnimation Children's Comedy\n"
-                + "2\tUnknown\t\t\n"
-                + "1\tToy Story again\t1995\tComedy\n"
-                + "\tNo id\t1990\tDrama\n");
+        Files.writeString(
+                file,
+                "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
+                        + "1\tToy Story\t1995\tAnimation Children's Comedy\n"
+                        + "2\tUnknown\t\t\n"
+                        + "1\tToy Story again\t1995\tComedy\n"
+                        + "\tNo id\t1990\tDrama\n");
         ItemCatalog catalog = ItemCatalog.read(file, ItemFileFormat.recBole());
-        assertThat(catalog.items()).containsOnly(
-                Map.entry("1", new ItemFeatures("Animation", "1995", null)),
-                Map.entry("2", new ItemFeatures(null, null, null)));
+        assertThat(catalog.items())
+                .containsOnly(
+                        Map.entry("1", new ItemFeatures("Animation", "1995", null)),
+                        Map.entry("2", new ItemFeatures(null, null, null)));
         assertThat(catalog.report().badRows()).isEqualTo(2);
-        assertThat(catalog.report().firstBadRows()).extracting(BadRow::lineNumber, BadRow::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(4L, "item 1 already listed at line 2"),
-                org.assertj.core.groups.Tuple.tuple(5L, "empty item id"));
+        assertThat(catalog.report().firstBadRows())
+                .extracting(BadRow::lineNumber, BadRow::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(4L, "item 1 already listed at line 2"),
+                        org.assertj.core.groups.Tuple.tuple(5L, "empty item id"));
     }
 
     @Test
     void ml1mStyleGenreColumnIsFoundToo() throws IOException {
         Path file = dir.resolve("ml-1m.item");
-        Files.writeString(file, "item_id:token\tmovie_title:token_seq\trelease_year:token\tgenre:token_seq\n"
-                + "1\tToy Story\t1995\tAnimation Children's Comedy\n");
+        Files.writeString(
+                file,
+                "item_id:token\tmovie_title:token_seq\trelease_year:token\tgenre:token_seq\n"
+                        + "1\tToy Story\t1995\tAnimation Children's Comedy\n");
         assertThat(ItemCatalog.read(file, ItemFileFormat.recBole()).get("1"))
                 .isEqualTo(new ItemFeatures("Animation", "1995", null));
     }
@@ -52,15 +58,19 @@ class SideFilesTest {
     @Test
     void recBoleUsersBecomeProfilesWithAgeDecadesAndNoZipCode() throws IOException {
         Path file = dir.resolve("ml.user");
-        Files.writeString(file, "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n"
-                + "1\t24\tM\ttechnician\t85711\n"
-                + "2\t7\tF\t\t94043\n"
-                + "3\t53\tF\tother\n");
+        Files.writeString(
+                file,
+                "user_id:token\tage:token\tgender:token\toccupation:token\tzip_code:token\n"
+                        + "1\t24\tM\ttechnician\t85711\n"
+                        + "2\t7\tF\t\t94043\n"
+                        + "3\t53\tF\tother\n");
         UserProfiles users = UserProfiles.read(file, UserFileFormat.recBole());
-        assertThat(users.get("1")).isEqualTo(Map.of("age", "20-29", "gender", "M", "occupation", "technician"));
+        assertThat(users.get("1"))
+                .isEqualTo(Map.of("age", "20-29", "gender", "M", "occupation", "technician"));
         assertThat(users.get("2")).isEqualTo(Map.of("age", "0-9", "gender", "F"));
         assertThat(users.get("3")).isNull();
-        assertThat(users.report().firstBadRows()).singleElement()
+        assertThat(users.report().firstBadRows())
+                .singleElement()
                 .satisfies(b -> assertThat(b.lineNumber()).isEqualTo(4L));
     }
 

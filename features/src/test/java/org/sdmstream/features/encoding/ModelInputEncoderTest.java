@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.features.Behavior;
@@ -18,18 +17,26 @@ import org.sdmstream.features.Session;
 
 class ModelInputEncoderTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static Behavior b(String item, String cat) {
         return new Behavior(item, cat, null, "shop-" + cat, 0L);
     }
 
     private static FeatureVocabularies vocabularies() {
-        List<Session> sessions = List.of(
-                new Session("u1", "u1@0", 0, 1, List.of(b("a", "x"), b("b", "x"), b("a", "y")), List.of()),
-                new Session("u2", "u2@0", 0, 1, List.of(b("c", "y")), List.of(b("a", "x"))));
-        Map<String, Map<String, String>> profiles = Map.of("u1", Map.of("gender", "f", "age", "20-29"));
+        List<Session> sessions =
+                List.of(
+                        new Session(
+                                "u1",
+                                "u1@0",
+                                0,
+                                1,
+                                List.of(b("a", "x"), b("b", "x"), b("a", "y")),
+                                List.of()),
+                        new Session(
+                                "u2", "u2@0", 0, 1, List.of(b("c", "y")), List.of(b("a", "x"))));
+        Map<String, Map<String, String>> profiles =
+                Map.of("u1", Map.of("gender", "f", "age", "20-29"));
         return FeatureVocabularies.build(sessions, u -> profiles.getOrDefault(u, Map.of()), 1);
     }
 
@@ -74,28 +81,39 @@ class ModelInputEncoderTest {
 
     @Test
     void valuesWithLineBreaksAreRefused() {
-        assertThatThrownBy(() -> Vocabulary.builder("items").add("a\nb")).hasMessageContaining("line breaks");
+        assertThatThrownBy(() -> Vocabulary.builder("items").add("a\nb"))
+                .hasMessageContaining("line breaks");
     }
 
     @Test
     void encodesPaddedBatchWithLengthsUsersAndProfiles() {
         FeatureVocabularies v = vocabularies();
         ModelInputEncoder enc = new ModelInputEncoder(v, 4, 3);
-        ModelInput known = new ModelInput("u1", "s", List.of(b("a", "x"), b("b", "x")), List.of(b("c", "y")),
-                Map.of("gender", "f", "age", "30-39"), 0L);
-        ModelInput stranger = new ModelInput("nobody", "s", List.of(b("new", null)), List.of(), Map.of(), 0L);
+        ModelInput known =
+                new ModelInput(
+                        "u1",
+                        "s",
+                        List.of(b("a", "x"), b("b", "x")),
+                        List.of(b("c", "y")),
+                        Map.of("gender", "f", "age", "30-39"),
+                        0L);
+        ModelInput stranger =
+                new ModelInput("nobody", "s", List.of(b("new", null)), List.of(), Map.of(), 0L);
         EncodedBatch batch = enc.encode(List.of(known, stranger));
 
         assertThat(batch.batchSize()).isEqualTo(2);
         assertThat(batch.sessionItem()).containsExactly(2, 3, 0, 0, /* stranger */ 1, 0, 0, 0);
         assertThat(batch.sessionCategory()).containsExactly(2, 2, 0, 0, 1, 0, 0, 0);
-        assertThat(batch.sessionBrand()).containsExactly(1, 1, 0, 0, 1, 0, 0, 0); // brands absent -> unknown
+        assertThat(batch.sessionBrand())
+                .containsExactly(1, 1, 0, 0, 1, 0, 0, 0); // brands absent -> unknown
         assertThat(batch.sessionLength()).containsExactly(2, 1);
         assertThat(batch.historyItem()).containsExactly(4, 0, 0, 0, 0, 0);
         assertThat(batch.historyLength()).containsExactly(1, 0);
         assertThat(batch.user()).containsExactly(v.users().indexOf("u1"), Vocabulary.UNKNOWN);
-        // slots in attribute order (age, gender): unseen age value -> unknown; stranger has no profile -> padding
-        assertThat(batch.profile()).containsExactly(Vocabulary.UNKNOWN, v.profileValues().indexOf("gender=f"), 0, 0);
+        // slots in attribute order (age, gender): unseen age value -> unknown; stranger has no
+        // profile -> padding
+        assertThat(batch.profile())
+                .containsExactly(Vocabulary.UNKNOWN, v.profileValues().indexOf("gender=f"), 0, 0);
         assertThat(batch.sessionMask()).containsExactly(1, 1, 0, 0, 1, 0, 0, 0);
         assertThat(batch.historyMask()).containsExactly(1, 0, 0, 0, 0, 0);
     }
@@ -104,8 +122,14 @@ class ModelInputEncoderTest {
     void longSequencesKeepTheMostRecentClicksAndLabelsFollow() {
         FeatureVocabularies v = vocabularies();
         ModelInputEncoder enc = new ModelInputEncoder(v, 2, 1);
-        ModelInput in = new ModelInput("u1", "s", List.of(b("a", "x"), b("b", "x"), b("c", "y")),
-                List.of(b("a", "x"), b("b", "x")), Map.of(), 0L);
+        ModelInput in =
+                new ModelInput(
+                        "u1",
+                        "s",
+                        List.of(b("a", "x"), b("b", "x"), b("c", "y")),
+                        List.of(b("a", "x"), b("b", "x")),
+                        Map.of(),
+                        0L);
         EncodedBatch batch = enc.encode(List.of(in));
         assertThat(batch.sessionItem()).containsExactly(3, 4);
         assertThat(batch.historyItem()).containsExactly(3);

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,7 +15,8 @@ class VocabularyTest {
 
     /** Random ids, including colliding hash codes ("Aa"/"BB"), empty and non-ASCII strings. */
     static List<String> values(Random r, int n) {
-        Set<String> out = new LinkedHashSet<>(List.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "", "ü", "商品"));
+        Set<String> out =
+                new LinkedHashSet<>(List.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "", "ü", "商品"));
         while (out.size() < n) {
             out.add((r.nextBoolean() ? "i" : "cat-") + r.nextInt(n * 10));
         }

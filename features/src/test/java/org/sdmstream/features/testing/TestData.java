@@ -2,14 +2,14 @@ package org.sdmstream.features.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Where the tests find downloaded data sets (never committed): {@code SDM_DATA_DIR}, else {@code -Dsdm.data.dir},
- * else {@code ../shared/data}. A test whose data is absent is skipped with a message saying where it looked,
- * unless {@code SDM_REQUIRE_DATA=true} (or {@code -Dsdm.require-data=true}) says the data must be there, as
- * {@code .ci/run} does wherever the data exists: then absence fails the test, so CI never goes green by skipping.
+ * Where the tests find downloaded data sets (never committed): {@code SDM_DATA_DIR}, else {@code
+ * -Dsdm.data.dir}, else {@code ../shared/data}. A test whose data is absent is skipped with a
+ * message saying where it looked, unless {@code SDM_REQUIRE_DATA=true} (or {@code
+ * -Dsdm.require-data=true}) says the data must be there, as {@code .ci/run} does wherever the data
+ * exists: then absence fails the test, so CI never goes green by skipping.
  */
 public final class TestData {
 
@@ -25,10 +25,16 @@ public final class TestData {
         if (Files.isRegularFile(dir.resolve(marker))) {
             return dir;
         }
-        String message = dataSet + " not found under " + dir.toAbsolutePath()
-                + " (set SDM_DATA_DIR or -Dsdm.data.dir to the directory holding " + dataSet + "/)";
+        String message =
+                dataSet
+                        + " not found under "
+                        + dir.toAbsolutePath()
+                        + " (set SDM_DATA_DIR or -Dsdm.data.dir to the directory holding "
+                        + dataSet
+                        + "/)";
         if (required) {
-            throw new AssertionError(message + "; the data is required here (SDM_REQUIRE_DATA / sdm.require-data)");
+            throw new AssertionError(
+                    message + "; the data is required here (SDM_REQUIRE_DATA / sdm.require-data)");
         }
         Assumptions.abort(message + "; skipping");
         return dir; // not reached

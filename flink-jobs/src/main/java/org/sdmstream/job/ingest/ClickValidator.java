@@ -3,7 +3,6 @@ package org.sdmstream.job.ingest;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
-
 import org.sdmstream.records.ClickEvent;
 
 /**
@@ -33,23 +32,33 @@ public final class ClickValidator implements Serializable {
     }
 
     /**
-     * Null when the click is fine, else why not. {@code nowMillis} is the reference time of the max-future check
-     * (the later of the decoding TaskManager's clock and the record's Kafka timestamp).
+     * Null when the click is fine, else why not. {@code nowMillis} is the reference time of the
+     * max-future check (the later of the decoding TaskManager's clock and the record's Kafka
+     * timestamp).
      */
     public Rejection check(ClickEvent click, long nowMillis) {
         if (isBlank(click.getUserId())) {
             return new Rejection(DeadLetterReason.MISSING_USER_ID, "click without a user id");
         }
         if (isBlank(click.getItemId())) {
-            return new Rejection(DeadLetterReason.MISSING_ITEM_ID, "click of user " + shorten(click.getUserId()) + " without an item id");
+            return new Rejection(
+                    DeadLetterReason.MISSING_ITEM_ID,
+                    "click of user " + shorten(click.getUserId()) + " without an item id");
         }
         long time = click.getEventTime().toEpochMilli();
         if (time < 0) {
             return new Rejection(DeadLetterReason.ABSURD_EVENT_TIME, "negative event time " + time);
         }
         if (time > nowMillis + maxFutureMillis) {
-            return new Rejection(DeadLetterReason.ABSURD_EVENT_TIME, "event time " + click.getEventTime()
-                    + " is more than " + Duration.ofMillis(maxFutureMillis) + " after now (" + nowMillis + ")");
+            return new Rejection(
+                    DeadLetterReason.ABSURD_EVENT_TIME,
+                    "event time "
+                            + click.getEventTime()
+                            + " is more than "
+                            + Duration.ofMillis(maxFutureMillis)
+                            + " after now ("
+                            + nowMillis
+                            + ")");
         }
         Rejection oversize = oversize("userId", click.getUserId());
         oversize = oversize != null ? oversize : oversize("itemId", click.getItemId());
@@ -68,7 +77,8 @@ public final class ClickValidator implements Serializable {
 
     private Rejection oversize(String field, String id) {
         if (id != null && id.length() > maxIdLength) {
-            return new Rejection(DeadLetterReason.OVERSIZE_ID,
+            return new Rejection(
+                    DeadLetterReason.OVERSIZE_ID,
                     field + " of " + id.length() + " chars exceeds the limit of " + maxIdLength);
         }
         return null;

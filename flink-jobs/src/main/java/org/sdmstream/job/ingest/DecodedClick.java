@@ -1,7 +1,6 @@
 package org.sdmstream.job.ingest;
 
 import java.util.Objects;
-
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 
@@ -13,6 +12,7 @@ public class DecodedClick {
 
     /** The valid click, or null when this is a dead letter. */
     public ClickEvent click;
+
     /** Why the record could not be used, or null when this is a click. */
     public DeadLetter deadLetter;
 
@@ -44,6 +44,8 @@ public class DecodedClick {
 
     @Override
     public String toString() {
-        return isClick() ? "DecodedClick[" + click + "]" : "DecodedClick[dead letter " + deadLetter + "]";
+        return isClick()
+                ? "DecodedClick[" + click + "]"
+                : "DecodedClick[dead letter " + deadLetter + "]";
     }
 }

@@ -6,11 +6,13 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 
-/** Splits the decoded source records: valid clicks flow on, dead letters go to the {@link #DEAD_LETTERS} side output. */
+/**
+ * Splits the decoded source records: valid clicks flow on, dead letters go to the {@link
+ * #DEAD_LETTERS} side output.
+ */
 public class RouteDeadLetters extends ProcessFunction<DecodedClick, ClickEvent> {
 
     private static final long serialVersionUID = 1L;

@@ -1,9 +1,7 @@
 package org.sdmstream.job.kafka;
 
 import java.nio.charset.StandardCharsets;
-
 import java.util.List;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -14,13 +12,15 @@ import org.sdmstream.wire.WireSettings;
 import org.sdmstream.wire.registry.RegistryCodec;
 
 /**
- * Writes records of one Avro type to one topic in the topic's {@link WireSettings wire format} (single-object
- * encoding, or the registry format, whose schema is registered or looked up when the sink opens, so a registry
- * that refuses it fails the job at start), keyed by a string taken from the record (e.g. the user id) or by raw bytes.
- * The Kafka timestamp is left to the producer (wall clock): records carry their event time inside,
- * and old event times as Kafka timestamps would let retention delete a replay's output at once.
+ * Writes records of one Avro type to one topic in the topic's {@link WireSettings wire format}
+ * (single-object encoding, or the registry format, whose schema is registered or looked up when the
+ * sink opens, so a registry that refuses it fails the job at start), keyed by a string taken from
+ * the record (e.g. the user id) or by raw bytes. The Kafka timestamp is left to the producer (wall
+ * clock): records carry their event time inside, and old event times as Kafka timestamps would let
+ * retention delete a replay's output at once.
  */
-public final class AvroKafkaSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+public final class AvroKafkaSerializer<T extends SpecificRecord>
+        implements KafkaRecordSerializationSchema<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,7 +43,9 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
+            throws Exception {
         if (codec() instanceof RegistryCodec<T> registry) {
             registry.writerSchemaId();
         }
@@ -52,10 +54,13 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
     /** Records keyed by a string field, UTF-8 encoded (null key when the function returns null). */
     public static <T extends SpecificRecord> AvroKafkaSerializer<T> keyedBy(
             String topic, Class<T> type, SerializableFunction<T, String> stringKey) {
-        return new AvroKafkaSerializer<>(topic, type, r -> {
-            String k = stringKey.apply(r);
-            return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-        });
+        return new AvroKafkaSerializer<>(
+                topic,
+                type,
+                r -> {
+                    String k = stringKey.apply(r);
+                    return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+                });
     }
 
     /** Records keyed by raw bytes taken from the record (e.g. a dead letter's original key). */
@@ -65,7 +70,8 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            T element, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, null, null, key.apply(element), codec().encode(element));
     }
 

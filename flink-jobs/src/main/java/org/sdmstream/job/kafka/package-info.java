@@ -1,2 +1,5 @@
-/** The job's Kafka source and sinks: connectors built from the configuration and the Avro record serializer. */
+/**
+ * The job's Kafka source and sinks: connectors built from the configuration and the Avro record
+ * serializer.
+ */
 package org.sdmstream.job.kafka;

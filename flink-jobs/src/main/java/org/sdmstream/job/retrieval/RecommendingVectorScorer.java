@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -20,11 +19,12 @@ import org.sdmstream.records.UserRecommendations;
 
 /**
  * The {@link UserVectorScorer} that also recommends: each scored batch is searched at once in the
- * model's {@link ItemIndex} (one search per batch, not per click) and one {@link UserRecommendations}
- * per vector goes to {@link #RECOMMENDATIONS}, with the vector's timestamp, in the same flush as the
- * vectors: so nothing is in memory at a barrier, and replays after a failure recompute both alike.
- * The index is built from the same model directory at open and shared per TaskManager
- * ({@link SharedItemIndexes}); a model version that differs from the scorer's is refused.
+ * model's {@link ItemIndex} (one search per batch, not per click) and one {@link
+ * UserRecommendations} per vector goes to {@link #RECOMMENDATIONS}, with the vector's timestamp, in
+ * the same flush as the vectors: so nothing is in memory at a barrier, and replays after a failure
+ * recompute both alike. The index is built from the same model directory at open and shared per
+ * TaskManager ({@link SharedItemIndexes}); a model version that differs from the scorer's is
+ * refused.
  */
 public class RecommendingVectorScorer extends UserVectorScorer {
 
@@ -41,7 +41,8 @@ public class RecommendingVectorScorer extends UserVectorScorer {
     private transient Histogram retrievalMicros;
     private transient Counter recommendationsOut;
 
-    public RecommendingVectorScorer(ScoringSettings scoring, String inputTopic, RetrievalSettings retrieval) {
+    public RecommendingVectorScorer(
+            ScoringSettings scoring, String inputTopic, RetrievalSettings retrieval) {
         super(scoring, inputTopic);
         this.retrieval = retrieval;
     }
@@ -51,18 +52,32 @@ public class RecommendingVectorScorer extends UserVectorScorer {
         super.open();
         indexLease = SharedItemIndexes.acquire(retrieval);
         index = indexLease.index();
-        retrievalMicros = getMetricGroup().histogram("retrievalLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        retrievalMicros =
+                getMetricGroup()
+                        .histogram(
+                                "retrievalLatencyMicros", new DescriptiveStatisticsHistogram(1000));
         recommendationsOut = getMetricGroup().counter("recommendationsOut");
         getMetricGroup().gauge("itemIndexSize", index::size);
     }
 
     @Override
-    protected void scored(List<SessionFeatures> inputs, float[][] vectors, String modelVersion, long emissionTime) {
+    protected void scored(
+            List<SessionFeatures> inputs,
+            float[][] vectors,
+            String modelVersion,
+            long emissionTime) {
         if (index.modelVersion() != null && !index.modelVersion().equals(modelVersion)) {
-            throw new IllegalStateException("item index of " + retrieval.modelDir() + " is model version "
-                    + index.modelVersion() + " but the vectors are version " + modelVersion + ": never mixed");
+            throw new IllegalStateException(
+                    "item index of "
+                            + retrieval.modelDir()
+                            + " is model version "
+                            + index.modelVersion()
+                            + " but the vectors are version "
+                            + modelVersion
+                            + ": never mixed");
         }
-        // Inputs the model refused (null vectors) went to the dead letters: nothing to recommend for them.
+        // Inputs the model refused (null vectors) went to the dead letters: nothing to recommend
+        // for them.
         List<Integer> slots = new ArrayList<>(inputs.size());
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i] != null) {
@@ -70,7 +85,8 @@ public class RecommendingVectorScorer extends UserVectorScorer {
             }
         }
         float[][] queries = new float[slots.size()][];
-        List<Set<String>> excluded = retrieval.excludeSession() ? new ArrayList<>(slots.size()) : null;
+        List<Set<String>> excluded =
+                retrieval.excludeSession() ? new ArrayList<>(slots.size()) : null;
         for (int j = 0; j < slots.size(); j++) {
             queries[j] = vectors[slots.get(j)];
             if (excluded != null) {
@@ -82,8 +98,12 @@ public class RecommendingVectorScorer extends UserVectorScorer {
         retrievalMicros.update((System.nanoTime() - started) / 1_000);
         for (int j = 0; j < top.size(); j++) {
             int i = slots.get(j);
-            output.collect(RECOMMENDATIONS, atInputTime(i,
-                    FeatureRecords.toUserRecommendations(inputs.get(i), top.get(j), modelVersion, emissionTime)));
+            output.collect(
+                    RECOMMENDATIONS,
+                    atInputTime(
+                            i,
+                            FeatureRecords.toUserRecommendations(
+                                    inputs.get(i), top.get(j), modelVersion, emissionTime)));
         }
         recommendationsOut.inc(top.size());
     }

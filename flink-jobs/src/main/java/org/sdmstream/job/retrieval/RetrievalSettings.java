@@ -2,19 +2,20 @@ package org.sdmstream.job.retrieval;
 
 import java.io.Serializable;
 import java.nio.file.Path;
-
 import org.sdmstream.model.retrieval.IndexKind;
 
 /**
- * What the recommending scorer searches: {@code k} items per vector in the item index of the model in
- * {@code modelDir} (the scorer's own model), built as {@code index}, skipping the session's items when
- * {@code excludeSession}.
+ * What the recommending scorer searches: {@code k} items per vector in the item index of the model
+ * in {@code modelDir} (the scorer's own model), built as {@code index}, skipping the session's
+ * items when {@code excludeSession}.
  */
-public record RetrievalSettings(String modelDir, int k, boolean excludeSession, IndexKind index) implements Serializable {
+public record RetrievalSettings(String modelDir, int k, boolean excludeSession, IndexKind index)
+        implements Serializable {
 
     public RetrievalSettings {
         if (modelDir == null || modelDir.isBlank()) {
-            throw new IllegalArgumentException("retrieval needs the scoring model directory (scoring.model-dir)");
+            throw new IllegalArgumentException(
+                    "retrieval needs the scoring model directory (scoring.model-dir)");
         }
         if (k < 1) {
             throw new IllegalArgumentException("retrieval.k must be >= 1 when retrieval is on");

@@ -3,7 +3,6 @@ package org.sdmstream.job.retrieval;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.sdmstream.model.retrieval.ItemIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,10 @@ public final class SharedItemIndexes {
         }
     }
 
-    /** The index for these settings, built now (under the lock: one build for subtasks starting together). */
+    /**
+     * The index for these settings, built now (under the lock: one build for subtasks starting
+     * together).
+     */
     public static Lease acquire(RetrievalSettings settings) {
         String key = settings.sharingKey();
         synchronized (LOADED) {
@@ -68,9 +70,15 @@ public final class SharedItemIndexes {
                 long started = System.nanoTime();
                 e = new Entry(ItemIndex.load(Path.of(settings.modelDir()), settings.index()));
                 LOADED.put(key, e);
-                LOG.info("built the {} item index of model {} (version {}): {} items, {} MB, {} ms ({} ms graph)",
-                        e.index.kind(), settings.modelDir(), e.index.modelVersion(), e.index.size(),
-                        e.index.bytes() >> 20, (System.nanoTime() - started) / 1_000_000, e.index.buildMillis());
+                LOG.info(
+                        "built the {} item index of model {} (version {}): {} items, {} MB, {} ms ({} ms graph)",
+                        e.index.kind(),
+                        settings.modelDir(),
+                        e.index.modelVersion(),
+                        e.index.size(),
+                        e.index.bytes() >> 20,
+                        (System.nanoTime() - started) / 1_000_000,
+                        e.index.buildMillis());
             }
             e.references++;
             return new Lease(key, e.index);

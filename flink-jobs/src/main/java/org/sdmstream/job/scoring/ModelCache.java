@@ -12,29 +12,31 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
-
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.sdmstream.model.export.ModelFiles;
 import org.sdmstream.model.export.ModelMetadata;
 
 /**
- * Where a TaskManager loads a model from. A plain path is a local directory, loaded in place (the same path on
- * every TaskManager). A URI ({@code file://}, {@code s3://}, {@code hdfs://}: any scheme a Flink file system
- * serves) is copied once per machine into a local cache directory named by the model's content hash (from its
- * {@code metadata.json}), every file checked against the hashes recorded at export, and loaded from there: a
- * restart or a second TaskManager on the machine reuses the copy, and a new model version never mixes with an
- * old one.
+ * Where a TaskManager loads a model from. A plain path is a local directory, loaded in place (the
+ * same path on every TaskManager). A URI ({@code file://}, {@code s3://}, {@code hdfs://}: any
+ * scheme a Flink file system serves) is copied once per machine into a local cache directory named
+ * by the model's content hash (from its {@code metadata.json}), every file checked against the
+ * hashes recorded at export, and loaded from there: a restart or a second TaskManager on the
+ * machine reuses the copy, and a new model version never mixes with an old one.
  */
 public final class ModelCache {
 
     /** Cache root under the JVM's temporary directory (a TaskManager's {@code java.io.tmpdir}). */
     static final String CACHE_DIR = "sdm-model-cache";
+
     private static final String COMPLETE = ".complete";
 
     private ModelCache() {}
 
-    /** Whether {@code modelDir} names a model by URI (copied to the cache) rather than a local path. */
+    /**
+     * Whether {@code modelDir} names a model by URI (copied to the cache) rather than a local path.
+     */
     public static boolean isUri(String modelDir) {
         try {
             String scheme = new URI(modelDir).getScheme();
@@ -44,15 +46,19 @@ public final class ModelCache {
         }
     }
 
-    /** The local directory to load {@code modelDir} from, copying it into the cache first if it is a URI. */
+    /**
+     * The local directory to load {@code modelDir} from, copying it into the cache first if it is a
+     * URI.
+     */
     public static Path localDirectory(String modelDir) {
-        return isUri(modelDir) ? cached(modelDir, Path.of(System.getProperty("java.io.tmpdir"), CACHE_DIR))
+        return isUri(modelDir)
+                ? cached(modelDir, Path.of(System.getProperty("java.io.tmpdir"), CACHE_DIR))
                 : Path.of(modelDir);
     }
 
     /**
-     * Checks a model by URI without copying it: its metadata carries file hashes and every recorded file is
-     * there (the copy on each TaskManager checks the contents).
+     * Checks a model by URI without copying it: its metadata carries file hashes and every recorded
+     * file is there (the copy on each TaskManager checks the contents).
      */
     static void checkRemote(String uri) {
         org.apache.flink.core.fs.Path remote = new org.apache.flink.core.fs.Path(uri);
@@ -61,7 +67,8 @@ public final class ModelCache {
             ModelMetadata metadata = metadata(fs, remote, uri);
             for (String file : metadata.files().keySet()) {
                 if (!fs.exists(new org.apache.flink.core.fs.Path(remote, file))) {
-                    throw new IllegalArgumentException("model " + uri + " lacks " + file + ", which its export recorded");
+                    throw new IllegalArgumentException(
+                            "model " + uri + " lacks " + file + ", which its export recorded");
                 }
             }
         } catch (IOException e) {
@@ -69,20 +76,28 @@ public final class ModelCache {
         }
     }
 
-    private static ModelMetadata metadata(FileSystem fs, org.apache.flink.core.fs.Path remote, String uri)
-            throws IOException {
-        org.apache.flink.core.fs.Path metadataFile = new org.apache.flink.core.fs.Path(remote, ModelMetadata.FILE_NAME);
+    private static ModelMetadata metadata(
+            FileSystem fs, org.apache.flink.core.fs.Path remote, String uri) throws IOException {
+        org.apache.flink.core.fs.Path metadataFile =
+                new org.apache.flink.core.fs.Path(remote, ModelMetadata.FILE_NAME);
         if (!fs.exists(metadataFile)) {
-            throw new IllegalArgumentException("model " + uri + " has no " + ModelMetadata.FILE_NAME
-                    + ": a model loaded by URI needs the content hash its export records");
+            throw new IllegalArgumentException(
+                    "model "
+                            + uri
+                            + " has no "
+                            + ModelMetadata.FILE_NAME
+                            + ": a model loaded by URI needs the content hash its export records");
         }
         ModelMetadata metadata;
         try (InputStream in = fs.open(metadataFile)) {
             metadata = ModelMetadata.read(in, metadataFile.toString());
         }
         if (metadata.contentHash() == null || metadata.files() == null) {
-            throw new IllegalArgumentException("model " + uri + " was exported without file hashes (before"
-                    + " 0.2, or by another exporter): export it again, or load it from a local path");
+            throw new IllegalArgumentException(
+                    "model "
+                            + uri
+                            + " was exported without file hashes (before"
+                            + " 0.2, or by another exporter): export it again, or load it from a local path");
         }
         return metadata;
     }
@@ -106,7 +121,8 @@ public final class ModelCache {
                 try {
                     Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
-                    // Another TaskManager on this machine finished the same copy first: use its copy.
+                    // Another TaskManager on this machine finished the same copy first: use its
+                    // copy.
                     if (!Files.exists(target.resolve(COMPLETE))) {
                         throw raced;
                     }
@@ -120,11 +136,13 @@ public final class ModelCache {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the model " + uri + " into the local cache " + cacheRoot, e);
+            throw new UncheckedIOException(
+                    "cannot copy the model " + uri + " into the local cache " + cacheRoot, e);
         }
     }
 
-    private static void copy(FileSystem fs, org.apache.flink.core.fs.Path from, Path to) throws IOException {
+    private static void copy(FileSystem fs, org.apache.flink.core.fs.Path from, Path to)
+            throws IOException {
         Files.createDirectories(to);
         FileStatus[] entries = fs.listStatus(from);
         if (entries == null) {

@@ -2,15 +2,14 @@ package org.sdmstream.job.scoring;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.sdmstream.model.scoring.BatchScorer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded model per TaskManager (per job class loader), shared by every scoring subtask there and
- * reference-counted: the first {@link #acquire} loads it, the last {@link Lease#close} frees it.
- * A model is a few hundred MB of native memory and its own TF thread pools; one per slot would
+ * One loaded model per TaskManager (per job class loader), shared by every scoring subtask there
+ * and reference-counted: the first {@link #acquire} loads it, the last {@link Lease#close} frees
+ * it. A model is a few hundred MB of native memory and its own TF thread pools; one per slot would
  * multiply both.
  */
 public final class SharedScorers {
@@ -66,7 +65,8 @@ public final class SharedScorers {
                 long started = System.nanoTime();
                 BatchScorer scorer = settings.loader().apply(settings);
                 try {
-                    // While the task is still initialising: the first real batch must not stall the stream.
+                    // While the task is still initialising: the first real batch must not stall the
+                    // stream.
                     scorer.warmUp();
                 } catch (RuntimeException failed) {
                     scorer.close();
@@ -74,8 +74,12 @@ public final class SharedScorers {
                 }
                 e = new Entry(scorer);
                 LOADED.put(key, e);
-                LOG.info("loaded and warmed up model {} (version {}, dimension {}) in {} ms", settings.modelDir(),
-                        e.scorer.modelVersion(), e.scorer.dimension(), (System.nanoTime() - started) / 1_000_000);
+                LOG.info(
+                        "loaded and warmed up model {} (version {}, dimension {}) in {} ms",
+                        settings.modelDir(),
+                        e.scorer.modelVersion(),
+                        e.scorer.dimension(),
+                        (System.nanoTime() - started) / 1_000_000);
             }
             e.references++;
             return new Lease(key, e.scorer);
@@ -97,7 +101,10 @@ public final class SharedScorers {
         }
     }
 
-    /** How many subtasks hold the scorer with this key (0 when it is not loaded); for tests and metrics. */
+    /**
+     * How many subtasks hold the scorer with this key (0 when it is not loaded); for tests and
+     * metrics.
+     */
     public static int references(ScoringSettings settings) {
         synchronized (LOADED) {
             Entry e = LOADED.get(settings.sharingKey());

@@ -1,7 +1,6 @@
 package org.sdmstream.job.scoring;
 
 import java.time.Duration;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -13,15 +12,15 @@ import org.apache.flink.util.Collector;
 import org.sdmstream.records.SessionFeatures;
 
 /**
- * Keyed by user, before scoring: lets at most one model input per user through per
- * {@code scoring.min-interval} of event time, and never loses the newest click of a burst.
+ * Keyed by user, before scoring: lets at most one model input per user through per {@code
+ * scoring.min-interval} of event time, and never loses the newest click of a burst.
  *
  * <p>The rule depends on event times only, so a replay gives the same output whatever the watermark
  * timing: an input at or after {@code anchor + interval} passes and becomes the anchor; an earlier
- * one is held (replacing any held before, which is coalesced away). When event time reaches
- * {@code anchor + interval} (an event-time timer, or the next input at or after it), the held input
- * passes and the anchor moves to {@code anchor + interval}. Once an interval passes with nothing
- * held, the user's state is cleared.
+ * one is held (replacing any held before, which is coalesced away). When event time reaches {@code
+ * anchor + interval} (an event-time timer, or the next input at or after it), the held input passes
+ * and the anchor moves to {@code anchor + interval}. Once an interval passes with nothing held, the
+ * user's state is cleared.
  */
 public class VectorThrottle extends KeyedProcessFunction<String, SessionFeatures, SessionFeatures> {
 
@@ -42,18 +41,26 @@ public class VectorThrottle extends KeyedProcessFunction<String, SessionFeatures
 
     @Override
     public void open(OpenContext openContext) {
-        anchor = getRuntimeContext().getState(new ValueStateDescriptor<>("vector-anchor", Types.LONG));
-        held = getRuntimeContext().getState(new ValueStateDescriptor<>("vector-held", new AvroTypeInfo<>(SessionFeatures.class)));
+        anchor =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("vector-anchor", Types.LONG));
+        held =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "vector-held", new AvroTypeInfo<>(SessionFeatures.class)));
         coalesced = getRuntimeContext().getMetricGroup().counter("coalescedClicks");
     }
 
     @Override
-    public void processElement(SessionFeatures input, Context ctx, Collector<SessionFeatures> out) throws Exception {
+    public void processElement(SessionFeatures input, Context ctx, Collector<SessionFeatures> out)
+            throws Exception {
         long time = input.getEventTime().toEpochMilli();
         Long a = anchor.value();
         SessionFeatures h = held.value();
         if (a != null && h != null && time >= a + intervalMillis) {
-            // The held input's interval ended before this click: it goes first, as its timer would have sent it.
+            // The held input's interval ended before this click: it goes first, as its timer would
+            // have sent it.
             out.collect(h);
             held.clear();
             h = null;
@@ -72,7 +79,8 @@ public class VectorThrottle extends KeyedProcessFunction<String, SessionFeatures
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out)
+            throws Exception {
         Long a = anchor.value();
         if (a == null || timestamp != a + intervalMillis) {
             return; // a timer of an earlier anchor

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -31,9 +30,9 @@ import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 
 /**
- * Keyed by user: applies each click to the user's {@link UserTimeline} in event-time order and emits
- * the per-click {@link SessionFeatures} (the model input). The session rules themselves live in
- * sdm-features; this class only orders clicks, keeps state and frees it.
+ * Keyed by user: applies each click to the user's {@link UserTimeline} in event-time order and
+ * emits the per-click {@link SessionFeatures} (the model input). The session rules themselves live
+ * in sdm-features; this class only orders clicks, keeps state and frees it.
  *
  * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until an
  * event-time timer at its timestamp fires. A click at or behind the watermark (within the allowed
@@ -42,33 +41,40 @@ import org.sdmstream.records.SessionFeatures;
  * late: it goes to the {@link #LATE_CLICKS} side output and a metric, never silently away.
  *
  * <p>State (designed for RocksDB: a read and a write of one compact value per step, no MapState
- * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one
- * {@code ValueState} with a hand-written serializer, the pending buffer in a second small one. A
- * timeline expires once event time passes its last click + horizon + allowed lateness (after that
- * it cannot influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded
- * up to a resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
+ * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one {@code
+ * ValueState} with a hand-written serializer, the pending buffer in a second small one. A timeline
+ * expires once event time passes its last click + horizon + allowed lateness (after that it cannot
+ * influence any session; see {@link UserTimeline#expiredAt}); expiry timers are rounded up to a
+ * resolution so a user's clicks share few timers. A processing-time TTL is the backstop.
  *
  * <p>Spill. The pending buffer is one value read and written whole per click, so it holds at most
  * {@link SessionizerSettings#maxPendingClicks()}; a user with more clicks ahead of the watermark (a
- * backlog after a restore, partitions read at different speeds) spills the rest into a map keyed by event
- * time, one entry per millisecond, read back by point look-ups as their timers fire: on RocksDB that is
- * disk, not heap, so memory stays bounded and no click is refused. Once a user spills, every further
- * click spills until the spill is drained, so ties keep arrival order.
+ * backlog after a restore, partitions read at different speeds) spills the rest into a map keyed by
+ * event time, one entry per millisecond, read back by point look-ups as their timers fire: on
+ * RocksDB that is disk, not heap, so memory stays bounded and no click is refused. Once a user
+ * spills, every further click spills until the spill is drained, so ties keep arrival order.
  *
  * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
- * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a burst
- * shares one); when it fires, the user's whole buffer is applied in event-time order although the watermark
- * has not passed it. A live stream then answers within the bound even with a generous out-of-orderness;
- * a click that arrives afterwards with an earlier time is late, exactly as after any applied click.
+ * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a
+ * burst shares one); when it fires, the user's whole buffer is applied in event-time order although
+ * the watermark has not passed it. A live stream then answers within the bound even with a generous
+ * out-of-orderness; a click that arrives afterwards with an earlier time is late, exactly as after
+ * any applied click.
  */
 public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, SessionFeatures> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Clicks older than the user's last applied click, or behind watermark minus allowed lateness. */
+    /**
+     * Clicks older than the user's last applied click, or behind watermark minus allowed lateness.
+     */
     public static final OutputTag<ClickEvent> LATE_CLICKS =
             new OutputTag<>("late-clicks", new AvroTypeInfo<>(ClickEvent.class));
-    /** Clicks refused inside the sessionizer (none today: a full pending buffer spills; kept for the job graph). */
+
+    /**
+     * Clicks refused inside the sessionizer (none today: a full pending buffer spills; kept for the
+     * job graph).
+     */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("sessionizer-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
@@ -90,8 +96,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
 
     private transient ValueState<UserTimeline> timeline;
     private transient ValueState<PendingClicks> pending;
-    /** Clicks beyond the buffer's cap, by event time; {@link #spillSize} says how many (0 or absent: none). */
+
+    /**
+     * Clicks beyond the buffer's cap, by event time; {@link #spillSize} says how many (0 or absent:
+     * none).
+     */
     private transient MapState<Long, PendingClicks> spill;
+
     private transient ValueState<Integer> spillSize;
 
     private transient Counter clicksIn;
@@ -107,8 +118,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         this(settings, UserTimelineSerializer.INSTANCE, PendingClicksSerializer.INSTANCE);
     }
 
-    /** With other state serializers: the format-migration test runs the previous release's format with it. */
-    ClickSessionizer(SessionizerSettings settings, TypeSerializer<UserTimeline> timelineSerializer,
+    /**
+     * With other state serializers: the format-migration test runs the previous release's format
+     * with it.
+     */
+    ClickSessionizer(
+            SessionizerSettings settings,
+            TypeSerializer<UserTimeline> timelineSerializer,
             TypeSerializer<PendingClicks> pendingSerializer) {
         this.settings = settings;
         this.rules = settings.rules();
@@ -134,24 +150,33 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         spilledClicks = metrics.counter("clicksSpilled");
         statesExpired = metrics.counter("statesExpired");
         appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
-        pendingBufferSize = metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
+        pendingBufferSize =
+                metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
     }
 
-    /** The descriptor of the user's timeline state (name, serializer, TTL: all part of the checkpoint contract). */
+    /**
+     * The descriptor of the user's timeline state (name, serializer, TTL: all part of the
+     * checkpoint contract).
+     */
     ValueStateDescriptor<UserTimeline> timelineState() {
-        ValueStateDescriptor<UserTimeline> descriptor = new ValueStateDescriptor<>(TIMELINE_STATE, timelineSerializer);
+        ValueStateDescriptor<UserTimeline> descriptor =
+                new ValueStateDescriptor<>(TIMELINE_STATE, timelineSerializer);
         descriptor.enableTimeToLive(stateTtl());
         return descriptor;
     }
 
     /** The descriptor of the user's pending-clicks state. */
     ValueStateDescriptor<PendingClicks> pendingState() {
-        ValueStateDescriptor<PendingClicks> descriptor = new ValueStateDescriptor<>(PENDING_STATE, pendingSerializer);
+        ValueStateDescriptor<PendingClicks> descriptor =
+                new ValueStateDescriptor<>(PENDING_STATE, pendingSerializer);
         descriptor.enableTimeToLive(stateTtl());
         return descriptor;
     }
 
-    /** The descriptor of the user's spilled clicks (beyond the pending buffer's cap), keyed by event time. */
+    /**
+     * The descriptor of the user's spilled clicks (beyond the pending buffer's cap), keyed by event
+     * time.
+     */
     MapStateDescriptor<Long, PendingClicks> spillState() {
         MapStateDescriptor<Long, PendingClicks> descriptor =
                 new MapStateDescriptor<>(SPILL_STATE, LongSerializer.INSTANCE, pendingSerializer);
@@ -161,7 +186,8 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
 
     /** The descriptor of the number of spilled clicks. */
     ValueStateDescriptor<Integer> spillSizeState() {
-        ValueStateDescriptor<Integer> descriptor = new ValueStateDescriptor<>(SPILL_SIZE_STATE, IntSerializer.INSTANCE);
+        ValueStateDescriptor<Integer> descriptor =
+                new ValueStateDescriptor<>(SPILL_SIZE_STATE, IntSerializer.INSTANCE);
         descriptor.enableTimeToLive(stateTtl());
         return descriptor;
     }
@@ -175,12 +201,14 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     }
 
     @Override
-    public void processElement(ClickEvent event, Context ctx, Collector<SessionFeatures> out) throws Exception {
+    public void processElement(ClickEvent event, Context ctx, Collector<SessionFeatures> out)
+            throws Exception {
         clicksIn.inc();
         long time = event.getEventTime().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (time > watermark) {
-            // The common case: wait for the watermark. Whether the click is older than the user's last
+            // The common case: wait for the watermark. Whether the click is older than the user's
+            // last
             // applied one is checked when it is applied (after a restore the watermark starts from
             // scratch, so "ahead of the watermark" does not imply "after the last applied click").
             buffer(event, ctx);
@@ -203,20 +231,25 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out)
+            throws Exception {
         PendingClicks p = pending.value();
         int spilled = spilledCount();
         List<Click> due;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            // The bounded wait is over: the whole buffer goes, in event-time order, watermark or not.
+            // The bounded wait is over: the whole buffer goes, in event-time order, watermark or
+            // not.
             due = p == null ? new ArrayList<>() : p.takeUpTo(Long.MAX_VALUE);
             if (spilled > 0) {
                 due.addAll(takeWholeSpill());
-                due.sort(Comparator.comparingLong(Click::eventTime)); // stable: buffered before spilled at a tie
+                due.sort(
+                        Comparator.comparingLong(
+                                Click::eventTime)); // stable: buffered before spilled at a tie
             }
             appliedBeforeWatermark.inc(due.size());
         } else if (spilled > 0) {
-            // Spilled clicks come back timer by timer (a point read each), so the buffer may release only
+            // Spilled clicks come back timer by timer (a point read each), so the buffer may
+            // release only
             // this timer's clicks too: every earlier click went at its own, earlier, timer.
             due = p == null ? new ArrayList<>() : p.takeUpTo(timestamp);
             PendingClicks atThisTime = spill.get(timestamp);
@@ -226,8 +259,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 setSpilledCount(spilled - atThisTime.size());
             }
         } else {
-            // Everything up to the watermark is due, not just this timer's clicks: one state round trip
-            // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user at once).
+            // Everything up to the watermark is due, not just this timer's clicks: one state round
+            // trip
+            // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user
+            // at once).
             long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
             due = p == null ? List.of() : p.takeUpTo(dueUpTo);
         }
@@ -239,8 +274,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             String userId = ctx.getCurrentKey();
             for (Click click : due) {
                 if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
-                    // Only after a restore: watermarks restart from nothing, so a click older than the
-                    // user's restored last click can get past the check in processElement. (The click is
+                    // Only after a restore: watermarks restart from nothing, so a click older than
+                    // the
+                    // user's restored last click can get past the check in processElement. (The
+                    // click is
                     // rebuilt from the buffer; only an empty profile map turns into an absent one.)
                     late(FeatureRecords.toClickEvent(click), ctx);
                 } else {
@@ -253,12 +290,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             } else {
                 pending.update(p);
             }
-        } else if (ctx.timeDomain() == TimeDomain.EVENT_TIME && Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
-            // Expiry timers lie on the resolution grid; other timers with nothing due belong to clicks
+        } else if (ctx.timeDomain() == TimeDomain.EVENT_TIME
+                && Math.floorMod(timestamp, expiryResolutionMillis) == 0) {
+            // Expiry timers lie on the resolution grid; other timers with nothing due belong to
+            // clicks
             // already applied by an earlier timer and need no state read.
             UserTimeline t = timeline.value();
             if (t != null && t.expiredAt(timestamp - allowedLatenessMillis, rules)) {
-                // Event time has passed last click + horizon + lateness: nothing here can matter any more.
+                // Event time has passed last click + horizon + lateness: nothing here can matter
+                // any more.
                 if (!t.isEmpty()) {
                     sessionsClosed.inc();
                 }
@@ -292,8 +332,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         ctx.timerService().registerEventTimeTimer(time);
         if (maxWaitMillis > 0) {
             long due = ctx.timerService().currentProcessingTime() + maxWaitMillis;
-            ctx.timerService().registerProcessingTimeTimer(
-                    Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS) * MAX_WAIT_GRID_MILLIS);
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS)
+                                    * MAX_WAIT_GRID_MILLIS);
         }
     }
 
@@ -310,7 +352,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         }
     }
 
-    /** Every spilled click, in event-time order (arrival order at a tie); the spill is empty afterwards. */
+    /**
+     * Every spilled click, in event-time order (arrival order at a tie); the spill is empty
+     * afterwards.
+     */
     private List<Click> takeWholeSpill() throws Exception {
         List<Map.Entry<Long, PendingClicks>> entries = new ArrayList<>();
         spill.entries().forEach(entries::add);
@@ -328,7 +373,12 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     }
 
     /** Applies one in-order click, emits its model input and keeps the expiry timer ahead of it. */
-    private void apply(UserTimeline t, Click click, String userId, Context ctx, Collector<SessionFeatures> out) {
+    private void apply(
+            UserTimeline t,
+            Click click,
+            String userId,
+            Context ctx,
+            Collector<SessionFeatures> out) {
         long previousExpiry = t.isEmpty() ? Long.MIN_VALUE : expiryTimerFor(t.lastEventTime());
         UserTimeline.Step step = t.accept(userId, click, rules);
         if (step.startedSession()) {
@@ -337,17 +387,24 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 sessionsClosed.inc();
             }
         }
-        out.collect(FeatureRecords.toSessionFeatures(t.modelInput(userId), ctx.timerService().currentProcessingTime()));
+        out.collect(
+                FeatureRecords.toSessionFeatures(
+                        t.modelInput(userId), ctx.timerService().currentProcessingTime()));
         long expiry = expiryTimerFor(t.lastEventTime());
         if (expiry != previousExpiry) {
             ctx.timerService().registerEventTimeTimer(expiry);
         }
     }
 
-    /** The first timer time, on the resolution grid, at which the state of a user last seen at {@code lastEventTime} has expired. */
+    /**
+     * The first timer time, on the resolution grid, at which the state of a user last seen at
+     * {@code lastEventTime} has expired.
+     */
     private long expiryTimerFor(long lastEventTime) {
         long due = lastEventTime + rules.historyHorizonMillis() + allowedLatenessMillis + 1;
-        long rounded = Math.floorDiv(due + expiryResolutionMillis - 1, expiryResolutionMillis) * expiryResolutionMillis;
+        long rounded =
+                Math.floorDiv(due + expiryResolutionMillis - 1, expiryResolutionMillis)
+                        * expiryResolutionMillis;
         return rounded;
     }
 }

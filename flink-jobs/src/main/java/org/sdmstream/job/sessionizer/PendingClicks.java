@@ -2,7 +2,6 @@ package org.sdmstream.job.sessionizer;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.sdmstream.features.Click;
 
 /**
@@ -23,7 +22,9 @@ public final class PendingClicks {
         this.clicks = clicksInOrder;
     }
 
-    /** Inserts after every click with the same or an earlier event time (ties keep arrival order). */
+    /**
+     * Inserts after every click with the same or an earlier event time (ties keep arrival order).
+     */
     public void add(Click click) {
         long t = click.eventTime();
         int lo = 0;

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -13,14 +11,15 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 
 /**
- * Checkpoint format of a user's {@link PendingClicks}. State in format v1 is read by
- * {@link StateFormatV1} and migrated on restore.
+ * Checkpoint format of a user's {@link PendingClicks}. State in format v1 is read by {@link
+ * StateFormatV1} and migrated on restore.
  *
- * <p>Format v2 (a length-framed body; strings and behaviours as in {@link StateIO}): count, then per click a flags byte,
- * the user id unless it equals the previous click's, the client session id, the behaviour (time
- * delta-encoded to the previous click) and the profile unless it equals the previous click's. A
- * user's buffered clicks nearly always share both (they are keyed by user and clients send the same
- * profile with every click), and v1's repeated profiles were most of the bytes and decoding time.
+ * <p>Format v2 (a length-framed body; strings and behaviours as in {@link StateIO}): count, then
+ * per click a flags byte, the user id unless it equals the previous click's, the client session id,
+ * the behaviour (time delta-encoded to the previous click) and the profile unless it equals the
+ * previous click's. A user's buffered clicks nearly always share both (they are keyed by user and
+ * clients send the same profile with every click), and v1's repeated profiles were most of the
+ * bytes and decoding time.
  */
 public final class PendingClicksSerializer extends StateSerializer<PendingClicks> {
 
@@ -78,12 +77,14 @@ public final class PendingClicksSerializer extends StateSerializer<PendingClicks
         for (int i = 0; i < n; i++) {
             int flags = r.readUnsignedByte();
             if ((flags & ~(SAME_USER | SAME_PROFILE)) != 0 || (i == 0 && flags != 0)) {
-                throw new IOException("corrupt pending-clicks state: flags " + flags + " at click " + i);
+                throw new IOException(
+                        "corrupt pending-clicks state: flags " + flags + " at click " + i);
             }
             if ((flags & SAME_USER) == 0) {
                 userId = r.readString();
                 if (userId == null) {
-                    throw new IOException("corrupt pending-clicks state: click " + i + " without a user id");
+                    throw new IOException(
+                            "corrupt pending-clicks state: click " + i + " without a user id");
                 }
             }
             String clientSessionId = r.readString();
@@ -92,7 +93,8 @@ public final class PendingClicksSerializer extends StateSerializer<PendingClicks
             if ((flags & SAME_PROFILE) == 0) {
                 profile = r.readProfile();
             }
-            // Clicks with equal profiles share one map: profiles are never modified (they come in as Map.copyOf).
+            // Clicks with equal profiles share one map: profiles are never modified (they come in
+            // as Map.copyOf).
             clicks.add(new Click(userId, clientSessionId, behavior, profile));
         }
         r.finish();

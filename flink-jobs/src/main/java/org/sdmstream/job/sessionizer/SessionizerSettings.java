@@ -2,7 +2,6 @@ package org.sdmstream.job.sessionizer;
 
 import java.io.Serializable;
 import java.time.Duration;
-
 import org.sdmstream.features.SessionRules;
 
 /**
@@ -11,16 +10,18 @@ import org.sdmstream.features.SessionRules;
  * @param rules the session and history rules (gap, cap, horizon, history length)
  * @param allowedLateness how far behind the watermark a click may be and still be applied (if it is
  *     not older than the user's last applied click)
- * @param maxPendingClicks per-user clicks kept in the compact buffer ahead of the watermark; more spill to state
- *     keyed by event time (none is refused)
- * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry: it must not
- *     expire before the event-time rule would (horizon + lateness) even when clicks are replayed after an outage,
- *     so it is the horizon plus the longest outage to survive
- * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few timers
+ * @param maxPendingClicks per-user clicks kept in the compact buffer ahead of the watermark; more
+ *     spill to state keyed by event time (none is refused)
+ * @param stateTtl processing-time TTL of the user's state, a backstop behind the event-time expiry:
+ *     it must not expire before the event-time rule would (horizon + lateness) even when clicks are
+ *     replayed after an outage, so it is the horizon plus the longest outage to survive
+ * @param expiryTimerResolution expiry timers are rounded up to this, so a user's clicks share few
+ *     timers
  * @param clicksTopic the input topic, named in dead letters made inside the job
- * @param maxWait when positive, the longest (processing time) a click waits for the watermark before it is
- *     applied anyway: bounded latency when the watermark lags, at the price of exact event-time order (a click
- *     arriving later with an earlier time is then late). Zero: clicks wait for the watermark, as offline.
+ * @param maxWait when positive, the longest (processing time) a click waits for the watermark
+ *     before it is applied anyway: bounded latency when the watermark lags, at the price of exact
+ *     event-time order (a click arriving later with an earlier time is then late). Zero: clicks
+ *     wait for the watermark, as offline.
  */
 public record SessionizerSettings(
         SessionRules rules,
@@ -29,12 +30,25 @@ public record SessionizerSettings(
         Duration stateTtl,
         Duration expiryTimerResolution,
         String clicksTopic,
-        Duration maxWait) implements Serializable {
+        Duration maxWait)
+        implements Serializable {
 
     /** Settings with exact event-time order (no {@code maxWait}). */
-    public SessionizerSettings(SessionRules rules, Duration allowedLateness, int maxPendingClicks, Duration stateTtl,
-                               Duration expiryTimerResolution, String clicksTopic) {
-        this(rules, allowedLateness, maxPendingClicks, stateTtl, expiryTimerResolution, clicksTopic, Duration.ZERO);
+    public SessionizerSettings(
+            SessionRules rules,
+            Duration allowedLateness,
+            int maxPendingClicks,
+            Duration stateTtl,
+            Duration expiryTimerResolution,
+            String clicksTopic) {
+        this(
+                rules,
+                allowedLateness,
+                maxPendingClicks,
+                stateTtl,
+                expiryTimerResolution,
+                clicksTopic,
+                Duration.ZERO);
     }
 
     public SessionizerSettings {
@@ -42,24 +56,36 @@ public record SessionizerSettings(
             throw new IllegalArgumentException("max wait must not be negative, got " + maxWait);
         }
         if (allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
+            throw new IllegalArgumentException(
+                    "allowed lateness must not be negative, got " + allowedLateness);
         }
         if (maxPendingClicks < 1) {
-            throw new IllegalArgumentException("max pending clicks must be >= 1, got " + maxPendingClicks);
+            throw new IllegalArgumentException(
+                    "max pending clicks must be >= 1, got " + maxPendingClicks);
         }
         if (stateTtl.compareTo(rules.historyHorizon().plus(allowedLateness)) <= 0) {
-            throw new IllegalArgumentException("state TTL (" + stateTtl + ") must exceed the history horizon ("
-                    + rules.historyHorizon() + ") plus the allowed lateness (" + allowedLateness
-                    + ") or it would cut histories short; add the longest outage a replay must survive");
+            throw new IllegalArgumentException(
+                    "state TTL ("
+                            + stateTtl
+                            + ") must exceed the history horizon ("
+                            + rules.historyHorizon()
+                            + ") plus the allowed lateness ("
+                            + allowedLateness
+                            + ") or it would cut histories short; add the longest outage a replay must survive");
         }
         if (expiryTimerResolution.isNegative() || expiryTimerResolution.isZero()) {
-            throw new IllegalArgumentException("expiry timer resolution must be positive, got " + expiryTimerResolution);
+            throw new IllegalArgumentException(
+                    "expiry timer resolution must be positive, got " + expiryTimerResolution);
         }
     }
 
     public static SessionizerSettings defaults(String clicksTopic) {
-        return new SessionizerSettings(SessionRules.DEFAULT, SessionizerOptions.ALLOWED_LATENESS.defaultValue(),
-                SessionizerOptions.MAX_PENDING_CLICKS.defaultValue(), SessionizerOptions.STATE_TTL.defaultValue(),
-                SessionizerOptions.EXPIRY_TIMER_RESOLUTION.defaultValue(), clicksTopic);
+        return new SessionizerSettings(
+                SessionRules.DEFAULT,
+                SessionizerOptions.ALLOWED_LATENESS.defaultValue(),
+                SessionizerOptions.MAX_PENDING_CLICKS.defaultValue(),
+                SessionizerOptions.STATE_TTL.defaultValue(),
+                SessionizerOptions.EXPIRY_TIMER_RESOLUTION.defaultValue(),
+                clicksTopic);
     }
 }

@@ -1,7 +1,6 @@
 package org.sdmstream.job.sessionizer;
 
 import java.io.IOException;
-
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -28,8 +27,13 @@ import org.apache.flink.core.memory.DataOutputView;
 public abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T> {
 
     public static final int FORMAT_V1 = 1;
-    /** Strings as UTF-8 bytes, compact numbers, pending clicks with the user id and profile written once. */
+
+    /**
+     * Strings as UTF-8 bytes, compact numbers, pending clicks with the user id and profile written
+     * once.
+     */
     public static final int FORMAT_V2 = 2;
+
     public static final int CURRENT_FORMAT = FORMAT_V2;
 
     private final String stateName;
@@ -38,11 +42,15 @@ public abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T
     private int format;
 
     /**
-     * @param stateName the state's name for error messages (also what tells two states' snapshots apart)
+     * @param stateName the state's name for error messages (also what tells two states' snapshots
+     *     apart)
      * @param v1Serializer reads and writes format v1
      * @param currentSerializer reads and writes {@link #CURRENT_FORMAT}
      */
-    protected StateFormatSnapshot(int format, String stateName, TypeSerializer<T> v1Serializer,
+    protected StateFormatSnapshot(
+            int format,
+            String stateName,
+            TypeSerializer<T> v1Serializer,
             TypeSerializer<T> currentSerializer) {
         this.format = format;
         this.stateName = stateName;
@@ -65,10 +73,18 @@ public abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T
     }
 
     @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
+            throws IOException {
         if (readVersion < FORMAT_V1 || readVersion > CURRENT_FORMAT) {
-            throw new IOException(stateName + " state format v" + readVersion + " is unknown to this job (it reads v"
-                    + FORMAT_V1 + " to v" + CURRENT_FORMAT + "); restore with the job version that wrote it");
+            throw new IOException(
+                    stateName
+                            + " state format v"
+                            + readVersion
+                            + " is unknown to this job (it reads v"
+                            + FORMAT_V1
+                            + " to v"
+                            + CURRENT_FORMAT
+                            + "); restore with the job version that wrote it");
         }
         this.format = readVersion;
     }
@@ -79,8 +95,10 @@ public abstract class StateFormatSnapshot<T> implements TypeSerializerSnapshot<T
     }
 
     @Override
-    public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> oldSnapshot) {
-        if (!(oldSnapshot instanceof StateFormatSnapshot<T> old) || !old.stateName.equals(stateName)) {
+    public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
+            TypeSerializerSnapshot<T> oldSnapshot) {
+        if (!(oldSnapshot instanceof StateFormatSnapshot<T> old)
+                || !old.stateName.equals(stateName)) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
         int oldFormat = old.format;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -15,10 +14,11 @@ import org.sdmstream.features.Click;
 import org.sdmstream.features.UserTimeline;
 
 /**
- * The sessionizer's legacy state format v1 (release 0.1), kept so that its checkpoints and savepoints
- * restore: the snapshots hand these serializers to the state backend, which reads every value with
- * them and rewrites it in the current format. They also write v1 (the format's golden-bytes test and
- * the migration test produce genuine v1 state with them); the job itself never does.
+ * The sessionizer's legacy state format v1 (release 0.1), kept so that its checkpoints and
+ * savepoints restore: the snapshots hand these serializers to the state backend, which reads every
+ * value with them and rewrites it in the current format. They also write v1 (the format's
+ * golden-bytes test and the migration test produce genuine v1 state with them); the job itself
+ * never does.
  *
  * <p>Format v1: strings with Flink's {@code StringValue} (null-safe, char-wise varints); timeline:
  * history and session (count, behaviours with zigzag time deltas across both lists), last client
@@ -67,13 +67,20 @@ public final class StateFormatV1 {
             long lastEventTime = in.readLong();
             long sessionStart = in.readLong();
             int sameStartIndex = StateIO.readVarInt(in);
-            return new UserTimeline(history, session, lastClientSessionId, lastEventTime, sessionStart, sameStartIndex,
+            return new UserTimeline(
+                    history,
+                    session,
+                    lastClientSessionId,
+                    lastEventTime,
+                    sessionStart,
+                    sameStartIndex,
                     readProfile(in));
         }
 
         @Override
         public TypeSerializerSnapshot<UserTimeline> snapshotConfiguration() {
-            return new org.sdmstream.job.functions.UserTimelineSerializer.Snapshot(StateFormatSnapshot.FORMAT_V1);
+            return new org.sdmstream.job.functions.UserTimelineSerializer.Snapshot(
+                    StateFormatSnapshot.FORMAT_V1);
         }
     }
 
@@ -119,7 +126,10 @@ public final class StateFormatV1 {
                 one.clear();
                 prev = readBehaviors(one, prev, in);
                 if (one.size() != 1) {
-                    throw new IOException("corrupt pending-clicks state: " + one.size() + " behaviours in one click");
+                    throw new IOException(
+                            "corrupt pending-clicks state: "
+                                    + one.size()
+                                    + " behaviours in one click");
                 }
                 clicks.add(new Click(userId, clientSessionId, one.get(0), readProfile(in)));
             }
@@ -128,11 +138,13 @@ public final class StateFormatV1 {
 
         @Override
         public TypeSerializerSnapshot<PendingClicks> snapshotConfiguration() {
-            return new org.sdmstream.job.functions.PendingClicksSerializer.Snapshot(StateFormatSnapshot.FORMAT_V1);
+            return new org.sdmstream.job.functions.PendingClicksSerializer.Snapshot(
+                    StateFormatSnapshot.FORMAT_V1);
         }
     }
 
-    private static long writeBehaviors(List<Behavior> behaviors, long previousTime, DataOutputView out) throws IOException {
+    private static long writeBehaviors(
+            List<Behavior> behaviors, long previousTime, DataOutputView out) throws IOException {
         StateIO.writeVarInt(behaviors.size(), out);
         long prev = previousTime;
         for (Behavior b : behaviors) {
@@ -146,7 +158,8 @@ public final class StateFormatV1 {
         return prev;
     }
 
-    private static long readBehaviors(List<Behavior> into, long previousTime, DataInputView in) throws IOException {
+    private static long readBehaviors(List<Behavior> into, long previousTime, DataInputView in)
+            throws IOException {
         int n = StateIO.readVarInt(in);
         long prev = previousTime;
         for (int i = 0; i < n; i++) {
@@ -160,7 +173,8 @@ public final class StateFormatV1 {
         return prev;
     }
 
-    private static void writeProfile(Map<String, String> profile, DataOutputView out) throws IOException {
+    private static void writeProfile(Map<String, String> profile, DataOutputView out)
+            throws IOException {
         StateIO.writeVarInt(profile.size(), out);
         for (Map.Entry<String, String> e : profile.entrySet()) {
             StringValue.writeString(e.getKey(), out);

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -20,12 +19,12 @@ import org.sdmstream.features.Behavior;
  * format version ({@link StateFormatSnapshot}) and keep a reader for the old one.
  *
  * <p>Format v2 frames every value: varint byte length, then the body. The body is encoded into and
- * decoded from a plain byte array, so a value costs two or three calls on Flink's
- * {@code DataInputView}/{@code DataOutputView} instead of one or more per character: in the job those
+ * decoded from a plain byte array, so a value costs two or three calls on Flink's {@code
+ * DataInputView}/{@code DataOutputView} instead of one or more per character: in the job those
  * calls are megamorphic (the same Flink code serves keys, network buffers and snapshots through
  * several view classes) and were most of the state serializers' time. Body encodings: varints
- * (unsigned LEB128), zigzag varints for signed values, strings as varint (UTF-8 byte length + 1,
- * 0 = null) then the UTF-8 bytes, behaviours as item, category, brand, shop, zigzag time delta to the
+ * (unsigned LEB128), zigzag varints for signed values, strings as varint (UTF-8 byte length + 1, 0
+ * = null) then the UTF-8 bytes, behaviours as item, category, brand, shop, zigzag time delta to the
  * previous behaviour.
  */
 final class StateIO {
@@ -68,7 +67,10 @@ final class StateIO {
         throw new IOException("corrupt state: varint longer than 10 bytes");
     }
 
-    /** A signed long as a varint, small magnitudes short. Any long round-trips, also as a wrapped difference. */
+    /**
+     * A signed long as a varint, small magnitudes short. Any long round-trips, also as a wrapped
+     * difference.
+     */
     static void writeZigZag(long v, DataOutputView out) throws IOException {
         writeVarLong(zigZag(v), out);
     }
@@ -85,7 +87,10 @@ final class StateIO {
         return (z >>> 1) ^ -(z & 1);
     }
 
-    /** Encodes one v2 value body into a growing array, then writes it framed by its length. One per value. */
+    /**
+     * Encodes one v2 value body into a growing array, then writes it framed by its length. One per
+     * value.
+     */
     static final class Writer {
 
         private byte[] buf;
@@ -132,7 +137,10 @@ final class StateIO {
             writeVarLong(zigZag(v));
         }
 
-        /** ASCII (every id seen so far) is copied char by char in one pass; anything else goes through UTF-8. */
+        /**
+         * ASCII (every id seen so far) is copied char by char in one pass; anything else goes
+         * through UTF-8.
+         */
         void writeString(String s) {
             if (s == null) {
                 writeByte(0);
@@ -157,7 +165,9 @@ final class StateIO {
             }
         }
 
-        /** One behaviour, its event time as a delta to {@code previousTime}; returns its event time. */
+        /**
+         * One behaviour, its event time as a delta to {@code previousTime}; returns its event time.
+         */
         long writeBehavior(Behavior b, long previousTime) {
             writeString(b.itemId());
             writeString(b.categoryId());
@@ -167,7 +177,10 @@ final class StateIO {
             return b.eventTime();
         }
 
-        /** Count, then the behaviours, times delta-encoded (lists are in time order); returns the last time. */
+        /**
+         * Count, then the behaviours, times delta-encoded (lists are in time order); returns the
+         * last time.
+         */
         long writeBehaviors(List<Behavior> behaviors, long previousTime) throws IOException {
             int n = behaviors.size();
             writeVarInt(n);
@@ -200,9 +213,11 @@ final class StateIO {
         /** Reads the frame {@link Writer#writeTo} wrote. */
         static Reader readFrom(DataInputView in) throws IOException {
             int length = StateIO.readVarInt(in);
-            // A corrupt length must fail, not allocate gigabytes (state is read from a DataInputDeserializer).
+            // A corrupt length must fail, not allocate gigabytes (state is read from a
+            // DataInputDeserializer).
             if (in instanceof DataInputDeserializer d && length > d.available()) {
-                throw new IOException("corrupt state: value of " + length + " bytes, " + d.available() + " left");
+                throw new IOException(
+                        "corrupt state: value of " + length + " bytes, " + d.available() + " left");
             }
             byte[] body = new byte[length];
             in.readFully(body);
@@ -212,7 +227,8 @@ final class StateIO {
         /** Fails unless the whole body was read: a body longer than its content is corrupt too. */
         void finish() throws IOException {
             if (pos != buf.length) {
-                throw new IOException("corrupt state: " + (buf.length - pos) + " bytes left over in a value");
+                throw new IOException(
+                        "corrupt state: " + (buf.length - pos) + " bytes left over in a value");
             }
         }
 
@@ -254,7 +270,12 @@ final class StateIO {
             }
             int length = lengthPlusOne - 1;
             if (length > buf.length - pos) {
-                throw new IOException("corrupt state: string of " + length + " bytes, " + (buf.length - pos) + " left");
+                throw new IOException(
+                        "corrupt state: string of "
+                                + length
+                                + " bytes, "
+                                + (buf.length - pos)
+                                + " left");
             }
             String s = new String(buf, pos, length, StandardCharsets.UTF_8);
             pos += length;
@@ -272,10 +293,14 @@ final class StateIO {
             return new Behavior(item, category, brand, shop, previousTime + readZigZag());
         }
 
-        /** Reads what {@link Writer#writeBehaviors} wrote, appending to {@code into}; returns the last event time. */
+        /**
+         * Reads what {@link Writer#writeBehaviors} wrote, appending to {@code into}; returns the
+         * last event time.
+         */
         long readBehaviors(ArrayList<Behavior> into, long previousTime) throws IOException {
             int n = readVarInt();
-            into.ensureCapacity(into.size() + Math.min(n, buf.length - pos)); // a behaviour takes >= 5 bytes
+            into.ensureCapacity(
+                    into.size() + Math.min(n, buf.length - pos)); // a behaviour takes >= 5 bytes
             long prev = previousTime;
             for (int i = 0; i < n; i++) {
                 Behavior b = readBehavior(prev);
@@ -291,7 +316,12 @@ final class StateIO {
                 return Map.of();
             }
             if (n > buf.length - pos) {
-                throw new IOException("corrupt state: profile of " + n + " entries, " + (buf.length - pos) + " bytes left");
+                throw new IOException(
+                        "corrupt state: profile of "
+                                + n
+                                + " entries, "
+                                + (buf.length - pos)
+                                + " bytes left");
             }
             Map<String, String> profile = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 package org.sdmstream.job.sessionizer;
 
 import java.io.IOException;
-
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -13,15 +11,16 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.UserTimeline;
 
 /**
- * Checkpoint format of a user's {@link UserTimeline} (the sessionizer's one value per user), written
- * by hand so that it is compact (UTF-8 strings, varints, delta-encoded times, no class names) and
- * fixed: the bytes are a contract between job versions, guarded by {@link Snapshot}'s format
- * version and golden-bytes tests. State in format v1 is read by {@link StateFormatV1} and migrated.
+ * Checkpoint format of a user's {@link UserTimeline} (the sessionizer's one value per user),
+ * written by hand so that it is compact (UTF-8 strings, varints, delta-encoded times, no class
+ * names) and fixed: the bytes are a contract between job versions, guarded by {@link Snapshot}'s
+ * format version and golden-bytes tests. State in format v1 is read by {@link StateFormatV1} and
+ * migrated.
  *
- * <p>Format v2 (a length-framed body; strings and behaviours as in {@link StateIO}): history (count, behaviours), session
- * (count, behaviours; times delta-encoded across both lists), last client session id, last event
- * time (zigzag delta to the last behaviour's time), session start (zigzag delta to the last event
- * time), same-start index, profile.
+ * <p>Format v2 (a length-framed body; strings and behaviours as in {@link StateIO}): history
+ * (count, behaviours), session (count, behaviours; times delta-encoded across both lists), last
+ * client session id, last event time (zigzag delta to the last behaviour's time), session start
+ * (zigzag delta to the last event time), same-start index, profile.
  */
 public final class UserTimelineSerializer extends StateSerializer<UserTimeline> {
 
@@ -39,10 +38,18 @@ public final class UserTimelineSerializer extends StateSerializer<UserTimeline> 
         return copyOf(from);
     }
 
-    /** A deep copy: behaviours are immutable records, so copying the lists (and the profile) is enough. */
+    /**
+     * A deep copy: behaviours are immutable records, so copying the lists (and the profile) is
+     * enough.
+     */
     static UserTimeline copyOf(UserTimeline from) {
-        return new UserTimeline(new ArrayList<>(from.history()), new ArrayList<>(from.session()),
-                from.lastClientSessionId(), from.lastEventTime(), from.sessionStart(), from.sameStartIndex(),
+        return new UserTimeline(
+                new ArrayList<>(from.history()),
+                new ArrayList<>(from.session()),
+                from.lastClientSessionId(),
+                from.lastEventTime(),
+                from.sessionStart(),
+                from.sameStartIndex(),
                 from.profile().isEmpty() ? Map.of() : new HashMap<>(from.profile()));
     }
 
@@ -73,7 +80,13 @@ public final class UserTimelineSerializer extends StateSerializer<UserTimeline> 
         int sameStartIndex = r.readVarInt();
         Map<String, String> profile = r.readProfile();
         r.finish();
-        return new UserTimeline(history, session, lastClientSessionId, lastEventTime, sessionStart, sameStartIndex,
+        return new UserTimeline(
+                history,
+                session,
+                lastClientSessionId,
+                lastEventTime,
+                sessionStart,
+                sameStartIndex,
                 profile);
     }
 

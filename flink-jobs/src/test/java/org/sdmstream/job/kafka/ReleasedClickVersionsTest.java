@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -17,7 +16,10 @@ import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.wire.ReleasedSchemas;
 
-/** The job's click source reads clicks written with every released ClickEvent version, not only the current one. */
+/**
+ * The job's click source reads clicks written with every released ClickEvent version, not only the
+ * current one.
+ */
 class ReleasedClickVersionsTest {
 
     @Test
@@ -33,12 +35,16 @@ class ReleasedClickVersionsTest {
                 r.put("shopId", "s1"); // v1: required
             }
             r.put("eventTime", 1_700_000_000_000L);
-            ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version).encode(r);
+            ByteBuffer buffer =
+                    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version).encode(r);
             byte[] payload = new byte[buffer.remaining()];
             buffer.get(payload);
 
-            DecodedClick d = KafkaConnectors.clickDeserializer(JobConfig.defaults())
-                    .decode(new ConsumerRecord<>("clicks", 0, 0, "u1".getBytes(), payload), 1_700_000_000_000L);
+            DecodedClick d =
+                    KafkaConnectors.clickDeserializer(JobConfig.defaults())
+                            .decode(
+                                    new ConsumerRecord<>("clicks", 0, 0, "u1".getBytes(), payload),
+                                    1_700_000_000_000L);
 
             assertThat(d.isClick()).as("%s", d).isTrue();
             assertThat(d.click.getUserId()).isEqualTo("u1");

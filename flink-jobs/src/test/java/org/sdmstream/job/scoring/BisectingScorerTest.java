@@ -7,16 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.scoring.BatchScorer;
 
-/** Splitting a batch the model throws on, down to the inputs it refuses, with a scorer that refuses chosen users. */
+/**
+ * Splitting a batch the model throws on, down to the inputs it refuses, with a scorer that refuses
+ * chosen users.
+ */
 class BisectingScorerTest {
 
-    /** Scores input "uN" as the vector {N}; throws on any batch with a refused user; counts its calls. */
+    /**
+     * Scores input "uN" as the vector {N}; throws on any batch with a refused user; counts its
+     * calls.
+     */
     static class FakeModel implements BatchScorer {
         final Set<String> refused;
         final List<Integer> callSizes = new ArrayList<>();
@@ -92,7 +97,8 @@ class BisectingScorerTest {
             }
         }
         assertThat(out.firstRefusal()).hasMessage("cannot take u3");
-        // Halves down to each refused input: a failing call and its sibling per level, 15 calls for 2 in 16.
+        // Halves down to each refused input: a failing call and its sibling per level, 15 calls for
+        // 2 in 16.
         assertThat(model.callSizes).containsExactly(16, 8, 4, 2, 2, 1, 1, 4, 8, 4, 4, 2, 1, 1, 2);
     }
 
@@ -114,21 +120,25 @@ class BisectingScorerTest {
 
     @Test
     void aScorerThatMiscountsIsAnErrorNotARefusal() {
-        BatchScorer miscounting = new FakeModel(Set.of()) {
-            @Override
-            public float[][] score(List<ModelInput> inputs) {
-                return new float[inputs.size() + 1][];
-            }
-        };
+        BatchScorer miscounting =
+                new FakeModel(Set.of()) {
+                    @Override
+                    public float[][] score(List<ModelInput> inputs) {
+                        return new float[inputs.size() + 1][];
+                    }
+                };
         assertThatThrownBy(() -> BisectingScorer.score(miscounting, inputs(2)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("3 vectors for 2 inputs");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("3 vectors for 2 inputs");
     }
 
     @Test
     void aHundredRefusalsInARowFromThreeUsersMarkTheModelBroken() {
         RefusalRun run = new RefusalRun();
         for (int i = 0; i < 500; i++) {
-            assertThat(run.refused(i % 2 == 0 ? "a" : "b")).as("two users' inputs, however many").isFalse();
+            assertThat(run.refused(i % 2 == 0 ? "a" : "b"))
+                    .as("two users' inputs, however many")
+                    .isFalse();
         }
         run.scored();
         assertThat(run.inputs()).as("a scored input starts the run over").isZero();

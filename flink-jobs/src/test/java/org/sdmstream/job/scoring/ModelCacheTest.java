@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.TinyModel;
@@ -22,29 +21,35 @@ import org.sdmstream.model.export.ModelMetadata;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
 
-/** Models named by URI are copied once into a cache keyed by their content hash, checked, and loaded from there. */
+/**
+ * Models named by URI are copied once into a cache keyed by their content hash, checked, and loaded
+ * from there.
+ */
 class ModelCacheTest {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static Path model;
 
     @BeforeAll
     static void export() {
-        List<ClickEvent> clicks = TestClicks.userClicks(new Random(3), 6, TestClicks.T0, TestClicks.T0 + TestClicks.DAY, "m");
+        List<ClickEvent> clicks =
+                TestClicks.userClicks(
+                        new Random(3), 6, TestClicks.T0, TestClicks.T0 + TestClicks.DAY, "m");
         model = TinyModel.export(clicks, SessionRules.DEFAULT, tmp.resolve("exported"), "cache-1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"file", MirrorFileSystemFactory.SCHEME})
-    void aModelByUriIsCopiedOnceUnderItsContentHashAndLoadsFromThere(String scheme) throws IOException {
+    void aModelByUriIsCopiedOnceUnderItsContentHashAndLoadsFromThere(String scheme)
+            throws IOException {
         Path cache = tmp.resolve("cache-" + scheme);
         String uri = scheme + "://" + model.toAbsolutePath();
         Path local = ModelCache.cached(uri, cache);
         String hash = ModelMetadata.read(model.resolve(ModelMetadata.FILE_NAME)).contentHash();
         assertThat(local).isEqualTo(cache.resolve(hash));
-        assertThat(local.resolve("vocab/items.txt")).hasSameBinaryContentAs(model.resolve("vocab/items.txt"));
+        assertThat(local.resolve("vocab/items.txt"))
+                .hasSameBinaryContentAs(model.resolve("vocab/items.txt"));
         SdmScorer.load(local).close();
 
         // A second TaskManager (or a restart) on the machine reuses the copy.
@@ -76,10 +81,12 @@ class ModelCacheTest {
                 }
             }
         }
-        Files.writeString(copy.resolve("vocab/users.txt"), "someone-else\n", StandardOpenOption.APPEND);
+        Files.writeString(
+                copy.resolve("vocab/users.txt"), "someone-else\n", StandardOpenOption.APPEND);
         Path cache = tmp.resolve("cache-refused");
         assertThatThrownBy(() -> ModelCache.cached("file://" + copy.toAbsolutePath(), cache))
-                .hasMessageContaining("vocab/users.txt").hasMessageContaining("differs");
+                .hasMessageContaining("vocab/users.txt")
+                .hasMessageContaining("differs");
         try (var entries = Files.list(cache)) {
             assertThat(entries.toList()).as("nothing half-copied is left").isEmpty();
         }

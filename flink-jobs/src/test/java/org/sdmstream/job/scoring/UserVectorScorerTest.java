@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler;
@@ -28,11 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.TinyModel;
-import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.ingest.DeadLetterReason;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
@@ -47,14 +45,14 @@ class UserVectorScorerTest {
 
     static final SessionRules RULES = SessionRules.DEFAULT;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static Path modelDir;
     static SdmScorer reference;
     static List<SessionFeatures> inputs;
 
-    private final List<OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>> open = new ArrayList<>();
+    private final List<OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>>
+            open = new ArrayList<>();
 
     @BeforeAll
     static void trainTinyModel() {
@@ -69,8 +67,10 @@ class UserVectorScorerTest {
         }
         modelDir = TinyModel.export(clicks, RULES, tmp.resolve("model"), "tiny-1");
         reference = SdmScorer.load(modelDir, new ScorerOptions(1, 1, 256));
-        inputs = TestClicks.offlineModelInputs(clicks, RULES).stream()
-                .map(m -> FeatureRecords.toSessionFeatures(m, 0L)).toList();
+        inputs =
+                TestClicks.offlineModelInputs(clicks, RULES).stream()
+                        .map(m -> FeatureRecords.toSessionFeatures(m, 0L))
+                        .toList();
     }
 
     @AfterAll
@@ -89,9 +89,11 @@ class UserVectorScorerTest {
         return new ScoringSettings(modelDir.toString(), 1, 1, maxBatch, maxDelay);
     }
 
-    OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> harness(ScoringSettings s,
-            OperatorSubtaskState restore) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(new UserVectorScorer(s, "session-features"));
+    OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> harness(
+            ScoringSettings s, OperatorSubtaskState restore) throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
+                        new UserVectorScorer(s, "session-features"));
         open.add(h);
         if (restore != null) {
             h.initializeState(restore);
@@ -100,32 +102,49 @@ class UserVectorScorerTest {
         return h;
     }
 
-    static UserVectorScorer operator(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
+    static UserVectorScorer operator(
+            OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
         return (UserVectorScorer) h.getOperator();
     }
 
-    static void send(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h, int from, int to)
+    static void send(
+            OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h,
+            int from,
+            int to)
             throws Exception {
         for (int i = from; i < to; i++) {
-            h.processElement(new StreamRecord<>(inputs.get(i), inputs.get(i).getEventTime().toEpochMilli()));
+            h.processElement(
+                    new StreamRecord<>(inputs.get(i), inputs.get(i).getEventTime().toEpochMilli()));
         }
     }
 
     @SuppressWarnings("unchecked")
-    static List<StreamRecord<UserInterestVector>> vectors(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
-        return h.getOutput().stream().filter(o -> o instanceof StreamRecord)
-                .map(o -> (StreamRecord<UserInterestVector>) o).toList();
+    static List<StreamRecord<UserInterestVector>> vectors(
+            OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
+        return h.getOutput().stream()
+                .filter(o -> o instanceof StreamRecord)
+                .map(o -> (StreamRecord<UserInterestVector>) o)
+                .toList();
     }
 
-    /** Each output is the offline scorer's vector for the input at the same position, with the input's facts. */
+    /**
+     * Each output is the offline scorer's vector for the input at the same position, with the
+     * input's facts.
+     */
     static void assertScored(List<StreamRecord<UserInterestVector>> out, int from) {
         assertScored(out, inputs.subList(from, from + out.size()));
     }
 
-    /** The outputs are, one for one and in order, the offline scorer's vectors for {@code scoredInputs}. */
-    static void assertScored(List<StreamRecord<UserInterestVector>> out, List<SessionFeatures> scoredInputs) {
+    /**
+     * The outputs are, one for one and in order, the offline scorer's vectors for {@code
+     * scoredInputs}.
+     */
+    static void assertScored(
+            List<StreamRecord<UserInterestVector>> out, List<SessionFeatures> scoredInputs) {
         assertThat(out).hasSameSizeAs(scoredInputs);
-        float[][] expected = reference.userVectors(scoredInputs.stream().map(FeatureRecords::toModelInput).toList());
+        float[][] expected =
+                reference.userVectors(
+                        scoredInputs.stream().map(FeatureRecords::toModelInput).toList());
         for (int i = 0; i < out.size(); i++) {
             SessionFeatures in = scoredInputs.get(i);
             UserInterestVector v = out.get(i).getValue();
@@ -181,7 +200,8 @@ class UserVectorScorerTest {
     }
 
     @Test
-    void nothingIsPendingAfterPrepareSnapshotPreBarrierAndARestoredOperatorGoesOn() throws Exception {
+    void nothingIsPendingAfterPrepareSnapshotPreBarrierAndARestoredOperatorGoesOn()
+            throws Exception {
         var h = harness(settings(256, Duration.ofHours(1)), null);
         send(h, 0, 7);
         assertThat(vectors(h)).isEmpty();
@@ -205,7 +225,8 @@ class UserVectorScorerTest {
         var h = harness(settings(256, Duration.ofMillis(5)), null);
         h.setProcessingTime(1_000);
         h.processWatermark(new Watermark(T0 + 10));
-        assertThat(new ArrayList<>(h.getOutput())).as("nothing pending: passes at once")
+        assertThat(new ArrayList<>(h.getOutput()))
+                .as("nothing pending: passes at once")
                 .containsExactly(new Watermark(T0 + 10));
 
         send(h, 0, 4);
@@ -216,7 +237,9 @@ class UserVectorScorerTest {
         h.setProcessingTime(1_005);
         List<Object> out = new ArrayList<>(h.getOutput());
         assertThat(out).hasSize(1 + 6 + 1);
-        assertThat(out.get(7)).as("the latest held watermark, after the batch").isEqualTo(new Watermark(T0 + 99));
+        assertThat(out.get(7))
+                .as("the latest held watermark, after the batch")
+                .isEqualTo(new Watermark(T0 + 99));
         assertScored(vectors(h), 0);
     }
 
@@ -233,9 +256,13 @@ class UserVectorScorerTest {
     void subtasksInOneJvmShareOneModelUntilTheLastCloses() throws Exception {
         ScoringSettings s = settings(8, Duration.ofMillis(5));
         var a = harness(s, null);
-        var b = harness(settings(8, Duration.ofMillis(50)), null); // the delay is not part of the model's identity
+        var b =
+                harness(
+                        settings(8, Duration.ofMillis(50)),
+                        null); // the delay is not part of the model's identity
         assertThat(SharedScorers.references(s)).isEqualTo(2);
-        try (SharedScorers.Lease one = SharedScorers.acquire(s); SharedScorers.Lease two = SharedScorers.acquire(s)) {
+        try (SharedScorers.Lease one = SharedScorers.acquire(s);
+                SharedScorers.Lease two = SharedScorers.acquire(s)) {
             assertThat(one.scorer()).isSameAs(two.scorer());
             assertThat(SharedScorers.references(s)).isEqualTo(4);
         }
@@ -247,7 +274,8 @@ class UserVectorScorerTest {
         b.close();
         open.remove(b);
         assertThat(SharedScorers.references(s)).isZero();
-        ScoringSettings otherThreads = new ScoringSettings(modelDir.toString(), 2, 1, 8, Duration.ZERO);
+        ScoringSettings otherThreads =
+                new ScoringSettings(modelDir.toString(), 2, 1, 8, Duration.ZERO);
         assertThat(otherThreads.sharingKey()).isNotEqualTo(s.sharingKey());
     }
 
@@ -256,21 +284,28 @@ class UserVectorScorerTest {
         return SessionFeatures.newBuilder(inputs.get(i)).setUserId(user).build();
     }
 
-    static void send(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h, List<SessionFeatures> in)
+    static void send(
+            OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h,
+            List<SessionFeatures> in)
             throws Exception {
         for (SessionFeatures f : in) {
             h.processElement(new StreamRecord<>(f, f.getEventTime().toEpochMilli()));
         }
     }
 
-    static List<DeadLetter> deadLetters(OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
+    static List<DeadLetter> deadLetters(
+            OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector> h) {
         var out = h.getSideOutput(UserVectorScorer.DEAD_LETTERS);
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
-    void theInputsTheModelRefusesGoToTheDeadLettersAndTheRestOfTheirBatchIsScored() throws Exception {
-        var h = harness(settings(8, Duration.ofHours(1)).withLoader(RefusingScorer.MARKED_USERS), null);
+    void theInputsTheModelRefusesGoToTheDeadLettersAndTheRestOfTheirBatchIsScored()
+            throws Exception {
+        var h =
+                harness(
+                        settings(8, Duration.ofHours(1)).withLoader(RefusingScorer.MARKED_USERS),
+                        null);
         List<SessionFeatures> batch = new ArrayList<>(inputs.subList(0, 8));
         batch.set(2, asUser(2, RefusingScorer.REFUSED_PREFIX + "a"));
         batch.set(5, asUser(5, RefusingScorer.REFUSED_PREFIX + "b"));
@@ -290,57 +325,91 @@ class UserVectorScorerTest {
             assertThat(d.getSourceTopic()).isEqualTo("session-features");
             assertThat(d.getPartition()).isEqualTo(-1);
             assertThat(d.getOffset()).isEqualTo(-1L);
-            assertThat(StandardCharsets.UTF_8.decode(d.getKey()).toString()).isEqualTo(refused.getUserId());
-            assertThat(codec.decode(bytes(d.getValue()))).as("the raw input, to replay").isEqualTo(refused);
-            assertThat(d.getDetail()).isEqualTo("model tiny-1 refused the input: java.lang.IllegalArgumentException:"
-                    + " test model refuses the input of " + refused.getUserId());
+            assertThat(StandardCharsets.UTF_8.decode(d.getKey()).toString())
+                    .isEqualTo(refused.getUserId());
+            assertThat(codec.decode(bytes(d.getValue())))
+                    .as("the raw input, to replay")
+                    .isEqualTo(refused);
+            assertThat(d.getDetail())
+                    .isEqualTo(
+                            "model tiny-1 refused the input: java.lang.IllegalArgumentException:"
+                                    + " test model refuses the input of "
+                                    + refused.getUserId());
         }
         var deadRecords = new ArrayList<>(h.getSideOutput(UserVectorScorer.DEAD_LETTERS));
-        assertThat(deadRecords.get(0).getTimestamp()).as("the input's time").isEqualTo(batch.get(2).getEventTime().toEpochMilli());
+        assertThat(deadRecords.get(0).getTimestamp())
+                .as("the input's time")
+                .isEqualTo(batch.get(2).getEventTime().toEpochMilli());
         assertThat(operator(h).pending()).isZero();
     }
 
     @Test
-    void aModelThatRefusesAHundredInputsOfThreeUsersInARowFailsTheJobWithoutRestarts() throws Exception {
+    void aModelThatRefusesAHundredInputsOfThreeUsersInARowFailsTheJobWithoutRestarts()
+            throws Exception {
         ScoringSettings broken = settings(256, Duration.ZERO).withLoader(RefusingScorer.EVERY_USER);
         var h = harness(broken, null);
         for (int i = 1; i < RefusalRun.BROKEN_MODEL_INPUTS; i++) {
             send(h, List.of(asUser(i % inputs.size(), "user-" + i % 3)));
         }
-        assertThat(deadLetters(h)).as("until then each refused input is a dead letter")
+        assertThat(deadLetters(h))
+                .as("until then each refused input is a dead letter")
                 .hasSize(RefusalRun.BROKEN_MODEL_INPUTS - 1);
 
         Throwable failure = catchThrowable(() -> send(h, List.of(asUser(0, "user-0"))));
         assertThat(failure).isInstanceOf(SuppressRestartsException.class);
-        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure)).as("Flink does not restart the job").isTrue();
-        assertThat(failure.getCause()).hasMessageContaining("the model in " + modelDir + " (version tiny-1) refused 100"
-                + " inputs in a row, of 3 or more users, with none scored in between: the model is broken, not the inputs");
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure))
+                .as("Flink does not restart the job")
+                .isTrue();
+        assertThat(failure.getCause())
+                .hasMessageContaining(
+                        "the model in "
+                                + modelDir
+                                + " (version tiny-1) refused 100"
+                                + " inputs in a row, of 3 or more users, with none scored in between: the model is broken, not the inputs");
         assertThat(vectors(h)).isEmpty();
         open.remove(h);
-        operator(h).close(); // as a failed task does: no finish, which would score the failed batch again
+        operator(h).close(); // as a failed task does: no finish, which would score the failed batch
+        // again
         assertThat(SharedScorers.references(broken)).isZero();
     }
 
     @Test
     void aModelThatCannotBeLoadedFailsTheTaskWithoutRestarts() throws Exception {
         Path missing = tmp.resolve("no-such-model");
-        var h = new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
-                new UserVectorScorer(new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO), "session-features"));
+        var h =
+                new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
+                        new UserVectorScorer(
+                                new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO),
+                                "session-features"));
         Throwable failure = catchThrowable(h::open);
         assertThat(failure).isInstanceOf(SuppressRestartsException.class);
-        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure)).as("Flink does not restart the job").isTrue();
-        assertThat(failure.getCause()).hasMessage("the model in " + missing + " (scoring.model-dir) could not be loaded: "
-                + missing + " is not an exported model: no saved_model.pb; the job fails without restarting"
-                + " (a restart would load the same model)");
+        assertThat(ExecutionFailureHandler.isUnrecoverableError(failure))
+                .as("Flink does not restart the job")
+                .isTrue();
+        assertThat(failure.getCause())
+                .hasMessage(
+                        "the model in "
+                                + missing
+                                + " (scoring.model-dir) could not be loaded: "
+                                + missing
+                                + " is not an exported model: no saved_model.pb; the job fails without restarting"
+                                + " (a restart would load the same model)");
     }
 
     @Test
     void checkModelRefusesAMissingOrChangedModelNamingTheDirectoryAndTheProblem() throws Exception {
         Path missing = tmp.resolve("not-there");
-        assertThatThrownBy(() -> new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO).checkModel())
+        assertThatThrownBy(
+                        () ->
+                                new ScoringSettings(missing.toString(), 1, 1, 8, Duration.ZERO)
+                                        .checkModel())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot score with the model in " + missing + " (scoring.model-dir): " + missing
-                        + " is not an exported model: no saved_model.pb; the job was not submitted");
+                .hasMessage(
+                        "cannot score with the model in "
+                                + missing
+                                + " (scoring.model-dir): "
+                                + missing
+                                + " is not an exported model: no saved_model.pb; the job was not submitted");
 
         Path changed = tmp.resolve("changed-model");
         try (var files = Files.walk(modelDir)) {
@@ -353,9 +422,13 @@ class UserVectorScorerTest {
             vocabulary = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
         }
         Files.writeString(vocabulary, "an-extra-line\n", StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> new ScoringSettings(changed.toString(), 1, 1, 8, Duration.ZERO).checkModel())
+        assertThatThrownBy(
+                        () ->
+                                new ScoringSettings(changed.toString(), 1, 1, 8, Duration.ZERO)
+                                        .checkModel())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("cannot score with the model in " + changed + " (scoring.model-dir): ")
+                .hasMessageStartingWith(
+                        "cannot score with the model in " + changed + " (scoring.model-dir): ")
                 .hasMessageContaining(vocabulary.getFileName().toString())
                 .hasMessageEndingWith("; the job was not submitted");
 
@@ -374,13 +447,14 @@ class UserVectorScorerTest {
     void settingsRefuseNonsense() {
         assertThatThrownBy(() -> new ScoringSettings("", 1, 1, 8, Duration.ZERO))
                 .hasMessageContaining("scoring.model-dir");
-        assertThatThrownBy(() -> settings(0, Duration.ZERO))
-                .hasMessageContaining("max-size");
+        assertThatThrownBy(() -> settings(0, Duration.ZERO)).hasMessageContaining("max-size");
         String dir = modelDir.toString();
         assertThatThrownBy(() -> new ScoringSettings(dir, -1, 1, 8, Duration.ZERO))
-                .hasMessageStartingWith("TF intra-op threads must be >= 0 and inter-op threads >= -1");
+                .hasMessageStartingWith(
+                        "TF intra-op threads must be >= 0 and inter-op threads >= -1");
         assertThatThrownBy(() -> new ScoringSettings(dir, 1, -2, 8, Duration.ZERO))
-                .hasMessageStartingWith("TF intra-op threads must be >= 0 and inter-op threads >= -1");
+                .hasMessageStartingWith(
+                        "TF intra-op threads must be >= 0 and inter-op threads >= -1");
         assertThatThrownBy(() -> settings(8, Duration.ofMillis(-1)))
                 .hasMessage("scoring.batch.max-delay must not be negative");
         assertThatThrownBy(() -> new ScoringSettings(dir, 1, 1, 8, Duration.ZERO, null))
@@ -389,6 +463,8 @@ class UserVectorScorerTest {
         assertThat(valid.scorerOptions()).isEqualTo(new ScorerOptions(2, -1, 64));
         assertThat(valid.loader()).isSameAs(ScoringSettings.FULL_TOWER);
         assertThat(valid.withLoader(RefusingScorer.MARKED_USERS))
-                .isEqualTo(new ScoringSettings(dir, 2, -1, 64, Duration.ofMillis(5), RefusingScorer.MARKED_USERS));
+                .isEqualTo(
+                        new ScoringSettings(
+                                dir, 2, -1, 64, Duration.ofMillis(5), RefusingScorer.MARKED_USERS));
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
@@ -25,17 +24,24 @@ class VectorThrottleTest {
 
     static final long S = 1_000;
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures>> open = new ArrayList<>();
+    private final List<
+                    KeyedOneInputStreamOperatorTestHarness<
+                            String, SessionFeatures, SessionFeatures>>
+            open = new ArrayList<>();
 
-    KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> harness(OperatorSubtaskState restore)
-            throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> harness(
+            OperatorSubtaskState restore) throws Exception {
         return harness(restore, new EmbeddedRocksDBStateBackend());
     }
 
-    KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> harness(OperatorSubtaskState restore,
-            StateBackend backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures>(
-                new KeyedProcessOperator<>(new VectorThrottle(Duration.ofSeconds(10))), SessionFeatures::getUserId, Types.STRING);
+    KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> harness(
+            OperatorSubtaskState restore, StateBackend backend) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<
+                        String, SessionFeatures, SessionFeatures>(
+                        new KeyedProcessOperator<>(new VectorThrottle(Duration.ofSeconds(10))),
+                        SessionFeatures::getUserId,
+                        Types.STRING);
         h.setStateBackend(backend);
         open.add(h);
         if (restore != null) {
@@ -54,23 +60,37 @@ class VectorThrottleTest {
 
     static SessionFeatures input(String user, long secondsAfterT0) {
         long t = T0 + secondsAfterT0 * S;
-        return SessionFeatures.newBuilder().setUserId(user).setSessionId(user + "@" + T0).setPosition(1)
-                .setSessionClicks(List.of()).setHistory(List.of()).setEventTime(Instant.ofEpochMilli(t))
-                .setEmissionTime(Instant.ofEpochMilli(0)).build();
+        return SessionFeatures.newBuilder()
+                .setUserId(user)
+                .setSessionId(user + "@" + T0)
+                .setPosition(1)
+                .setSessionClicks(List.of())
+                .setHistory(List.of())
+                .setEventTime(Instant.ofEpochMilli(t))
+                .setEmissionTime(Instant.ofEpochMilli(0))
+                .build();
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> h, SessionFeatures f)
+    static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> h,
+            SessionFeatures f)
             throws Exception {
         h.processElement(new StreamRecord<>(f, f.getEventTime().toEpochMilli()));
     }
 
-    static List<String> emitted(KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> h) {
+    static List<String> emitted(
+            KeyedOneInputStreamOperatorTestHarness<String, SessionFeatures, SessionFeatures> h) {
         return h.extractOutputValues().stream()
-                .map(f -> f.getUserId() + "+" + (f.getEventTime().toEpochMilli() - T0) / S).toList();
+                .map(f -> f.getUserId() + "+" + (f.getEventTime().toEpochMilli() - T0) / S)
+                .toList();
     }
 
-    /** A burst pattern: 0 passes; 3, 6 held (6 replaces 3); 12 sends 6 at 10 and is held; 25, 27 after the timer at 20. */
+    /**
+     * A burst pattern: 0 passes; 3, 6 held (6 replaces 3); 12 sends 6 at 10 and is held; 25, 27
+     * after the timer at 20.
+     */
     static final long[] TIMES = {0, 3, 6, 12, 25, 27};
+
     static final List<String> EXPECTED = List.of("a+0", "a+6", "a+12", "a+27", "b+0");
 
     @Test
@@ -81,7 +101,8 @@ class VectorThrottleTest {
             h.processWatermark(T0 + t * S);
         }
         send(h, input("b", 0));
-        assertThat(emitted(h)).containsExactly("a+0", "a+6", "a+12", "b+0"); // 27 waits for event time 30
+        assertThat(emitted(h))
+                .containsExactly("a+0", "a+6", "a+12", "b+0"); // 27 waits for event time 30
         h.processWatermark(T0 + 30 * S);
         assertThat(emitted(h)).containsExactly("a+0", "a+6", "a+12", "b+0", "a+27");
         h.processWatermark(T0 + 100 * S);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -30,22 +29,31 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
+import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.TestClicks;
-import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 
-/** The sessionizer on Flink's keyed operator harness, with RocksDB state (so the hand-written serializers are used). */
+/**
+ * The sessionizer on Flink's keyed operator harness, with RocksDB state (so the hand-written
+ * serializers are used).
+ */
 class ClickSessionizerTest extends SessionizerHarnesses {
 
     static final SessionRules RULES = SessionRules.DEFAULT;
-    static final SessionizerSettings SETTINGS = new SessionizerSettings(RULES, Duration.ofMinutes(1), 500,
-            Duration.ofDays(8), Duration.ofHours(1), "clicks");
+    static final SessionizerSettings SETTINGS =
+            new SessionizerSettings(
+                    RULES,
+                    Duration.ofMinutes(1),
+                    500,
+                    Duration.ofDays(8),
+                    Duration.ofHours(1),
+                    "clicks");
 
-    KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(OperatorSubtaskState restore)
-            throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(
+            OperatorSubtaskState restore) throws Exception {
         return harness(restore, SETTINGS, new EmbeddedRocksDBStateBackend());
     }
 
@@ -60,13 +68,22 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     @Test
     void outOfOrderClicksAreAppliedInEventTimeOrderOnceTheWatermarkPasses() throws Exception {
         var h = harness(null);
-        send(h, click("u", "c", T0 + 3000), click("u", "a", T0 + 1000), click("u", "b", T0 + 2000), click("u", "b2", T0 + 2000));
+        send(
+                h,
+                click("u", "c", T0 + 3000),
+                click("u", "a", T0 + 1000),
+                click("u", "b", T0 + 2000),
+                click("u", "b2", T0 + 2000));
         assertThat(h.extractOutputValues()).as("all ahead of the watermark: buffered").isEmpty();
 
         h.processWatermark(T0 + 2000);
         List<SessionFeatures> out = h.extractOutputValues();
-        assertThat(out).extracting(f -> f.getEventTime().toEpochMilli()).containsExactly(T0 + 1000, T0 + 2000, T0 + 2000);
-        assertThat(items(out.get(2).getSessionClicks())).as("ties keep arrival order").containsExactly("a", "b", "b2");
+        assertThat(out)
+                .extracting(f -> f.getEventTime().toEpochMilli())
+                .containsExactly(T0 + 1000, T0 + 2000, T0 + 2000);
+        assertThat(items(out.get(2).getSessionClicks()))
+                .as("ties keep arrival order")
+                .containsExactly("a", "b", "b2");
         assertThat(out).extracting(SessionFeatures::getPosition).containsExactly(1, 2, 3);
 
         h.processWatermark(T0 + 5000);
@@ -82,13 +99,21 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         var h = harness(null);
         send(h, click("u", "a", T0));
         h.processWatermark(T0 + 10_000);
-        send(h, click("u", "b", T0 + 5_000)); // behind the watermark, within allowed lateness, after "a"
-        assertThat(h.extractOutputValues()).extracting(SessionFeatures::getPosition).containsExactly(1, 2);
+        send(
+                h,
+                click(
+                        "u",
+                        "b",
+                        T0 + 5_000)); // behind the watermark, within allowed lateness, after "a"
+        assertThat(h.extractOutputValues())
+                .extracting(SessionFeatures::getPosition)
+                .containsExactly(1, 2);
         assertThat(h.getSideOutput(ClickSessionizer.LATE_CLICKS)).isNull();
     }
 
     @Test
-    void sessionIsCutAtFiftyClicksAndTheNextStartsWithTheMostRecentTwentyAsHistory() throws Exception {
+    void sessionIsCutAtFiftyClicksAndTheNextStartsWithTheMostRecentTwentyAsHistory()
+            throws Exception {
         var h = harness(null);
         for (int i = 0; i < 120; i++) {
             send(h, click("u", "i" + i, T0 + i * 1000L));
@@ -108,16 +133,31 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
-    void sameClientSessionIdKeepsASessionTogetherAcrossALongGapAndDifferentIdsWithinTenMinutesMerge() throws Exception {
+    void
+            sameClientSessionIdKeepsASessionTogetherAcrossALongGapAndDifferentIdsWithinTenMinutesMerge()
+                    throws Exception {
         var h = harness(null);
-        send(h,
+        send(
+                h,
                 click("u", "a", T0, "s1"),
-                click("u", "b", T0 + 3 * 60 * MINUTE, "s1"),        // 3 h later, same id: same session
-                click("u", "c", T0 + 3 * 60 * MINUTE + 5 * MINUTE, "s2"), // 5 min later, other id: merges
-                click("u", "d", T0 + 3 * 60 * MINUTE + 20 * MINUTE, "s2"), // 15 min later, same id: same session
-                click("u", "e", T0 + 3 * 60 * MINUTE + 40 * MINUTE, "s3"), // 20 min later, other id: new session
+                click("u", "b", T0 + 3 * 60 * MINUTE, "s1"), // 3 h later, same id: same session
+                click(
+                        "u",
+                        "c",
+                        T0 + 3 * 60 * MINUTE + 5 * MINUTE,
+                        "s2"), // 5 min later, other id: merges
+                click(
+                        "u",
+                        "d",
+                        T0 + 3 * 60 * MINUTE + 20 * MINUTE,
+                        "s2"), // 15 min later, same id: same session
+                click(
+                        "u",
+                        "e",
+                        T0 + 3 * 60 * MINUTE + 40 * MINUTE,
+                        "s3"), // 20 min later, other id: new session
                 click("v", "x", T0, null),
-                click("v", "y", T0 + 10 * MINUTE, null));           // exactly the gap, no id: new session
+                click("v", "y", T0 + 10 * MINUTE, null)); // exactly the gap, no id: new session
         h.processWatermark(T0 + DAY);
         List<SessionFeatures> out = h.extractOutputValues();
         List<SessionFeatures> u = out.stream().filter(f -> f.getUserId().equals("u")).toList();
@@ -131,16 +171,41 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     void historyKeepsClicksAtMostSevenDaysBeforeTheSessionStart() throws Exception {
         var h = harness(null);
         long week = 7 * DAY;
-        send(h,
+        send(
+                h,
                 click("u", "old", T0),
-                click("u", "s", T0 + week),                // exactly 7 days after "old": "old" is in the history
+                click("u", "s", T0 + week), // exactly 7 days after "old": "old" is in the history
                 click("w", "old", T0),
-                click("w", "s", T0 + week + 1));           // 7 days + 1 ms: "old" is out (and the state had expired)
+                click(
+                        "w",
+                        "s",
+                        T0 + week + 1)); // 7 days + 1 ms: "old" is out (and the state had expired)
         h.processWatermark(T0 + week + DAY);
         List<SessionFeatures> out = h.extractOutputValues();
-        SessionFeatures u = out.stream().filter(f -> f.getUserId().equals("u") && f.getSessionClicks().get(0).getItemId().equals("s")).findFirst().orElseThrow();
+        SessionFeatures u =
+                out.stream()
+                        .filter(
+                                f ->
+                                        f.getUserId().equals("u")
+                                                && f.getSessionClicks()
+                                                        .get(0)
+                                                        .getItemId()
+                                                        .equals("s"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(items(u.getHistory())).containsExactly("old");
-        SessionFeatures w = out.stream().filter(f -> f.getUserId().equals("w") && f.getPosition() == 1 && f.getSessionClicks().get(0).getItemId().equals("s")).findFirst().orElseThrow();
+        SessionFeatures w =
+                out.stream()
+                        .filter(
+                                f ->
+                                        f.getUserId().equals("w")
+                                                && f.getPosition() == 1
+                                                && f.getSessionClicks()
+                                                        .get(0)
+                                                        .getItemId()
+                                                        .equals("s"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(w.getHistory()).isEmpty();
     }
 
@@ -149,23 +214,46 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         var h = harness(null);
         send(h, click("u", "a", T0 + 10 * MINUTE));
         h.processWatermark(T0 + 10 * MINUTE);
-        send(h, click("u", "older-than-last", T0 + 9 * MINUTE + 30_000)); // within lateness, but before "a"
+        send(
+                h,
+                click(
+                        "u",
+                        "older-than-last",
+                        T0 + 9 * MINUTE + 30_000)); // within lateness, but before "a"
         h.processWatermark(T0 + 30 * MINUTE);
-        send(h, click("new-user", "way-behind", T0 + 20 * MINUTE));       // 10 min behind the watermark > 1 min
-        assertThat(h.extractOutputValues()).extracting(f -> f.getSessionClicks().get(0).getItemId()).containsExactly("a");
+        send(
+                h,
+                click(
+                        "new-user",
+                        "way-behind",
+                        T0 + 20 * MINUTE)); // 10 min behind the watermark > 1 min
+        assertThat(h.extractOutputValues())
+                .extracting(f -> f.getSessionClicks().get(0).getItemId())
+                .containsExactly("a");
         assertThat(h.getSideOutput(ClickSessionizer.LATE_CLICKS))
-                .extracting(r -> r.getValue().getItemId()).containsExactly("older-than-last", "way-behind");
+                .extracting(r -> r.getValue().getItemId())
+                .containsExactly("older-than-last", "way-behind");
     }
 
     @Test
-    void aBacklogBeyondThePendingCapSpillsAndEveryClickIsAppliedInEventTimeOrderUnderTheDefaults() throws Exception {
-        // After a restore the watermark starts over: a heavy user's backlog waits far beyond the default cap (1000).
-        var h = harness(null, SessionizerSettings.defaults("clicks"), new EmbeddedRocksDBStateBackend());
+    void aBacklogBeyondThePendingCapSpillsAndEveryClickIsAppliedInEventTimeOrderUnderTheDefaults()
+            throws Exception {
+        // After a restore the watermark starts over: a heavy user's backlog waits far beyond the
+        // default cap (1000).
+        var h =
+                harness(
+                        null,
+                        SessionizerSettings.defaults("clicks"),
+                        new EmbeddedRocksDBStateBackend());
         Random random = new Random(3);
         List<ClickEvent> clicks = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
-            long time = T0 + i * 180L + (i % 7 == 3 ? -180 : 0); // a tie now and then, across the cap too
-            clicks.add(click("heavy", "i" + random.nextInt(300), time, i % 500 < 250 ? "sdk" : null));
+            long time =
+                    T0
+                            + i * 180L
+                            + (i % 7 == 3 ? -180 : 0); // a tie now and then, across the cap too
+            clicks.add(
+                    click("heavy", "i" + random.nextInt(300), time, i % 500 < 250 ? "sdk" : null));
         }
         clicks.add(click("light", "x", T0 + 5));
         List<ClickEvent> arrival = TestClicks.arrivalOrder(clicks, random);
@@ -179,38 +267,65 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         assertThat(h.getSideOutput(ClickSessionizer.LATE_CLICKS)).isNull();
         assertThat(released).isBetween(900L, 1100L);
         assertThat(byUserInOrder(modelInputs(h.extractOutputValues())))
-                .isEqualTo(byUserInOrder(TestClicks.offlineModelInputs(arrival, RULES))); // ties in arrival order
+                .isEqualTo(
+                        byUserInOrder(
+                                TestClicks.offlineModelInputs(
+                                        arrival, RULES))); // ties in arrival order
     }
 
     @Test
     void aBoundedWaitReleasesTheSpillWithTheBufferInEventTimeOrderAndFreesBoth() throws Exception {
         // Heap state here: only it can count entries.
-        SessionizerSettings capThree = new SessionizerSettings(RULES, Duration.ofMinutes(1), 3, Duration.ofDays(8),
-                Duration.ofHours(1), "clicks", Duration.ofSeconds(1));
+        SessionizerSettings capThree =
+                new SessionizerSettings(
+                        RULES,
+                        Duration.ofMinutes(1),
+                        3,
+                        Duration.ofDays(8),
+                        Duration.ofHours(1),
+                        "clicks",
+                        Duration.ofSeconds(1));
         var h = harness(null, capThree, new HashMapStateBackend());
-        List<ClickEvent> clicks = List.of(click("u", "d", T0 + 4000), click("u", "a", T0 + 1000),
-                click("u", "c", T0 + 3000), click("u", "b", T0 + 2000), click("u", "c2", T0 + 3000),
-                click("u", "a2", T0 + 1000), click("u", "e", T0 + 5000));
+        List<ClickEvent> clicks =
+                List.of(
+                        click("u", "d", T0 + 4000),
+                        click("u", "a", T0 + 1000),
+                        click("u", "c", T0 + 3000),
+                        click("u", "b", T0 + 2000),
+                        click("u", "c2", T0 + 3000),
+                        click("u", "a2", T0 + 1000),
+                        click("u", "e", T0 + 5000));
         send(h, clicks.toArray(ClickEvent[]::new));
-        assertThat(h.numKeyedStateEntries()).as("buffer, spill entries and their count").isGreaterThan(2);
+        assertThat(h.numKeyedStateEntries())
+                .as("buffer, spill entries and their count")
+                .isGreaterThan(2);
         h.setProcessingTime(h.getProcessingTime() + 2000);
 
-        assertThat(h.extractOutputValues()).extracting(f -> f.getSessionClicks().get(f.getSessionClicks().size() - 1)
-                .getItemId()).containsExactly("a", "a2", "b", "c", "c2", "d", "e");
+        assertThat(h.extractOutputValues())
+                .extracting(
+                        f -> f.getSessionClicks().get(f.getSessionClicks().size() - 1).getItemId())
+                .containsExactly("a", "a2", "b", "c", "c2", "d", "e");
         assertThat(h.getSideOutput(ClickSessionizer.DEAD_LETTERS)).isNull();
         assertThat(h.numKeyedStateEntries()).as("only the timeline is left").isEqualTo(1);
     }
 
     @Test
     void stateIsFreedOnceEventTimePassesLastClickPlusHorizonAndLateness() throws Exception {
-        // Heap state here: only it can count entries; RocksDB runs the same code in the other tests.
+        // Heap state here: only it can count entries; RocksDB runs the same code in the other
+        // tests.
         var h = harness(null, SETTINGS, new HashMapStateBackend());
         send(h, click("u", "a", T0), click("u", "b", T0 + MINUTE));
         h.processWatermark(T0 + 2 * MINUTE);
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-        h.processWatermark(T0 + MINUTE + 7 * DAY + MINUTE); // exactly last + horizon + lateness: not yet
+        h.processWatermark(
+                T0 + MINUTE + 7 * DAY + MINUTE); // exactly last + horizon + lateness: not yet
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-        h.processWatermark(T0 + MINUTE + 7 * DAY + MINUTE + 2 * 60 * MINUTE); // past the (hour-rounded) expiry timer
+        h.processWatermark(
+                T0
+                        + MINUTE
+                        + 7 * DAY
+                        + MINUTE
+                        + 2 * 60 * MINUTE); // past the (hour-rounded) expiry timer
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
 
@@ -222,21 +337,34 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
-    void aReplayAfterAnOutageLongerThanADayKeepsEveryHistoryThatIsValidInEventTime() throws Exception {
-        // The job's default configuration; the TTL clock is processing time, and it runs on through an outage.
-        var h = harness(null, JobConfig.defaults().sessionizerSettings(), new EmbeddedRocksDBStateBackend());
-        List<ClickEvent> clicks = List.of(click("u", "a", T0), click("u", "b", T0 + MINUTE), click("u", "c", T0 + 6 * DAY));
+    void aReplayAfterAnOutageLongerThanADayKeepsEveryHistoryThatIsValidInEventTime()
+            throws Exception {
+        // The job's default configuration; the TTL clock is processing time, and it runs on through
+        // an outage.
+        var h =
+                harness(
+                        null,
+                        JobConfig.defaults().sessionizerSettings(),
+                        new EmbeddedRocksDBStateBackend());
+        List<ClickEvent> clicks =
+                List.of(
+                        click("u", "a", T0),
+                        click("u", "b", T0 + MINUTE),
+                        click("u", "c", T0 + 6 * DAY));
         h.setStateTtlProcessingTime(T0);
         send(h, clicks.get(0), clicks.get(1));
         h.processWatermark(T0 + 2 * MINUTE);
-        // Down for two days: the click made six days later is replayed eight days and an hour after a and b were written.
+        // Down for two days: the click made six days later is replayed eight days and an hour after
+        // a and b were written.
         h.setStateTtlProcessingTime(T0 + 8 * DAY + 60 * MINUTE);
         send(h, clicks.get(2));
         h.processWatermark(T0 + 6 * DAY + MINUTE);
 
         List<SessionFeatures> out = h.extractOutputValues();
         assertThat(modelInputs(out)).isEqualTo(TestClicks.offlineModelInputs(clicks, RULES));
-        assertThat(items(out.get(2).getHistory())).as("six days back: within the 7-day horizon").containsExactly("a", "b");
+        assertThat(items(out.get(2).getHistory()))
+                .as("six days back: within the 7-day horizon")
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -245,16 +373,26 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         List<ClickEvent> clicks = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             String user = "u" + random.nextInt(5);
-            long time = T0 + i * 20_000L + random.nextInt(4000); // a little disorder, sometimes a > 10 min gap
+            long time =
+                    T0
+                            + i * 20_000L
+                            + random.nextInt(4000); // a little disorder, sometimes a > 10 min gap
             if (random.nextInt(40) == 0) {
                 time += 30 * MINUTE;
             }
-            clicks.add(click(user, "i" + random.nextInt(50), time, random.nextBoolean() ? "sdk" : null));
+            clicks.add(
+                    click(
+                            user,
+                            "i" + random.nextInt(50),
+                            time,
+                            random.nextBoolean() ? "sdk" : null));
         }
         clicks.sort(Comparator.comparing(c -> c.getEventTime().toEpochMilli()));
         // Arrival order: shuffle within small windows so clicks overtake each other.
         for (int i = 0; i + 3 < clicks.size(); i += 3) {
-            if (clicks.get(i + 2).getEventTime().toEpochMilli() - clicks.get(i).getEventTime().toEpochMilli() < 60_000) {
+            if (clicks.get(i + 2).getEventTime().toEpochMilli()
+                            - clicks.get(i).getEventTime().toEpochMilli()
+                    < 60_000) {
                 java.util.Collections.swap(clicks, i, i + 2);
             }
         }
@@ -268,7 +406,8 @@ class ClickSessionizerTest extends SessionizerHarnesses {
                 out.addAll(first.extractOutputValues());
                 snapshot = first.snapshot(1L, 0L);
                 closeNow(first);
-                first = harness(snapshot); // a fresh operator instance, state restored from the snapshot
+                first = harness(snapshot); // a fresh operator instance, state restored from the
+                // snapshot
             }
             ClickEvent c = clicks.get(i);
             send(first, c);
@@ -285,7 +424,8 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
-    void afterARestoreTheWatermarkStartsOverButAClickOlderThanTheRestoredLastClickIsStillLate() throws Exception {
+    void afterARestoreTheWatermarkStartsOverButAClickOlderThanTheRestoredLastClickIsStillLate()
+            throws Exception {
         var first = harness(null);
         send(first, click("u", "a", T0), click("u", "b", T0 + MINUTE));
         first.processWatermark(T0 + 2 * MINUTE);
@@ -295,7 +435,8 @@ class ClickSessionizerTest extends SessionizerHarnesses {
         // No watermark yet after the restore: both clicks look "ahead" and wait in the buffer.
         send(second, click("u", "older", T0 + 30_000), click("u", "c", T0 + 2 * MINUTE));
         second.processWatermark(T0 + 3 * MINUTE);
-        assertThat(second.getSideOutput(ClickSessionizer.LATE_CLICKS)).extracting(r -> r.getValue().getItemId())
+        assertThat(second.getSideOutput(ClickSessionizer.LATE_CLICKS))
+                .extracting(r -> r.getValue().getItemId())
                 .containsExactly("older");
         List<SessionFeatures> out = second.extractOutputValues();
         assertThat(out).hasSize(1);
@@ -305,24 +446,41 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     @Test
     void metricsCountClicksSessionsLateClicksSpilledClicksAndPendingSize() throws Exception {
         InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
-        InterceptingTaskMetricGroup task = new InterceptingTaskMetricGroup() {
-            @Override
-            public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> attributes) {
-                return metrics;
-            }
-        };
-        SessionizerSettings capTwo = new SessionizerSettings(RULES, Duration.ofMinutes(1), 2, Duration.ofDays(8),
-                Duration.ofHours(1), "clicks");
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                new KeyedProcessOperator<>(new ClickSessionizer(capTwo)), ClickEvent::getUserId, Types.STRING,
-                new MockEnvironmentBuilder().setMetricGroup(task).setManagedMemorySize(64 << 20).build());
+        InterceptingTaskMetricGroup task =
+                new InterceptingTaskMetricGroup() {
+                    @Override
+                    public InternalOperatorMetricGroup getOrAddOperator(
+                            OperatorID id, String name, Map<String, String> attributes) {
+                        return metrics;
+                    }
+                };
+        SessionizerSettings capTwo =
+                new SessionizerSettings(
+                        RULES,
+                        Duration.ofMinutes(1),
+                        2,
+                        Duration.ofDays(8),
+                        Duration.ofHours(1),
+                        "clicks");
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
+                        new KeyedProcessOperator<>(new ClickSessionizer(capTwo)),
+                        ClickEvent::getUserId,
+                        Types.STRING,
+                        new MockEnvironmentBuilder()
+                                .setMetricGroup(task)
+                                .setManagedMemorySize(64 << 20)
+                                .build());
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         track(h);
         h.open();
 
         send(h, click("u", "a", T0), click("u", "b", T0 + 1000), click("u", "overflow", T0 + 2000));
         h.processWatermark(T0 + 20 * MINUTE);
-        send(h, click("u", "late", T0 + 500), click("u", "c", T0 + 21 * MINUTE)); // c: after a > 10 min gap
+        send(
+                h,
+                click("u", "late", T0 + 500),
+                click("u", "c", T0 + 21 * MINUTE)); // c: after a > 10 min gap
         h.processWatermark(T0 + 30 * MINUTE);
 
         assertThat(((Counter) metrics.get("clicksIn")).getCount()).isEqualTo(5);

@@ -2,7 +2,6 @@ package org.sdmstream.job.sessionizer;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
@@ -13,15 +12,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 
-/** Opens {@link ClickSessionizer}s on Flink's keyed operator harness for a test and closes them after it. */
+/**
+ * Opens {@link ClickSessionizer}s on Flink's keyed operator harness for a test and closes them
+ * after it.
+ */
 abstract class SessionizerHarnesses {
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>> open = new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>>
+            open = new ArrayList<>();
 
     KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> harness(
-            OperatorSubtaskState restore, SessionizerSettings settings, StateBackend backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                new KeyedProcessOperator<>(new ClickSessionizer(settings)), ClickEvent::getUserId, Types.STRING);
+            OperatorSubtaskState restore, SessionizerSettings settings, StateBackend backend)
+            throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
+                        new KeyedProcessOperator<>(new ClickSessionizer(settings)),
+                        ClickEvent::getUserId,
+                        Types.STRING);
         h.setStateBackend(backend);
         open.add(h);
         if (restore != null) {
@@ -37,7 +44,8 @@ abstract class SessionizerHarnesses {
     }
 
     /** Closes {@code h} now (e.g. before restoring its snapshot into a new harness). */
-    void closeNow(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h) throws Exception {
+    void closeNow(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h)
+            throws Exception {
         open.remove(h);
         h.close();
     }
@@ -49,7 +57,9 @@ abstract class SessionizerHarnesses {
         }
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h, ClickEvent... clicks)
+    static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> h,
+            ClickEvent... clicks)
             throws Exception {
         for (ClickEvent c : clicks) {
             h.processElement(new StreamRecord<>(c, c.getEventTime().toEpochMilli()));

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The job an application cluster runs, as Flink's {@code standalone-job} takes it: the job jar (placed in
- * {@code usrlib/}), {@code --job-classname}, an optional {@code --fromSavepoint} and the program arguments.
+ * The job an application cluster runs, as Flink's {@code standalone-job} takes it: the job jar
+ * (placed in {@code usrlib/}), {@code --job-classname}, an optional {@code --fromSavepoint} and the
+ * program arguments.
  */
-public record ApplicationJob(Path jobJar, String jobClassName, List<String> args, String savepointPath) {
+public record ApplicationJob(
+        Path jobJar, String jobClassName, List<String> args, String savepointPath) {
 
     public ApplicationJob {
         args = List.copyOf(args);

@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code flink} command line ({@code CliFrontend}) against a {@link LocalFlinkCluster}, run in a
- * child JVM exactly as {@code bin/flink} would: the cluster's class path and {@code config.yaml}, the
- * job jar loaded in its own class loader, the job's {@code main} run on the client side.
+ * The {@code flink} command line ({@code CliFrontend}) against a {@link LocalFlinkCluster}, run in
+ * a child JVM exactly as {@code bin/flink} would: the cluster's class path and {@code config.yaml},
+ * the job jar loaded in its own class loader, the job's {@code main} run on the client side.
  */
 public final class FlinkCli {
 
@@ -28,7 +28,8 @@ public final class FlinkCli {
     }
 
     /**
-     * {@code flink run -d [-p N] [-s savepoint] -c entryClass jar args...}; returns the submitted job's id.
+     * {@code flink run -d [-p N] [-s savepoint] -c entryClass jar args...}; returns the submitted
+     * job's id.
      */
     public String run(Path jar, JarRun run) throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "-d"));
@@ -65,14 +66,20 @@ public final class FlinkCli {
         command.add(ClusterClasspath.join(classpath));
         command.add("org.apache.flink.client.cli.CliFrontend");
         command.addAll(cliArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
         builder.environment().put("FLINK_CONF_DIR", config.confDir().toString());
         Process process = builder.start();
         try {
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IOException("flink " + cliArgs.get(0) + " did not finish within 3 min:\n" + Files.readString(out));
+                throw new IOException(
+                        "flink "
+                                + cliArgs.get(0)
+                                + " did not finish within 3 min:\n"
+                                + Files.readString(out));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -81,8 +88,13 @@ public final class FlinkCli {
         }
         String output = Files.readString(out, StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
-            throw new IOException("flink " + String.join(" ", cliArgs.subList(0, Math.min(3, cliArgs.size())))
-                    + " exited with " + process.exitValue() + ":\n" + output);
+            throw new IOException(
+                    "flink "
+                            + String.join(" ", cliArgs.subList(0, Math.min(3, cliArgs.size())))
+                            + " exited with "
+                            + process.exitValue()
+                            + ":\n"
+                            + output);
         }
         return output;
     }

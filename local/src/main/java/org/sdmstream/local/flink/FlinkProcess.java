@@ -31,17 +31,33 @@ public final class FlinkProcess {
     }
 
     /**
-     * Starts {@code mainClass --configDir conf [dynamic configs]} with the memory options Flink derives
-     * from the configuration (what flink-dist's scripts get from BashJavaUtils).
+     * Starts {@code mainClass --configDir conf [dynamic configs]} with the memory options Flink
+     * derives from the configuration (what flink-dist's scripts get from BashJavaUtils).
      */
-    static FlinkProcess start(String name, String mainClass, FlinkClusterConfig config, List<Path> classpath,
-                              List<String> memoryJvmOptions, List<String> dynamicConfigs) throws IOException {
-        return start(name, mainClass, config, classpath, memoryJvmOptions, dynamicConfigs, Map.of());
+    static FlinkProcess start(
+            String name,
+            String mainClass,
+            FlinkClusterConfig config,
+            List<Path> classpath,
+            List<String> memoryJvmOptions,
+            List<String> dynamicConfigs)
+            throws IOException {
+        return start(
+                name, mainClass, config, classpath, memoryJvmOptions, dynamicConfigs, Map.of());
     }
 
-    /** As above, with {@code arguments} after the dynamic configs and {@code environment} added to this JVM's. */
-    static FlinkProcess start(String name, String mainClass, FlinkClusterConfig config, List<Path> classpath,
-                              List<String> memoryJvmOptions, List<String> arguments, Map<String, String> environment)
+    /**
+     * As above, with {@code arguments} after the dynamic configs and {@code environment} added to
+     * this JVM's.
+     */
+    static FlinkProcess start(
+            String name,
+            String mainClass,
+            FlinkClusterConfig config,
+            List<Path> classpath,
+            List<String> memoryJvmOptions,
+            List<String> arguments,
+            Map<String, String> environment)
             throws IOException {
         Path logDir = config.confDir().getParent().resolve("log");
         Files.createDirectories(logDir);
@@ -62,9 +78,10 @@ public final class FlinkProcess {
         command.add("--configDir");
         command.add(config.confDir().toString());
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         builder.environment().putAll(environment);
         Process p = builder.start();
         return new FlinkProcess(name, p, log, out);
@@ -109,8 +126,14 @@ public final class FlinkProcess {
         for (Path f : List.of(logFile, outFile)) {
             try {
                 List<String> all = Files.readAllLines(f, StandardCharsets.UTF_8);
-                sb.append("--- ").append(f).append('\n')
-                        .append(String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()))).append('\n');
+                sb.append("--- ")
+                        .append(f)
+                        .append('\n')
+                        .append(
+                                String.join(
+                                        "\n",
+                                        all.subList(Math.max(0, all.size() - lines), all.size())))
+                        .append('\n');
             } catch (IOException e) {
                 sb.append("--- ").append(f).append(": ").append(e.getMessage()).append('\n');
             }

@@ -1,5 +1,8 @@
 package org.sdmstream.local.flink;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,13 +22,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * The few calls of Flink's REST API that deploying and operating a job needs: upload and run a jar
- * (optionally from a savepoint), job and checkpoint status, operator metrics, stop with a savepoint, cancel.
+ * (optionally from a savepoint), job and checkpoint status, operator metrics, stop with a
+ * savepoint, cancel.
  */
 public final class FlinkRestClient {
 
@@ -33,7 +33,8 @@ public final class FlinkRestClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public FlinkRestClient(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -42,15 +43,24 @@ public final class FlinkRestClient {
     /** {@code POST /jars/upload}; returns the jar id to run. */
     public String uploadJar(Path jar) throws IOException {
         String boundary = "----sdm" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] head =
+                ("--"
+                                + boundary
+                                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                                + jar.getFileName()
+                                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/jars/upload"))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                        HttpRequest.BodyPublishers.ofFile(jar), HttpRequest.BodyPublishers.ofByteArray(tail)))
-                .build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(baseUrl + "/jars/upload"))
+                        .timeout(Duration.ofMinutes(2))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(
+                                HttpRequest.BodyPublishers.concat(
+                                        HttpRequest.BodyPublishers.ofByteArray(head),
+                                        HttpRequest.BodyPublishers.ofFile(jar),
+                                        HttpRequest.BodyPublishers.ofByteArray(tail)))
+                        .build();
         String filename = send(request).path("filename").asText();
         if (filename.isEmpty()) {
             throw new IOException("jar upload of " + jar + " returned no file name");
@@ -89,7 +99,9 @@ public final class FlinkRestClient {
     /** Job id → state of every job the cluster knows. */
     public Map<String, String> jobs() throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        get("/jobs/overview").path("jobs").forEach(j -> out.put(j.path("jid").asText(), j.path("state").asText()));
+        get("/jobs/overview")
+                .path("jobs")
+                .forEach(j -> out.put(j.path("jid").asText(), j.path("state").asText()));
         return out;
     }
 
@@ -97,45 +109,63 @@ public final class FlinkRestClient {
         JsonNode c = get("/jobs/" + jobId + "/checkpoints");
         JsonNode latest = c.path("latest").path("completed");
         JsonNode restored = c.path("latest").path("restored");
-        return new CheckpointStats(c.path("counts").path("completed").asLong(), c.path("counts").path("failed").asLong(),
-                c.path("counts").path("restored").asLong(), latest.path("id").asLong(0),
-                latest.path("external_path").asText(null), latest.path("checkpointed_size").asLong(0),
-                latest.path("state_size").asLong(0), restored.path("id").asLong(0));
+        return new CheckpointStats(
+                c.path("counts").path("completed").asLong(),
+                c.path("counts").path("failed").asLong(),
+                c.path("counts").path("restored").asLong(),
+                latest.path("id").asLong(0),
+                latest.path("external_path").asText(null),
+                latest.path("checkpointed_size").asLong(0),
+                latest.path("state_size").asLong(0),
+                restored.path("id").asLong(0));
     }
 
-    /** The job's vertices, id → name (a chained vertex's name lists its operators, e.g. "Source: clicks -> ..."). */
+    /**
+     * The job's vertices, id → name (a chained vertex's name lists its operators, e.g. "Source:
+     * clicks -> ...").
+     */
     public Map<String, String> vertices(String jobId) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        get("/jobs/" + jobId).path("vertices").forEach(v -> out.put(v.path("id").asText(), v.path("name").asText()));
+        get("/jobs/" + jobId)
+                .path("vertices")
+                .forEach(v -> out.put(v.path("id").asText(), v.path("name").asText()));
         return out;
     }
 
     /**
-     * The ids of the metrics a vertex's subtasks report ({@code GET /jobs/:id/vertices/:vid/subtasks/metrics}),
-     * operator metrics prefixed by the operator's name. Empty until the web UI's metric fetcher has run
-     * ({@code metrics.fetcher.update-interval}).
+     * The ids of the metrics a vertex's subtasks report ({@code GET
+     * /jobs/:id/vertices/:vid/subtasks/metrics}), operator metrics prefixed by the operator's name.
+     * Empty until the web UI's metric fetcher has run ({@code metrics.fetcher.update-interval}).
      */
     public List<String> subtaskMetricIds(String jobId, String vertexId) throws IOException {
         List<String> ids = new ArrayList<>();
-        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics").forEach(m -> ids.add(m.path("id").asText()));
+        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics")
+                .forEach(m -> ids.add(m.path("id").asText()));
         return ids;
     }
 
     /**
-     * Each metric's sum over the vertex's subtasks that report it ({@code ...subtasks/metrics?get=a,b&agg=sum});
-     * metrics no subtask reports (yet) are absent. Values are as fresh as the metric fetcher's last update.
+     * Each metric's sum over the vertex's subtasks that report it ({@code
+     * ...subtasks/metrics?get=a,b&agg=sum}); metrics no subtask reports (yet) are absent. Values
+     * are as fresh as the metric fetcher's last update.
      */
-    public Map<String, Double> subtaskMetricSums(String jobId, String vertexId, Collection<String> ids) throws IOException {
+    public Map<String, Double> subtaskMetricSums(
+            String jobId, String vertexId, Collection<String> ids) throws IOException {
         Map<String, Double> out = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
-        String get = ids.stream().map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
-        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?agg=sum&get=" + get).forEach(m -> {
-            if (m.has("sum")) {
-                out.put(m.path("id").asText(), m.path("sum").asDouble());
-            }
-        });
+        String get =
+                ids.stream()
+                        .map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8))
+                        .collect(Collectors.joining(","));
+        get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics?agg=sum&get=" + get)
+                .forEach(
+                        m -> {
+                            if (m.has("sum")) {
+                                out.put(m.path("id").asText(), m.path("sum").asDouble());
+                            }
+                        });
         return out;
     }
 
@@ -143,8 +173,16 @@ public final class FlinkRestClient {
     public String exceptions(String jobId) throws IOException {
         JsonNode e = get("/jobs/" + jobId + "/exceptions");
         List<String> out = new ArrayList<>();
-        e.path("exceptionHistory").path("entries").forEach(x -> out.add(x.path("stacktrace").asText()
-                .lines().limit(8).reduce("", (a, b) -> a + b + "\n")));
+        e.path("exceptionHistory")
+                .path("entries")
+                .forEach(
+                        x ->
+                                out.add(
+                                        x.path("stacktrace")
+                                                .asText()
+                                                .lines()
+                                                .limit(8)
+                                                .reduce("", (a, b) -> a + b + "\n")));
         return String.join("---\n", out);
     }
 
@@ -156,10 +194,11 @@ public final class FlinkRestClient {
     }
 
     /**
-     * Stop-with-savepoint ({@code POST /jobs/:id/stop}): the sources stop, a final savepoint is taken
-     * and committed, the job ends FINISHED. Returns the savepoint path.
+     * Stop-with-savepoint ({@code POST /jobs/:id/stop}): the sources stop, a final savepoint is
+     * taken and committed, the job ends FINISHED. Returns the savepoint path.
      */
-    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws IOException {
+    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+            throws IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("drain", false);
         if (targetDirectory != null) {
@@ -172,20 +211,32 @@ public final class FlinkRestClient {
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode op = status.path("operation");
                 if (op.has("failure-cause")) {
-                    throw new IOException("stop-with-savepoint of " + jobId + " failed: "
-                            + op.path("failure-cause").path("stack-trace").asText().lines().limit(12).toList());
+                    throw new IOException(
+                            "stop-with-savepoint of "
+                                    + jobId
+                                    + " failed: "
+                                    + op.path("failure-cause")
+                                            .path("stack-trace")
+                                            .asText()
+                                            .lines()
+                                            .limit(12)
+                                            .toList());
                 }
                 return op.path("location").asText();
             }
             LocalFlinkCluster.sleep(200);
         }
-        throw new IOException("stop-with-savepoint of " + jobId + " did not complete within " + timeout);
+        throw new IOException(
+                "stop-with-savepoint of " + jobId + " did not complete within " + timeout);
     }
 
     /** {@code PATCH /jobs/:id?mode=cancel}. */
     public void cancel(String jobId) throws IOException {
-        send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "?mode=cancel"))
-                .timeout(REQUEST_TIMEOUT).method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+        send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "?mode=cancel"))
+                        .timeout(REQUEST_TIMEOUT)
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build());
     }
 
     /** Waits until the job and every one of its tasks run (all slots assigned, state restored). */
@@ -198,19 +249,32 @@ public final class FlinkRestClient {
         awaitStatus(jobId, timeout, s -> s.state().equals(state), state);
     }
 
-    /** Waits until the job leaves the all-RUNNING state (e.g. after a TaskManager was killed); returns what it became. */
+    /**
+     * Waits until the job leaves the all-RUNNING state (e.g. after a TaskManager was killed);
+     * returns what it became.
+     */
     public JobStatus awaitNotRunning(String jobId, Duration timeout) throws IOException {
         return awaitStatus(jobId, timeout, s -> !s.isFullyRunning(), "not RUNNING");
     }
 
     /** Waits for a completed checkpoint with an id above {@code afterId}; returns the new stats. */
-    public CheckpointStats awaitCheckpointAfter(String jobId, long afterId, Duration timeout) throws IOException {
+    public CheckpointStats awaitCheckpointAfter(String jobId, long afterId, Duration timeout)
+            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         CheckpointStats stats = checkpoints(jobId);
         while (stats.latestId() <= afterId) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("no checkpoint after " + afterId + " of job " + jobId + " within " + timeout
-                        + ": " + stats + "\n" + exceptions(jobId));
+                throw new IOException(
+                        "no checkpoint after "
+                                + afterId
+                                + " of job "
+                                + jobId
+                                + " within "
+                                + timeout
+                                + ": "
+                                + stats
+                                + "\n"
+                                + exceptions(jobId));
             }
             LocalFlinkCluster.sleep(200);
             stats = checkpoints(jobId);
@@ -218,14 +282,27 @@ public final class FlinkRestClient {
         return stats;
     }
 
-    private JobStatus awaitStatus(String jobId, Duration timeout, java.util.function.Predicate<JobStatus> done,
-                                  String what) throws IOException {
+    private JobStatus awaitStatus(
+            String jobId,
+            Duration timeout,
+            java.util.function.Predicate<JobStatus> done,
+            String what)
+            throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JobStatus status = jobStatus(jobId);
         while (!done.test(status)) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("job " + jobId + " not " + what + " within " + timeout + ": " + status
-                        + "\n" + exceptions(jobId));
+                throw new IOException(
+                        "job "
+                                + jobId
+                                + " not "
+                                + what
+                                + " within "
+                                + timeout
+                                + ": "
+                                + status
+                                + "\n"
+                                + exceptions(jobId));
             }
             LocalFlinkCluster.sleep(200);
             status = jobStatus(jobId);
@@ -234,13 +311,19 @@ public final class FlinkRestClient {
     }
 
     private HttpRequest post(String path, JsonNode body) throws IOException {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
     }
 
     private JsonNode get(String path) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(REQUEST_TIMEOUT).GET().build());
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .timeout(REQUEST_TIMEOUT)
+                        .GET()
+                        .build());
     }
 
     private JsonNode send(HttpRequest request) throws IOException {
@@ -252,8 +335,14 @@ public final class FlinkRestClient {
             throw new IOException("interrupted: " + request.method() + " " + request.uri(), e);
         }
         if (response.statusCode() >= 300) {
-            throw new IOException(request.method() + " " + request.uri() + " -> " + response.statusCode() + ": "
-                    + abbreviate(response.body()));
+            throw new IOException(
+                    request.method()
+                            + " "
+                            + request.uri()
+                            + " -> "
+                            + response.statusCode()
+                            + ": "
+                            + abbreviate(response.body()));
         }
         String body = response.body();
         return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
@@ -262,5 +351,4 @@ public final class FlinkRestClient {
     private static String abbreviate(String s) {
         return s == null ? "" : s.length() > 4000 ? s.substring(0, 4000) + "..." : s;
     }
-
 }

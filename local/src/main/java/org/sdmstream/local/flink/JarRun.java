@@ -6,8 +6,12 @@ import java.util.List;
  * A request to run an uploaded job jar: entry class, program arguments, parallelism (0 = the
  * cluster's default) and an optional savepoint or retained checkpoint to start from.
  */
-public record JarRun(String entryClass, List<String> args, int parallelism, String savepointPath,
-                     boolean allowNonRestoredState) {
+public record JarRun(
+        String entryClass,
+        List<String> args,
+        int parallelism,
+        String savepointPath,
+        boolean allowNonRestoredState) {
 
     public JarRun {
         args = List.copyOf(args);

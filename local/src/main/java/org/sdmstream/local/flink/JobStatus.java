@@ -9,7 +9,10 @@ public record JobStatus(String state, Set<String> vertexStates) {
         vertexStates = Set.copyOf(vertexStates);
     }
 
-    /** The job runs and so does every task (a restarting job shows RUNNING with tasks still deploying). */
+    /**
+     * The job runs and so does every task (a restarting job shows RUNNING with tasks still
+     * deploying).
+     */
     public boolean isFullyRunning() {
         return state.equals("RUNNING") && vertexStates.equals(Set.of("RUNNING"));
     }

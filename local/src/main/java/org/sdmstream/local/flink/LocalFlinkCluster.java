@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -21,18 +20,26 @@ import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
- * A real standalone Flink cluster on this machine: a JobManager ({@code StandaloneSessionClusterEntrypoint},
- * or {@code StandaloneApplicationClusterEntryPoint} running one job from {@code usrlib/}) and TaskManagers
- * ({@code TaskManagerRunner}), each its own JVM on a class path built from Maven artifacts (no flink-dist),
- * with a generated or given {@code config.yaml}. TaskManagers can be killed ({@code kill -9}) and new ones
- * started, as in production.
+ * A real standalone Flink cluster on this machine: a JobManager ({@code
+ * StandaloneSessionClusterEntrypoint}, or {@code StandaloneApplicationClusterEntryPoint} running
+ * one job from {@code usrlib/}) and TaskManagers ({@code TaskManagerRunner}), each its own JVM on a
+ * class path built from Maven artifacts (no flink-dist), with a generated or given {@code
+ * config.yaml}. TaskManagers can be killed ({@code kill -9}) and new ones started, as in
+ * production.
  */
 public final class LocalFlinkCluster implements AutoCloseable {
 
-    private static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
-    /** What flink-dist's {@code standalone-job.sh} (the Flink image's {@code standalone-job}) runs. */
-    private static final String APPLICATION_JOB_MANAGER_MAIN = "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint";
-    private static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    private static final String JOB_MANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+
+    /**
+     * What flink-dist's {@code standalone-job.sh} (the Flink image's {@code standalone-job}) runs.
+     */
+    private static final String APPLICATION_JOB_MANAGER_MAIN =
+            "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint";
+
+    private static final String TASK_MANAGER_MAIN =
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final FlinkClusterSettings settings;
@@ -40,13 +47,18 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final FlinkRestClient rest;
     private final List<FlinkProcess> taskManagers = new ArrayList<>();
     private final Map<String, String> environment;
+
     /** The short temporary directory this cluster made for itself (deleted at close), or null. */
     private final Path ownTmpDir;
+
     private FlinkProcess jobManager;
     private int taskManagersStarted;
 
-    private LocalFlinkCluster(FlinkClusterSettings settings, FlinkClusterConfig config, Map<String, String> environment,
-                              Path ownTmpDir) {
+    private LocalFlinkCluster(
+            FlinkClusterSettings settings,
+            FlinkClusterConfig config,
+            Map<String, String> environment,
+            Path ownTmpDir) {
         this.settings = settings;
         this.config = config;
         this.rest = new FlinkRestClient(config.restUrl());
@@ -54,37 +66,61 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.ownTmpDir = ownTmpDir;
     }
 
-    /** Writes the configuration, starts the JobManager and the TaskManagers; returns once all slots are registered. */
+    /**
+     * Writes the configuration, starts the JobManager and the TaskManagers; returns once all slots
+     * are registered.
+     */
     public static LocalFlinkCluster start(FlinkClusterSettings settings) throws IOException {
         FlinkClusterConfig config = FlinkClusterConfig.of(settings);
         config.write();
-        return start(new LocalFlinkCluster(settings, config, Map.of(), config.tmpDir()), JOB_MANAGER_MAIN, List.of());
+        return start(
+                new LocalFlinkCluster(settings, config, Map.of(), config.tmpDir()),
+                JOB_MANAGER_MAIN,
+                List.of());
     }
 
     /**
-     * An application cluster as the Flink image's {@code standalone-job} starts it: {@code config} as given,
-     * the job jar in {@code usrlib/} next to {@code conf/} (found through {@code FLINK_LIB_DIR}, as
-     * flink-dist's scripts set it), the JobManager running {@code job}'s {@code main} itself (no submission),
-     * and {@code taskManagers} TaskManagers on the same configuration; returns once they are registered.
+     * An application cluster as the Flink image's {@code standalone-job} starts it: {@code config}
+     * as given, the job jar in {@code usrlib/} next to {@code conf/} (found through {@code
+     * FLINK_LIB_DIR}, as flink-dist's scripts set it), the JobManager running {@code job}'s {@code
+     * main} itself (no submission), and {@code taskManagers} TaskManagers on the same
+     * configuration; returns once they are registered.
      */
-    public static LocalFlinkCluster startApplication(FlinkClusterConfig config, List<Path> classpath, int taskManagers,
-                                                     ApplicationJob job) throws IOException {
+    public static LocalFlinkCluster startApplication(
+            FlinkClusterConfig config, List<Path> classpath, int taskManagers, ApplicationJob job)
+            throws IOException {
         Path home = config.confDir().getParent();
         Path usrlib = Files.createDirectories(home.resolve("usrlib"));
-        Files.copy(job.jobJar(), usrlib.resolve(job.jobJar().getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        // The entry point looks for usrlib/ next to FLINK_LIB_DIR; the cluster's own jars come from the class path.
+        Files.copy(
+                job.jobJar(),
+                usrlib.resolve(job.jobJar().getFileName()),
+                StandardCopyOption.REPLACE_EXISTING);
+        // The entry point looks for usrlib/ next to FLINK_LIB_DIR; the cluster's own jars come from
+        // the class path.
         Path lib = Files.createDirectories(home.resolve("lib"));
         config.write();
-        FlinkClusterSettings settings = new FlinkClusterSettings(home, taskManagers,
-                config.toFlinkConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS),
-                config.entries().getOrDefault(JobManagerOptions.TOTAL_PROCESS_MEMORY.key(), ""),
-                config.entries().getOrDefault(TaskManagerOptions.TOTAL_PROCESS_MEMORY.key(), ""), classpath, Map.of());
-        // The caller's configuration names its directories: they are the caller's to delete, not close()'s.
-        return start(new LocalFlinkCluster(settings, config, Map.of("FLINK_LIB_DIR", lib.toString()), null),
-                APPLICATION_JOB_MANAGER_MAIN, job.entryPointArguments());
+        FlinkClusterSettings settings =
+                new FlinkClusterSettings(
+                        home,
+                        taskManagers,
+                        config.toFlinkConfiguration().get(TaskManagerOptions.NUM_TASK_SLOTS),
+                        config.entries()
+                                .getOrDefault(JobManagerOptions.TOTAL_PROCESS_MEMORY.key(), ""),
+                        config.entries()
+                                .getOrDefault(TaskManagerOptions.TOTAL_PROCESS_MEMORY.key(), ""),
+                        classpath,
+                        Map.of());
+        // The caller's configuration names its directories: they are the caller's to delete, not
+        // close()'s.
+        return start(
+                new LocalFlinkCluster(
+                        settings, config, Map.of("FLINK_LIB_DIR", lib.toString()), null),
+                APPLICATION_JOB_MANAGER_MAIN,
+                job.entryPointArguments());
     }
 
-    private static LocalFlinkCluster start(LocalFlinkCluster cluster, String jobManagerMain, List<String> jobManagerArgs)
+    private static LocalFlinkCluster start(
+            LocalFlinkCluster cluster, String jobManagerMain, List<String> jobManagerArgs)
             throws IOException {
         FlinkClusterSettings settings = cluster.settings;
         try {
@@ -130,14 +166,23 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return jobManager;
     }
 
-    /** Starts one more TaskManager and waits until the JobManager has registered it (by its resource id = its name). */
+    /**
+     * Starts one more TaskManager and waits until the JobManager has registered it (by its resource
+     * id = its name).
+     */
     public FlinkProcess startTaskManager() throws IOException {
         FlinkProcess tm = launchTaskManager();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!rest.taskManagers().contains(tm.name())) {
             checkJobManagerAlive();
             if (!tm.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("TaskManager " + tm.name() + " did not register within " + START_TIMEOUT + "\n" + tm.tail(40));
+                throw new IOException(
+                        "TaskManager "
+                                + tm.name()
+                                + " did not register within "
+                                + START_TIMEOUT
+                                + "\n"
+                                + tm.tail(40));
             }
             sleep(250);
         }
@@ -150,7 +195,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
         taskManagers.remove(taskManager);
     }
 
-    /** Waits until exactly {@code count} TaskManagers are registered (killed ones drop out by heartbeat timeout). */
+    /**
+     * Waits until exactly {@code count} TaskManagers are registered (killed ones drop out by
+     * heartbeat timeout).
+     */
     public void awaitTaskManagers(int count) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -164,8 +212,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IOException("the cluster did not reach " + count + " TaskManagers within " + START_TIMEOUT
-                + "\n" + jobManager.tail(30) + taskManagers.stream().map(t -> t.tail(30)).reduce("", String::concat));
+        throw new IOException(
+                "the cluster did not reach "
+                        + count
+                        + " TaskManagers within "
+                        + START_TIMEOUT
+                        + "\n"
+                        + jobManager.tail(30)
+                        + taskManagers.stream().map(t -> t.tail(30)).reduce("", String::concat));
     }
 
     /** Logs of every process, for failure messages. */
@@ -203,20 +257,38 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private void startJobManager(String mainClass, List<String> args) throws IOException {
         Configuration flinkConf = config.toFlinkConfiguration();
         JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(flinkConf);
-        List<String> arguments = new ArrayList<>(split(JobManagerProcessUtils.generateDynamicConfigsStr(spec)));
+        List<String> arguments =
+                new ArrayList<>(split(JobManagerProcessUtils.generateDynamicConfigsStr(spec)));
         arguments.addAll(args);
-        jobManager = FlinkProcess.start("jobmanager", mainClass, config, settings.classpath(),
-                split(JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConf)), arguments, environment);
+        jobManager =
+                FlinkProcess.start(
+                        "jobmanager",
+                        mainClass,
+                        config,
+                        settings.classpath(),
+                        split(JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConf)),
+                        arguments,
+                        environment);
     }
 
     private FlinkProcess launchTaskManager() throws IOException {
-        TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(config.toFlinkConfiguration());
+        TaskExecutorProcessSpec spec =
+                TaskExecutorProcessUtils.processSpecFromConfig(config.toFlinkConfiguration());
         String name = "taskmanager-" + taskManagersStarted++;
-        List<String> dynamicConfigs = new ArrayList<>(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
-        // A readable resource id: the REST API lists TaskManagers by it, so a new one can be recognised.
+        List<String> dynamicConfigs =
+                new ArrayList<>(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
+        // A readable resource id: the REST API lists TaskManagers by it, so a new one can be
+        // recognised.
         dynamicConfigs.addAll(List.of("-D", "taskmanager.resource-id=" + name));
-        FlinkProcess tm = FlinkProcess.start(name, TASK_MANAGER_MAIN, config,
-                settings.classpath(), split(ProcessMemoryUtils.generateJvmParametersStr(spec)), dynamicConfigs, environment);
+        FlinkProcess tm =
+                FlinkProcess.start(
+                        name,
+                        TASK_MANAGER_MAIN,
+                        config,
+                        settings.classpath(),
+                        split(ProcessMemoryUtils.generateJvmParametersStr(spec)),
+                        dynamicConfigs,
+                        environment);
         taskManagers.add(tm);
         return tm;
     }

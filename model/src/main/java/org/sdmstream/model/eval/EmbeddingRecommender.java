@@ -3,7 +3,6 @@ package org.sdmstream.model.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.UserVectorModel;
 import org.sdmstream.model.retrieval.IndexKind;
@@ -16,7 +15,10 @@ import org.sdmstream.model.retrieval.ItemIndex;
  */
 public final class EmbeddingRecommender implements Recommender {
 
-    /** Inputs per {@link UserVectorModel#userVectors} call: bounds tensor memory, amortises the call. */
+    /**
+     * Inputs per {@link UserVectorModel#userVectors} call: bounds tensor memory, amortises the
+     * call.
+     */
     static final int BATCH = 256;
 
     private final String name;
@@ -41,14 +43,21 @@ public final class EmbeddingRecommender implements Recommender {
     }
 
     @Override
-    public List<List<String>> recommendAll(List<ModelInput> inputs, List<Set<String>> excluded, int k) {
+    public List<List<String>> recommendAll(
+            List<ModelInput> inputs, List<Set<String>> excluded, int k) {
         List<List<String>> out = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += BATCH) {
             int to = Math.min(inputs.size(), from + BATCH);
             float[][] users = model.userVectors(inputs.subList(from, to));
             if (users.length != to - from) {
-                throw new IllegalStateException("model " + model.name() + " returned " + users.length
-                        + " user vectors for " + (to - from) + " inputs");
+                throw new IllegalStateException(
+                        "model "
+                                + model.name()
+                                + " returned "
+                                + users.length
+                                + " user vectors for "
+                                + (to - from)
+                                + " inputs");
             }
             for (ItemIndex.TopItems top : index.topK(users, k, excluded.subList(from, to))) {
                 out.add(top.itemIds());

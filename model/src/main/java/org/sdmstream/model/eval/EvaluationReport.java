@@ -1,5 +1,9 @@
 package org.sdmstream.model.eval;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
- * Writes an {@link EvaluationRun} as a Markdown table (results.md), JSON (results.json) and a grouped bar
- * chart of HR@K and NDCG@K (results.svg), and prints the table.
+ * Writes an {@link EvaluationRun} as a Markdown table (results.md), JSON (results.json) and a
+ * grouped bar chart of HR@K and NDCG@K (results.svg), and prints the table.
  */
 public final class EvaluationReport {
 
@@ -43,18 +42,36 @@ public final class EvaluationReport {
     public String markdown() {
         StringBuilder s = new StringBuilder();
         s.append("# Evaluation: leave-last-out\n\n");
-        s.append(String.format(Locale.ROOT,
-                "Data: %s; %d clicks, %d for training; %d users evaluated, %d skipped (fewer than 2 clicks); "
-                        + "seed %d; seen items %s.%n%n",
-                run.dataset(), run.clicks(), run.trainingClicks(), run.evaluatedUsers(), run.skippedUsers(),
-                run.seed(), run.excludeSeen() ? "excluded" : "not excluded"));
-        s.append("| Model | K | HitRate@K | Recall@K | Precision@K | F1@K | NDCG@K | train s | eval s |\n");
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "Data: %s; %d clicks, %d for training; %d users evaluated, %d skipped (fewer than 2 clicks); "
+                                + "seed %d; seen items %s.%n%n",
+                        run.dataset(),
+                        run.clicks(),
+                        run.trainingClicks(),
+                        run.evaluatedUsers(),
+                        run.skippedUsers(),
+                        run.seed(),
+                        run.excludeSeen() ? "excluded" : "not excluded"));
+        s.append(
+                "| Model | K | HitRate@K | Recall@K | Precision@K | F1@K | NDCG@K | train s | eval s |\n");
         s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ModelResult model : run.models()) {
             for (MetricsAtK m : model.metrics()) {
-                s.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.5f | %.5f | %.4f | %.1f | %.1f |%n",
-                        model.name().replace("|", "\\|"), m.k(), m.hitRate(), m.recall(), m.precision(), m.f1(),
-                        m.ndcg(), model.trainSeconds(), model.evaluateSeconds()));
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %d | %.4f | %.4f | %.5f | %.5f | %.4f | %.1f | %.1f |%n",
+                                model.name().replace("|", "\\|"),
+                                m.k(),
+                                m.hitRate(),
+                                m.recall(),
+                                m.precision(),
+                                m.f1(),
+                                m.ndcg(),
+                                model.trainSeconds(),
+                                model.evaluateSeconds()));
             }
         }
         return s.toString();

@@ -5,14 +5,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-
 import org.sdmstream.features.ModelInput;
 
 /**
- * The evaluation harness: builds each recommender from the training part of a split, asks it for the top
- * max(K) items of every test user (all in one batch, so embedding models can share a matrix multiply),
- * and averages the ranking metrics at every K. Every model sees the same split, the same exclusions and
- * the same cut-offs.
+ * The evaluation harness: builds each recommender from the training part of a split, asks it for
+ * the top max(K) items of every test user (all in one batch, so embedding models can share a matrix
+ * multiply), and averages the ranking metrics at every K. Every model sees the same split, the same
+ * exclusions and the same cut-offs.
  */
 public final class Evaluator {
 
@@ -22,7 +21,8 @@ public final class Evaluator {
 
     /**
      * @param ks the cut-offs, each >= 1
-     * @param excludeSeen whether items the user clicked before the held-out one are removed from rankings
+     * @param excludeSeen whether items the user clicked before the held-out one are removed from
+     *     rankings
      * @param log progress lines (model trained, model evaluated)
      */
     public Evaluator(List<Integer> ks, boolean excludeSeen, Consumer<String> log) {
@@ -39,39 +39,69 @@ public final class Evaluator {
     }
 
     /** Builds, evaluates and closes each model in turn. */
-    public EvaluationRun evaluate(String dataset, List<RecommenderFactory> factories, LeaveLastOutSplit split,
-            int clicks, long seed) {
+    public EvaluationRun evaluate(
+            String dataset,
+            List<RecommenderFactory> factories,
+            LeaveLastOutSplit split,
+            int clicks,
+            long seed) {
         List<ModelResult> results = new ArrayList<>();
         for (RecommenderFactory factory : factories) {
             results.add(evaluate(factory, split, seed));
         }
-        return new EvaluationRun(dataset, clicks, split.training().clicks().size(), split.evaluatedUsers(),
-                split.skippedUsers(), ks, excludeSeen, seed, results);
+        return new EvaluationRun(
+                dataset,
+                clicks,
+                split.training().clicks().size(),
+                split.evaluatedUsers(),
+                split.skippedUsers(),
+                ks,
+                excludeSeen,
+                seed,
+                results);
     }
 
     public ModelResult evaluate(RecommenderFactory factory, LeaveLastOutSplit split, long seed) {
         long start = System.nanoTime();
-        log.accept("training " + factory.name() + " on " + split.training().clicks().size() + " clicks");
+        log.accept(
+                "training "
+                        + factory.name()
+                        + " on "
+                        + split.training().clicks().size()
+                        + " clicks");
         try (Recommender recommender = factory.build(split.training(), seed)) {
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             List<EvaluationCase> validation = split.training().validation();
             if (!validation.isEmpty()) {
-                // Tuning reads these lines, never the test metrics: the carve-out is the only fair target.
+                // Tuning reads these lines, never the test metrics: the carve-out is the only fair
+                // target.
                 for (MetricsAtK m : score(recommender, validation)) {
-                    log.accept(String.format("%s: validation HR@%d %.4f NDCG@%d %.4f (%d cases)", factory.name(),
-                            m.k(), m.hitRate(), m.k(), m.ndcg(), m.users()));
+                    log.accept(
+                            String.format(
+                                    "%s: validation HR@%d %.4f NDCG@%d %.4f (%d cases)",
+                                    factory.name(),
+                                    m.k(),
+                                    m.hitRate(),
+                                    m.k(),
+                                    m.ndcg(),
+                                    m.users()));
                 }
             }
             long evalStart = System.nanoTime();
             List<MetricsAtK> metrics = score(recommender, split.testCases());
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            log.accept(String.format("%s: trained in %.1f s, ranked %d users in %.1f s", factory.name(),
-                    trainSeconds, split.evaluatedUsers(), evalSeconds));
+            log.accept(
+                    String.format(
+                            "%s: trained in %.1f s, ranked %d users in %.1f s",
+                            factory.name(), trainSeconds, split.evaluatedUsers(), evalSeconds));
             return new ModelResult(factory.name(), metrics, trainSeconds, evalSeconds);
         }
     }
 
-    /** The mean metrics of {@code recommender} on {@code cases} at every K (also usable on validation cases). */
+    /**
+     * The mean metrics of {@code recommender} on {@code cases} at every K (also usable on
+     * validation cases).
+     */
     public List<MetricsAtK> score(Recommender recommender, List<EvaluationCase> cases) {
         int maxK = ks.get(ks.size() - 1);
         List<ModelInput> inputs = new ArrayList<>(cases.size());

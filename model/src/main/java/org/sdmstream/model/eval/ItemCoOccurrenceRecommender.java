@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
@@ -14,12 +13,13 @@ import org.sdmstream.model.retrieval.ItemCatalogue;
 import org.sdmstream.model.retrieval.TopKHeap;
 
 /**
- * Item-to-item collaborative filtering from co-occurrence in the users' training sequences. Two clicks of a
- * user at most {@code window} positions apart (in the shared event-time order) count as one co-occurrence
- * of their items, in both directions; similarity is count / sqrt(pop(a) pop(b)) with pop the item's click
- * count, and each item keeps its {@code neighbours} most similar items. A user's score for an item is the
- * sum of its similarities to the user's {@code recentItems} most recent input items (history, then
- * session); lists shorter than K (few neighbours) are filled with the most popular items.
+ * Item-to-item collaborative filtering from co-occurrence in the users' training sequences. Two
+ * clicks of a user at most {@code window} positions apart (in the shared event-time order) count as
+ * one co-occurrence of their items, in both directions; similarity is count / sqrt(pop(a) pop(b))
+ * with pop the item's click count, and each item keeps its {@code neighbours} most similar items. A
+ * user's score for an item is the sum of its similarities to the user's {@code recentItems} most
+ * recent input items (history, then session); lists shorter than K (few neighbours) are filled with
+ * the most popular items.
  *
  * <p>Not thread-safe: scoring reuses one scratch array over the catalogue.
  */
@@ -33,12 +33,15 @@ public final class ItemCoOccurrenceRecommender implements Recommender {
      * @param recentItems input items (most recent first) whose neighbours are summed
      */
     public record Config(int window, int neighbours, int recentItems) {
-        /** Chosen on ml-100k's validation carve-out (second-to-last clicks), not on the test clicks. */
+        /**
+         * Chosen on ml-100k's validation carve-out (second-to-last clicks), not on the test clicks.
+         */
         public static final Config DEFAULT = new Config(10, 200, 5);
 
         public Config {
             if (window < 1 || neighbours < 1 || recentItems < 1) {
-                throw new IllegalArgumentException("item-cf window, neighbours and recent items must be >= 1: " + this);
+                throw new IllegalArgumentException(
+                        "item-cf window, neighbours and recent items must be >= 1: " + this);
             }
         }
     }
@@ -115,7 +118,8 @@ public final class ItemCoOccurrenceRecommender implements Recommender {
                     i++;
                 }
                 int b = (int) pair;
-                float similarity = (float) (count / Math.sqrt((double) popularity[a] * popularity[b]));
+                float similarity =
+                        (float) (count / Math.sqrt((double) popularity[a] * popularity[b]));
                 similarityOf[b] = similarity;
                 heap.offer(similarity, b);
             }
@@ -179,7 +183,10 @@ public final class ItemCoOccurrenceRecommender implements Recommender {
         return catalogue.indicesOf(ids);
     }
 
-    /** Neighbours of {@code itemId} with their similarity, most similar first (for inspection and tests). */
+    /**
+     * Neighbours of {@code itemId} with their similarity, most similar first (for inspection and
+     * tests).
+     */
     public List<Map.Entry<String, Float>> neighboursOf(String itemId) {
         int a = catalogue.indexOf(itemId);
         if (a < 0) {
@@ -192,7 +199,10 @@ public final class ItemCoOccurrenceRecommender implements Recommender {
         return out;
     }
 
-    /** A growable array of (a, b) pairs packed into longs, sorted once at the end: no per-pair objects. */
+    /**
+     * A growable array of (a, b) pairs packed into longs, sorted once at the end: no per-pair
+     * objects.
+     */
     private static final class PairCounter {
         private long[] pairs = new long[1024];
         private int size;

@@ -1,10 +1,12 @@
 package org.sdmstream.model.eval;
 
 /**
- * The mean of each ranking metric over the evaluated users at one cut-off K (see {@link RankingMetrics}
- * for the per-user definitions; F1 is averaged per user, not computed from the mean precision and recall).
+ * The mean of each ranking metric over the evaluated users at one cut-off K (see {@link
+ * RankingMetrics} for the per-user definitions; F1 is averaged per user, not computed from the mean
+ * precision and recall).
  */
-public record MetricsAtK(int k, int users, double hitRate, double recall, double precision, double f1, double ndcg) {
+public record MetricsAtK(
+        int k, int users, double hitRate, double recall, double precision, double f1, double ndcg) {
 
     /** Accumulates per-user values into means. */
     static final class Accumulator {

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param metrics one entry per K, ascending
  */
-public record ModelResult(String name, List<MetricsAtK> metrics, double trainSeconds, double evaluateSeconds) {
+public record ModelResult(
+        String name, List<MetricsAtK> metrics, double trainSeconds, double evaluateSeconds) {
 
     public ModelResult {
         metrics = List.copyOf(metrics);
@@ -15,7 +16,10 @@ public record ModelResult(String name, List<MetricsAtK> metrics, double trainSec
 
     /** The metrics at cut-off {@code k}. */
     public MetricsAtK at(int k) {
-        return metrics.stream().filter(m -> m.k() == k).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(name + " was not evaluated at K=" + k));
+        return metrics.stream()
+                .filter(m -> m.k() == k)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException(name + " was not evaluated at K=" + k));
     }
 }

@@ -6,14 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.retrieval.ItemCatalogue;
 
 /**
- * The most-clicked items of the training clicks, the same list for everyone (minus exclusions). Equal
- * counts rank by first appearance in the log, so the ranking is deterministic.
+ * The most-clicked items of the training clicks, the same list for everyone (minus exclusions).
+ * Equal counts rank by first appearance in the log, so the ranking is deterministic.
  */
 public final class PopularityRecommender implements Recommender {
 
@@ -32,9 +31,14 @@ public final class PopularityRecommender implements Recommender {
             counts[i]++;
         }
         final int[] count = counts;
-        int[] order = IntStream.range(0, catalogue.size()).boxed()
-                .sorted(Comparator.<Integer>comparingInt(i -> -count[i]).thenComparingInt(i -> i))
-                .mapToInt(Integer::intValue).toArray();
+        int[] order =
+                IntStream.range(0, catalogue.size())
+                        .boxed()
+                        .sorted(
+                                Comparator.<Integer>comparingInt(i -> -count[i])
+                                        .thenComparingInt(i -> i))
+                        .mapToInt(Integer::intValue)
+                        .toArray();
         ranked = catalogue.idsOf(order);
     }
 
@@ -63,7 +67,10 @@ public final class PopularityRecommender implements Recommender {
         return top(k, excluded, List.of());
     }
 
-    /** The {@code k} most popular items outside {@code excluded}, after {@code prefix} (which it extends). */
+    /**
+     * The {@code k} most popular items outside {@code excluded}, after {@code prefix} (which it
+     * extends).
+     */
     List<String> top(int k, Set<String> excluded, List<String> prefix) {
         List<String> out = new ArrayList<>(prefix);
         Set<String> taken = prefix.isEmpty() ? Set.of() : Set.copyOf(prefix);

@@ -4,17 +4,21 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The top-K ranking metrics of one user's recommendation list against the user's held-out (relevant)
- * items, with binary relevance. With R the relevant set, L_K the first K recommendations and
- * h = |R ∩ L_K|:
+ * The top-K ranking metrics of one user's recommendation list against the user's held-out
+ * (relevant) items, with binary relevance. With R the relevant set, L_K the first K recommendations
+ * and h = |R ∩ L_K|:
+ *
  * <ul>
- *   <li>HitRate@K = 1 if h &gt; 0, else 0</li>
- *   <li>Recall@K = h / |R|</li>
- *   <li>Precision@K = h / K (K, not |L_K|: a short list is not rewarded)</li>
- *   <li>F1@K = 2 P R / (P + R), 0 when both are 0</li>
- *   <li>NDCG@K = DCG / IDCG, DCG = Σ_{i=1..K, L_i ∈ R} 1 / log2(i + 1), IDCG = Σ_{i=1..min(|R|, K)} 1 / log2(i + 1)</li>
+ *   <li>HitRate@K = 1 if h &gt; 0, else 0
+ *   <li>Recall@K = h / |R|
+ *   <li>Precision@K = h / K (K, not |L_K|: a short list is not rewarded)
+ *   <li>F1@K = 2 P R / (P + R), 0 when both are 0
+ *   <li>NDCG@K = DCG / IDCG, DCG = Σ_{i=1..K, L_i ∈ R} 1 / log2(i + 1), IDCG = Σ_{i=1..min(|R|, K)}
+ *       1 / log2(i + 1)
  * </ul>
- * With one held-out item, Recall@K = HitRate@K, Precision@K = HitRate@K / K and NDCG@K = 1 / log2(rank + 1).
+ *
+ * With one held-out item, Recall@K = HitRate@K, Precision@K = HitRate@K / K and NDCG@K = 1 /
+ * log2(rank + 1).
  */
 public final class RankingMetrics {
 

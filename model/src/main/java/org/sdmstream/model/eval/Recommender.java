@@ -3,12 +3,12 @@ package org.sdmstream.model.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.sdmstream.features.ModelInput;
 
 /**
- * Anything the evaluation harness can ask for the top K items of a user, given the user's model input:
- * the popularity and item-to-item baselines, and every embedding model through {@link EmbeddingRecommender}.
+ * Anything the evaluation harness can ask for the top K items of a user, given the user's model
+ * input: the popularity and item-to-item baselines, and every embedding model through {@link
+ * EmbeddingRecommender}.
  */
 public interface Recommender extends AutoCloseable {
 
@@ -22,8 +22,11 @@ public interface Recommender extends AutoCloseable {
         return recommend(input, k, Set.of());
     }
 
-    /** Batch form; implementations that can share work across users (a matrix multiply) override it. */
-    default List<List<String>> recommendAll(List<ModelInput> inputs, List<Set<String>> excluded, int k) {
+    /**
+     * Batch form; implementations that can share work across users (a matrix multiply) override it.
+     */
+    default List<List<String>> recommendAll(
+            List<ModelInput> inputs, List<Set<String>> excluded, int k) {
         List<List<String>> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             out.add(recommend(inputs.get(i), k, excluded.get(i)));

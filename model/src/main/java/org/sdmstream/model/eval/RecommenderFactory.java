@@ -1,8 +1,9 @@
 package org.sdmstream.model.eval;
 
 /**
- * Builds one recommender from the training part of a split; the harness times it and evaluates the result
- * on the test cases. Baselines implement it directly; embedding models come through {@link #of(ModelFactory)}.
+ * Builds one recommender from the training part of a split; the harness times it and evaluates the
+ * result on the test cases. Baselines implement it directly; embedding models come through {@link
+ * #of(ModelFactory)}.
  */
 public interface RecommenderFactory {
 

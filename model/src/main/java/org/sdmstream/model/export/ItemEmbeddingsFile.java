@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The item embedding table as retrieval systems index it: {@code item_embeddings.tsv}, UTF-8, one item
- * per line, {@code item_id<TAB>v1,v2,...,vD}, floats in Java's shortest round-trip decimal form, no
- * header, rows in model order. Padding and unknown rows are not written. Score = inner product with
- * the model's user vector.
+ * The item embedding table as retrieval systems index it: {@code item_embeddings.tsv}, UTF-8, one
+ * item per line, {@code item_id<TAB>v1,v2,...,vD}, floats in Java's shortest round-trip decimal
+ * form, no header, rows in model order. Padding and unknown rows are not written. Score = inner
+ * product with the model's user vector.
  */
 public final class ItemEmbeddingsFile {
 
@@ -27,14 +27,16 @@ public final class ItemEmbeddingsFile {
 
     public static void write(Path file, List<String> ids, float[][] vectors) {
         if (ids.size() != vectors.length) {
-            throw new IllegalArgumentException(ids.size() + " ids but " + vectors.length + " vectors");
+            throw new IllegalArgumentException(
+                    ids.size() + " ids but " + vectors.length + " vectors");
         }
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < vectors.length; i++) {
                 String id = ids.get(i);
                 if (id.indexOf('\t') >= 0 || id.indexOf('\n') >= 0) {
-                    throw new IllegalArgumentException("item id '" + id + "' contains a tab or line break");
+                    throw new IllegalArgumentException(
+                            "item id '" + id + "' contains a tab or line break");
                 }
                 line.setLength(0);
                 line.append(id).append('\t');
@@ -66,12 +68,19 @@ public final class ItemEmbeddingsFile {
                 }
                 int tab = line.indexOf('\t');
                 if (tab < 0) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": expected item_id<TAB>comma floats");
+                    throw new IllegalArgumentException(
+                            file + " line " + lineNo + ": expected item_id<TAB>comma floats");
                 }
                 String[] parts = line.substring(tab + 1).split(",");
                 if (width >= 0 && parts.length != width) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + parts.length
-                            + " values, earlier lines have " + width);
+                    throw new IllegalArgumentException(
+                            file
+                                    + " line "
+                                    + lineNo
+                                    + ": "
+                                    + parts.length
+                                    + " values, earlier lines have "
+                                    + width);
                 }
                 width = parts.length;
                 float[] v = new float[width];

@@ -16,16 +16,20 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 of every file of an exported model but {@code metadata.json}, recorded in the metadata at export and
- * checked at load: a vocabulary edited, reordered or swapped after export would silently map ids to the wrong
- * embedding rows, so the scorer refuses it and names the file. Their digest together is the model's content
- * hash, which identifies the model's bytes wherever they are copied.
+ * SHA-256 of every file of an exported model but {@code metadata.json}, recorded in the metadata at
+ * export and checked at load: a vocabulary edited, reordered or swapped after export would silently
+ * map ids to the wrong embedding rows, so the scorer refuses it and names the file. Their digest
+ * together is the model's content hash, which identifies the model's bytes wherever they are
+ * copied.
  */
 public final class ModelFiles {
 
     private ModelFiles() {}
 
-    /** Relative path ('/'-separated) → SHA-256 (hex) of every regular file under {@code root} but the metadata. */
+    /**
+     * Relative path ('/'-separated) → SHA-256 (hex) of every regular file under {@code root} but
+     * the metadata.
+     */
     public static Map<String, String> hashes(Path root) {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
@@ -44,8 +48,12 @@ public final class ModelFiles {
     /** One digest of all files' names and digests, in name order. */
     public static String contentHash(Map<String, String> hashes) {
         MessageDigest digest = newDigest();
-        new TreeMap<>(hashes).forEach((name, hash) ->
-                digest.update((name + "=" + hash + "\n").getBytes(StandardCharsets.UTF_8)));
+        new TreeMap<>(hashes)
+                .forEach(
+                        (name, hash) ->
+                                digest.update(
+                                        (name + "=" + hash + "\n")
+                                                .getBytes(StandardCharsets.UTF_8)));
         return HexFormat.of().formatHex(digest.digest());
     }
 
@@ -56,18 +64,24 @@ public final class ModelFiles {
      */
     public static void verify(Path root, Map<String, String> recorded) {
         List<String> problems = new ArrayList<>();
-        recorded.forEach((name, hash) -> {
-            Path file = root.resolve(name);
-            if (!Files.isRegularFile(file)) {
-                problems.add(file + " is missing");
-            } else if (!sha256(file).equals(hash)) {
-                problems.add(file + " differs from the file exported with the model");
-            }
-        });
+        recorded.forEach(
+                (name, hash) -> {
+                    Path file = root.resolve(name);
+                    if (!Files.isRegularFile(file)) {
+                        problems.add(file + " is missing");
+                    } else if (!sha256(file).equals(hash)) {
+                        problems.add(file + " differs from the file exported with the model");
+                    }
+                });
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("model " + root + " does not match the content recorded in its "
-                    + ModelMetadata.FILE_NAME + " at export: " + String.join("; ", problems)
-                    + ". Vocabularies and variables belong together: export the model again instead of editing it");
+            throw new IllegalArgumentException(
+                    "model "
+                            + root
+                            + " does not match the content recorded in its "
+                            + ModelMetadata.FILE_NAME
+                            + " at export: "
+                            + String.join("; ", problems)
+                            + ". Vocabularies and variables belong together: export the model again instead of editing it");
         }
     }
 

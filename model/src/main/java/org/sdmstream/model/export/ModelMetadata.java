@@ -1,23 +1,22 @@
 package org.sdmstream.model.export;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.training.EpochResult;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
- * {@code metadata.json} beside an exported model: what it is, what it was trained on and how well it
- * did. {@code config} and {@code epochs} are absent for models trained elsewhere; {@code files} (SHA-256 of each
- * file, see {@link ModelFiles}) and their {@code contentHash} are absent in models exported before 0.2.
+ * {@code metadata.json} beside an exported model: what it is, what it was trained on and how well
+ * it did. {@code config} and {@code epochs} are absent for models trained elsewhere; {@code files}
+ * (SHA-256 of each file, see {@link ModelFiles}) and their {@code contentHash} are absent in models
+ * exported before 0.2.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -40,11 +39,17 @@ public record ModelMetadata(
     public static final String FILE_NAME = "metadata.json";
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The event-time range and size of the training data (times as ISO-8601 instants). */
-    public record TrainingRange(String firstEvent, String lastEvent, int sessions, int trainSessions,
-            int validationSessions, long clicks) {}
+    public record TrainingRange(
+            String firstEvent,
+            String lastEvent,
+            int sessions,
+            int trainSessions,
+            int validationSessions,
+            long clicks) {}
 
     public void write(Path file) {
         try {
@@ -54,7 +59,10 @@ public record ModelMetadata(
         }
     }
 
-    /** Reads metadata from {@code in} (a model on any file system); {@code source} names it in errors. */
+    /**
+     * Reads metadata from {@code in} (a model on any file system); {@code source} names it in
+     * errors.
+     */
     public static ModelMetadata read(java.io.InputStream in, String source) {
         try {
             return JSON.readValue(in, ModelMetadata.class);

@@ -2,7 +2,6 @@ package org.sdmstream.model.graph;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Session;

@@ -3,7 +3,6 @@ package org.sdmstream.model.graph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -11,8 +10,8 @@ import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Creates the model's trainable variables with seeded initialisers, so two graphs built from the same
- * config start from the same weights and a checkpoint restores into either by variable name.
+ * Creates the model's trainable variables with seeded initialisers, so two graphs built from the
+ * same config start from the same weights and a checkpoint restores into either by variable name.
  */
 public final class Parameters {
 
@@ -29,10 +28,14 @@ public final class Parameters {
     /** A variable drawn from a truncated normal with standard deviation {@code std}. */
     public Variable<TFloat32> normal(String name, float std, long... shape) {
         Ops init = tf.withInitScope();
-        Operand<TFloat32> value = init.math.mul(
-                init.random.truncatedNormal(init.constant(shape), TFloat32.class,
-                        TruncatedNormal.seed(seed), TruncatedNormal.seed2(nextStream++)),
-                init.constant(std));
+        Operand<TFloat32> value =
+                init.math.mul(
+                        init.random.truncatedNormal(
+                                init.constant(shape),
+                                TFloat32.class,
+                                TruncatedNormal.seed(seed),
+                                TruncatedNormal.seed2(nextStream++)),
+                        init.constant(std));
         return add(tf.withName(name).variable(value));
     }
 

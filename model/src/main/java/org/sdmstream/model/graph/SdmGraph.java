@@ -2,7 +2,6 @@ package org.sdmstream.model.graph;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.sdmstream.features.encoding.FeatureVocabularies;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.SdmConfig;
@@ -17,25 +16,41 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The user tower in a TF graph: placeholders named after {@link ModelSignature}, the SDM tower (or a
- * baseline, by config), the per-position vectors {@code session_vectors} [B, T, D] and the serving
- * output {@code user_vector} [B, D] (the vector at the newest click), and the output item embedding
- * table {@code output_item_embedding} [items, D] that the training softmax and retrieval share.
- * Variable names are {@link VariableNames}, so checkpoints restore into any graph built from the same config.
+ * The user tower in a TF graph: placeholders named after {@link ModelSignature}, the SDM tower (or
+ * a baseline, by config), the per-position vectors {@code session_vectors} [B, T, D] and the
+ * serving output {@code user_vector} [B, D] (the vector at the newest click), and the output item
+ * embedding table {@code output_item_embedding} [items, D] that the training softmax and retrieval
+ * share. Variable names are {@link VariableNames}, so checkpoints restore into any graph built from
+ * the same config.
  */
 public final class SdmGraph {
 
     public static final String SESSION_VECTORS = "session_vectors";
+
     /** Scalar float fed only by training: the embedding dropout rate (default 0 = serving). */
     public static final String DROPOUT_RATE = "dropout_rate";
+
     /** int32 [2] fed with {@link #DROPOUT_RATE}: the seed of the batch's dropout masks. */
     public static final String DROPOUT_SEED = "dropout_seed";
 
     /** Number of rows of every embedding table, from the vocabularies. */
-    public record Sizes(int items, int categories, int brands, int shops, int users, int profileValues, int profileSlots) {
+    public record Sizes(
+            int items,
+            int categories,
+            int brands,
+            int shops,
+            int users,
+            int profileValues,
+            int profileSlots) {
         public static Sizes of(FeatureVocabularies v) {
-            return new Sizes(v.items().size(), v.categories().size(), v.brands().size(), v.shops().size(),
-                    v.users().size(), v.profileValues().size(), v.profileSlots());
+            return new Sizes(
+                    v.items().size(),
+                    v.categories().size(),
+                    v.brands().size(),
+                    v.shops().size(),
+                    v.users().size(),
+                    v.profileValues().size(),
+                    v.profileSlots());
         }
     }
 
@@ -48,8 +63,16 @@ public final class SdmGraph {
     private final EmbeddingTables tables;
     private final SdmWeights sdmWeights;
 
-    private final Placeholder<TInt32> sessionItem, sessionCategory, sessionBrand, sessionShop, sessionLength;
-    private final Placeholder<TInt32> historyItem, historyCategory, historyBrand, historyShop, historyLength;
+    private final Placeholder<TInt32> sessionItem,
+            sessionCategory,
+            sessionBrand,
+            sessionShop,
+            sessionLength;
+    private final Placeholder<TInt32> historyItem,
+            historyCategory,
+            historyBrand,
+            historyShop,
+            historyLength;
     private final Placeholder<TInt32> user, profile;
     private final Operand<TFloat32> sessionVectors;
     private final Operand<TFloat32> userVector;
@@ -58,8 +81,14 @@ public final class SdmGraph {
     private Operand<TFloat32> dropoutRate;
     private Operand<TInt32> dropoutSeed;
 
-    /** What the graph is built for: training has the dropout inputs; serving has no training-only op at all. */
-    public enum Mode { TRAINING, SERVING }
+    /**
+     * What the graph is built for: training has the dropout inputs; serving has no training-only op
+     * at all.
+     */
+    public enum Mode {
+        TRAINING,
+        SERVING
+    }
 
     /** The training graph (with the dropout inputs, default rate 0). */
     public SdmGraph(Graph graph, SdmConfig config, Sizes sizes) {
@@ -67,8 +96,9 @@ public final class SdmGraph {
     }
 
     /**
-     * @param mode {@link Mode#SERVING} leaves out dropout, whose random masks would otherwise be drawn on every
-     *     call even at rate 0; the variables and the vectors are the same in both modes
+     * @param mode {@link Mode#SERVING} leaves out dropout, whose random masks would otherwise be
+     *     drawn on every call even at rate 0; the variables and the vectors are the same in both
+     *     modes
      */
     public SdmGraph(Graph graph, SdmConfig config, Sizes sizes, Mode mode) {
         this.graph = graph;
@@ -97,10 +127,16 @@ public final class SdmGraph {
         Operand<TFloat32> sessionMask = layers.sequenceMask(sessionLength, t);
         Operand<TFloat32> historyMask = layers.sequenceMask(historyLength, l);
         Operand<TFloat32> eu = tables.userEmbedding(layers, user, profile);
-        List<Operand<TFloat32>> sessionFeatures = embeddingDropout(
-                tables.features(layers, sessionItem, sessionCategory, sessionBrand, sessionShop), 1);
-        List<Operand<TFloat32>> historyFeatures = embeddingDropout(
-                tables.features(layers, historyItem, historyCategory, historyBrand, historyShop), 5);
+        List<Operand<TFloat32>> sessionFeatures =
+                embeddingDropout(
+                        tables.features(
+                                layers, sessionItem, sessionCategory, sessionBrand, sessionShop),
+                        1);
+        List<Operand<TFloat32>> historyFeatures =
+                embeddingDropout(
+                        tables.features(
+                                layers, historyItem, historyCategory, historyBrand, historyShop),
+                        5);
 
         Operand<TFloat32> fused;
         if (config.architecture() == SdmConfig.Architecture.SDM) {
@@ -111,28 +147,39 @@ public final class SdmGraph {
             fused = youTubeDnn(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
         }
         sessionVectors = tf.withName(SESSION_VECTORS).identity(layers.l2Normalize(fused));
-        userVector = tf.withName(ModelSignature.USER_VECTOR).identity(
-                layers.lastPosition(sessionVectors, sessionLength, t));
-        outputItemEmbedding = params.normal(VariableNames.OUTPUT_ITEM_EMBEDDING, EmbeddingTables.STD, sizes.items(),
-                config.hiddenSize());
+        userVector =
+                tf.withName(ModelSignature.USER_VECTOR)
+                        .identity(layers.lastPosition(sessionVectors, sessionLength, t));
+        outputItemEmbedding =
+                params.normal(
+                        VariableNames.OUTPUT_ITEM_EMBEDDING,
+                        EmbeddingTables.STD,
+                        sizes.items(),
+                        config.hiddenSize());
     }
 
     /**
-     * Dropout on the looked-up input embeddings while training (the trainer feeds {@link #DROPOUT_RATE});
-     * serving never feeds it, so the rate is 0 and the tower is unchanged.
+     * Dropout on the looked-up input embeddings while training (the trainer feeds {@link
+     * #DROPOUT_RATE}); serving never feeds it, so the rate is 0 and the tower is unchanged.
      */
-    private List<Operand<TFloat32>> embeddingDropout(List<Operand<TFloat32>> features, long firstStream) {
+    private List<Operand<TFloat32>> embeddingDropout(
+            List<Operand<TFloat32>> features, long firstStream) {
         if (mode == Mode.SERVING) {
             return features;
         }
         if (dropoutRate == null) {
-            dropoutRate = tf.withName(DROPOUT_RATE).placeholderWithDefault(tf.constant(0f), Shape.scalar());
-            dropoutSeed = tf.withName(DROPOUT_SEED).placeholderWithDefault(tf.constant(new int[] {0, 0}), Shape.of(2));
+            dropoutRate =
+                    tf.withName(DROPOUT_RATE)
+                            .placeholderWithDefault(tf.constant(0f), Shape.scalar());
+            dropoutSeed =
+                    tf.withName(DROPOUT_SEED)
+                            .placeholderWithDefault(tf.constant(new int[] {0, 0}), Shape.of(2));
         }
         List<Operand<TFloat32>> out = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
             // Each feature gets its own mask stream: the batch seed with a per-feature second word.
-            Operand<TInt32> seed = tf.math.add(dropoutSeed, tf.constant(new int[] {0, (int) firstStream + i}));
+            Operand<TInt32> seed =
+                    tf.math.add(dropoutSeed, tf.constant(new int[] {0, (int) firstStream + i}));
             out.add(layers.dropout(features.get(i), dropoutRate, seed));
         }
         return out;
@@ -142,49 +189,97 @@ public final class SdmGraph {
         return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(shape)));
     }
 
-    private Operand<TFloat32> sdm(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
-            List<Operand<TFloat32>> historyFeatures, Operand<TFloat32> sessionMask, Operand<TFloat32> historyMask) {
+    private Operand<TFloat32> sdm(
+            Operand<TFloat32> eu,
+            List<Operand<TFloat32>> sessionFeatures,
+            List<Operand<TFloat32>> historyFeatures,
+            Operand<TFloat32> sessionMask,
+            Operand<TFloat32> historyMask) {
         int t = config.maxSessionLength();
         int d = config.hiddenSize();
         SdmWeights.Lstm lstm = sdmWeights.lstm();
         SdmWeights.SelfAttention attention = sdmWeights.attention();
         Operand<TFloat32> x = tf.concat(sessionFeatures, tf.constant(-1)); // [B, T, in]
-        Operand<TFloat32> h = layers.lstm(x, sessionMask, lstm.w(), lstm.u(), lstm.b(), t, config.itemInputDim(), d);
-        Operand<TFloat32> hHat = layers.causalSelfAttention(h, sessionMask, attention.wq(), attention.wk(),
-                attention.wv(), attention.wo(), t, d, config.heads());
-        Operand<TFloat32> s = layers.causalUserAttention(hHat, eu, sdmWeights.userAttention(), sessionMask, t, d);
+        Operand<TFloat32> h =
+                layers.lstm(
+                        x, sessionMask, lstm.w(), lstm.u(), lstm.b(), t, config.itemInputDim(), d);
+        Operand<TFloat32> hHat =
+                layers.causalSelfAttention(
+                        h,
+                        sessionMask,
+                        attention.wq(),
+                        attention.wk(),
+                        attention.wv(),
+                        attention.wo(),
+                        t,
+                        d,
+                        config.heads());
+        Operand<TFloat32> s =
+                layers.causalUserAttention(hHat, eu, sdmWeights.userAttention(), sessionMask, t, d);
         if (sdmWeights.longTerm().isEmpty()) {
             return s;
         }
         LongTermBranch longTerm = sdmWeights.longTerm().get();
-        Operand<TFloat32> p = longTerm.vector(layers, eu, historyFeatures, historyMask,
-                LongTermBranch.Scoring.PROJECT_HISTORY);
+        Operand<TFloat32> p =
+                longTerm.vector(
+                        layers,
+                        eu,
+                        historyFeatures,
+                        historyMask,
+                        LongTermBranch.Scoring.PROJECT_HISTORY);
         return longTerm.gate(layers, eu, s, p, t);
     }
 
-    private Operand<TFloat32> youTubeDnn(Operand<TFloat32> eu, List<Operand<TFloat32>> sessionFeatures,
-            List<Operand<TFloat32>> historyFeatures, Operand<TFloat32> sessionMask, Operand<TFloat32> historyMask) {
+    private Operand<TFloat32> youTubeDnn(
+            Operand<TFloat32> eu,
+            List<Operand<TFloat32>> sessionFeatures,
+            List<Operand<TFloat32>> historyFeatures,
+            Operand<TFloat32> sessionMask,
+            Operand<TFloat32> historyMask) {
         int t = config.maxSessionLength();
         int in = config.itemInputDim();
         Operand<TInt32> tileT = tf.constant(new int[] {1, t, 1});
-        Operand<TFloat32> sessionMean = layers.causalMean(tf.concat(sessionFeatures, tf.constant(-1)), sessionMask, t);
-        Operand<TFloat32> historyMean = layers.maskedMean(tf.concat(historyFeatures, tf.constant(-1)), historyMask);
-        Operand<TFloat32> x = tf.concat(List.of(sessionMean,
-                tf.tile(tf.expandDims(historyMean, tf.constant(1)), tileT),
-                tf.tile(tf.expandDims(eu, tf.constant(1)), tileT)), tf.constant(-1));
+        Operand<TFloat32> sessionMean =
+                layers.causalMean(tf.concat(sessionFeatures, tf.constant(-1)), sessionMask, t);
+        Operand<TFloat32> historyMean =
+                layers.maskedMean(tf.concat(historyFeatures, tf.constant(-1)), historyMask);
+        Operand<TFloat32> x =
+                tf.concat(
+                        List.of(
+                                sessionMean,
+                                tf.tile(tf.expandDims(historyMean, tf.constant(1)), tileT),
+                                tf.tile(tf.expandDims(eu, tf.constant(1)), tileT)),
+                        tf.constant(-1));
         int width = 2 * in + config.userEmbeddingDim();
         int layer = 0;
         for (int size : config.dnnHiddenLayers()) {
-            x = tf.nn.relu(tf.math.add(layers.dense3(x, params.weight(VariableNames.dnnWeight(layer), width, size), t, width, size),
-                    params.zeros(VariableNames.dnnBias(layer), size)));
+            x =
+                    tf.nn.relu(
+                            tf.math.add(
+                                    layers.dense3(
+                                            x,
+                                            params.weight(
+                                                    VariableNames.dnnWeight(layer), width, size),
+                                            t,
+                                            width,
+                                            size),
+                                    params.zeros(VariableNames.dnnBias(layer), size)));
             width = size;
             layer++;
         }
-        return tf.math.add(layers.dense3(x, params.weight(VariableNames.DNN_OUT_W, width, config.hiddenSize()), t, width,
-                config.hiddenSize()), params.zeros(VariableNames.DNN_OUT_B, config.hiddenSize()));
+        return tf.math.add(
+                layers.dense3(
+                        x,
+                        params.weight(VariableNames.DNN_OUT_W, width, config.hiddenSize()),
+                        t,
+                        width,
+                        config.hiddenSize()),
+                params.zeros(VariableNames.DNN_OUT_B, config.hiddenSize()));
     }
 
-    /** The serving signature over this graph's placeholders, as {@link ModelSignature} specifies. */
+    /**
+     * The serving signature over this graph's placeholders, as {@link ModelSignature} specifies.
+     */
     public Signature servingSignature() {
         return Signature.builder(ModelSignature.KEY)
                 .input(ModelSignature.SESSION_ITEM, sessionItem)
@@ -241,13 +336,15 @@ public final class SdmGraph {
     }
 
     /**
-     * The SDM weights beyond the embedding tables, for other graphs over the same weights (the step graph).
+     * The SDM weights beyond the embedding tables, for other graphs over the same weights (the step
+     * graph).
      *
      * @throws IllegalStateException for a tower that is not SDM
      */
     public SdmWeights sdmWeights() {
         if (sdmWeights == null) {
-            throw new IllegalStateException("the " + config.architecture() + " tower has no SDM weights");
+            throw new IllegalStateException(
+                    "the " + config.architecture() + " tower has no SDM weights");
         }
         return sdmWeights;
     }

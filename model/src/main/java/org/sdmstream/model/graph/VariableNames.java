@@ -6,8 +6,8 @@ import java.util.List;
  * The names of the model's trainable variables, written down once: checkpoints restore by these
  * names and the exported SavedModel carries them, so renaming one is a format change. The towers
  * create their variables through {@link Parameters} under these names; other graphs over the same
- * weights (the step graph) get the variables as objects ({@link EmbeddingTables}, {@link SdmWeights}),
- * never by name.
+ * weights (the step graph) get the variables as objects ({@link EmbeddingTables}, {@link
+ * SdmWeights}), never by name.
  */
 public final class VariableNames {
 
@@ -34,9 +34,15 @@ public final class VariableNames {
     public static final String HISTORY_ATTENTION_CATEGORY_W = "history_attention_category_w";
     public static final String HISTORY_ATTENTION_BRAND_W = "history_attention_brand_w";
     public static final String HISTORY_ATTENTION_SHOP_W = "history_attention_shop_w";
+
     /** The history attention weights in feature order: item, category, brand, shop. */
-    public static final List<String> HISTORY_ATTENTION = List.of(HISTORY_ATTENTION_ITEM_W,
-            HISTORY_ATTENTION_CATEGORY_W, HISTORY_ATTENTION_BRAND_W, HISTORY_ATTENTION_SHOP_W);
+    public static final List<String> HISTORY_ATTENTION =
+            List.of(
+                    HISTORY_ATTENTION_ITEM_W,
+                    HISTORY_ATTENTION_CATEGORY_W,
+                    HISTORY_ATTENTION_BRAND_W,
+                    HISTORY_ATTENTION_SHOP_W);
+
     public static final String LONG_TERM_W = "long_term_w";
     public static final String LONG_TERM_B = "long_term_b";
     public static final String GATE_W1 = "gate_w1";

@@ -3,21 +3,23 @@ package org.sdmstream.model.retrieval;
 import java.util.Arrays;
 
 /**
- * Exact maximum-inner-product search over a fixed set of item embeddings: the top K items for each query
- * vector, by a blocked matrix multiply in plain Java and a bounded heap per query. Items are stored in
- * blocks, each transposed (dimension-major), so the inner loop is a multiply-add over contiguous floats
- * that the JIT vectorises, and one block stays in cache while a block of queries is scored against it.
- * Equal scores rank the lower item index first.
+ * Exact maximum-inner-product search over a fixed set of item embeddings: the top K items for each
+ * query vector, by a blocked matrix multiply in plain Java and a bounded heap per query. Items are
+ * stored in blocks, each transposed (dimension-major), so the inner loop is a multiply-add over
+ * contiguous floats that the JIT vectorises, and one block stays in cache while a block of queries
+ * is scored against it. Equal scores rank the lower item index first.
  */
 public final class ExactInnerProductIndex implements InnerProductIndex {
 
     /** Items per block: 1,024 x 64 floats = 256 KiB, about one core's L2. */
     static final int ITEM_BLOCK = 1024;
+
     /** Queries scored against one item block while it is in cache. */
     static final int QUERY_BLOCK = 32;
 
     private final int items;
     private final int dimension;
+
     /** blocks[b][j * width + i] = embedding of item b * ITEM_BLOCK + i, component j. */
     private final float[][] blocks;
 
@@ -33,8 +35,13 @@ public final class ExactInnerProductIndex implements InnerProductIndex {
             for (int i = 0; i < width; i++) {
                 float[] row = itemEmbeddings[start + i];
                 if (row.length != dimension) {
-                    throw new IllegalArgumentException("item embedding " + (start + i) + " has dimension " + row.length
-                            + ", expected " + dimension);
+                    throw new IllegalArgumentException(
+                            "item embedding "
+                                    + (start + i)
+                                    + " has dimension "
+                                    + row.length
+                                    + ", expected "
+                                    + dimension);
                 }
                 for (int j = 0; j < dimension; j++) {
                     block[j * width + i] = row[j];
@@ -57,7 +64,8 @@ public final class ExactInnerProductIndex implements InnerProductIndex {
     @Override
     public Hits[] search(float[][] queries, int k, int[][] excluded) {
         if (excluded != null && excluded.length != queries.length) {
-            throw new IllegalArgumentException(queries.length + " queries but " + excluded.length + " exclusion lists");
+            throw new IllegalArgumentException(
+                    queries.length + " queries but " + excluded.length + " exclusion lists");
         }
         Hits[] result = new Hits[queries.length];
         int keep = Math.max(1, Math.min(k, items));
@@ -71,8 +79,13 @@ public final class ExactInnerProductIndex implements InnerProductIndex {
             for (int q = 0; q < queryCount; q++) {
                 heaps[q].clear();
                 if (queries[q0 + q].length != dimension) {
-                    throw new IllegalArgumentException("query " + (q0 + q) + " has dimension " + queries[q0 + q].length
-                            + ", expected " + dimension);
+                    throw new IllegalArgumentException(
+                            "query "
+                                    + (q0 + q)
+                                    + " has dimension "
+                                    + queries[q0 + q].length
+                                    + ", expected "
+                                    + dimension);
                 }
             }
             for (int b = 0; b < blocks.length; b++) {
@@ -108,8 +121,9 @@ public final class ExactInnerProductIndex implements InnerProductIndex {
     }
 
     /**
-     * out[i] = query . item i of the block, as a sum of axpy passes over the transposed block: the same
-     * additions in the same order as {@link InnerProductIndex#dot}, so both indexes report equal scores.
+     * out[i] = query . item i of the block, as a sum of axpy passes over the transposed block: the
+     * same additions in the same order as {@link InnerProductIndex#dot}, so both indexes report
+     * equal scores.
      */
     private void scoreBlock(float[] query, float[] block, int width, float[] out) {
         Arrays.fill(out, 0, width, 0f);

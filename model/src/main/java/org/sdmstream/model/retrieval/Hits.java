@@ -10,7 +10,8 @@ public record Hits(int[] items, float[] scores) {
 
     public Hits {
         if (items.length != scores.length) {
-            throw new IllegalArgumentException(items.length + " items but " + scores.length + " scores");
+            throw new IllegalArgumentException(
+                    items.length + " items but " + scores.length + " scores");
         }
     }
 

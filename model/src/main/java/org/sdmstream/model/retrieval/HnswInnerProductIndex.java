@@ -3,7 +3,6 @@ package org.sdmstream.model.retrieval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
@@ -17,34 +16,46 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
 /**
- * Approximate maximum-inner-product search: an HNSW graph built by Apache Lucene's
- * {@link HnswGraphBuilder} over the item embeddings ({@link VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}),
- * searched with a beam of {@link #SEARCH_BEAM} candidates. Results are re-scored with
- * {@link InnerProductIndex#dot}, so a hit reports the same score as the exact index would.
+ * Approximate maximum-inner-product search: an HNSW graph built by Apache Lucene's {@link
+ * HnswGraphBuilder} over the item embeddings ({@link
+ * VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}), searched with a beam of {@link #SEARCH_BEAM}
+ * candidates. Results are re-scored with {@link InnerProductIndex#dot}, so a hit reports the same
+ * score as the exact index would.
  *
- * <p>After the build the graph is copied into plain neighbour arrays: Lucene's on-heap graph keeps its
- * read cursor inside itself, so it cannot serve the stream's subtasks at once; each search here walks
- * its own cursor over the shared arrays.
+ * <p>After the build the graph is copied into plain neighbour arrays: Lucene's on-heap graph keeps
+ * its read cursor inside itself, so it cannot serve the stream's subtasks at once; each search here
+ * walks its own cursor over the shared arrays.
  */
 public final class HnswInnerProductIndex implements InnerProductIndex {
 
     /** Neighbours per node (Lucene's default; level 0 keeps twice as many). */
     public static final int MAX_CONNECTIONS = HnswGraphBuilder.DEFAULT_MAX_CONN;
+
     /** Candidates kept while inserting a node (Lucene's default). */
     public static final int BUILD_BEAM = HnswGraphBuilder.DEFAULT_BEAM_WIDTH;
-    /** Candidates kept while searching; at least k. Chosen for recall@50 >= 0.95 (docs/benchmarks.md). */
+
+    /**
+     * Candidates kept while searching; at least k. Chosen for recall@50 >= 0.95
+     * (docs/benchmarks.md).
+     */
     public static final int SEARCH_BEAM = 200;
+
     /** The graph is random; a fixed seed makes it, and every result, reproducible. */
     static final long SEED = 42L;
 
-    private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+    private static final VectorSimilarityFunction SIMILARITY =
+            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
 
     private final float[][] vectors;
     private final int dimension;
     private final int searchBeam;
     private final int entryNode;
-    /** neighbours[level][slot]: level 0 by node, higher levels by the node's slot in nodesOnLevel. */
+
+    /**
+     * neighbours[level][slot]: level 0 by node, higher levels by the node's slot in nodesOnLevel.
+     */
     private final int[][][] neighbours;
+
     /** Sorted nodes of each level above 0 (index 0 unused). */
     private final int[][] nodesOnLevel;
 
@@ -58,8 +69,13 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
         this.searchBeam = searchBeam;
         for (int i = 0; i < itemEmbeddings.length; i++) {
             if (itemEmbeddings[i].length != dimension) {
-                throw new IllegalArgumentException("item embedding " + i + " has dimension " + itemEmbeddings[i].length
-                        + ", expected " + dimension);
+                throw new IllegalArgumentException(
+                        "item embedding "
+                                + i
+                                + " has dimension "
+                                + itemEmbeddings[i].length
+                                + ", expected "
+                                + dimension);
             }
         }
         if (itemEmbeddings.length == 0) {
@@ -69,8 +85,10 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
             return;
         }
         try {
-            OnHeapHnswGraph graph = HnswGraphBuilder.create(new Supplier(itemEmbeddings), MAX_CONNECTIONS, BUILD_BEAM, SEED)
-                    .build(itemEmbeddings.length);
+            OnHeapHnswGraph graph =
+                    HnswGraphBuilder.create(
+                                    new Supplier(itemEmbeddings), MAX_CONNECTIONS, BUILD_BEAM, SEED)
+                            .build(itemEmbeddings.length);
             int levels = graph.numLevels();
             entryNode = graph.entryNode();
             neighbours = new int[levels][][];
@@ -86,7 +104,8 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the HNSW graph", e); // in-memory: never happens
+            throw new UncheckedIOException(
+                    "cannot build the HNSW graph", e); // in-memory: never happens
         }
     }
 
@@ -103,16 +122,24 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     @Override
     public Hits[] search(float[][] queries, int k, int[][] excluded) {
         if (excluded != null && excluded.length != queries.length) {
-            throw new IllegalArgumentException(queries.length + " queries but " + excluded.length + " exclusion lists");
+            throw new IllegalArgumentException(
+                    queries.length + " queries but " + excluded.length + " exclusion lists");
         }
         Hits[] out = new Hits[queries.length];
         for (int q = 0; q < queries.length; q++) {
             if (vectors.length > 0 && queries[q].length != dimension) {
-                throw new IllegalArgumentException("query " + q + " has dimension " + queries[q].length
-                        + ", expected " + dimension);
+                throw new IllegalArgumentException(
+                        "query "
+                                + q
+                                + " has dimension "
+                                + queries[q].length
+                                + ", expected "
+                                + dimension);
             }
-            out[q] = k < 1 || vectors.length == 0 ? Hits.NONE
-                    : searchOne(queries[q], k, excluded == null ? new int[0] : excluded[q]);
+            out[q] =
+                    k < 1 || vectors.length == 0
+                            ? Hits.NONE
+                            : searchOne(queries[q], k, excluded == null ? new int[0] : excluded[q]);
         }
         return out;
     }
@@ -120,7 +147,11 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     private Hits searchOne(float[] query, int k, int[] excluded) {
         TopKnnCollector collector = new TopKnnCollector(Math.max(k, searchBeam), Integer.MAX_VALUE);
         try {
-            HnswGraphSearcher.search(new QueryScorer(vectors, query), collector, new GraphView(), acceptAllBut(excluded));
+            HnswGraphSearcher.search(
+                    new QueryScorer(vectors, query),
+                    collector,
+                    new GraphView(),
+                    acceptAllBut(excluded));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -210,7 +241,8 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
 
         @Override
         public NodesIterator getNodesOnLevel(int level) {
-            return level == 0 ? new ArrayNodesIterator(vectors.length)
+            return level == 0
+                    ? new ArrayNodesIterator(vectors.length)
                     : new ArrayNodesIterator(nodesOnLevel[level], nodesOnLevel[level].length);
         }
     }

@@ -2,8 +2,9 @@ package org.sdmstream.model.retrieval;
 
 /**
  * Maximum-inner-product search over a fixed table of item embeddings, addressed by row: the exact
- * reference ({@link ExactInnerProductIndex}) and an approximate graph ({@link HnswInnerProductIndex})
- * answer the same question, so {@link ItemIndex} can pick either by catalogue size.
+ * reference ({@link ExactInnerProductIndex}) and an approximate graph ({@link
+ * HnswInnerProductIndex}) answer the same question, so {@link ItemIndex} can pick either by
+ * catalogue size.
  */
 public interface InnerProductIndex {
 
@@ -14,7 +15,8 @@ public interface InnerProductIndex {
     int dimension();
 
     /**
-     * The {@code k} rows with the largest inner product with each query, best first, with their scores.
+     * The {@code k} rows with the largest inner product with each query, best first, with their
+     * scores.
      *
      * @param queries one vector per query, each of {@link #dimension()} components
      * @param excluded per query, rows that must not be returned (any order); null for none

@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Dense integer indices for item ids, in first-seen order, so scorers can use arrays instead of maps. */
+/**
+ * Dense integer indices for item ids, in first-seen order, so scorers can use arrays instead of
+ * maps.
+ */
 public final class ItemCatalogue {
 
     private final Map<String, Integer> indexOf = new HashMap<>();

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-
 import org.sdmstream.model.UserVectorModel;
 import org.sdmstream.model.export.ItemEmbeddingsFile;
 import org.sdmstream.model.export.ModelDirectory;
@@ -14,9 +13,9 @@ import org.sdmstream.model.export.ModelMetadata;
 /**
  * A model's items, searchable by inner product with its user vectors: the one retrieval index of
  * evaluation, {@code sdm recommend} and the stream. Built from the model's own item table (the
- * exported {@code item_embeddings.tsv}, or a model in memory), so the items always belong to the same
- * model version as the vectors; the table never holds padding or unknown rows, so neither is ever
- * returned. Immutable and thread-safe once built.
+ * exported {@code item_embeddings.tsv}, or a model in memory), so the items always belong to the
+ * same model version as the vectors; the table never holds padding or unknown rows, so neither is
+ * ever returned. Immutable and thread-safe once built.
  */
 public final class ItemIndex {
 
@@ -29,7 +28,11 @@ public final class ItemIndex {
     private final String modelVersion;
     private final long buildMillis;
 
-    private ItemIndex(ItemCatalogue catalogue, InnerProductIndex index, IndexKind kind, String modelVersion,
+    private ItemIndex(
+            ItemCatalogue catalogue,
+            InnerProductIndex index,
+            IndexKind kind,
+            String modelVersion,
             long buildMillis) {
         this.catalogue = catalogue;
         this.index = index;
@@ -43,53 +46,83 @@ public final class ItemIndex {
      *
      * @param modelVersion the version of the model the table belongs to; null when unknown
      */
-    public static ItemIndex of(List<String> ids, float[][] vectors, IndexKind kind, String modelVersion) {
+    public static ItemIndex of(
+            List<String> ids, float[][] vectors, IndexKind kind, String modelVersion) {
         ItemCatalogue catalogue = new ItemCatalogue(ids);
         if (catalogue.size() != vectors.length) {
-            throw new IllegalArgumentException("the item table lists " + catalogue.size() + " distinct item ids but has "
-                    + vectors.length + " embeddings");
+            throw new IllegalArgumentException(
+                    "the item table lists "
+                            + catalogue.size()
+                            + " distinct item ids but has "
+                            + vectors.length
+                            + " embeddings");
         }
         long started = System.nanoTime();
         IndexKind resolved = kind.resolve(vectors.length);
         InnerProductIndex index = resolved.build(vectors);
-        return new ItemIndex(catalogue, index, resolved, modelVersion, (System.nanoTime() - started) / 1_000_000);
+        return new ItemIndex(
+                catalogue,
+                index,
+                resolved,
+                modelVersion,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** The index of a model's item embeddings (in memory or loaded), checked against its vector size. */
+    /**
+     * The index of a model's item embeddings (in memory or loaded), checked against its vector
+     * size.
+     */
     public static ItemIndex of(UserVectorModel model, IndexKind kind) {
         ItemIndex index = of(model.itemIds(), model.itemEmbeddings(), kind, null);
         if (index.size() > 0 && index.dimension() != model.dimension()) {
-            throw new IllegalArgumentException("model " + model.name() + " has dimension " + model.dimension()
-                    + " but item embeddings of dimension " + index.dimension());
+            throw new IllegalArgumentException(
+                    "model "
+                            + model.name()
+                            + " has dimension "
+                            + model.dimension()
+                            + " but item embeddings of dimension "
+                            + index.dimension());
         }
         return index;
     }
 
     /**
-     * The index of an exported model directory's {@code item_embeddings.tsv}, carrying the version of
-     * its {@code metadata.json} (null without one).
+     * The index of an exported model directory's {@code item_embeddings.tsv}, carrying the version
+     * of its {@code metadata.json} (null without one).
      */
     public static ItemIndex load(Path modelDir, IndexKind kind) {
         ModelDirectory dir = new ModelDirectory(modelDir);
         if (!Files.isRegularFile(dir.itemEmbeddings())) {
-            throw new IllegalArgumentException(modelDir + " has no " + ItemEmbeddingsFile.FILE_NAME
-                    + ": retrieval needs the model's item table (docs/model.md, export layout)");
+            throw new IllegalArgumentException(
+                    modelDir
+                            + " has no "
+                            + ItemEmbeddingsFile.FILE_NAME
+                            + ": retrieval needs the model's item table (docs/model.md, export layout)");
         }
-        ModelMetadata metadata = Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
+        ModelMetadata metadata =
+                Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
         ItemEmbeddingsFile.ItemEmbeddings table = ItemEmbeddingsFile.read(dir.itemEmbeddings());
-        return of(table.ids(), table.vectors(), kind, metadata == null ? null : metadata.modelVersion());
+        return of(
+                table.ids(),
+                table.vectors(),
+                kind,
+                metadata == null ? null : metadata.modelVersion());
     }
 
     /**
-     * The {@code k} best items for each user vector, best first, never one of that user's
-     * {@code excluded} ids (ids not in the table are ignored).
+     * The {@code k} best items for each user vector, best first, never one of that user's {@code
+     * excluded} ids (ids not in the table are ignored).
      *
      * @param excluded one collection per user vector; null for no exclusions
      */
-    public List<TopItems> topK(float[][] userVectors, int k, List<? extends Collection<String>> excluded) {
+    public List<TopItems> topK(
+            float[][] userVectors, int k, List<? extends Collection<String>> excluded) {
         if (excluded != null && excluded.size() != userVectors.length) {
-            throw new IllegalArgumentException(userVectors.length + " user vectors but " + excluded.size()
-                    + " exclusion lists");
+            throw new IllegalArgumentException(
+                    userVectors.length
+                            + " user vectors but "
+                            + excluded.size()
+                            + " exclusion lists");
         }
         int[][] rows = null;
         if (excluded != null) {

@@ -4,16 +4,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.UserVectorModel;
 
 /**
- * Offline, what the stream emits as {@code UserRecommendations}: for each model input (a user's session
- * so far and history), the model's user vector and its {@code k} best items in an {@link ItemIndex},
- * without the session's own items when {@code excludeSession}. Used by {@code sdm recommend}, the demo
- * and the stream's parity test.
+ * Offline, what the stream emits as {@code UserRecommendations}: for each model input (a user's
+ * session so far and history), the model's user vector and its {@code k} best items in an {@link
+ * ItemIndex}, without the session's own items when {@code excludeSession}. Used by {@code sdm
+ * recommend}, the demo and the stream's parity test.
  */
 public final class SessionRecommender {
 
@@ -25,7 +24,8 @@ public final class SessionRecommender {
     private final int k;
     private final boolean excludeSession;
 
-    public SessionRecommender(UserVectorModel model, ItemIndex index, int k, boolean excludeSession) {
+    public SessionRecommender(
+            UserVectorModel model, ItemIndex index, int k, boolean excludeSession) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -40,7 +40,10 @@ public final class SessionRecommender {
         List<ItemIndex.TopItems> out = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += BATCH) {
             List<ModelInput> chunk = inputs.subList(from, Math.min(inputs.size(), from + BATCH));
-            List<Set<String>> excluded = excludeSession ? chunk.stream().map(SessionRecommender::sessionItems).toList() : null;
+            List<Set<String>> excluded =
+                    excludeSession
+                            ? chunk.stream().map(SessionRecommender::sessionItems).toList()
+                            : null;
             out.addAll(index.topK(model.userVectors(chunk), k, excluded));
         }
         return out;

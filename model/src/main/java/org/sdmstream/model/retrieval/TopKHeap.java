@@ -1,9 +1,9 @@
 package org.sdmstream.model.retrieval;
 
 /**
- * Keeps the {@code k} best (score, index) pairs offered to it in a bounded min-heap over primitive arrays,
- * so ranking a large catalogue costs O(n log k) and no boxing. Equal scores rank the lower index first,
- * which makes every ranking deterministic; NaN scores are never kept.
+ * Keeps the {@code k} best (score, index) pairs offered to it in a bounded min-heap over primitive
+ * arrays, so ranking a large catalogue costs O(n log k) and no boxing. Equal scores rank the lower
+ * index first, which makes every ranking deterministic; NaN scores are never kept.
  */
 public final class TopKHeap {
 

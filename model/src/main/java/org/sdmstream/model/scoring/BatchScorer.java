@@ -2,7 +2,6 @@ package org.sdmstream.model.scoring;
 
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 
@@ -26,8 +25,9 @@ public interface BatchScorer extends AutoCloseable {
     float[][] score(List<ModelInput> inputs);
 
     /**
-     * Runs the model once on a made-up input, so the first real batch does not pay for TF's one-time graph
-     * optimisation and kernel set-up (seconds), which would stall the stream right after a (re)start.
+     * Runs the model once on a made-up input, so the first real batch does not pay for TF's
+     * one-time graph optimisation and kernel set-up (seconds), which would stall the stream right
+     * after a (re)start.
      */
     default void warmUp() {
         score(List.of(warmUpInput()));

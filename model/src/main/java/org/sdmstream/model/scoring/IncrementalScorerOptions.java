@@ -2,8 +2,9 @@ package org.sdmstream.model.scoring;
 
 /**
  * Settings of {@link IncrementalSdmScorer}: the TF pools and batch cap of the underlying model
- * ({@link ScorerOptions}) and the most bytes of carried per-user state kept in memory (least recently
- * used users are evicted first; an evicted user's next click rebuilds its state from the input).
+ * ({@link ScorerOptions}) and the most bytes of carried per-user state kept in memory (least
+ * recently used users are evicted first; an evicted user's next click rebuilds its state from the
+ * input).
  */
 public record IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes) {
 

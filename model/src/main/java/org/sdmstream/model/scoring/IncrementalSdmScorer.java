@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
@@ -18,32 +17,41 @@ import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Scores each click from state carried since the user's previous click, with the model's
- * {@link ModelSignature#STEP_KEY} signature: one step of the causal tower per click instead of the whole
- * session. The carried state lives in a bounded in-memory LRU cache per user and is only a cache: when it
- * is missing or does not belong to the input's session prefix (first click, eviction, restart, rescale,
- * another model), the state is rebuilt by stepping through the session prefix the {@link ModelInput}
- * carries, so the result is always the full tower's vector for that input.
+ * Scores each click from state carried since the user's previous click, with the model's {@link
+ * ModelSignature#STEP_KEY} signature: one step of the causal tower per click instead of the whole
+ * session. The carried state lives in a bounded in-memory LRU cache per user and is only a cache:
+ * when it is missing or does not belong to the input's session prefix (first click, eviction,
+ * restart, rescale, another model), the state is rebuilt by stepping through the session prefix the
+ * {@link ModelInput} carries, so the result is always the full tower's vector for that input.
  *
- * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several clicks of
- * one user in a call are stepped in order, one per round. Sessions longer than the model's T (the tower
- * then sees only the most recent T clicks) and models without a step signature use the full tower.
- * Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the model, each on its own thread
- * with inter-op -1): a state taken from the shared cache belongs to one call until it is put back, so two
- * calls for one user at once only cost a rebuild. Close it to free the native session.
+ * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several
+ * clicks of one user in a call are stepped in order, one per round. Sessions longer than the
+ * model's T (the tower then sees only the most recent T clicks) and models without a step signature
+ * use the full tower. Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the
+ * model, each on its own thread with inter-op -1): a state taken from the shared cache belongs to
+ * one call until it is put back, so two calls for one user at once only cost a rebuild. Close it to
+ * free the native session.
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 
     /** Counters since load, for metrics and tests. */
-    public record Stats(long inputs, long steps, long cacheHits, long rebuilds, long fullTower, long evictions,
-            int cachedUsers, long cachedBytes) {}
+    public record Stats(
+            long inputs,
+            long steps,
+            long cacheHits,
+            long rebuilds,
+            long fullTower,
+            long evictions,
+            int cachedUsers,
+            long cachedBytes) {}
 
     private final SdmScorer model;
     private final SessionFunction step;
     private final ModelSignature.StepDimensions dims;
     private final StepStateCache cache;
     private final int maxBatch;
-    // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache locks itself.
+    // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache
+    // locks itself.
     private final LongAdder inputs = new LongAdder();
     private final LongAdder steps = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
@@ -69,8 +77,9 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /**
-     * @throws IllegalArgumentException as {@link SdmScorer#load(Path, ScorerOptions)}, or when the model has a
-     *     step signature that does not match {@link ModelSignature#STEP_INPUTS}/{@link ModelSignature#STEP_OUTPUTS}
+     * @throws IllegalArgumentException as {@link SdmScorer#load(Path, ScorerOptions)}, or when the
+     *     model has a step signature that does not match {@link ModelSignature#STEP_INPUTS}/{@link
+     *     ModelSignature#STEP_OUTPUTS}
      */
     public static IncrementalSdmScorer load(Path modelDir, IncrementalScorerOptions options) {
         SdmScorer model = SdmScorer.load(modelDir, options.scorer());
@@ -99,8 +108,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
         for (int i = 0; i < batch.size(); i++) {
             ModelInput in = batch.get(i);
             if (in.session().isEmpty()) {
-                throw new IllegalArgumentException("model input " + i + " (user " + in.userId()
-                        + ") has an empty session: every input must end with the click that triggered it");
+                throw new IllegalArgumentException(
+                        "model input "
+                                + i
+                                + " (user "
+                                + in.userId()
+                                + ") has an empty session: every input must end with the click that triggered it");
             }
             if (step == null || in.session().size() > dims.dimensions().maxSession()) {
                 viaTower.add(i);
@@ -112,7 +125,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
         if (lanes.isEmpty()) {
             return out;
         }
-        // States taken from the cache are owned by this call; if it fails they are simply lost (rebuilt later).
+        // States taken from the cache are owned by this call; if it fails they are simply lost
+        // (rebuilt later).
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
             lane.next(batch, out);
@@ -163,14 +177,20 @@ public final class IncrementalSdmScorer implements BatchScorer {
         final ArrayDeque<Integer> pending = new ArrayDeque<>();
         StepState state;
         int current = -1;
-        /** The current input's encoded profile (the only per-click input besides the click itself). */
+
+        /**
+         * The current input's encoded profile (the only per-click input besides the click itself).
+         */
         int[] profile;
 
         Lane(String userId) {
             this.userId = userId;
         }
 
-        /** Moves to the next pending input whose vector is not yet known, resolving where its steps start. */
+        /**
+         * Moves to the next pending input whose vector is not yet known, resolving where its steps
+         * start.
+         */
         void next(List<ModelInput> batch, float[][] out) {
             current = -1;
             while (!pending.isEmpty()) {
@@ -184,7 +204,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     if (n > 1) {
                         rebuilds.increment();
                     }
-                    state = new StepState(in, encodedProfile, model.encoder(), dims.dimensions().vectorSize());
+                    state =
+                            new StepState(
+                                    in,
+                                    encodedProfile,
+                                    model.encoder(),
+                                    dims.dimensions().vectorSize());
                 }
                 if (state.position == n) {
                     out[i] = state.vector.clone(); // the same input again: nothing to step
@@ -237,7 +262,9 @@ public final class IncrementalSdmScorer implements BatchScorer {
             System.arraycopy(s.historyBrand, 0, hBrand, r * l, l);
             System.arraycopy(s.historyShop, 0, hShop, r * l, l);
             hLength[r] = s.historyLength;
-            model.encoder().encodeBehavior(batch.get(i).session().get(pos), r, cItem, cCategory, cBrand, cShop);
+            model.encoder()
+                    .encodeBehavior(
+                            batch.get(i).session().get(pos), r, cItem, cCategory, cBrand, cShop);
             position[r] = pos;
             System.arraycopy(s.h, 0, h, r * d, d);
             System.arraycopy(s.c, 0, c, r * d, d);
@@ -297,12 +324,19 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     private static float[] output(Result result, String name) {
-        Tensor tensor = result.get(name)
-                .orElseThrow(() -> new IllegalStateException("step signature returned no " + name));
+        Tensor tensor =
+                result.get(name)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "step signature returned no " + name));
         return InputTensors.toArray((TFloat32) tensor);
     }
 
-    /** Warms up the step and, for sessions longer than the model's, the full tower; keeps no state of it. */
+    /**
+     * Warms up the step and, for sessions longer than the model's, the full tower; keeps no state
+     * of it.
+     */
     @Override
     public void warmUp() {
         BatchScorer.super.warmUp();
@@ -312,11 +346,20 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     /** Counters since load (the warm-up included), and the cache's current size. */
     public Stats stats() {
-        return new Stats(inputs.sum(), steps.sum(), cacheHits.sum(), rebuilds.sum(), fullTower.sum(), cache.evictions(),
-                cache.users(), cache.bytes());
+        return new Stats(
+                inputs.sum(),
+                steps.sum(),
+                cacheHits.sum(),
+                rebuilds.sum(),
+                fullTower.sum(),
+                cache.evictions(),
+                cache.users(),
+                cache.bytes());
     }
 
-    /** Drops every carried state (e.g. to measure cold starts); scoring stays correct, only slower. */
+    /**
+     * Drops every carried state (e.g. to measure cold starts); scoring stays correct, only slower.
+     */
     public void clearCache() {
         cache.clear();
     }
@@ -324,7 +367,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
     @Override
     public String modelVersion() {
         return model.metadata() != null && model.metadata().modelVersion() != null
-                ? model.metadata().modelVersion() : "unknown";
+                ? model.metadata().modelVersion()
+                : "unknown";
     }
 
     @Override

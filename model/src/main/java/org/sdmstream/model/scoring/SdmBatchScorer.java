@@ -2,7 +2,6 @@ package org.sdmstream.model.scoring;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.sdmstream.features.ModelInput;
 
 /**

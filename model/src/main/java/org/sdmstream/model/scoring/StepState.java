@@ -3,26 +3,30 @@ package org.sdmstream.model.scoring;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.ModelInputEncoder;
 
 /**
  * What the step signature carries for one user after {@code position} clicks of one session: LSTM h
- * and c, the key and value rows of those clicks (head-major, [H][capacity][K], the layout the step signature
- * takes, so feeding them is one copy per head; the step returns each new row as [H * K]), the user-attention accumulator (m, l, acc) and the last vector; plus the encoded
- * inputs that stay fixed for the session (user id, long-term history), so a click only encodes itself.
+ * and c, the key and value rows of those clicks (head-major, [H][capacity][K], the layout the step
+ * signature takes, so feeding them is one copy per head; the step returns each new row as [H * K]),
+ * the user-attention accumulator (m, l, acc) and the last vector; plus the encoded inputs that stay
+ * fixed for the session (user id, long-term history), so a click only encodes itself.
  *
- * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is fixed
- * when the session starts, so the session id and position identify the prefix. As a guard against anything
- * else (another stream of the same user in a shared scorer, a rebuilt test fixture) the state also keeps
- * fingerprints of the history and of the first and latest click it stepped; {@link #continues} compares
- * them in constant time, instead of re-encoding and hashing the whole prefix at every click.
+ * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is
+ * fixed when the session starts, so the session id and position identify the prefix. As a guard
+ * against anything else (another stream of the same user in a shared scorer, a rebuilt test
+ * fixture) the state also keeps fingerprints of the history and of the first and latest click it
+ * stepped; {@link #continues} compares them in constant time, instead of re-encoding and hashing
+ * the whole prefix at every click.
  */
 final class StepState {
 
-    /** Rough JVM overhead of the object, its arrays and its cache entry; only used to bound the cache. */
+    /**
+     * Rough JVM overhead of the object, its arrays and its cache entry; only used to bound the
+     * cache.
+     */
     private static final int OVERHEAD_BYTES = 300;
 
     final String sessionId;
@@ -34,15 +38,19 @@ final class StepState {
     final int[] historyShop;
     final int historyLength;
     private final long historyPrint;
+
     /** The encoded profile every carried step used: the user-attention sums depend on it. */
     private final int[] profile;
+
     private long firstClickPrint;
     private long lastClickPrint;
     int position;
     float[] h;
     float[] c;
+
     /** Key and value rows, [H][capacity][K]. */
     float[] keys;
+
     float[] values;
     private int capacity;
     float poolMax;
@@ -60,7 +68,9 @@ final class StepState {
         this.historyCategory = new int[l];
         this.historyBrand = new int[l];
         this.historyShop = new int[l];
-        this.historyLength = encoder.encodeHistory(in.history(), historyItem, historyCategory, historyBrand, historyShop);
+        this.historyLength =
+                encoder.encodeHistory(
+                        in.history(), historyItem, historyCategory, historyBrand, historyShop);
         this.historyPrint = historyPrint(in.history());
         this.profile = encodedProfile;
         this.h = new float[dimension];
@@ -71,15 +81,20 @@ final class StepState {
     }
 
     /**
-     * Whether this state was stepped through a prefix of {@code in}'s session, with the same history and the
-     * same encoded profile ({@code encodedProfile}, {@code in}'s): a profile that changes mid-session changes
-     * the user embedding that weighed every carried position, so the state must be rebuilt.
+     * Whether this state was stepped through a prefix of {@code in}'s session, with the same
+     * history and the same encoded profile ({@code encodedProfile}, {@code in}'s): a profile that
+     * changes mid-session changes the user embedding that weighed every carried position, so the
+     * state must be rebuilt.
      */
     boolean continues(ModelInput in, int[] encodedProfile) {
         List<Behavior> session = in.session();
-        return position > 0 && position <= session.size() && Objects.equals(sessionId, in.sessionId())
-                && firstClickPrint == print(session.get(0)) && lastClickPrint == print(session.get(position - 1))
-                && historyPrint == historyPrint(in.history()) && Arrays.equals(profile, encodedProfile);
+        return position > 0
+                && position <= session.size()
+                && Objects.equals(sessionId, in.sessionId())
+                && firstClickPrint == print(session.get(0))
+                && lastClickPrint == print(session.get(position - 1))
+                && historyPrint == historyPrint(in.history())
+                && Arrays.equals(profile, encodedProfile);
     }
 
     /** Records that {@code click}, the session's click at {@link #position}, has been stepped. */
@@ -96,12 +111,18 @@ final class StepState {
         if (history.isEmpty()) {
             return 0;
         }
-        return mix(mix(history.size(), print(history.get(0))), print(history.get(history.size() - 1)));
+        return mix(
+                mix(history.size(), print(history.get(0))), print(history.get(history.size() - 1)));
     }
 
     private static long print(Behavior b) {
-        return mix(mix(mix(mix(b.eventTime(), b.itemId().hashCode()), Objects.hashCode(b.categoryId())),
-                Objects.hashCode(b.brandId())), Objects.hashCode(b.shopId()));
+        return mix(
+                mix(
+                        mix(
+                                mix(b.eventTime(), b.itemId().hashCode()),
+                                Objects.hashCode(b.categoryId())),
+                        Objects.hashCode(b.brandId())),
+                Objects.hashCode(b.shopId()));
     }
 
     private static long mix(long hash, long value) {
@@ -110,8 +131,8 @@ final class StepState {
     }
 
     /**
-     * Appends the new click's key and value rows, {@code keyRows[from .. from + H * K)} (head-major), growing
-     * the capacity by doubling, up to {@code maxRows}.
+     * Appends the new click's key and value rows, {@code keyRows[from .. from + H * K)}
+     * (head-major), growing the capacity by doubling, up to {@code maxRows}.
      */
     void appendRows(float[] keyRows, float[] valueRows, int from, int heads, int maxRows) {
         int k = dimension / heads;
@@ -135,7 +156,10 @@ final class StepState {
         return out;
     }
 
-    /** Copies the {@link #position} rows of every head into {@code out}'s [H][T][K] block starting at {@code at}. */
+    /**
+     * Copies the {@link #position} rows of every head into {@code out}'s [H][T][K] block starting
+     * at {@code at}.
+     */
     void copyRows(float[] rows, float[] out, int at, int heads, int maxRows) {
         int k = dimension / heads;
         for (int hh = 0; hh < heads; hh++) {
@@ -145,9 +169,17 @@ final class StepState {
 
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
-        long numbers = 4L * dimension + keys.length + values.length + (vector == null ? 0 : vector.length)
-                + 4L * historyItem.length + profile.length;
-        return OVERHEAD_BYTES + 4 * numbers
-                + 2L * ((userId == null ? 0 : userId.length()) + (sessionId == null ? 0 : sessionId.length()));
+        long numbers =
+                4L * dimension
+                        + keys.length
+                        + values.length
+                        + (vector == null ? 0 : vector.length)
+                        + 4L * historyItem.length
+                        + profile.length;
+        return OVERHEAD_BYTES
+                + 4 * numbers
+                + 2L
+                        * ((userId == null ? 0 : userId.length())
+                                + (sessionId == null ? 0 : sessionId.length()));
     }
 }

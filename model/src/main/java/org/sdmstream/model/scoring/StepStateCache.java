@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Carried step state per user, bounded by approximate bytes, least recently used evicted first. It is
- * only a cache: a missing state is rebuilt from the model input, which is always the truth. Not
+ * Carried step state per user, bounded by approximate bytes, least recently used evicted first. It
+ * is only a cache: a missing state is rebuilt from the model input, which is always the truth. Not
  * thread-safe; {@link IncrementalSdmScorer} guards it.
  */
 final class StepStateCache {

@@ -1,7 +1,6 @@
 package org.sdmstream.model.training;
 
 import java.util.Random;
-
 import org.sdmstream.features.encoding.Vocabulary;
 import org.sdmstream.model.SdmConfig;
 
@@ -14,8 +13,10 @@ public final class NegativeSampler {
 
     private final SdmConfig.Sampler kind;
     private final int count;
+
     /** Sampled rows are FIRST_VALUE .. FIRST_VALUE + range - 1. */
     private final int range;
+
     private final Random random;
 
     public NegativeSampler(SdmConfig.Sampler kind, int count, int itemRows, long seed) {
@@ -38,7 +39,16 @@ public final class NegativeSampler {
             if (kind == SdmConfig.Sampler.UNIFORM) {
                 rank = random.nextInt(range);
             } else {
-                rank = (int) Math.min(range - 1, (long) StrictMath.exp(random.nextDouble() * StrictMath.log(range + 1.0)) - 1);
+                rank =
+                        (int)
+                                Math.min(
+                                        range - 1,
+                                        (long)
+                                                        StrictMath.exp(
+                                                                random.nextDouble()
+                                                                        * StrictMath.log(
+                                                                                range + 1.0))
+                                                - 1);
             }
             ids[i] = rank + Vocabulary.FIRST_VALUE;
             logQ[i] = logExpectedCount(ids[i]);
@@ -55,7 +65,9 @@ public final class NegativeSampler {
             q = 1.0 / range;
         } else {
             int rank = row - Vocabulary.FIRST_VALUE;
-            q = (StrictMath.log(rank + 2.0) - StrictMath.log(rank + 1.0)) / StrictMath.log(range + 1.0);
+            q =
+                    (StrictMath.log(rank + 2.0) - StrictMath.log(rank + 1.0))
+                            / StrictMath.log(range + 1.0);
         }
         return (float) StrictMath.log(count * q);
     }

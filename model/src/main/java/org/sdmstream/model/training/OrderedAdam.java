@@ -3,7 +3,6 @@ package org.sdmstream.model.training;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -20,9 +19,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * TF Java's {@link Adam} (same variables, slots, defaults and ApplyAdam kernel) with one fix: the
- * {@code beta1_power}/{@code beta2_power} updates run only after every variable's ApplyAdam, as Python TF
- * orders them. TF Java 1.1.0 adds those assigns with no dependency, so each variable's step read βᵗ or
- * βᵗ⁺¹ depending on the executor's schedule and the same seed did not always train the same model.
+ * {@code beta1_power}/{@code beta2_power} updates run only after every variable's ApplyAdam, as
+ * Python TF orders them. TF Java 1.1.0 adds those assigns with no dependency, so each variable's
+ * step read βᵗ or βᵗ⁺¹ depending on the executor's schedule and the same seed did not always train
+ * the same model.
  */
 final class OrderedAdam extends Optimizer {
 
@@ -44,7 +44,8 @@ final class OrderedAdam extends Optimizer {
 
     @Override
     public String getOptimizerName() {
-        return "Adam"; // the op names of TF Java's Adam, so checkpoints written before this class still restore
+        return "Adam"; // the op names of TF Java's Adam, so checkpoints written before this class
+        // still restore
     }
 
     @Override
@@ -66,7 +67,8 @@ final class OrderedAdam extends Optimizer {
     }
 
     private Variable<TFloat32> power(String name, float beta) {
-        Variable<TFloat32> power = tf.withInitScope().withName(name).variable(Shape.scalar(), TFloat32.class);
+        Variable<TFloat32> power =
+                tf.withInitScope().withName(name).variable(Shape.scalar(), TFloat32.class);
         tf.withInitScope().assign(power, tf.constant(beta));
         return power;
     }
@@ -85,10 +87,18 @@ final class OrderedAdam extends Optimizer {
         Variable<T> m = getSlot(variable, Adam.FIRST_MOMENT).get();
         Variable<T> v = getSlot(variable, Adam.SECOND_MOMENT).get();
         Class<T> type = gradient.type();
-        return deps.train.applyAdam(variable, m, v, deps.dtypes.cast(betaOnePower, type),
-                deps.dtypes.cast(betaTwoPower, type), deps.dtypes.cast(learningRateConst, type),
-                deps.dtypes.cast(betaOneConst, type), deps.dtypes.cast(betaTwoConst, type),
-                deps.dtypes.cast(epsilonConst, type), gradient, ApplyAdam.useLocking(true));
+        return deps.train.applyAdam(
+                variable,
+                m,
+                v,
+                deps.dtypes.cast(betaOnePower, type),
+                deps.dtypes.cast(betaTwoPower, type),
+                deps.dtypes.cast(learningRateConst, type),
+                deps.dtypes.cast(betaOneConst, type),
+                deps.dtypes.cast(betaTwoConst, type),
+                deps.dtypes.cast(epsilonConst, type),
+                gradient,
+                ApplyAdam.useLocking(true));
     }
 
     @Override
@@ -96,8 +106,12 @@ final class OrderedAdam extends Optimizer {
         // Python TF's Adam._finish: the powers advance under control_dependencies(update_ops).
         Ops afterUpdates = tf.withControlDependencies(updates);
         List<Op> all = new ArrayList<>(updates);
-        all.add(afterUpdates.assign(betaOnePower, afterUpdates.math.mul(betaOnePower, betaOneConst)));
-        all.add(afterUpdates.assign(betaTwoPower, afterUpdates.math.mul(betaTwoPower, betaTwoConst)));
+        all.add(
+                afterUpdates.assign(
+                        betaOnePower, afterUpdates.math.mul(betaOnePower, betaOneConst)));
+        all.add(
+                afterUpdates.assign(
+                        betaTwoPower, afterUpdates.math.mul(betaTwoPower, betaTwoConst)));
         return super.finish(all, name);
     }
 }

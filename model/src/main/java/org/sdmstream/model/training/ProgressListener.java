@@ -4,7 +4,13 @@ package org.sdmstream.model.training;
 public interface ProgressListener {
 
     /** After each training batch. {@code examplesPerSecond} counts labelled positions. */
-    default void onBatch(int epoch, int batch, int batchesInEpoch, double loss, double examplesPerSecond, double etaSeconds) {}
+    default void onBatch(
+            int epoch,
+            int batch,
+            int batchesInEpoch,
+            double loss,
+            double examplesPerSecond,
+            double etaSeconds) {}
 
     /** After each epoch's validation. */
     default void onEpoch(EpochResult result) {}

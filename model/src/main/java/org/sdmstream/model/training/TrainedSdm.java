@@ -3,7 +3,6 @@ package org.sdmstream.model.training;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.FeatureVocabularies;
 import org.sdmstream.features.encoding.ModelInputEncoder;
@@ -20,9 +19,9 @@ import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A model fresh from {@link SdmTrainer}, usable in memory (its training graph and session stay open)
- * for evaluation, and exportable as a SavedModel with {@code SavedModelExporter}. Close it to free
- * the native graph and session.
+ * A model fresh from {@link SdmTrainer}, usable in memory (its training graph and session stay
+ * open) for evaluation, and exportable as a SavedModel with {@code SavedModelExporter}. Close it to
+ * free the native graph and session.
  */
 public final class TrainedSdm implements UserVectorModel {
 
@@ -38,14 +37,27 @@ public final class TrainedSdm implements UserVectorModel {
     private final TrainingData data;
 
     /** What the model was trained on, for the export's metadata. */
-    public record TrainingData(long firstEventTime, long lastEventTime, int sessions, int trainSessions,
-            int validationSessions, long clicks) {}
+    public record TrainingData(
+            long firstEventTime,
+            long lastEventTime,
+            int sessions,
+            int trainSessions,
+            int validationSessions,
+            long clicks) {}
 
-    TrainedSdm(SdmConfig config, FeatureVocabularies vocabularies, Graph graph, Session session, SdmGraph tower,
-            List<EpochResult> epochs, TrainingData data) {
+    TrainedSdm(
+            SdmConfig config,
+            FeatureVocabularies vocabularies,
+            Graph graph,
+            Session session,
+            SdmGraph tower,
+            List<EpochResult> epochs,
+            TrainingData data) {
         this.config = config;
         this.vocabularies = vocabularies;
-        this.encoder = new ModelInputEncoder(vocabularies, config.maxSessionLength(), config.maxHistoryLength());
+        this.encoder =
+                new ModelInputEncoder(
+                        vocabularies, config.maxSessionLength(), config.maxHistoryLength());
         this.graph = graph;
         this.session = session;
         this.tower = tower;
@@ -63,7 +75,8 @@ public final class TrainedSdm implements UserVectorModel {
         float[][] out = new float[inputs.size()][];
         int d = config.hiddenSize();
         for (int from = 0; from < inputs.size(); from += INFERENCE_BATCH) {
-            List<ModelInput> chunk = inputs.subList(from, Math.min(inputs.size(), from + INFERENCE_BATCH));
+            List<ModelInput> chunk =
+                    inputs.subList(from, Math.min(inputs.size(), from + INFERENCE_BATCH));
             try (InputTensors in = new InputTensors(encoder.encode(chunk));
                     Result r = in.feed(session.runner()).fetch(ModelSignature.USER_VECTOR).run()) {
                 float[] flat = InputTensors.toArray((TFloat32) r.get(0));
@@ -75,7 +88,10 @@ public final class TrainedSdm implements UserVectorModel {
         return out;
     }
 
-    /** The vector at every position of each input's session: [B][maxSession][D] (padding rows included). */
+    /**
+     * The vector at every position of each input's session: [B][maxSession][D] (padding rows
+     * included).
+     */
     public float[][][] sessionVectors(List<ModelInput> inputs) {
         int t = config.maxSessionLength();
         int d = config.hiddenSize();

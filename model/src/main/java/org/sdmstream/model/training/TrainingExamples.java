@@ -6,34 +6,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.Session;
 
 /**
- * Cuts sessions (from {@code OfflineSessionizer}) into {@link SessionExample}s. Inside a session the
- * label of click t is click t + 1. The label of the session's last click is the first click of the
- * user's next session when {@code nextSessionLabel} is on (what the stream's last vector of a session
- * should retrieve is what the user clicks next, even after a break); otherwise it has no label.
- * The label candidates of click t are the user's next {@code labelWindow} clicks (crossing into later
- * sessions only when {@code nextSessionLabel} is on): the trainer draws one of them per epoch.
+ * Cuts sessions (from {@code OfflineSessionizer}) into {@link SessionExample}s. Inside a session
+ * the label of click t is click t + 1. The label of the session's last click is the first click of
+ * the user's next session when {@code nextSessionLabel} is on (what the stream's last vector of a
+ * session should retrieve is what the user clicks next, even after a break); otherwise it has no
+ * label. The label candidates of click t are the user's next {@code labelWindow} clicks (crossing
+ * into later sessions only when {@code nextSessionLabel} is on): the trainer draws one of them per
+ * epoch.
  */
 public final class TrainingExamples {
 
     private TrainingExamples() {}
 
     public static List<SessionExample> from(
-            List<Session> sessions, Function<String, Map<String, String>> profiles, boolean nextSessionLabel) {
+            List<Session> sessions,
+            Function<String, Map<String, String>> profiles,
+            boolean nextSessionLabel) {
         return from(sessions, profiles, nextSessionLabel, 1, false);
     }
 
     /**
-     * @param tiedLabels also make every later click with the next click's event time a candidate: the
-     *     order of clicks that share a timestamp is arbitrary, so each of them is equally "next"
+     * @param tiedLabels also make every later click with the next click's event time a candidate:
+     *     the order of clicks that share a timestamp is arbitrary, so each of them is equally
+     *     "next"
      */
-    public static List<SessionExample> from(List<Session> sessions, Function<String, Map<String, String>> profiles,
-            boolean nextSessionLabel, int labelWindow, boolean tiedLabels) {
+    public static List<SessionExample> from(
+            List<Session> sessions,
+            Function<String, Map<String, String>> profiles,
+            boolean nextSessionLabel,
+            int labelWindow,
+            boolean tiedLabels) {
         if (labelWindow < 1) {
             throw new IllegalArgumentException("labelWindow must be >= 1, got " + labelWindow);
         }
@@ -66,14 +73,26 @@ public final class TrainingExamples {
                 for (int j = 0; j < clicks.size(); j++) {
                     int from = sessionStart[i] + j + 1;
                     int to = Math.min(from + labelWindow, limit);
-                    while (tiedLabels && to > from && to < limit && flat.get(to).eventTime() == flat.get(from).eventTime()) {
+                    while (tiedLabels
+                            && to > from
+                            && to < limit
+                            && flat.get(to).eventTime() == flat.get(from).eventTime()) {
                         to++;
                     }
-                    candidates.add(flat.subList(Math.min(from, limit), to).stream().map(Behavior::itemId).toList());
+                    candidates.add(
+                            flat.subList(Math.min(from, limit), to).stream()
+                                    .map(Behavior::itemId)
+                                    .toList());
                 }
                 Map<String, String> profile = profiles.apply(s.userId());
-                ModelInput input = new ModelInput(s.userId(), s.sessionId(), clicks, s.history(),
-                        profile == null ? Map.of() : profile, s.end());
+                ModelInput input =
+                        new ModelInput(
+                                s.userId(),
+                                s.sessionId(),
+                                clicks,
+                                s.history(),
+                                profile == null ? Map.of() : profile,
+                                s.end());
                 out.add(new SessionExample(input, next, candidates));
             }
         }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
@@ -19,8 +18,9 @@ import org.sdmstream.model.UserVectorModel;
 class EmbeddingRecommenderTest {
 
     /**
-     * Items x, y, z as one-hot vectors; the user vector is the one-hot of the successor of the user's last
-     * click in the cycle x -> y -> z -> x, so a user who follows the cycle is always predicted right.
+     * Items x, y, z as one-hot vectors; the user vector is the one-hot of the successor of the
+     * user's last click in the cycle x -> y -> z -> x, so a user who follows the cycle is always
+     * predicted right.
      */
     static final class CycleModel implements UserVectorModel {
         private static final List<String> ITEMS = List.of("x", "y", "z");
@@ -68,7 +68,8 @@ class EmbeddingRecommenderTest {
     }
 
     private static ModelInput lastClicked(String item) {
-        return new ModelInput("u", "u@0", List.of(Behavior.ofItem(item, 0)), List.of(), Map.of(), 0);
+        return new ModelInput(
+                "u", "u@0", List.of(Behavior.ofItem(item, 0)), List.of(), Map.of(), 0);
     }
 
     @Test
@@ -101,31 +102,45 @@ class EmbeddingRecommenderTest {
 
     @Test
     void harnessTrainsThroughTheFactoryAndAveragesOverUsers() {
-        // u1 and u2 follow the cycle (last click predicted at rank 1); u3 breaks it (its item is at rank 3)
-        List<Click> log = List.of(
-                click("u1", "x", 0), click("u1", "y", 1),
-                click("u2", "y", 0), click("u2", "z", 1), click("u2", "x", 2),
-                click("u3", "x", 0), click("u3", "z", 1));
-        LeaveLastOutSplit split = LeaveLastOutSplit.of(log, SessionRules.DEFAULT, LeaveLastOutSplit.Validation.NONE);
+        // u1 and u2 follow the cycle (last click predicted at rank 1); u3 breaks it (its item is at
+        // rank 3)
+        List<Click> log =
+                List.of(
+                        click("u1", "x", 0),
+                        click("u1", "y", 1),
+                        click("u2", "y", 0),
+                        click("u2", "z", 1),
+                        click("u2", "x", 2),
+                        click("u3", "x", 0),
+                        click("u3", "z", 1));
+        LeaveLastOutSplit split =
+                LeaveLastOutSplit.of(log, SessionRules.DEFAULT, LeaveLastOutSplit.Validation.NONE);
         List<Long> seeds = new ArrayList<>();
         List<CycleModel> trained = new ArrayList<>();
-        ModelFactory factory = new ModelFactory() {
-            @Override
-            public String name() {
-                return "cycle";
-            }
+        ModelFactory factory =
+                new ModelFactory() {
+                    @Override
+                    public String name() {
+                        return "cycle";
+                    }
 
-            @Override
-            public UserVectorModel train(TrainingSplit training, long seed) {
-                assertThat(training.clicks()).hasSize(4);
-                seeds.add(seed);
-                CycleModel m = new CycleModel();
-                trained.add(m);
-                return m;
-            }
-        };
+                    @Override
+                    public UserVectorModel train(TrainingSplit training, long seed) {
+                        assertThat(training.clicks()).hasSize(4);
+                        seeds.add(seed);
+                        CycleModel m = new CycleModel();
+                        trained.add(m);
+                        return m;
+                    }
+                };
         Evaluator evaluator = new Evaluator(List.of(2, 1, 3), false, line -> {});
-        EvaluationRun run = evaluator.evaluate("hand-made", List.of(RecommenderFactory.of(factory)), split, log.size(), 42);
+        EvaluationRun run =
+                evaluator.evaluate(
+                        "hand-made",
+                        List.of(RecommenderFactory.of(factory)),
+                        split,
+                        log.size(),
+                        42);
 
         assertThat(seeds).containsExactly(42L);
         assertThat(trained.get(0).closed).isTrue();

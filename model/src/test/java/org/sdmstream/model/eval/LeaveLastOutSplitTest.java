@@ -5,7 +5,6 @@ import static org.sdmstream.model.eval.Clicks.click;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
@@ -19,7 +18,8 @@ class LeaveLastOutSplitTest {
 
     private static final SessionRules RULES = SessionRules.DEFAULT;
 
-    // u1 in event time: i0(-10) i1(0) i2(5) i3(30) i4(30, logged after i3); u2: j1(0) j2(60); u3: one click
+    // u1 in event time: i0(-10) i1(0) i2(5) i3(30) i4(30, logged after i3); u2: j1(0) j2(60); u3:
+    // one click
     private final Click i1 = click("u1", "i1", 0);
     private final Click j1 = click("u2", "j1", 0);
     private final Click i2 = click("u1", "i2", 5);
@@ -47,9 +47,12 @@ class LeaveLastOutSplitTest {
     void holdsOutTheLastClickInEventTimeWithTiesInLogOrder() {
         LeaveLastOutSplit split = LeaveLastOutSplit.of(log, RULES, Validation.NONE);
 
-        assertThat(split.testCases()).extracting(EvaluationCase::userId).containsExactly("u1", "u2");
+        assertThat(split.testCases())
+                .extracting(EvaluationCase::userId)
+                .containsExactly("u1", "u2");
         EvaluationCase u1 = split.testCases().get(0);
-        assertThat(u1.heldOutItems()).containsExactly("i4"); // ties with i3 at minute 30, logged later
+        assertThat(u1.heldOutItems())
+                .containsExactly("i4"); // ties with i3 at minute 30, logged later
         assertThat(split.testCases().get(1).heldOutItems()).containsExactly("j2");
         assertThat(split.skippedUsers()).isEqualTo(1);
         assertThat(split.evaluatedUsers()).isEqualTo(2);
@@ -68,7 +71,8 @@ class LeaveLastOutSplitTest {
         EvaluationCase u1 = split.testCases().get(0);
 
         assertThat(u1.input()).isEqualTo(replay("u1", i0, i1, i2, i3));
-        // sessions [i0] [i1 i2] [i3 | i4]: the input ends at i3, with the three before it as history
+        // sessions [i0] [i1 i2] [i3 | i4]: the input ends at i3, with the three before it as
+        // history
         assertThat(items(u1.input().session())).containsExactly("i3");
         assertThat(items(u1.input().history())).containsExactly("i0", "i1", "i2");
         assertThat(u1.input().lastClick()).isEqualTo(i3.behavior());
@@ -85,9 +89,16 @@ class LeaveLastOutSplitTest {
         TrainingSplit training = split.training();
 
         assertThat(training.clicks()).containsExactly(i1, j1, i2, i3, k1, i0);
-        assertThat(training.sessions()).isEqualTo(new OfflineSessionizer(RULES).sessionize(training.clicks()));
-        assertThat(training.sessions()).extracting(s -> items(s.clicks()))
-                .containsExactly(List.of("i0"), List.of("i1", "i2"), List.of("i3"), List.of("j1"), List.of("k1"));
+        assertThat(training.sessions())
+                .isEqualTo(new OfflineSessionizer(RULES).sessionize(training.clicks()));
+        assertThat(training.sessions())
+                .extracting(s -> items(s.clicks()))
+                .containsExactly(
+                        List.of("i0"),
+                        List.of("i1", "i2"),
+                        List.of("i3"),
+                        List.of("j1"),
+                        List.of("k1"));
         assertThat(training.validation()).isEmpty();
         assertThat(training.rules()).isEqualTo(RULES);
     }
@@ -121,7 +132,8 @@ class LeaveLastOutSplitTest {
     void longLogsKeepTheSessionCapAndHistoryBoundsOfTheStream() {
         List<Click> clicks = new ArrayList<>();
         for (int m = 0; m < 80; m++) {
-            clicks.add(click("u", "item" + m, m)); // one click a minute: one long session, cut at 50
+            clicks.add(
+                    click("u", "item" + m, m)); // one click a minute: one long session, cut at 50
         }
         LeaveLastOutSplit split = LeaveLastOutSplit.of(clicks, RULES, Validation.NONE);
         ModelInput input = split.testCases().get(0).input();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
@@ -15,17 +14,23 @@ import org.sdmstream.model.training.ProgressListener;
 
 class ModelLineupTest {
 
-    private final ModelLineup.Settings settings = new ModelLineup.Settings(
-            SdmConfig.builder().epochs(3).build(), ItemCoOccurrenceRecommender.Config.DEFAULT, ProgressListener.NONE);
+    private final ModelLineup.Settings settings =
+            new ModelLineup.Settings(
+                    SdmConfig.builder().epochs(3).build(),
+                    ItemCoOccurrenceRecommender.Config.DEFAULT,
+                    ProgressListener.NONE);
 
     @Test
     void knowsTheBaselinesAndTheThreeNeuralModelsInReportOrder() {
         ModelLineup lineup = ModelLineup.standard();
-        assertThat(lineup.names()).containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
+        assertThat(lineup.names())
+                .containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
         assertThat(lineup.select(List.of("sdm", "popular"), settings))
-                .extracting(RecommenderFactory::name).containsExactly("sdm", "popular");
+                .extracting(RecommenderFactory::name)
+                .containsExactly("sdm", "popular");
         assertThatThrownBy(() -> lineup.select(List.of("sdm", "bert4rec"), settings))
-                .hasMessageContaining("[bert4rec]").hasMessageContaining("known: popular,itemcf");
+                .hasMessageContaining("[bert4rec]")
+                .hasMessageContaining("known: popular,itemcf");
     }
 
     @Test
@@ -41,7 +46,12 @@ class ModelLineupTest {
         assertThat(shortTerm.longTerm()).isFalse();
         assertThat(youTube.architecture()).isEqualTo(SdmConfig.Architecture.YOUTUBE_DNN);
         for (SdmConfig c : List.of(sdm, shortTerm, youTube)) {
-            assertThat(c.toBuilder().architecture(base.architecture()).longTerm(base.longTerm()).build()).isEqualTo(base);
+            assertThat(
+                            c.toBuilder()
+                                    .architecture(base.architecture())
+                                    .longTerm(base.longTerm())
+                                    .build())
+                    .isEqualTo(base);
         }
     }
 
@@ -52,7 +62,12 @@ class ModelLineupTest {
         Click bare = new Click("u", null, Behavior.ofItem("c", 3));
         Click other = new Click("v", null, Behavior.ofItem("a", 1));
         // log order differs from event time: the profile follows event time, as UserTimeline's does
-        TrainingSplit training = new TrainingSplit(SessionRules.DEFAULT, List.of(later, first, bare, other), List.of(), List.of());
+        TrainingSplit training =
+                new TrainingSplit(
+                        SessionRules.DEFAULT,
+                        List.of(later, first, bare, other),
+                        List.of(),
+                        List.of());
         assertThat(training.profiles()).containsExactly(Map.entry("u", Map.of("age", "25")));
     }
 }

@@ -2,22 +2,22 @@ package org.sdmstream.model.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import org.sdmstream.features.testing.TestData;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.features.clicklog.ClickLog;
 import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.features.clicklog.ClickLogSource;
+import org.sdmstream.features.testing.TestData;
 
-/** The baselines on the real ml-100k (skipped when the data directory is absent; data is never committed). */
+/**
+ * The baselines on the real ml-100k (skipped when the data directory is absent; data is never
+ * committed).
+ */
 class MovieLens100kEvaluationTest {
 
     private static ClickLog log;
@@ -27,7 +27,9 @@ class MovieLens100kEvaluationTest {
     static void readMl100k() {
         Path ml = TestData.movieLens100k();
         log = ClickLogSource.dataset(ml, ClickLogPreset.MOVIELENS).read().requireBadRowsAtMost(0);
-        split = LeaveLastOutSplit.of(log.clicks(), SessionRules.DEFAULT, LeaveLastOutSplit.Validation.NONE);
+        split =
+                LeaveLastOutSplit.of(
+                        log.clicks(), SessionRules.DEFAULT, LeaveLastOutSplit.Validation.NONE);
     }
 
     @Test
@@ -45,9 +47,16 @@ class MovieLens100kEvaluationTest {
     @Test
     void baselinesReachASaneHitRate() {
         Evaluator evaluator = new Evaluator(List.of(20, 50, 100), false, System.out::println);
-        EvaluationRun run = evaluator.evaluate("ml-100k", List.of(
-                PopularityRecommender.factory(),
-                ItemCoOccurrenceRecommender.factory(ItemCoOccurrenceRecommender.Config.DEFAULT)), split, log.clicks().size(), 42);
+        EvaluationRun run =
+                evaluator.evaluate(
+                        "ml-100k",
+                        List.of(
+                                PopularityRecommender.factory(),
+                                ItemCoOccurrenceRecommender.factory(
+                                        ItemCoOccurrenceRecommender.Config.DEFAULT)),
+                        split,
+                        log.clicks().size(),
+                        42);
         new EvaluationReport(run).print(System.out);
         for (ModelResult model : run.models()) {
             assertThat(model.at(50).hitRate()).as(model.name() + " HR@50").isGreaterThan(0.05);

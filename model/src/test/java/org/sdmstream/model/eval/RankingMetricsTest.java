@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Set;
-
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,8 @@ class RankingMetricsTest {
         List<String> ranked = List.of("a", "b", "c", "d", "e", "f", "g");
         assertThat(RankingMetrics.at(ranked, Set.of("a"), 5).ndcg()).isCloseTo(1.0, EPS);
         assertThat(RankingMetrics.at(ranked, Set.of("b"), 5).ndcg()).isCloseTo(1 / LOG2_3, EPS);
-        assertThat(RankingMetrics.at(ranked, Set.of("g"), 7).ndcg()).isCloseTo(1 / 3.0, EPS); // log2(8) = 3
+        assertThat(RankingMetrics.at(ranked, Set.of("g"), 7).ndcg())
+                .isCloseTo(1 / 3.0, EPS); // log2(8) = 3
     }
 
     @Test
@@ -42,7 +42,8 @@ class RankingMetricsTest {
     @Test
     void severalHeldOutItems() {
         // two of three relevant items in the top 5, at ranks 1 and 3
-        RankingMetrics.Values v = RankingMetrics.at(List.of("a", "b", "c", "d", "e"), Set.of("a", "c", "x"), 5);
+        RankingMetrics.Values v =
+                RankingMetrics.at(List.of("a", "b", "c", "d", "e"), Set.of("a", "c", "x"), 5);
         assertThat(v.hit()).isEqualTo(1.0);
         assertThat(v.recall()).isCloseTo(2.0 / 3, EPS);
         assertThat(v.precision()).isCloseTo(2.0 / 5, EPS);
@@ -56,7 +57,8 @@ class RankingMetricsTest {
     @Test
     void idealDcgIsCutAtK() {
         // three relevant items but K = 2: a perfect top 2 has NDCG 1 and recall 2/3
-        RankingMetrics.Values v = RankingMetrics.at(List.of("a", "b", "z"), Set.of("a", "b", "c"), 2);
+        RankingMetrics.Values v =
+                RankingMetrics.at(List.of("a", "b", "z"), Set.of("a", "b", "c"), 2);
         assertThat(v.ndcg()).isCloseTo(1.0, EPS);
         assertThat(v.recall()).isCloseTo(2.0 / 3, EPS);
         assertThat(v.precision()).isCloseTo(1.0, EPS);
@@ -86,7 +88,9 @@ class RankingMetricsTest {
 
     @Test
     void rejectsMeaninglessQuestions() {
-        assertThatThrownBy(() -> RankingMetrics.at(List.of("a"), Set.of(), 5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RankingMetrics.at(List.of("a"), Set.of("a"), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RankingMetrics.at(List.of("a"), Set.of(), 5))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RankingMetrics.at(List.of("a"), Set.of("a"), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

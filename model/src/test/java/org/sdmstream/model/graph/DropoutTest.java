@@ -10,16 +10,22 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** The embedding dropout: identity at rate 0 (serving), inverted dropout at a rate, a pure function of its seed. */
+/**
+ * The embedding dropout: identity at rate 0 (serving), inverted dropout at a rate, a pure function
+ * of its seed.
+ */
 class DropoutTest {
 
     private static float[] run(float rate, int seedA, int seedB) {
-        try (Graph g = new Graph(); Session s = new Session(g)) {
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             float[] ones = new float[4000];
             java.util.Arrays.fill(ones, 1.5f);
             Operand<TFloat32> x = tf.reshape(tf.constant(ones), tf.constant(new int[] {2, 50, 40}));
-            Operand<TFloat32> y = new Layers(tf).dropout(x, tf.constant(rate), tf.constant(new int[] {seedA, seedB}));
+            Operand<TFloat32> y =
+                    new Layers(tf)
+                            .dropout(x, tf.constant(rate), tf.constant(new int[] {seedA, seedB}));
             try (Result r = s.runner().fetch(y).run()) {
                 return InputTensors.toArray((TFloat32) r.get(0));
             }

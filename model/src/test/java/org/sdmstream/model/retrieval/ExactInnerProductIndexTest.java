@@ -8,18 +8,20 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 class ExactInnerProductIndexTest {
 
     private static int[][] topK(float[][] items, float[][] queries, int k, int[][] excluded) {
-        return java.util.Arrays.stream(new ExactInnerProductIndex(items).search(queries, k, excluded))
-                .map(Hits::items).toArray(int[][]::new);
+        return java.util.Arrays.stream(
+                        new ExactInnerProductIndex(items).search(queries, k, excluded))
+                .map(Hits::items)
+                .toArray(int[][]::new);
     }
 
-
-    /** Brute force: score every item with a plain dot product, sort by score desc then index asc. */
+    /**
+     * Brute force: score every item with a plain dot product, sort by score desc then index asc.
+     */
     private static int[] bruteForce(float[][] items, float[] query, int k, Set<Integer> excluded) {
         float[] scores = new float[items.length];
         for (int i = 0; i < items.length; i++) {
@@ -29,10 +31,15 @@ class ExactInnerProductIndexTest {
             }
             scores[i] = s;
         }
-        return IntStream.range(0, items.length).boxed()
+        return IntStream.range(0, items.length)
+                .boxed()
                 .filter(i -> !excluded.contains(i))
-                .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-                .limit(k).mapToInt(Integer::intValue).toArray();
+                .sorted(
+                        Comparator.<Integer>comparingDouble(i -> -scores[i])
+                                .thenComparingInt(i -> i))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     private static float[][] random(Random r, int n, int d, boolean integers) {
@@ -53,7 +60,9 @@ class ExactInnerProductIndexTest {
         float[][] queries = random(r, 70, 24, false);
         int[][] top = topK(items, queries, 100, null);
         for (int q = 0; q < queries.length; q++) {
-            assertThat(top[q]).as("query %d", q).containsExactly(bruteForce(items, queries[q], 100, Set.of()));
+            assertThat(top[q])
+                    .as("query %d", q)
+                    .containsExactly(bruteForce(items, queries[q], 100, Set.of()));
         }
     }
 
@@ -106,7 +115,8 @@ class ExactInnerProductIndexTest {
         for (int q = 0; q < queries.length; q++) {
             for (int i = 0; i < hits[q].size(); i++) {
                 // bit for bit: the exact and the HNSW index must report the same score for an item
-                assertThat(hits[q].scores()[i]).isEqualTo(InnerProductIndex.dot(queries[q], items[hits[q].items()[i]]));
+                assertThat(hits[q].scores()[i])
+                        .isEqualTo(InnerProductIndex.dot(queries[q], items[hits[q].items()[i]]));
             }
         }
     }

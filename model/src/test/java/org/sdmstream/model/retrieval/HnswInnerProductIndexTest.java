@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class HnswInnerProductIndexTest {
@@ -52,7 +51,8 @@ class HnswInnerProductIndexTest {
         for (int q = 0; q < queries.length; q++) {
             assertThat(hits[q].items()).doesNotContain(excluded[q]);
             for (int i = 0; i < hits[q].size(); i++) {
-                assertThat(hits[q].scores()[i]).isEqualTo(InnerProductIndex.dot(queries[q], items[hits[q].items()[i]]));
+                assertThat(hits[q].scores()[i])
+                        .isEqualTo(InnerProductIndex.dot(queries[q], items[hits[q].items()[i]]));
                 if (i > 0) {
                     assertThat(hits[q].scores()[i]).isLessThanOrEqualTo(hits[q].scores()[i - 1]);
                 }
@@ -74,8 +74,13 @@ class HnswInnerProductIndexTest {
 
     @Test
     void aTinyOrEmptyTableReturnsWhatItHas() {
-        assertThat(new HnswInnerProductIndex(new float[][] {{1, 0}, {0, 1}}).search(new float[][] {{1, 2}}, 5, null)[0]
-                .items()).containsExactly(1, 0);
-        assertThat(new HnswInnerProductIndex(new float[0][]).search(new float[][] {{1, 2}}, 5, null)[0].size()).isZero();
+        assertThat(
+                        new HnswInnerProductIndex(new float[][] {{1, 0}, {0, 1}})
+                                .search(new float[][] {{1, 2}}, 5, null)[0].items())
+                .containsExactly(1, 0);
+        assertThat(
+                        new HnswInnerProductIndex(new float[0][])
+                                .search(new float[][] {{1, 2}}, 5, null)[0].size())
+                .isZero();
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.model.export.ItemEmbeddingsFile;
@@ -30,7 +29,8 @@ class ItemIndexTest {
     @Test
     void excludedIdsNeverComeBackAndUnknownOnesAreIgnored() {
         ItemIndex index = ItemIndex.of(IDS, VECTORS, IndexKind.EXACT, null);
-        List<ItemIndex.TopItems> top = index.topK(new float[][] {{2, 1}}, 3, List.of(Set.of("c", "not-an-item")));
+        List<ItemIndex.TopItems> top =
+                index.topK(new float[][] {{2, 1}}, 3, List.of(Set.of("c", "not-an-item")));
         assertThat(top.get(0).itemIds()).containsExactly("a", "b", "d");
     }
 
@@ -41,8 +41,10 @@ class ItemIndexTest {
         float[][] users = {{2, 1}, {-1, 3}};
         assertThat(hnsw.kind()).isEqualTo(IndexKind.HNSW);
         for (int u = 0; u < users.length; u++) {
-            assertThat(hnsw.topK(users, 4, null).get(u).itemIds()).isEqualTo(exact.topK(users, 4, null).get(u).itemIds());
-            assertThat(hnsw.topK(users, 4, null).get(u).scores()).containsExactly(exact.topK(users, 4, null).get(u).scores());
+            assertThat(hnsw.topK(users, 4, null).get(u).itemIds())
+                    .isEqualTo(exact.topK(users, 4, null).get(u).itemIds());
+            assertThat(hnsw.topK(users, 4, null).get(u).scores())
+                    .containsExactly(exact.topK(users, 4, null).get(u).scores());
         }
     }
 
@@ -52,7 +54,8 @@ class ItemIndexTest {
         assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.HNSW);
         assertThat(IndexKind.EXACT.resolve(10_000_000)).isEqualTo(IndexKind.EXACT);
         assertThat(IndexKind.parse("HNSW")).isEqualTo(IndexKind.HNSW);
-        assertThatThrownBy(() -> IndexKind.parse("faiss")).hasMessageContaining("auto, exact or hnsw");
+        assertThatThrownBy(() -> IndexKind.parse("faiss"))
+                .hasMessageContaining("auto, exact or hnsw");
     }
 
     @Test
@@ -61,7 +64,13 @@ class ItemIndexTest {
         ItemIndex index = ItemIndex.load(dir, IndexKind.AUTO);
         assertThat(index.size()).isEqualTo(4);
         assertThat(index.modelVersion()).isNull();
-        assertThatThrownBy(() -> ItemIndex.of(List.of("a", "a"), new float[][] {{1}, {2}}, IndexKind.EXACT, null))
+        assertThatThrownBy(
+                        () ->
+                                ItemIndex.of(
+                                        List.of("a", "a"),
+                                        new float[][] {{1}, {2}},
+                                        IndexKind.EXACT,
+                                        null))
                 .hasMessageContaining("1 distinct item ids but has 2");
         assertThatThrownBy(() -> ItemIndex.load(dir.resolve("none"), IndexKind.AUTO))
                 .hasMessageContaining(ItemEmbeddingsFile.FILE_NAME);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,29 +27,47 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TString;
 
-/** The op allow-list covers every model we export, and the scorer refuses a graph with any other op. */
+/**
+ * The op allow-list covers every model we export, and the scorer refuses a graph with any other op.
+ */
 class AllowedOpsITCase {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    enum Tower { SDM, SDM_SHORT, YOUTUBE_DNN }
+    enum Tower {
+        SDM,
+        SDM_SHORT,
+        YOUTUBE_DNN
+    }
 
     @ParameterizedTest
     @EnumSource(Tower.class)
     void everyOpOfOurExportsIsAllowed(Tower tower) {
-        SdmConfig.Builder config = SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4)
-                .brandEmbeddingDim(2).shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2)
-                .maxSessionLength(6).maxHistoryLength(4).batchSize(16).epochs(1);
+        SdmConfig.Builder config =
+                SdmConfig.builder()
+                        .itemEmbeddingDim(8)
+                        .categoryEmbeddingDim(4)
+                        .brandEmbeddingDim(2)
+                        .shopEmbeddingDim(2)
+                        .userEmbeddingDim(8)
+                        .hiddenSize(8)
+                        .heads(2)
+                        .maxSessionLength(6)
+                        .maxHistoryLength(4)
+                        .batchSize(16)
+                        .epochs(1);
         switch (tower) {
             case SDM_SHORT -> config.longTerm(false);
             case YOUTUBE_DNN -> config.architecture(SdmConfig.Architecture.YOUTUBE_DNN);
-            default -> { }
+            default -> {}
         }
         Path dir = tmp.resolve(tower.name());
-        try (TrainedSdm model = new SdmTrainer(config.build())
-                .withProfiles(u -> Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
-                .train(PlantedSessions.sessions(12, 3, 5, 20, 0.9, 5), ProgressListener.NONE)) {
+        try (TrainedSdm model =
+                new SdmTrainer(config.build())
+                        .withProfiles(u -> Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
+                        .train(
+                                PlantedSessions.sessions(12, 3, 5, 20, 0.9, 5),
+                                ProgressListener.NONE)) {
             SavedModelExporter.export(model, dir, "v1", Map.of());
         }
         try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelSignature.TAG)) {
@@ -64,13 +81,19 @@ class AllowedOpsITCase {
         Path bad = tmp.resolve("reads-files");
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Placeholder<TString> path = tf.withName("session_item").placeholder(TString.class,
-                    Placeholder.shape(Shape.scalar()));
-            Signature sig = Signature.builder(ModelSignature.KEY).input("session_item", path)
-                    .output(ModelSignature.USER_VECTOR, tf.io.readFile(path)).build();
+            Placeholder<TString> path =
+                    tf.withName("session_item")
+                            .placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Signature sig =
+                    Signature.builder(ModelSignature.KEY)
+                            .input("session_item", path)
+                            .output(ModelSignature.USER_VECTOR, tf.io.readFile(path))
+                            .build();
             try (Session s = new Session(g)) {
-                SavedModelBundle.exporter(bad.toString()).withTags(ModelSignature.TAG)
-                        .withFunction(SessionFunction.create(sig, s)).export();
+                SavedModelBundle.exporter(bad.toString())
+                        .withTags(ModelSignature.TAG)
+                        .withFunction(SessionFunction.create(sig, s))
+                        .export();
             }
         }
         Files.createDirectories(bad.resolve("vocab"));

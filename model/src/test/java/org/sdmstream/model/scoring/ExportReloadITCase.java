@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,22 +39,39 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Export, reload in this JVM and in a new one, and refusal of SavedModels that break the signature. */
+/**
+ * Export, reload in this JVM and in a new one, and refusal of SavedModels that break the signature.
+ */
 class ExportReloadITCase {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static TrainedSdm model;
     static Path exported;
 
     @BeforeAll
     static void trainAndExport() {
-        SdmConfig config = SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4).brandEmbeddingDim(2)
-                .shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2).maxSessionLength(6)
-                .maxHistoryLength(4).batchSize(16).epochs(2).learningRate(0.01f).build();
-        model = new SdmTrainer(config).withProfiles(u -> Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
-                .train(PlantedSessions.sessions(12, 3, 5, 20, 0.9, 5), ProgressListener.NONE);
+        SdmConfig config =
+                SdmConfig.builder()
+                        .itemEmbeddingDim(8)
+                        .categoryEmbeddingDim(4)
+                        .brandEmbeddingDim(2)
+                        .shopEmbeddingDim(2)
+                        .userEmbeddingDim(8)
+                        .hiddenSize(8)
+                        .heads(2)
+                        .maxSessionLength(6)
+                        .maxHistoryLength(4)
+                        .batchSize(16)
+                        .epochs(2)
+                        .learningRate(0.01f)
+                        .build();
+        model =
+                new SdmTrainer(config)
+                        .withProfiles(u -> Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
+                        .train(
+                                PlantedSessions.sessions(12, 3, 5, 20, 0.9, 5),
+                                ProgressListener.NONE);
         exported = tmp.resolve("model");
         SavedModelExporter.export(model, exported, "test-1", Map.of("recall@10", 0.5));
     }
@@ -70,13 +86,21 @@ class ExportReloadITCase {
         List<ModelInput> out = new ArrayList<>();
         for (int k = 0; k < 10; k++) {
             List<Integer> items = new ArrayList<>();
-            for (int i = 0; i <= k % 8; i++) { // up to 8 clicks: longer than maxSession 6, so truncation is exercised
+            for (int i = 0;
+                    i <= k % 8;
+                    i++) { // up to 8 clicks: longer than maxSession 6, so truncation is exercised
                 items.add((k * 3 + i) % 20);
             }
-            out.add(new ModelInput(k == 9 ? "stranger" : "u" + k, "s",
-                    items.stream().map(i -> PlantedSessions.behavior(i, 0L)).toList(),
-                    List.of(PlantedSessions.behavior(k, 0L), PlantedSessions.behavior(k + 1, 0L)),
-                    k % 2 == 0 ? Map.of("segment", "a") : Map.of(), 0L));
+            out.add(
+                    new ModelInput(
+                            k == 9 ? "stranger" : "u" + k,
+                            "s",
+                            items.stream().map(i -> PlantedSessions.behavior(i, 0L)).toList(),
+                            List.of(
+                                    PlantedSessions.behavior(k, 0L),
+                                    PlantedSessions.behavior(k + 1, 0L)),
+                            k % 2 == 0 ? Map.of("segment", "a") : Map.of(),
+                            0L));
         }
         return out;
     }
@@ -94,11 +118,19 @@ class ExportReloadITCase {
         assertThat(meta.config()).isEqualTo(model.config());
         assertThat(meta.metrics()).containsEntry("recall@10", 0.5);
         assertThat(meta.trainingData().sessions()).isEqualTo(36);
-        assertThat(meta.files()).containsKeys("saved_model.pb", "vocab/items.txt", "vocab/users.txt",
-                "item_embeddings.tsv").doesNotContainKey("metadata.json");
+        assertThat(meta.files())
+                .containsKeys(
+                        "saved_model.pb",
+                        "vocab/items.txt",
+                        "vocab/users.txt",
+                        "item_embeddings.tsv")
+                .doesNotContainKey("metadata.json");
         assertThat(meta.files().keySet()).anyMatch(f -> f.startsWith("variables/"));
-        assertThat(meta.contentHash()).hasSize(64).isEqualTo(ModelFiles.contentHash(ModelFiles.hashes(exported)));
-        ItemEmbeddingsFile.ItemEmbeddings items = ItemEmbeddingsFile.read(exported.resolve("item_embeddings.tsv"));
+        assertThat(meta.contentHash())
+                .hasSize(64)
+                .isEqualTo(ModelFiles.contentHash(ModelFiles.hashes(exported)));
+        ItemEmbeddingsFile.ItemEmbeddings items =
+                ItemEmbeddingsFile.read(exported.resolve("item_embeddings.tsv"));
         assertThat(items.ids()).isEqualTo(model.itemIds());
         float[][] expected = model.itemEmbeddings();
         for (int i = 0; i < expected.length; i++) {
@@ -109,7 +141,8 @@ class ExportReloadITCase {
     @Test
     void exportIsSmallWithoutOptimizerState() throws IOException {
         try (var files = Files.walk(exported.resolve("variables"))) {
-            long bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            long bytes =
+                    files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
             // all weights of this tiny model are ~5K floats; Adam would triple them
             assertThat(bytes).isLessThan(3 * 4 * 8_000L);
         }
@@ -117,9 +150,13 @@ class ExportReloadITCase {
             var ops = b.graph().operations();
             while (ops.hasNext()) {
                 var op = ops.next();
-                assertThat(op.name()).doesNotContainIgnoringCase("adam").isNotEqualTo("loss")
+                assertThat(op.name())
+                        .doesNotContainIgnoringCase("adam")
+                        .isNotEqualTo("loss")
                         .isNotEqualTo("dropout_rate");
-                assertThat(op.type()).as("no dropout masks drawn at serving time").isNotEqualTo("StatelessRandomUniform");
+                assertThat(op.type())
+                        .as("no dropout masks drawn at serving time")
+                        .isNotEqualTo("StatelessRandomUniform");
             }
         }
     }
@@ -161,11 +198,22 @@ class ExportReloadITCase {
     void reloadedInANewJvmGivesTheSameVectors() throws Exception {
         Path out = tmp.resolve("vectors.bin");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                ScoreInNewJvm.class.getName(), exported.toString(), out.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Process p =
+                new ProcessBuilder(
+                                java,
+                                "-Xmx512m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ScoreInNewJvm.class.getName(),
+                                exported.toString(),
+                                out.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(tmp.resolve("child.log").toFile())
+                        .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-        assertThat(p.exitValue()).as("child exit; log: %s", Files.readString(tmp.resolve("child.log"))).isZero();
+        assertThat(p.exitValue())
+                .as("child exit; log: %s", Files.readString(tmp.resolve("child.log")))
+                .isZero();
         float[][] expected = model.userVectors(probes());
         try (DataInputStream in = new DataInputStream(Files.newInputStream(out))) {
             assertThat(in.readInt()).isEqualTo(expected.length);
@@ -182,7 +230,8 @@ class ExportReloadITCase {
     public static final class ScoreInNewJvm {
         public static void main(String[] args) throws IOException {
             try (SdmScorer scorer = SdmScorer.load(Path.of(args[0]), new ScorerOptions(1, 1, 256));
-                    DataOutputStream out = new DataOutputStream(Files.newOutputStream(Path.of(args[1])))) {
+                    DataOutputStream out =
+                            new DataOutputStream(Files.newOutputStream(Path.of(args[1])))) {
                 float[][] vectors = scorer.userVectors(probes());
                 out.writeInt(vectors.length);
                 for (float[] row : vectors) {
@@ -200,16 +249,24 @@ class ExportReloadITCase {
         Path bad = tmp.resolve("bad-model");
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> items = tf.withName("session_item").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 5)));
-            Placeholder<TInt32> length = tf.withName("session_length").placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1)));
-            Signature sig = Signature.builder(ModelSignature.KEY).input("session_item", items)
-                    .input("session_length", length).input("clicks_so_far", length)
-                    .output(ModelSignature.USER_VECTOR, tf.identity(items)).build();
+            Placeholder<TFloat32> items =
+                    tf.withName("session_item")
+                            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 5)));
+            Placeholder<TInt32> length =
+                    tf.withName("session_length")
+                            .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            Signature sig =
+                    Signature.builder(ModelSignature.KEY)
+                            .input("session_item", items)
+                            .input("session_length", length)
+                            .input("clicks_so_far", length)
+                            .output(ModelSignature.USER_VECTOR, tf.identity(items))
+                            .build();
             try (Session s = new Session(g)) {
-                SavedModelBundle.exporter(bad.toString()).withTags(ModelSignature.TAG)
-                        .withFunction(SessionFunction.create(sig, s)).export();
+                SavedModelBundle.exporter(bad.toString())
+                        .withTags(ModelSignature.TAG)
+                        .withFunction(SessionFunction.create(sig, s))
+                        .export();
             }
         }
         Files.createDirectories(bad.resolve("vocab"));
@@ -226,7 +283,8 @@ class ExportReloadITCase {
         Path copy = copyOfExport("reordered");
         Path items = copy.resolve("vocab/items.txt");
         List<String> lines = new ArrayList<>(Files.readAllLines(items));
-        java.util.Collections.swap(lines, 2, 3); // same size, other order: every id after it would hit another row
+        java.util.Collections.swap(
+                lines, 2, 3); // same size, other order: every id after it would hit another row
         Files.write(items, lines);
         assertThatThrownBy(() -> SdmScorer.load(copy))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -248,7 +306,8 @@ class ExportReloadITCase {
     void aVocabularyThatDoesNotFitItsTableIsRefusedWithoutFileHashes() throws IOException {
         // As a model from another exporter would be: metadata without file hashes.
         Path copy = copyOfExport("other-exporter");
-        Files.writeString(copy.resolve("metadata.json"), "{\"modelName\":\"SDM\",\"modelVersion\":\"x\"}");
+        Files.writeString(
+                copy.resolve("metadata.json"), "{\"modelName\":\"SDM\",\"modelVersion\":\"x\"}");
         Path items = copy.resolve("vocab/items.txt");
         Files.writeString(items, "one-item-too-many\n", java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> SdmScorer.load(copy))

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,16 +25,16 @@ import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
 
 /**
- * The step signature through {@link IncrementalSdmScorer} reproduces the full tower's vector at every
- * position of random sessions, whatever the cache holds: cold starts, hits, misses mid-session,
- * evictions, interleaved users, several clicks of one user in one call, a reloaded model.
+ * The step signature through {@link IncrementalSdmScorer} reproduces the full tower's vector at
+ * every position of random sessions, whatever the cache holds: cold starts, hits, misses
+ * mid-session, evictions, interleaved users, several clicks of one user in one call, a reloaded
+ * model.
  */
 class IncrementalSdmScorerITCase {
 
     static final float TOLERANCE = 1e-5f;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static Path withLongTerm;
     static Path shortTerm;
@@ -46,18 +45,38 @@ class IncrementalSdmScorerITCase {
         shortTerm = export(tiny().longTerm(false).build(), "sdm-short");
     }
 
-    /** Tiny widths, but the default session length (50) so that every session length 1..50 steps. */
+    /**
+     * Tiny widths, but the default session length (50) so that every session length 1..50 steps.
+     */
     static SdmConfig.Builder tiny() {
-        return SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4).brandEmbeddingDim(2)
-                .shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2).maxHistoryLength(5)
-                .batchSize(32).epochs(1).learningRate(0.05f);
+        return SdmConfig.builder()
+                .itemEmbeddingDim(8)
+                .categoryEmbeddingDim(4)
+                .brandEmbeddingDim(2)
+                .shopEmbeddingDim(2)
+                .userEmbeddingDim(8)
+                .hiddenSize(8)
+                .heads(2)
+                .maxHistoryLength(5)
+                .batchSize(32)
+                .epochs(1)
+                .learningRate(0.05f);
     }
 
     static Path export(SdmConfig config, String name) {
         Path dir = tmp.resolve(name);
-        try (TrainedSdm model = new SdmTrainer(config)
-                .withProfiles(u -> u.hashCode() % 3 == 0 ? Map.of() : Map.of("segment", u.hashCode() % 2 == 0 ? "a" : "b"))
-                .train(PlantedSessions.sessions(8, 2, 6, 20, 0.8, 3), ProgressListener.NONE)) {
+        try (TrainedSdm model =
+                new SdmTrainer(config)
+                        .withProfiles(
+                                u ->
+                                        u.hashCode() % 3 == 0
+                                                ? Map.of()
+                                                : Map.of(
+                                                        "segment",
+                                                        u.hashCode() % 2 == 0 ? "a" : "b"))
+                        .train(
+                                PlantedSessions.sessions(8, 2, 6, 20, 0.8, 3),
+                                ProgressListener.NONE)) {
             SavedModelExporter.export(model, dir, name + "-v1", Map.of());
         }
         return dir;
@@ -72,13 +91,16 @@ class IncrementalSdmScorerITCase {
         for (int j = 0; j < historyLength; j++) {
             history.add(PlantedSessions.behavior(r.nextInt(20), j));
         }
-        Map<String, String> profile = r.nextBoolean() ? Map.of("segment", r.nextBoolean() ? "a" : "b") : Map.of();
+        Map<String, String> profile =
+                r.nextBoolean() ? Map.of("segment", r.nextBoolean() ? "a" : "b") : Map.of();
         List<Behavior> clicks = new ArrayList<>();
         List<ModelInput> inputs = new ArrayList<>();
         for (int j = 0; j < length; j++) {
             // now and then an item the vocabulary never saw (row "unknown")
-            clicks.add(r.nextInt(10) == 0 ? new Behavior("unseen" + j, "c1", "b9", null, 100 + j)
-                    : PlantedSessions.behavior(r.nextInt(20), 100 + j));
+            clicks.add(
+                    r.nextInt(10) == 0
+                            ? new Behavior("unseen" + j, "c1", "b9", null, 100 + j)
+                            : PlantedSessions.behavior(r.nextInt(20), 100 + j));
             inputs.add(new ModelInput(user, sessionId, clicks, history, profile, 100 + j));
         }
         return new UserSession(user, inputs);
@@ -119,11 +141,13 @@ class IncrementalSdmScorerITCase {
                 max = Math.max(max, Math.abs(actual[i][k] - expected[i][k]));
             }
         }
-        System.out.printf("step vs full tower: %d vectors, max |diff| %.2e%n", expected.length, max);
+        System.out.printf(
+                "step vs full tower: %d vectors, max |diff| %.2e%n", expected.length, max);
         for (int i = 0; i < expected.length; i++) {
             assertThat(actual[i]).as("vector %d", i).hasSameSizeAs(expected[i]);
             for (int k = 0; k < expected[i].length; k++) {
-                assertThat(Math.abs(actual[i][k] - expected[i][k])).as("vector %d component %d", i, k)
+                assertThat(Math.abs(actual[i][k] - expected[i][k]))
+                        .as("vector %d component %d", i, k)
                         .isLessThanOrEqualTo(TOLERANCE);
             }
         }
@@ -138,13 +162,14 @@ class IncrementalSdmScorerITCase {
 
     /** The reference: the full tower over each input's whole session. */
     static float[][] fullTower(Path model, List<ModelInput> inputs) {
-        return fullTowers.computeIfAbsent(model, m -> SdmBatchScorer.load(m, new ScorerOptions(1, 1, 256)))
+        return fullTowers
+                .computeIfAbsent(model, m -> SdmBatchScorer.load(m, new ScorerOptions(1, 1, 256)))
                 .score(inputs);
     }
 
     static IncrementalSdmScorer incremental(Path model, long cacheBytes, int maxBatch) {
-        return IncrementalSdmScorer.load(model,
-                new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
+        return IncrementalSdmScorer.load(
+                model, new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
     }
 
     @ParameterizedTest
@@ -155,9 +180,11 @@ class IncrementalSdmScorerITCase {
         List<ModelInput> stream = interleave(randomSessions(longTerm ? 1 : 2, 12), r);
         float[][] expected = fullTower(model, stream);
         List<float[]> actual = new ArrayList<>();
-        try (IncrementalSdmScorer scorer = incremental(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
+        try (IncrementalSdmScorer scorer =
+                incremental(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
             assertThat(scorer.incremental()).isTrue();
-            // Micro-batches of 1..12 clicks, as the operator would flush them: users interleave, and a
+            // Micro-batches of 1..12 clicks, as the operator would flush them: users interleave,
+            // and a
             // batch often holds several clicks of one user.
             for (int from = 0; from < stream.size(); ) {
                 int to = Math.min(stream.size(), from + 1 + r.nextInt(12));
@@ -174,32 +201,50 @@ class IncrementalSdmScorerITCase {
     }
 
     @Test
-    void twoThreadsScoringTheirOwnUsersAtOnceInTheCallersThreadsMatchTheFullTower() throws Exception {
+    void twoThreadsScoringTheirOwnUsersAtOnceInTheCallersThreadsMatchTheFullTower()
+            throws Exception {
         // As two subtasks of a TaskManager sharing one model: users are split between them by key.
         List<UserSession> sessions = randomSessions(3, 16);
-        List<List<ModelInput>> streams = List.of(
-                interleave(sessions.subList(0, 8), new Random(31)), interleave(sessions.subList(8, 16), new Random(32)));
-        try (IncrementalSdmScorer scorer = IncrementalSdmScorer.load(withLongTerm,
-                new IncrementalScorerOptions(new ScorerOptions(1, -1, 256), IncrementalScorerOptions.DEFAULT_CACHE_BYTES))) {
+        List<List<ModelInput>> streams =
+                List.of(
+                        interleave(sessions.subList(0, 8), new Random(31)),
+                        interleave(sessions.subList(8, 16), new Random(32)));
+        try (IncrementalSdmScorer scorer =
+                IncrementalSdmScorer.load(
+                        withLongTerm,
+                        new IncrementalScorerOptions(
+                                new ScorerOptions(1, -1, 256),
+                                IncrementalScorerOptions.DEFAULT_CACHE_BYTES))) {
             var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
             try {
                 List<java.util.concurrent.Future<float[][]>> results = new ArrayList<>();
                 for (List<ModelInput> stream : streams) {
-                    results.add(pool.submit(() -> {
-                        List<float[]> out = new ArrayList<>();
-                        for (int from = 0; from < stream.size(); from += 5) {
-                            out.addAll(List.of(scorer.score(stream.subList(from, Math.min(stream.size(), from + 5)))));
-                        }
-                        return out.toArray(new float[0][]);
-                    }));
+                    results.add(
+                            pool.submit(
+                                    () -> {
+                                        List<float[]> out = new ArrayList<>();
+                                        for (int from = 0; from < stream.size(); from += 5) {
+                                            out.addAll(
+                                                    List.of(
+                                                            scorer.score(
+                                                                    stream.subList(
+                                                                            from,
+                                                                            Math.min(
+                                                                                    stream.size(),
+                                                                                    from + 5)))));
+                                        }
+                                        return out.toArray(new float[0][]);
+                                    }));
                 }
                 for (int s = 0; s < 2; s++) {
-                    assertSameVectors(results.get(s).get(), fullTower(withLongTerm, streams.get(s)));
+                    assertSameVectors(
+                            results.get(s).get(), fullTower(withLongTerm, streams.get(s)));
                 }
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(scorer.stats().steps()).isEqualTo(streams.get(0).size() + streams.get(1).size());
+            assertThat(scorer.stats().steps())
+                    .isEqualTo(streams.get(0).size() + streams.get(1).size());
             assertThat(scorer.stats().rebuilds()).isZero();
         }
     }
@@ -237,15 +282,24 @@ class IncrementalSdmScorerITCase {
 
     @Test
     void aProfileThatChangesMidSessionRebuildsTheCarriedState() {
-        // The user-attention sums carried from earlier clicks were weighed with the old profile's user
-        // embedding; the full tower weighs every position with the profile of the click being scored.
+        // The user-attention sums carried from earlier clicks were weighed with the old profile's
+        // user
+        // embedding; the full tower weighs every position with the profile of the click being
+        // scored.
         UserSession s = randomSessions(4, 2).get(1); // 50 clicks
-        List<Map<String, String>> profiles = List.of(Map.of("segment", "a"), Map.of("segment", "b"), Map.of());
+        List<Map<String, String>> profiles =
+                List.of(Map.of("segment", "a"), Map.of("segment", "b"), Map.of());
         List<ModelInput> inputs = new ArrayList<>();
         for (int j = 0; j < s.inputs().size(); j++) {
             ModelInput in = s.inputs().get(j);
-            inputs.add(new ModelInput(in.userId(), in.sessionId(), in.session(), in.history(),
-                    profiles.get(j * profiles.size() / s.inputs().size()), in.eventTime()));
+            inputs.add(
+                    new ModelInput(
+                            in.userId(),
+                            in.sessionId(),
+                            in.session(),
+                            in.history(),
+                            profiles.get(j * profiles.size() / s.inputs().size()),
+                            in.eventTime()));
         }
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
             float[][] actual = new float[inputs.size()][];
@@ -261,7 +315,8 @@ class IncrementalSdmScorerITCase {
     void aCachedStateOfAnotherPrefixIsNotReused() {
         Random r = new Random(5);
         UserSession a = session(r, "u1", "s", 10);
-        UserSession b = session(r, "u1", "s", 10); // same user and session id, other clicks and history
+        UserSession b =
+                session(r, "u1", "s", 10); // same user and session id, other clicks and history
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
             for (int j = 0; j < 9; j++) {
                 scorer.score(List.of(a.inputs().get(j)));
@@ -285,7 +340,10 @@ class IncrementalSdmScorerITCase {
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1_500, 4)) {
             List<float[]> actual = new ArrayList<>();
             for (int from = 0; from < stream.size(); from += 3) {
-                actual.addAll(List.of(scorer.score(stream.subList(from, Math.min(stream.size(), from + 3)))));
+                actual.addAll(
+                        List.of(
+                                scorer.score(
+                                        stream.subList(from, Math.min(stream.size(), from + 3)))));
             }
             assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, stream));
             IncrementalSdmScorer.Stats stats = scorer.stats();
@@ -329,17 +387,26 @@ class IncrementalSdmScorerITCase {
     @Test
     void theExportedStepSignatureMatchesTheContract() {
         try (SdmScorer model = SdmScorer.load(withLongTerm, ScorerOptions.DEFAULT)) {
-            ModelSignature.StepDimensions dims = ModelSignature.checkStep(
-                    model.signature(ModelSignature.STEP_KEY).orElseThrow(), model.dimensions());
-            assertThat(dims).isEqualTo(new ModelSignature.StepDimensions(
-                    new ModelSignature.Dimensions(50, 5, 1, 8), 2, 4));
+            ModelSignature.StepDimensions dims =
+                    ModelSignature.checkStep(
+                            model.signature(ModelSignature.STEP_KEY).orElseThrow(),
+                            model.dimensions());
+            assertThat(dims)
+                    .isEqualTo(
+                            new ModelSignature.StepDimensions(
+                                    new ModelSignature.Dimensions(50, 5, 1, 8), 2, 4));
             assertThat(model.signature(ModelSignature.KEY)).isPresent();
         }
     }
 
     @Test
     void aModelWithoutStepSignatureIsScoredWithTheFullTower() {
-        Path dnn = export(tiny().architecture(SdmConfig.Architecture.YOUTUBE_DNN).maxSessionLength(8).build(), "dnn");
+        Path dnn =
+                export(
+                        tiny().architecture(SdmConfig.Architecture.YOUTUBE_DNN)
+                                .maxSessionLength(8)
+                                .build(),
+                        "dnn");
         List<ModelInput> stream = interleave(randomSessions(9, 4), new Random(9)).subList(0, 30);
         try (IncrementalSdmScorer scorer = incremental(dnn, 1 << 20, 256)) {
             assertThat(scorer.incremental()).isFalse();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,18 +23,33 @@ import org.sdmstream.model.training.TrainedSdm;
 /** The full-tower BatchScorer: the same vectors as SdmScorer, the model version from the export. */
 class SdmBatchScorerITCase {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static TrainedSdm model;
     static Path exported;
 
     @BeforeAll
     static void trainAndExport() {
-        SdmConfig config = SdmConfig.builder().itemEmbeddingDim(8).categoryEmbeddingDim(4).brandEmbeddingDim(2)
-                .shopEmbeddingDim(2).userEmbeddingDim(8).hiddenSize(8).heads(2).maxSessionLength(6)
-                .maxHistoryLength(4).batchSize(16).epochs(1).learningRate(0.01f).build();
-        model = SdmTrainer.train(PlantedSessions.sessions(8, 3, 5, 20, 0.9, 3), config, ProgressListener.NONE);
+        SdmConfig config =
+                SdmConfig.builder()
+                        .itemEmbeddingDim(8)
+                        .categoryEmbeddingDim(4)
+                        .brandEmbeddingDim(2)
+                        .shopEmbeddingDim(2)
+                        .userEmbeddingDim(8)
+                        .hiddenSize(8)
+                        .heads(2)
+                        .maxSessionLength(6)
+                        .maxHistoryLength(4)
+                        .batchSize(16)
+                        .epochs(1)
+                        .learningRate(0.01f)
+                        .build();
+        model =
+                SdmTrainer.train(
+                        PlantedSessions.sessions(8, 3, 5, 20, 0.9, 3),
+                        config,
+                        ProgressListener.NONE);
         exported = tmp.resolve("model");
         SavedModelExporter.export(model, exported, "v-42", Map.of());
     }
@@ -47,9 +61,20 @@ class SdmBatchScorerITCase {
 
     static List<ModelInput> inputs() {
         return List.of(
-                new ModelInput("u1", "s", List.of(PlantedSessions.behavior(1, 0L), PlantedSessions.behavior(2, 1L)),
-                        List.of(PlantedSessions.behavior(3, -5L)), Map.of(), 1L),
-                new ModelInput("new-user", "s", List.of(PlantedSessions.behavior(7, 0L)), List.of(), Map.of(), 0L));
+                new ModelInput(
+                        "u1",
+                        "s",
+                        List.of(PlantedSessions.behavior(1, 0L), PlantedSessions.behavior(2, 1L)),
+                        List.of(PlantedSessions.behavior(3, -5L)),
+                        Map.of(),
+                        1L),
+                new ModelInput(
+                        "new-user",
+                        "s",
+                        List.of(PlantedSessions.behavior(7, 0L)),
+                        List.of(),
+                        Map.of(),
+                        0L));
     }
 
     @Test
@@ -59,11 +84,14 @@ class SdmBatchScorerITCase {
             assertThat(scorer.modelVersion()).isEqualTo("v-42");
             assertThat(scorer.dimension()).isEqualTo(8);
             float[][] vectors = scorer.score(inputs());
-            // Two sessions over the same model may run differently sized thread pools: equal up to float round-off.
+            // Two sessions over the same model may run differently sized thread pools: equal up to
+            // float round-off.
             float[][] expected = offline.userVectors(inputs());
             assertThat(vectors).hasNumberOfRows(expected.length);
             for (int i = 0; i < expected.length; i++) {
-                assertThat(vectors[i]).containsExactly(expected[i], org.assertj.core.api.Assertions.within(1e-6f));
+                assertThat(vectors[i])
+                        .containsExactly(
+                                expected[i], org.assertj.core.api.Assertions.within(1e-6f));
             }
             assertThat(scorer.score(List.of())).isEmpty();
         }

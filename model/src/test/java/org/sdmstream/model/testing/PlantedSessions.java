@@ -3,7 +3,6 @@ package org.sdmstream.model.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.OfflineSessionizer;
@@ -11,9 +10,9 @@ import org.sdmstream.features.Session;
 import org.sdmstream.features.SessionRules;
 
 /**
- * A small click log with a planted sequential pattern: after item k the user clicks item k+1 (mod N)
- * with probability {@code follow}, otherwise a random item. Categories are k mod 7, shops k mod 3,
- * brands absent. Sessionized with the real session rules.
+ * A small click log with a planted sequential pattern: after item k the user clicks item k+1 (mod
+ * N) with probability {@code follow}, otherwise a random item. Categories are k mod 7, shops k mod
+ * 3, brands absent. Sessionized with the real session rules.
  */
 public final class PlantedSessions {
 
@@ -29,7 +28,13 @@ public final class PlantedSessions {
         return new Behavior(item(k), "c" + (k % 7), null, "s" + (k % 3), time);
     }
 
-    public static List<Click> clicks(int users, int sessionsPerUser, int sessionLength, int items, double follow, long seed) {
+    public static List<Click> clicks(
+            int users,
+            int sessionsPerUser,
+            int sessionLength,
+            int items,
+            double follow,
+            long seed) {
         Random r = new Random(seed);
         List<Click> out = new ArrayList<>();
         for (int u = 0; u < users; u++) {
@@ -47,7 +52,12 @@ public final class PlantedSessions {
         return out;
     }
 
-    public static List<Session> sessions(int users, int sessionsPerUser, int sessionLength, int items, double follow,
+    public static List<Session> sessions(
+            int users,
+            int sessionsPerUser,
+            int sessionLength,
+            int items,
+            double follow,
             long seed) {
         return new OfflineSessionizer(SessionRules.DEFAULT)
                 .sessionize(clicks(users, sessionsPerUser, sessionLength, items, follow, seed));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
@@ -17,9 +16,9 @@ import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.testing.PlantedSessions;
 
 /**
- * A planted long-term taste: every user prefers one of 4 item groups; half of their clicks come from
- * it, the rest are random. For users never seen in training, only the history tells the taste, so
- * SDM's long-term branch must find it where SDM without that branch cannot.
+ * A planted long-term taste: every user prefers one of 4 item groups; half of their clicks come
+ * from it, the rest are random. For users never seen in training, only the history tells the taste,
+ * so SDM's long-term branch must find it where SDM without that branch cannot.
  */
 class LongTermBranchITCase {
 
@@ -37,7 +36,11 @@ class LongTermBranchITCase {
             long time = 1_700_000_000_000L + u;
             for (int s = 0; s < 4; s++) {
                 for (int c = 0; c < 5; c++) {
-                    clicks.add(new Click("u" + u, null, PlantedSessions.behavior(click(r, u % GROUPS), time)));
+                    clicks.add(
+                            new Click(
+                                    "u" + u,
+                                    null,
+                                    PlantedSessions.behavior(click(r, u % GROUPS), time)));
                     time += PlantedSessions.MINUTE;
                 }
                 time += 60 * PlantedSessions.MINUTE;
@@ -55,11 +58,21 @@ class LongTermBranchITCase {
             int group = p % GROUPS;
             List<org.sdmstream.features.Behavior> history = new ArrayList<>();
             for (int h = 0; h < 10; h++) {
-                history.add(PlantedSessions.behavior(group + GROUPS * r.nextInt(ITEMS / GROUPS), 0L));
+                history.add(
+                        PlantedSessions.behavior(group + GROUPS * r.nextInt(ITEMS / GROUPS), 0L));
             }
-            int other = (group + 1 + r.nextInt(GROUPS - 1)) % GROUPS; // the current click is off-taste
-            probes.add(new ModelInput("new-user-" + p, "s",
-                    List.of(PlantedSessions.behavior(other + GROUPS * r.nextInt(ITEMS / GROUPS), 0L)), history, Map.of(), 0L));
+            int other =
+                    (group + 1 + r.nextInt(GROUPS - 1)) % GROUPS; // the current click is off-taste
+            probes.add(
+                    new ModelInput(
+                            "new-user-" + p,
+                            "s",
+                            List.of(
+                                    PlantedSessions.behavior(
+                                            other + GROUPS * r.nextInt(ITEMS / GROUPS), 0L)),
+                            history,
+                            Map.of(),
+                            0L));
             groups.add(group);
         }
         float[][] users = model.userVectors(probes);
@@ -72,7 +85,9 @@ class LongTermBranchITCase {
                 order[k] = k;
             }
             float[] u = users[i];
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(Recall.dot(u, items[b]), Recall.dot(u, items[a])));
+            java.util.Arrays.sort(
+                    order,
+                    (a, b) -> Double.compare(Recall.dot(u, items[b]), Recall.dot(u, items[a])));
             for (int k = 0; k < 5; k++) {
                 int item = Integer.parseInt(ids.get(order[k]).substring(1));
                 if (item % GROUPS == groups.get(i)) {
@@ -86,14 +101,24 @@ class LongTermBranchITCase {
     @Test
     void longTermBranchRecoversTheTasteOfUnseenUsers() {
         List<Session> sessions = sessions();
-        SdmConfig config = SdmTrainerITCase.tiny().toBuilder().maxHistoryLength(10).epochs(12).patience(0)
-                .unknownUserRate(0.5).batchSize(32).build();
+        SdmConfig config =
+                SdmTrainerITCase.tiny().toBuilder()
+                        .maxHistoryLength(10)
+                        .epochs(12)
+                        .patience(0)
+                        .unknownUserRate(0.5)
+                        .batchSize(32)
+                        .build();
         try (TrainedSdm sdm = SdmTrainer.train(sessions, config, ProgressListener.NONE);
-                TrainedSdm shortTerm = SdmTrainer.train(sessions, config.withArchitecture(SdmConfig.Architecture.SDM, false),
-                        ProgressListener.NONE)) {
+                TrainedSdm shortTerm =
+                        SdmTrainer.train(
+                                sessions,
+                                config.withArchitecture(SdmConfig.Architecture.SDM, false),
+                                ProgressListener.NONE)) {
             double withHistory = tasteShare(sdm);
             double without = tasteShare(shortTerm);
-            System.err.printf("taste share in top-5 for unseen users: SDM %.3f, SDM without long-term %.3f (chance 0.25)%n",
+            System.err.printf(
+                    "taste share in top-5 for unseen users: SDM %.3f, SDM without long-term %.3f (chance 0.25)%n",
                     withHistory, without);
             assertThat(withHistory).isGreaterThan(0.5);
             assertThat(withHistory).isGreaterThan(without + 0.2);

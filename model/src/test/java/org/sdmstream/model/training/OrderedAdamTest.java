@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -24,11 +23,17 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
-/** The β-power updates of {@link OrderedAdam} wait for every variable's step, in the graph and in a run. */
+/**
+ * The β-power updates of {@link OrderedAdam} wait for every variable's step, in the graph and in a
+ * run.
+ */
 class OrderedAdamTest {
 
-    /** Many small independent updates, so a misplaced β-power update would land between two of them. */
+    /**
+     * Many small independent updates, so a misplaced β-power update would land between two of them.
+     */
     private static final int VARIABLES = 200;
+
     private static final int STEPS = 5;
     private static final float LEARNING_RATE = 0.01f;
 
@@ -44,24 +49,32 @@ class OrderedAdamTest {
     void everyVariableTakesPythonsAdamStepsEvenWithParallelOps() {
         try (Graph g = new Graph()) {
             List<Variable<TFloat32>> weights = minimizeSum(g);
-            // Its own pool of several inter-op threads: more schedules for a misplaced β-power update to show in.
-            ConfigProto parallel = ConfigProto.newBuilder().setUsePerSessionThreads(true)
-                    .setInterOpParallelismThreads(4).setIntraOpParallelismThreads(1).build();
+            // Its own pool of several inter-op threads: more schedules for a misplaced β-power
+            // update to show in.
+            ConfigProto parallel =
+                    ConfigProto.newBuilder()
+                            .setUsePerSessionThreads(true)
+                            .setInterOpParallelismThreads(4)
+                            .setIntraOpParallelismThreads(1)
+                            .build();
             try (Session s = new Session(g, parallel)) {
                 s.initialize();
                 s.runner().addTarget(g.operation("train")).run();
-                // Adam's bias-corrected first step is the learning rate (read with β¹; β² would give 0.744 of it).
+                // Adam's bias-corrected first step is the learning rate (read with β¹; β² would
+                // give 0.744 of it).
                 float[] firstStep = new float[VARIABLES];
                 Arrays.fill(firstStep, 1f - LEARNING_RATE);
                 assertThat(values(s, weights)).containsExactly(firstStep, within(1e-6f));
                 for (int step = 1; step < STEPS; step++) {
                     s.runner().addTarget(g.operation("train")).run();
                 }
-                // Equal gradients and equal starts: a step that read another β power leaves its weight apart.
+                // Equal gradients and equal starts: a step that read another β power leaves its
+                // weight apart.
                 float[] values = values(s, weights);
                 assertThat(values).as("weights after %d steps", STEPS).containsOnly(values[0]);
                 try (Result r = s.runner().fetch(OrderedAdam.BETA_ONE_POWER).run()) {
-                    assertThat(((TFloat32) r.get(0)).getFloat()).isEqualTo(power(Adam.BETA_ONE_DEFAULT, STEPS + 1));
+                    assertThat(((TFloat32) r.get(0)).getFloat())
+                            .isEqualTo(power(Adam.BETA_ONE_DEFAULT, STEPS + 1));
                 }
             }
         }
@@ -79,23 +92,33 @@ class OrderedAdamTest {
         }
     }
 
-    /** Checks, in a graph trained with {@link OrderedAdam}, that both β-power updates wait for all ApplyAdam ops. */
+    /**
+     * Checks, in a graph trained with {@link OrderedAdam}, that both β-power updates wait for all
+     * ApplyAdam ops.
+     */
     static void assertPowersAdvanceAfterEveryUpdate(Graph g) {
         List<GraphOperation> updates = new ArrayList<>();
         List<GraphOperation> powerUpdates = new ArrayList<>();
-        g.operations().forEachRemaining(op -> {
-            if (op.type().equals("ApplyAdam")) {
-                updates.add(op);
-            } else if (op.type().equals("Assign") && isBetaPower(op.input(0).op().name())
-                    && op.input(1).op().type().equals("Mul")) {
-                powerUpdates.add(op);
-            }
-        });
+        g.operations()
+                .forEachRemaining(
+                        op -> {
+                            if (op.type().equals("ApplyAdam")) {
+                                updates.add(op);
+                            } else if (op.type().equals("Assign")
+                                    && isBetaPower(op.input(0).op().name())
+                                    && op.input(1).op().type().equals("Mul")) {
+                                powerUpdates.add(op);
+                            }
+                        });
         assertThat(updates).isNotEmpty();
         assertThat(powerUpdates).hasSize(2);
         for (GraphOperation powerUpdate : powerUpdates) {
-            Set<String> after = powerUpdate.controlInputs().stream().map(GraphOperation::name).collect(Collectors.toSet());
-            assertThat(after).as("control inputs of %s", powerUpdate.name())
+            Set<String> after =
+                    powerUpdate.controlInputs().stream()
+                            .map(GraphOperation::name)
+                            .collect(Collectors.toSet());
+            assertThat(after)
+                    .as("control inputs of %s", powerUpdate.name())
                     .containsAll(updates.stream().map(GraphOperation::name).toList());
         }
     }

@@ -1,7 +1,6 @@
 package org.sdmstream.model.training;
 
 import java.util.List;
-
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.UserVectorModel;
 

@@ -5,15 +5,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A reusable, growable byte buffer that writes Avro binary primitives exactly as Avro's
- * {@code BinaryEncoder} does, for the hand-written record writers of this package.
+ * A reusable, growable byte buffer that writes Avro binary primitives exactly as Avro's {@code
+ * BinaryEncoder} does, for the hand-written record writers of this package.
  *
  * <p>Why: Avro's generic writer resolves every field, union and array element reflectively; writing
- * the few hot record types straight into one reused buffer costs a fraction of that. Not thread-safe.
+ * the few hot record types straight into one reused buffer costs a fraction of that. Not
+ * thread-safe.
  */
 public final class AvroBinaryWriter {
 
     private static final int INITIAL_CAPACITY = 1_024;
+
     /** A buffer grown past this by one huge record is dropped at the next {@link #reset()}. */
     private static final int RETAINED_CAPACITY = 1 << 20;
 
@@ -66,7 +68,9 @@ public final class AvroBinaryWriter {
         buf[pos++] = (byte) z;
     }
 
-    /** Avro float: the raw IEEE 754 bits (NaN payloads kept, as Avro does), 4 bytes little-endian. */
+    /**
+     * Avro float: the raw IEEE 754 bits (NaN payloads kept, as Avro does), 4 bytes little-endian.
+     */
     public void writeFloat(float f) {
         ensure(4);
         int bits = Float.floatToRawIntBits(f);
@@ -77,14 +81,17 @@ public final class AvroBinaryWriter {
         pos += 4;
     }
 
-    /** Index of the union branch that follows (0 = null for this project's {@code ["null", T]} unions). */
+    /**
+     * Index of the union branch that follows (0 = null for this project's {@code ["null", T]}
+     * unions).
+     */
     public void writeUnionIndex(int index) {
         writeInt(index);
     }
 
     /**
-     * Block header of a non-empty array or map; write the items, then {@link #writeBlockEnd()}. An empty
-     * array or map is only the end marker, as Avro writes it.
+     * Block header of a non-empty array or map; write the items, then {@link #writeBlockEnd()}. An
+     * empty array or map is only the end marker, as Avro writes it.
      */
     public void writeBlockCount(long count) {
         if (count > 0) {
@@ -98,8 +105,9 @@ public final class AvroBinaryWriter {
     }
 
     /**
-     * Avro string: byte length, then the bytes of {@code String.getBytes(UTF_8)} (an unpaired surrogate
-     * becomes {@code '?'}, as the JDK encodes it). Short ASCII strings, most ids, take a single pass.
+     * Avro string: byte length, then the bytes of {@code String.getBytes(UTF_8)} (an unpaired
+     * surrogate becomes {@code '?'}, as the JDK encodes it). Short ASCII strings, most ids, take a
+     * single pass.
      */
     public void writeString(String s) {
         int chars = s.length();
@@ -112,7 +120,10 @@ public final class AvroBinaryWriter {
         pos = encodeUtf8(s, buf, pos);
     }
 
-    /** Below 64 chars an ASCII string's length is one varint byte: copy first, find out on the way if it is ASCII. */
+    /**
+     * Below 64 chars an ASCII string's length is one varint byte: copy first, find out on the way
+     * if it is ASCII.
+     */
     private boolean writeShortAscii(String s, int chars) {
         ensure(1 + chars);
         byte[] b = buf;
@@ -139,7 +150,10 @@ public final class AvroBinaryWriter {
         }
     }
 
-    /** An Avro map of strings: block count, key/value pairs in the map's iteration order (as Avro), end. */
+    /**
+     * An Avro map of strings: block count, key/value pairs in the map's iteration order (as Avro),
+     * end.
+     */
     public void writeStringMap(Map<String, String> map, String field) {
         writeBlockCount(map.size());
         for (Map.Entry<String, String> e : map.entrySet()) {
@@ -158,7 +172,9 @@ public final class AvroBinaryWriter {
             } else if (c < 0x800) {
                 n += 2;
             } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < chars
+                        && Character.isLowSurrogate(s.charAt(i + 1))) {
                     n += 4;
                     i++;
                 } else {
@@ -180,14 +196,17 @@ public final class AvroBinaryWriter {
                 b[p++] = (byte) (0xC0 | (c >> 6));
                 b[p++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < chars
+                        && Character.isLowSurrogate(s.charAt(i + 1))) {
                     int cp = Character.toCodePoint(c, s.charAt(++i));
                     b[p++] = (byte) (0xF0 | (cp >> 18));
                     b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                     b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                     b[p++] = (byte) (0x80 | (cp & 0x3F));
                 } else {
-                    b[p++] = '?'; // what String.getBytes(UTF_8), and so Avro, writes for a lone surrogate
+                    b[p++] = '?'; // what String.getBytes(UTF_8), and so Avro, writes for a lone
+                    // surrogate
                 }
             } else {
                 b[p++] = (byte) (0xE0 | (c >> 12));
@@ -201,7 +220,8 @@ public final class AvroBinaryWriter {
     private void ensure(int more) {
         int needed = pos + more;
         if (needed > buf.length) {
-            // max(): right even when doubling overflows (a payload near 1 GiB is a bug elsewhere anyway).
+            // max(): right even when doubling overflows (a payload near 1 GiB is a bug elsewhere
+            // anyway).
             buf = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
         }
     }

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import org.sdmstream.records.ClickEvent;
 
-/** The hand-written Avro body writer of {@link ClickEvent} (click_event.avsc v3, fields in schema order). */
+/**
+ * The hand-written Avro body writer of {@link ClickEvent} (click_event.avsc v3, fields in schema
+ * order).
+ */
 public final class ClickEventWriter implements RecordBodyWriter<ClickEvent> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
@@ -23,7 +26,8 @@ public final class ClickEventWriter implements RecordBodyWriter<ClickEvent> {
         out.writeNullableString(r.getBrandId());
         out.writeNullableString(r.getShopId());
         out.writeNullableString(r.getSessionId());
-        out.writeLong(requireNonNull(r.getEventTime(), "ClickEvent.eventTime is null").toEpochMilli());
+        out.writeLong(
+                requireNonNull(r.getEventTime(), "ClickEvent.eventTime is null").toEpochMilli());
         if (r.getProfile() == null) {
             out.writeUnionIndex(0);
         } else {

@@ -3,10 +3,12 @@ package org.sdmstream.wire.fast;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-
 import org.sdmstream.records.UserInterestVector;
 
-/** The hand-written Avro body writer of {@link UserInterestVector} (user_interest_vector.avsc, in field order). */
+/**
+ * The hand-written Avro body writer of {@link UserInterestVector} (user_interest_vector.avsc, in
+ * field order).
+ */
 public final class UserInterestVectorWriter implements RecordBodyWriter<UserInterestVector> {
 
     /** Update only after checking {@link #write} against the changed schema field by field. */
@@ -26,11 +28,16 @@ public final class UserInterestVectorWriter implements RecordBodyWriter<UserInte
             out.writeFloat(requireNonNull(f, "UserInterestVector.vector has a null element"));
         }
         out.writeBlockEnd();
-        out.writeString(requireNonNull(r.getModelVersion(), "UserInterestVector.modelVersion is null"));
+        out.writeString(
+                requireNonNull(r.getModelVersion(), "UserInterestVector.modelVersion is null"));
         out.writeString(requireNonNull(r.getSessionId(), "UserInterestVector.sessionId is null"));
         out.writeInt(r.getSessionLength());
         out.writeInt(r.getLongTermLength());
-        out.writeLong(requireNonNull(r.getEventTime(), "UserInterestVector.eventTime is null").toEpochMilli());
-        out.writeLong(requireNonNull(r.getEmissionTime(), "UserInterestVector.emissionTime is null").toEpochMilli());
+        out.writeLong(
+                requireNonNull(r.getEventTime(), "UserInterestVector.eventTime is null")
+                        .toEpochMilli());
+        out.writeLong(
+                requireNonNull(r.getEmissionTime(), "UserInterestVector.emissionTime is null")
+                        .toEpochMilli());
     }
 }

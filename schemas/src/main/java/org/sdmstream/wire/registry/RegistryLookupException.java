@@ -7,7 +7,9 @@ public final class RegistryLookupException extends RuntimeException {
     public enum Problem {
         /** The registry answered that the id or subject does not exist. */
         NOT_FOUND,
-        /** The registry refused the schema (invalid, or incompatible with the subject's versions). */
+        /**
+         * The registry refused the schema (invalid, or incompatible with the subject's versions).
+         */
         REFUSED,
         /** No answer: unreachable, timed out, or a server error; a later call may succeed. */
         UNAVAILABLE

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
@@ -32,35 +31,91 @@ class AvroBinaryWriterTest {
 
     @Test
     void intsAndLongsAreZigZagVarints() throws IOException {
-        long[] longs = {0, 1, -1, 63, 64, -64, -65, 127, 128, 8191, 8192, Integer.MAX_VALUE, Integer.MIN_VALUE,
-            Integer.MAX_VALUE + 1L, Integer.MIN_VALUE - 1L, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 62, -(1L << 62)};
+        long[] longs = {
+            0,
+            1,
+            -1,
+            63,
+            64,
+            -64,
+            -65,
+            127,
+            128,
+            8191,
+            8192,
+            Integer.MAX_VALUE,
+            Integer.MIN_VALUE,
+            Integer.MAX_VALUE + 1L,
+            Integer.MIN_VALUE - 1L,
+            Long.MAX_VALUE,
+            Long.MIN_VALUE,
+            1L << 62,
+            -(1L << 62)
+        };
         for (long n : longs) {
-            assertThat(fast(w -> w.writeLong(n))).as("long %d", n).isEqualTo(avro(e -> e.writeLong(n)));
+            assertThat(fast(w -> w.writeLong(n)))
+                    .as("long %d", n)
+                    .isEqualTo(avro(e -> e.writeLong(n)));
             int i = (int) n;
-            assertThat(fast(w -> w.writeInt(i))).as("int %d", i).isEqualTo(avro(e -> e.writeInt(i)));
+            assertThat(fast(w -> w.writeInt(i)))
+                    .as("int %d", i)
+                    .isEqualTo(avro(e -> e.writeInt(i)));
         }
     }
 
     @Test
     void floatsAreTheirRawBitsLittleEndian() throws IOException {
-        float[] floats = {0f, -0f, Float.NaN, Float.intBitsToFloat(0x7FC12345), Float.POSITIVE_INFINITY,
-            Float.NEGATIVE_INFINITY, Float.MIN_VALUE, Float.MAX_VALUE, 1.5f};
+        float[] floats = {
+            0f,
+            -0f,
+            Float.NaN,
+            Float.intBitsToFloat(0x7FC12345),
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE,
+            Float.MAX_VALUE,
+            1.5f
+        };
         for (float f : floats) {
-            assertThat(fast(w -> w.writeFloat(f))).as("float %s", f).isEqualTo(avro(e -> e.writeFloat(f)));
+            assertThat(fast(w -> w.writeFloat(f)))
+                    .as("float %s", f)
+                    .isEqualTo(avro(e -> e.writeFloat(f)));
         }
         assertThat(fast(w -> w.writeFloat(1f))).containsExactly(0x00, 0x00, 0x80, 0x3F);
     }
 
     @Test
     void stringsAreUtf8AsTheJdkEncodesThem() throws IOException {
-        String[] strings = {"", "a", "i12345", "café", "北京", "😀", "a😀", "\uD800", "\uDC00", "\uD800x", "x\uDBFF",
-            "\uDBFF\uDFFF", "\uDC00\uD800", "\u0080\u07FF\u0800\uFFFF", "ascii then é", "\u007F",
+        String[] strings = {
+            "",
+            "a",
+            "i12345",
+            "café",
+            "北京",
+            "😀",
+            "a😀",
+            "\uD800",
+            "\uDC00",
+            "\uD800x",
+            "x\uDBFF",
+            "\uDBFF\uDFFF",
+            "\uDC00\uD800",
+            "\u0080\u07FF\u0800\uFFFF",
+            "ascii then é",
+            "\u007F",
             // around the single-pass limit of 63 ASCII chars
-            "x".repeat(63), "x".repeat(64), "x".repeat(62) + "é", "x".repeat(63) + "é", "é".repeat(40),
+            "x".repeat(63),
+            "x".repeat(64),
+            "x".repeat(62) + "é",
+            "x".repeat(63) + "é",
+            "é".repeat(40),
             "x".repeat(5_000),
-            "y".repeat(3_000) + "ü" + "z".repeat(3_000)};
+            "y".repeat(3_000) + "ü" + "z".repeat(3_000)
+        };
         for (String s : strings) {
-            assertThat(fast(w -> w.writeString(s))).as("string %s", s).isEqualTo(avro(e -> e.writeString(s)));
+            assertThat(fast(w -> w.writeString(s)))
+                    .as("string %s", s)
+                    .isEqualTo(avro(e -> e.writeString(s)));
         }
     }
 

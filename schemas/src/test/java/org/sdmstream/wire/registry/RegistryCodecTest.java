@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -25,7 +24,8 @@ import org.sdmstream.wire.WireFormatException;
 class RegistryCodecTest {
 
     /** The Avro body of {@link #click()} (docs/clients.md shows the same bytes). */
-    static final String CLICK_BODY = "047531" + "046931" + "00" + "00" + "00" + "00" + "f6a1abfef962" + "00" + "02046531";
+    static final String CLICK_BODY =
+            "047531" + "046931" + "00" + "00" + "00" + "00" + "f6a1abfef962" + "00" + "02046531";
 
     final StubSchemaRegistry registry = newRegistry();
 
@@ -43,13 +43,20 @@ class RegistryCodecTest {
     }
 
     static ClickEvent click() {
-        return ClickEvent.newBuilder().setUserId("u1").setItemId("i1")
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L)).setClientEventId("e1").build();
+        return ClickEvent.newBuilder()
+                .setUserId("u1")
+                .setItemId("i1")
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L))
+                .setClientEventId("e1")
+                .build();
     }
 
     RegistryCodec<ClickEvent> codec() {
-        return new RegistryCodec<>(ClickEvent.class,
-                new SchemaRegistryClient(registry.url(), Duration.ofSeconds(2), Duration.ofSeconds(10)), "clicks-value");
+        return new RegistryCodec<>(
+                ClickEvent.class,
+                new SchemaRegistryClient(
+                        registry.url(), Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                "clicks-value");
     }
 
     @Test
@@ -97,34 +104,54 @@ class RegistryCodecTest {
     void anUnknownIdAnIncompatibleSchemaAndNoHeaderEachHaveTheirOwnKind() {
         RegistryCodec<ClickEvent> codec = codec();
         assertThatThrownBy(() -> codec.decode(HexFormat.of().parseHex("00000003e7" + CLICK_BODY)))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA_ID));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.UNKNOWN_SCHEMA_ID));
 
-        Schema noUser = SchemaBuilder.record("ClickEvent").namespace("org.sdmstream.records").fields()
-                .requiredString("itemId").endRecord();
+        Schema noUser =
+                SchemaBuilder.record("ClickEvent")
+                        .namespace("org.sdmstream.records")
+                        .fields()
+                        .requiredString("itemId")
+                        .endRecord();
         registry.put(77, noUser);
         GenericRecord r = new GenericData.Record(noUser);
         r.put("itemId", "i1");
         assertThatThrownBy(() -> codec.decode(framed(77, noUser, r)))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.INCOMPATIBLE_SCHEMA));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.INCOMPATIBLE_SCHEMA));
 
         assertThatThrownBy(() -> codec.decode(HexFormat.of().parseHex("c301" + CLICK_BODY)))
-                .isInstanceOfSatisfying(WireFormatException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.NOT_REGISTRY_FRAMED));
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.kind())
+                                        .isEqualTo(WireFormatException.Kind.NOT_REGISTRY_FRAMED));
     }
 
     @Test
     void anUnreachableRegistryIsItsOwnKindAndIsNotAskedAgainAtOnce() {
         String url = registry.url();
         registry.close();
-        RegistryCodec<ClickEvent> codec = new RegistryCodec<>(ClickEvent.class,
-                new SchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofMinutes(1)), "clicks-value");
+        RegistryCodec<ClickEvent> codec =
+                new RegistryCodec<>(
+                        ClickEvent.class,
+                        new SchemaRegistryClient(url, Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                        "clicks-value");
         byte[] payload = HexFormat.of().parseHex("0000000001" + CLICK_BODY);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> codec.decode(payload))
-                    .isInstanceOfSatisfying(WireFormatException.class,
-                            e -> assertThat(e.kind()).isEqualTo(WireFormatException.Kind.REGISTRY_UNAVAILABLE));
+                    .isInstanceOfSatisfying(
+                            WireFormatException.class,
+                            e ->
+                                    assertThat(e.kind())
+                                            .isEqualTo(
+                                                    WireFormatException.Kind.REGISTRY_UNAVAILABLE));
         }
     }
 

@@ -1,5 +1,8 @@
 package org.sdmstream.wire.registry;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -9,16 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.avro.Schema;
 
 /**
- * A stand-in for a Confluent-compatible registry on a loopback port, serving only the two calls the pipeline
- * makes (GET /schemas/ids/{id}, POST /subjects/{s}/versions) with the real API's status codes; it counts
- * lookups so tests can prove they are cached. Not a registry: no compatibility rules, no persistence.
+ * A stand-in for a Confluent-compatible registry on a loopback port, serving only the two calls the
+ * pipeline makes (GET /schemas/ids/{id}, POST /subjects/{s}/versions) with the real API's status
+ * codes; it counts lookups so tests can prove they are cached. Not a registry: no compatibility
+ * rules, no persistence.
  */
 final class StubSchemaRegistry implements AutoCloseable {
 
@@ -46,14 +46,21 @@ final class StubSchemaRegistry implements AutoCloseable {
         nextId.set(id);
     }
 
-    /** Puts {@code schema} under {@code id} directly, as another producer would have registered it. */
+    /**
+     * Puts {@code schema} under {@code id} directly, as another producer would have registered it.
+     */
     void put(int id, Schema schema) {
         schemas.put(id, schema.toString());
     }
 
     private void byId(HttpExchange exchange) throws IOException {
         lookups.incrementAndGet();
-        String schema = schemas.get(Integer.parseInt(exchange.getRequestURI().getPath().substring("/schemas/ids/".length())));
+        String schema =
+                schemas.get(
+                        Integer.parseInt(
+                                exchange.getRequestURI()
+                                        .getPath()
+                                        .substring("/schemas/ids/".length())));
         if (schema == null) {
             answer(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
         } else {
@@ -64,13 +71,21 @@ final class StubSchemaRegistry implements AutoCloseable {
     private synchronized void register(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         subjects.add(path.substring("/subjects/".length(), path.length() - "/versions".length()));
-        String schema = new Schema.Parser().parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText()).toString();
-        int id = schemas.entrySet().stream().filter(e -> e.getValue().equals(schema)).map(Map.Entry::getKey)
-                .findFirst().orElseGet(() -> {
-                    int fresh = nextId.getAndIncrement();
-                    schemas.put(fresh, schema);
-                    return fresh;
-                });
+        String schema =
+                new Schema.Parser()
+                        .parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText())
+                        .toString();
+        int id =
+                schemas.entrySet().stream()
+                        .filter(e -> e.getValue().equals(schema))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElseGet(
+                                () -> {
+                                    int fresh = nextId.getAndIncrement();
+                                    schemas.put(fresh, schema);
+                                    return fresh;
+                                });
         answer(exchange, 200, "{\"id\":" + id + "}");
     }
 

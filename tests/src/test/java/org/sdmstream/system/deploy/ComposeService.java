@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One service of docker/compose.yaml as written (no variable interpolation), with typed accessors. */
+/**
+ * One service of docker/compose.yaml as written (no variable interpolation), with typed accessors.
+ */
 record ComposeService(String name, Map<String, Object> spec) {
 
     /** Environment in either of Compose's forms (a map, or a list of KEY=VALUE). */
@@ -15,18 +17,19 @@ record ComposeService(String name, Map<String, Object> spec) {
         if (e instanceof Map<?, ?> map) {
             map.forEach((k, v) -> env.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
         } else if (e instanceof List<?> list) {
-            list.forEach(item -> {
-                String s = String.valueOf(item);
-                int eq = s.indexOf('=');
-                env.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
-            });
+            list.forEach(
+                    item -> {
+                        String s = String.valueOf(item);
+                        int eq = s.indexOf('=');
+                        env.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
+                    });
         }
         return env;
     }
 
     /**
-     * The {@code key: value} lines of {@code FLINK_PROPERTIES}, which the Flink image's entrypoint writes over
-     * {@code config.yaml} (flat keys, as Flink reads them).
+     * The {@code key: value} lines of {@code FLINK_PROPERTIES}, which the Flink image's entrypoint
+     * writes over {@code config.yaml} (flat keys, as Flink reads them).
      */
     Map<String, String> flinkProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -44,10 +47,13 @@ record ComposeService(String name, Map<String, Object> spec) {
         return spec.get("hostname") != null ? String.valueOf(spec.get("hostname")) : name;
     }
 
-    /** How many containers {@code docker compose up} starts ({@code deploy.replicas}, default 1). */
+    /**
+     * How many containers {@code docker compose up} starts ({@code deploy.replicas}, default 1).
+     */
     int replicas() {
         return spec.get("deploy") instanceof Map<?, ?> d && d.get("replicas") != null
-                ? Integer.parseInt(String.valueOf(d.get("replicas"))) : 1;
+                ? Integer.parseInt(String.valueOf(d.get("replicas")))
+                : 1;
     }
 
     List<String> entrypoint() {
@@ -67,10 +73,13 @@ record ComposeService(String name, Map<String, Object> spec) {
 
     /** Volume mounts as {@code [source, target, mode]} (mode empty when not given). */
     List<String[]> volumes() {
-        return words("volumes").stream().map(v -> {
-            String[] p = v.split(":");
-            return new String[] {p[0], p[1], p.length > 2 ? p[2] : ""};
-        }).toList();
+        return words("volumes").stream()
+                .map(
+                        v -> {
+                            String[] p = v.split(":");
+                            return new String[] {p[0], p[1], p.length > 2 ? p[2] : ""};
+                        })
+                .toList();
     }
 
     List<String> ports() {
@@ -79,14 +88,19 @@ record ComposeService(String name, Map<String, Object> spec) {
 
     /** The Dockerfile stage this service builds, or empty for a pulled image. */
     String buildTarget() {
-        return spec.get("build") instanceof Map<?, ?> b && b.get("target") != null ? String.valueOf(b.get("target")) : "";
+        return spec.get("build") instanceof Map<?, ?> b && b.get("target") != null
+                ? String.valueOf(b.get("target"))
+                : "";
     }
 
     String platform() {
         return String.valueOf(spec.get("platform"));
     }
 
-    /** The condition this service waits for on {@code other}, or empty when it does not depend on it. */
+    /**
+     * The condition this service waits for on {@code other}, or empty when it does not depend on
+     * it.
+     */
     String dependsOn(String other) {
         Object d = spec.get("depends_on");
         if (d instanceof List<?> list) {

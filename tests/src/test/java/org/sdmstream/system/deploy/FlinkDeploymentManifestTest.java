@@ -3,17 +3,16 @@ package org.sdmstream.system.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
@@ -21,19 +20,33 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker/k8s/flink-deployment.yaml read with the Flink Kubernetes Operator's own API classes (a field the
- * operator does not know fails here), and held to the job's keys, docker/compose.yaml and docker/conf/config.yaml.
+ * docker/k8s/flink-deployment.yaml read with the Flink Kubernetes Operator's own API classes (a
+ * field the operator does not know fails here), and held to the job's keys, docker/compose.yaml and
+ * docker/conf/config.yaml.
  */
 class FlinkDeploymentManifestTest {
 
-    /** config.yaml keys that place processes in Docker's network; the operator sets them on Kubernetes. */
-    private static final Set<String> DOCKER_PLACEMENT = Set.of("jobmanager.rpc.address", "jobmanager.rpc.port",
-            "jobmanager.bind-host", "taskmanager.bind-host", "rest.address", "rest.bind-address", "rest.port",
-            "blob.server.port");
-    /** config.yaml keys that name Docker's shared volume; Kubernetes uses a shared URI instead. */
-    private static final Set<String> SHARED_STORAGE = Set.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir");
+    /**
+     * config.yaml keys that place processes in Docker's network; the operator sets them on
+     * Kubernetes.
+     */
+    private static final Set<String> DOCKER_PLACEMENT =
+            Set.of(
+                    "jobmanager.rpc.address",
+                    "jobmanager.rpc.port",
+                    "jobmanager.bind-host",
+                    "taskmanager.bind-host",
+                    "rest.address",
+                    "rest.bind-address",
+                    "rest.port",
+                    "blob.server.port");
 
-    private final FlinkDeployment deployment = read(DeploymentFiles.yaml(DeploymentFiles.K8S_MANIFEST));
+    /** config.yaml keys that name Docker's shared volume; Kubernetes uses a shared URI instead. */
+    private static final Set<String> SHARED_STORAGE =
+            Set.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir");
+
+    private final FlinkDeployment deployment =
+            read(DeploymentFiles.yaml(DeploymentFiles.K8S_MANIFEST));
 
     @Test
     void theManifestNamesTheFlinkVersionTheJobIsBuiltFor() {
@@ -55,18 +68,27 @@ class FlinkDeploymentManifestTest {
     void theJobRunsInApplicationModeAndUpgradesThroughASavepoint() {
         assertThat(deployment.getSpec().getJob()).as("spec.job: application mode").isNotNull();
         assertThat(deployment.getSpec().getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
-        assertThat(deployment.getSpec().getJob().getJarURI()).startsWith("local:///opt/flink/usrlib/");
+        assertThat(deployment.getSpec().getJob().getJarURI())
+                .startsWith("local:///opt/flink/usrlib/");
         assertThat(DeploymentFiles.text(DeploymentFiles.DOCKERFILE))
-                .as("the image holds the job jar").contains(URI.create(deployment.getSpec().getJob().getJarURI()).getPath());
+                .as("the image holds the job jar")
+                .contains(URI.create(deployment.getSpec().getJob().getJarURI()).getPath());
     }
 
     @Test
     void haCheckpointsAndSavepointsLiveOnASharedFilesystem() {
         Map<String, String> conf = deployment.getSpec().getFlinkConfiguration();
         assertThat(conf).containsEntry("high-availability.type", "kubernetes");
-        for (String key : Set.of("high-availability.storageDir", "execution.checkpointing.dir", "execution.checkpointing.savepoint-dir")) {
+        for (String key :
+                Set.of(
+                        "high-availability.storageDir",
+                        "execution.checkpointing.dir",
+                        "execution.checkpointing.savepoint-dir")) {
             String scheme = URI.create(conf.getOrDefault(key, "")).getScheme();
-            assertThat(scheme).as(key + " is a shared filesystem URI").isNotNull().isNotEqualTo("file");
+            assertThat(scheme)
+                    .as(key + " is a shared filesystem URI")
+                    .isNotNull()
+                    .isNotEqualTo("file");
         }
     }
 
@@ -74,10 +96,20 @@ class FlinkDeploymentManifestTest {
     void theJobHasTheComposeFilesClassAndKeys() {
         ComposeFile compose = new ComposeFile();
         assertThat(deployment.getSpec().getJob().getEntryClass()).isEqualTo(compose.jobClass());
-        Map<String, String> args = JobDefaults.jobArguments(java.util.List.of(deployment.getSpec().getJob().getArgs()));
-        assertThat(args.keySet()).containsExactlyInAnyOrderElementsOf(compose.jobArguments().keySet());
-        args.keySet().forEach(k -> assertThat(JobDefaults.isKnownKey(k)).as("the job knows " + k).isTrue());
-        assertThat(URI.create(args.get("scoring.model-dir")).getScheme()).as("the model comes from a URI").isNotNull();
+        Map<String, String> args =
+                JobDefaults.jobArguments(
+                        java.util.List.of(deployment.getSpec().getJob().getArgs()));
+        assertThat(args.keySet())
+                .containsExactlyInAnyOrderElementsOf(compose.jobArguments().keySet());
+        args.keySet()
+                .forEach(
+                        k ->
+                                assertThat(JobDefaults.isKnownKey(k))
+                                        .as("the job knows " + k)
+                                        .isTrue());
+        assertThat(URI.create(args.get("scoring.model-dir")).getScheme())
+                .as("the model comes from a URI")
+                .isNotNull();
     }
 
     @Test
@@ -91,7 +123,11 @@ class FlinkDeploymentManifestTest {
                 .isEqualTo(docker.remove("taskmanager.memory.process.size"));
         docker.keySet().removeAll(DOCKER_PLACEMENT);
         docker.keySet().removeAll(SHARED_STORAGE);
-        docker.forEach((key, value) -> assertThat(kubernetes).as("flinkConfiguration as in config.yaml").containsEntry(key, value));
+        docker.forEach(
+                (key, value) ->
+                        assertThat(kubernetes)
+                                .as("flinkConfiguration as in config.yaml")
+                                .containsEntry(key, value));
     }
 
     @Test
@@ -102,26 +138,32 @@ class FlinkDeploymentManifestTest {
     }
 
     /**
-     * The manifest bound to the operator's {@link FlinkDeployment}, unknown fields failing. The newest
-     * operator API on Maven Central (1.10) predates Flink 2.x in its {@link FlinkVersion}, so the version is
-     * checked on its own ({@link #theManifestNamesTheFlinkVersionTheJobIsBuiltFor}) and bound as the newest it knows.
+     * The manifest bound to the operator's {@link FlinkDeployment}, unknown fields failing. The
+     * newest operator API on Maven Central (1.10) predates Flink 2.x in its {@link FlinkVersion},
+     * so the version is checked on its own ({@link
+     * #theManifestNamesTheFlinkVersionTheJobIsBuiltFor}) and bound as the newest it knows.
      */
     private static FlinkDeployment read(Map<String, Object> manifest) {
         spec(manifest).put("flinkVersion", FlinkVersion.current().name());
-        return new ObjectMapper().setAnnotationIntrospector(new StrictOperatorClasses())
+        return new ObjectMapper()
+                .setAnnotationIntrospector(new StrictOperatorClasses())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .convertValue(manifest, FlinkDeployment.class);
     }
 
     /**
-     * The operator's spec classes say {@code ignoreUnknown = true} (the API server's CRD schema is their check);
-     * without a cluster, this reads them strictly. Fabric8's own classes (the pod template) keep theirs.
+     * The operator's spec classes say {@code ignoreUnknown = true} (the API server's CRD schema is
+     * their check); without a cluster, this reads them strictly. Fabric8's own classes (the pod
+     * template) keep theirs.
      */
     private static final class StrictOperatorClasses extends JacksonAnnotationIntrospector {
         @Override
-        public JsonIgnoreProperties.Value findPropertyIgnoralByName(MapperConfig<?> config, Annotated a) {
+        public JsonIgnoreProperties.Value findPropertyIgnoralByName(
+                MapperConfig<?> config, Annotated a) {
             JsonIgnoreProperties.Value v = super.findPropertyIgnoralByName(config, a);
-            return a.getRawType().getName().startsWith("org.apache.flink.kubernetes.operator.") ? v.withoutIgnoreUnknown() : v;
+            return a.getRawType().getName().startsWith("org.apache.flink.kubernetes.operator.")
+                    ? v.withoutIgnoreUnknown()
+                    : v;
         }
     }
 

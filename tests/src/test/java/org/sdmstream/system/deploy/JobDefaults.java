@@ -3,7 +3,6 @@ package org.sdmstream.system.deploy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.sdmstream.job.JobConfig;
 
 /** The streaming job's own keys and defaults, as the deployment files must use them. */
@@ -19,7 +18,8 @@ final class JobDefaults {
     /** Whether the job accepts {@code key} (its own keys, and Kafka client settings by prefix). */
     static boolean isKnownKey(String key) {
         return defaults().containsKey(key)
-                || List.of("kafka.producer.", "kafka.consumer.").stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length());
+                || List.of("kafka.producer.", "kafka.consumer.").stream()
+                        .anyMatch(p -> key.startsWith(p) && key.length() > p.length());
     }
 
     /** The {@code key=value} job arguments among {@code args}, in order. */
@@ -33,7 +33,10 @@ final class JobDefaults {
         return pairs;
     }
 
-    /** The topics a job with these arguments reads and writes (the job's own answer, defaults included). */
+    /**
+     * The topics a job with these arguments reads and writes (the job's own answer, defaults
+     * included).
+     */
     static List<String> topics(Map<String, String> jobArguments) {
         return JobConfig.of(jobArguments).topics();
     }

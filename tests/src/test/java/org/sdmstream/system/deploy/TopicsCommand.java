@@ -9,10 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the compose {@code topics} service's script creates: each {@code kafka-topics.sh --create} call, with its
- * topics (one {@code --topic}, or every name of the {@code for t in ...} loop it stands in), {@code --partitions}
- * (a number or a variable of the service's environment, with Compose's default) and its own {@code --config
- * key=value} settings.
+ * What the compose {@code topics} service's script creates: each {@code kafka-topics.sh --create}
+ * call, with its topics (one {@code --topic}, or every name of the {@code for t in ...} loop it
+ * stands in), {@code --partitions} (a number or a variable of the service's environment, with
+ * Compose's default) and its own {@code --config key=value} settings.
  */
 record TopicsCommand(List<Creation> creations) {
 
@@ -21,14 +21,18 @@ record TopicsCommand(List<Creation> creations) {
 
     private static final Pattern LOOP = Pattern.compile("for\\s+(\\w+)\\s+in\\s+([^;\\n]+);\\s*do");
     private static final Pattern TOPIC = Pattern.compile("--topic\\s+\"?([\\w.$-]+)\"?");
-    private static final Pattern PARTITIONS = Pattern.compile("--partitions\\s+\"?\\$*\\{?(\\w+)}?\"?");
+    private static final Pattern PARTITIONS =
+            Pattern.compile("--partitions\\s+\"?\\$*\\{?(\\w+)}?\"?");
     private static final Pattern CONFIG = Pattern.compile("--config\\s+([\\w.]+)=(\\S+)");
 
     static TopicsCommand of(ComposeService service) {
         String script = String.join(" ", service.argv());
         Matcher loop = LOOP.matcher(script);
         String loopVariable = loop.find() ? loop.group(1) : null;
-        List<String> loopTopics = loopVariable == null ? List.of() : Arrays.asList(loop.group(2).trim().split("\\s+"));
+        List<String> loopTopics =
+                loopVariable == null
+                        ? List.of()
+                        : Arrays.asList(loop.group(2).trim().split("\\s+"));
         List<Creation> creations = new ArrayList<>();
         String[] calls = script.split("kafka-topics\\.sh");
         for (String call : calls) {
@@ -38,8 +42,11 @@ record TopicsCommand(List<Creation> creations) {
             Matcher topic = TOPIC.matcher(call);
             Matcher partitions = PARTITIONS.matcher(call);
             if (!topic.find() || !partitions.find()) {
-                throw new AssertionError("a kafka-topics.sh --create of the " + service.name()
-                        + " service has no --topic or --partitions: " + call);
+                throw new AssertionError(
+                        "a kafka-topics.sh --create of the "
+                                + service.name()
+                                + " service has no --topic or --partitions: "
+                                + call);
             }
             String name = topic.group(1).replace("$", "");
             List<String> topics = name.equals(loopVariable) ? loopTopics : List.of(name);
@@ -55,7 +62,8 @@ record TopicsCommand(List<Creation> creations) {
             creations.add(new Creation(topics, Integer.parseInt(count), configs));
         }
         if (creations.isEmpty()) {
-            throw new AssertionError("the " + service.name() + " service's script creates no topic: " + script);
+            throw new AssertionError(
+                    "the " + service.name() + " service's script creates no topic: " + script);
         }
         return new TopicsCommand(creations);
     }
@@ -67,7 +75,10 @@ record TopicsCommand(List<Creation> creations) {
 
     /** The call that creates {@code topic}. */
     Creation creationOf(String topic) {
-        return creations.stream().filter(c -> c.topics().contains(topic)).findFirst()
-                .orElseThrow(() -> new AssertionError("the topics service does not create " + topic));
+        return creations.stream()
+                .filter(c -> c.topics().contains(topic))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("the topics service does not create " + topic));
     }
 }
