@@ -11,6 +11,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.util.OutputTag;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.scoring.ScoringSettings;
+import org.sdmstream.job.scoring.TaskManagerShared;
 import org.sdmstream.job.scoring.UserVectorScorer;
 import org.sdmstream.model.retrieval.ItemIndex;
 import org.sdmstream.records.BehaviorRecord;
@@ -36,7 +37,7 @@ public class RecommendingVectorScorer extends UserVectorScorer {
 
     private final RetrievalSettings retrieval;
 
-    private transient SharedItemIndexes.Lease indexLease;
+    private transient TaskManagerShared.Lease<ItemIndex> indexLease;
     private transient ItemIndex index;
     private transient Histogram retrievalMicros;
     private transient Counter recommendationsOut;
@@ -51,7 +52,7 @@ public class RecommendingVectorScorer extends UserVectorScorer {
     public void open() throws Exception {
         super.open();
         indexLease = SharedItemIndexes.acquire(retrieval);
-        index = indexLease.index();
+        index = indexLease.value();
         retrievalMicros =
                 getMetricGroup()
                         .histogram(

@@ -103,8 +103,8 @@ public record ScoringSettings(
 
     /**
      * Checks the model where the job is built, so a missing or changed model fails the submission
-     * with the reason instead of the running job: its files against the hashes its export recorded
-     * and its vocabularies (a model by URI: its metadata and that every recorded file is there). No
+     * with the reason instead of the running job: its layout and files against the hashes its
+     * export recorded (a model by URI: its metadata and that every recorded file is there). No
      * TensorFlow is loaded here: the JobManager runs {@code main} for REST and application-mode
      * submissions, and TensorFlow's classes and native pools there would outlive each submission.
      * What needs TensorFlow (the signature, the op allow-list, the tables' sizes) is checked when a

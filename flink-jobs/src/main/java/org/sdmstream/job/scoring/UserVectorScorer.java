@@ -71,7 +71,7 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
      */
     private final String inputTopic;
 
-    private transient SharedScorers.Lease lease;
+    private transient TaskManagerShared.Lease<BatchScorer> lease;
     private transient BatchScorer scorer;
     // Values and timestamps, not the StreamRecords: with object reuse on, the chained upstream
     // operator
@@ -107,7 +107,7 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         } catch (RuntimeException e) {
             throw ModelFailures.notLoadable(settings, e);
         }
-        scorer = lease.scorer();
+        scorer = lease.value();
         refusalRun = new RefusalRun();
         inputCodec = AvroCodec.of(SessionFeatures.class);
         var metrics = getMetricGroup();

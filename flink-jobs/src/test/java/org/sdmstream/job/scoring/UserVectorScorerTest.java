@@ -32,6 +32,7 @@ import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.TinyModel;
 import org.sdmstream.job.ingest.DeadLetterReason;
+import org.sdmstream.model.scoring.BatchScorer;
 import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
@@ -261,9 +262,9 @@ class UserVectorScorerTest {
                         settings(8, Duration.ofMillis(50)),
                         null); // the delay is not part of the model's identity
         assertThat(SharedScorers.references(s)).isEqualTo(2);
-        try (SharedScorers.Lease one = SharedScorers.acquire(s);
-                SharedScorers.Lease two = SharedScorers.acquire(s)) {
-            assertThat(one.scorer()).isSameAs(two.scorer());
+        try (TaskManagerShared.Lease<BatchScorer> one = SharedScorers.acquire(s);
+                TaskManagerShared.Lease<BatchScorer> two = SharedScorers.acquire(s)) {
+            assertThat(one.value()).isSameAs(two.value());
             assertThat(SharedScorers.references(s)).isEqualTo(4);
         }
         a.close();

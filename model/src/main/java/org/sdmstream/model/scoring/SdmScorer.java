@@ -147,9 +147,9 @@ public final class SdmScorer implements UserVectorModel {
 
     /**
      * The checks of {@link #load} that need no TensorFlow: the layout, every file against the
-     * hashes its metadata recorded at export, and readable vocabularies. Where a job is built (a
-     * client, or a JobManager running {@code main}) this refuses a missing or changed model without
-     * loading TensorFlow there.
+     * hashes its metadata recorded at export. Where a job is built (a client, or a JobManager
+     * running {@code main}) this refuses a missing or changed model without loading TensorFlow
+     * there.
      *
      * @return the model's metadata, or null when it has none
      * @throws IllegalArgumentException naming the directory and what is wrong with it
@@ -169,7 +169,6 @@ public final class SdmScorer implements UserVectorModel {
         if (metadata != null && metadata.files() != null) {
             ModelFiles.verify(modelDir, metadata.files());
         }
-        FeatureVocabularies.load(dir.vocabularies());
         return metadata;
     }
 
