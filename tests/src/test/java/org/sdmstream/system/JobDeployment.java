@@ -246,6 +246,15 @@ final class JobDeployment implements AutoCloseable {
         return read(features, expected);
     }
 
+    /** The user-vectors topic; {@link #scoring} must have been called. */
+    String vectorsTopic() {
+        if (vectors == null) {
+            throw new IllegalStateException(
+                    name + " does not score: call scoring(model) before submitting");
+        }
+        return vectors;
+    }
+
     List<UserInterestVector> readVectors(int expected) {
         if (vectors == null) {
             throw new IllegalStateException(

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
+import org.sdmstream.local.LocalSchemaRegistry;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.UserInterestVector;
 import org.sdmstream.wire.AvroCodec;
@@ -51,8 +49,8 @@ import org.sdmstream.wire.registry.SchemaRegistryClient;
  * The Python example ({@code examples/python/sdm_clients.py}: confluent-kafka and fastavro) against
  * a real broker, in both wire formats: clicks it publishes decode with the Java codecs to the same
  * records, and vectors the Java codecs write (committed, next to an aborted transaction) come out
- * of it as JSON. The registry is a loopback stand-in for the two REST calls. Skipped where no
- * Python 3 has both modules, unless {@code SDM_REQUIRE_PYTHON=true}.
+ * of it as JSON. The registry is a real one ({@link LocalSchemaRegistry}). Skipped where no Python
+ * 3 has both modules, unless {@code SDM_REQUIRE_PYTHON=true}.
  */
 class PythonClientsITCase {
 
@@ -85,7 +83,7 @@ class PythonClientsITCase {
 
     static String python;
     static LocalKafkaBroker broker;
-    static LoopbackRegistry registry;
+    static LocalSchemaRegistry registry;
 
     @BeforeAll
     static void start() throws Exception {
@@ -96,7 +94,7 @@ class PythonClientsITCase {
                 List.of("py-clicks", "py-clicks-registry", "py-vectors", "py-vectors-registry"),
                 1,
                 KafkaTopics.KEEP_FOREVER);
-        registry = new LoopbackRegistry();
+        registry = LocalSchemaRegistry.start(dir.resolve("registry"));
     }
 
     @AfterAll
@@ -142,11 +140,10 @@ class PythonClientsITCase {
                         "--registry-url",
                         registry.url());
         assertThat(publish.exit()).as(publish.err()).isZero();
-        assertThat(registry.subjects).contains("py-clicks-registry-value");
+        assertThat(subjects()).contains("py-clicks-registry-value");
 
         RegistryCodec<ClickEvent> codec =
-                new RegistryCodec<>(
-                        ClickEvent.class, registry.client(), "py-clicks-registry-value");
+                new RegistryCodec<>(ClickEvent.class, registryClient(), "py-clicks-registry-value");
         assertThat(values("py-clicks-registry", 3).stream().map(codec::decode))
                 .containsExactlyElementsOf(CLICKS);
     }
@@ -177,7 +174,7 @@ class PythonClientsITCase {
         assertPythonReadsCommittedVectors(
                 "py-vectors-registry",
                 new RegistryCodec<>(
-                        UserInterestVector.class, registry.client(), "py-vectors-registry-value"));
+                        UserInterestVector.class, registryClient(), "py-vectors-registry-value"));
     }
 
     /**
@@ -372,85 +369,22 @@ class PythonClientsITCase {
         return Assumptions.abort("Python clients not tested: " + message);
     }
 
-    /**
-     * A loopback stand-in for a Confluent-compatible registry, serving the two calls clients make
-     * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}); ids from 1 in
-     * order of registration.
-     */
-    static final class LoopbackRegistry implements AutoCloseable {
+    private static SchemaRegistryClient registryClient() {
+        return new SchemaRegistryClient(
+                registry.url(), Duration.ofSeconds(5), Duration.ofSeconds(1));
+    }
 
-        private final HttpServer server;
-        private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
-        private final AtomicInteger nextId = new AtomicInteger(1);
-        final List<String> subjects = new CopyOnWriteArrayList<>();
-
-        LoopbackRegistry() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/schemas/ids/", this::byId);
-            server.createContext("/subjects/", this::register);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        SchemaRegistryClient client() {
-            return new SchemaRegistryClient(url(), Duration.ofSeconds(5), Duration.ofSeconds(1));
-        }
-
-        private void byId(HttpExchange exchange) throws IOException {
-            String schema =
-                    schemas.get(
-                            Integer.parseInt(
-                                    exchange.getRequestURI()
-                                            .getPath()
-                                            .substring("/schemas/ids/".length())));
-            answer(
-                    exchange,
-                    schema == null ? 404 : 200,
-                    schema == null
-                            ? "{\"error_code\":40403}"
-                            : JSON.createObjectNode().put("schema", schema).toString());
-        }
-
-        private synchronized void register(HttpExchange exchange) throws IOException {
-            String path = exchange.getRequestURI().getPath();
-            subjects.add(
-                    path.substring("/subjects/".length(), path.length() - "/versions".length()));
-            // The parsed form, so one schema sent with different whitespace gets one id, as in a
-            // real registry.
-            String schema =
-                    new Schema.Parser()
-                            .parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText())
-                            .toString();
-            int id =
-                    schemas.entrySet().stream()
-                            .filter(e -> e.getValue().equals(schema))
-                            .map(Map.Entry::getKey)
-                            .findFirst()
-                            .orElseGet(
-                                    () -> {
-                                        schemas.put(nextId.get(), schema);
-                                        return nextId.getAndIncrement();
-                                    });
-            answer(exchange, 200, "{\"id\":" + id + "}");
-        }
-
-        private static void answer(HttpExchange exchange, int status, String body)
-                throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders()
-                    .add("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
+    /** The subjects the registry holds ({@code GET /subjects}). */
+    private static List<String> subjects() throws IOException, InterruptedException {
+        HttpResponse<String> answer =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(registry.url() + "/subjects"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        List<String> subjects = new ArrayList<>();
+        JSON.readTree(answer.body()).forEach(subject -> subjects.add(subject.asText()));
+        return subjects;
     }
 }
