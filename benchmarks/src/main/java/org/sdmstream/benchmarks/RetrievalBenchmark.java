@@ -1,9 +1,7 @@
 package org.sdmstream.benchmarks;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,19 +15,20 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sdmstream.model.export.ItemEmbeddingsFile;
 import org.sdmstream.model.retrieval.ExactInnerProductIndex;
 import org.sdmstream.model.retrieval.Hits;
 import org.sdmstream.model.retrieval.HnswInnerProductIndex;
+import org.sdmstream.model.retrieval.HnswSettings;
 import org.sdmstream.model.retrieval.InnerProductIndex;
 
 /**
- * Top-50 retrieval for a batch of 256 user vectors (one scoring batch): the exact index against
- * Lucene's HNSW graph, over a model's item table ({@code
- * -Dsdm.bench.items=DIR/item_embeddings.tsv}) or a generated Gaussian table of {@code items} rows.
- * At setup it prints the build time, the memory per item and HNSW's recall@50 against exact for the
- * same queries ({@code [retrieval] ...}), the figures docs/benchmarks.md reports next to the
- * per-batch cost.
+ * Top-50 retrieval for a batch of 256 user vectors (one scoring batch) under JMH: the exact index
+ * against Lucene's HNSW graph with a given search beam, over a generated table ({@code table} =
+ * {@code gaussian} or {@code clustered}, {@link ItemTables}) of {@code items} rows or a model's
+ * {@code item_embeddings.tsv} ({@code table} = its path). At setup it prints the build time, the
+ * memory per item and HNSW's recall@50 against exact for the same queries ({@code [retrieval]
+ * ...}). Each beam rebuilds the graph; {@link RetrievalSweep} builds it once and sweeps the beams,
+ * which is what docs/benchmarks.md reports.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,32 +42,34 @@ public class RetrievalBenchmark {
 
     static final int K = 50;
     static final int BATCH = 256;
-    static final int DIMENSION = 64;
 
-    /** Rows of the generated table; ignored when sdm.bench.items names a model's table. */
-    @Param({"10000", "100000", "1000000"})
+    @Param({"gaussian", "clustered"})
+    String table;
+
+    /** Rows of a generated table; ignored for a model's table. */
+    @Param({"10000", "100000"})
     int items;
 
     @Param({"exact", "hnsw"})
     String index;
+
+    @Param({"200"})
+    int searchBeam;
 
     private InnerProductIndex search;
     private float[][] queries;
 
     @Setup
     public void build() {
-        String file = System.getProperty("sdm.bench.items");
-        Random random = new Random(42);
-        float[][] table =
-                file != null
-                        ? ItemEmbeddingsFile.read(Path.of(file)).vectors()
-                        : gaussian(random, items, DIMENSION);
-        queries = gaussian(random, BATCH, table[0].length);
+        ItemTables.Workload workload = ItemTables.of(table, items, BATCH, 42);
+        float[][] rows = workload.items();
+        queries = workload.queries();
         long started = System.nanoTime();
         search =
                 index.equals("hnsw")
-                        ? new HnswInnerProductIndex(table)
-                        : new ExactInnerProductIndex(table);
+                        ? new HnswInnerProductIndex(
+                                rows, HnswSettings.DEFAULTS.withSearchBeam(searchBeam))
+                        : new ExactInnerProductIndex(rows);
         long buildMillis = (System.nanoTime() - started) / 1_000_000;
         String recall = "";
         if (search instanceof HnswInnerProductIndex) {
@@ -77,16 +78,17 @@ public class RetrievalBenchmark {
                             " recall@%d=%.4f",
                             K,
                             recall(
-                                    new ExactInnerProductIndex(table).search(queries, K, null),
+                                    new ExactInnerProductIndex(rows).search(queries, K, null),
                                     search.search(queries, K, null)));
         }
         System.out.printf(
-                "%n[retrieval] %s items=%d dim=%d build=%d ms bytes/item=%d%s%n",
+                "%n[retrieval] %s %s items=%d dim=%d build=%d ms bytes/item=%d%s%n",
+                table,
                 index,
-                table.length,
-                table[0].length,
+                rows.length,
+                rows[0].length,
                 buildMillis,
-                search.bytes() / table.length,
+                search.bytes() / rows.length,
                 recall);
     }
 
@@ -95,6 +97,7 @@ public class RetrievalBenchmark {
         return search.search(queries, K, null);
     }
 
+    /** The share of the exact top-k that the approximate results found. */
     static double recall(Hits[] exact, Hits[] approximate) {
         long found = 0;
         long total = 0;
@@ -105,15 +108,5 @@ public class RetrievalBenchmark {
             total += truth.size();
         }
         return (double) found / total;
-    }
-
-    private static float[][] gaussian(Random r, int n, int d) {
-        float[][] m = new float[n][d];
-        for (float[] row : m) {
-            for (int j = 0; j < d; j++) {
-                row[j] = (float) r.nextGaussian();
-            }
-        }
-        return m;
     }
 }

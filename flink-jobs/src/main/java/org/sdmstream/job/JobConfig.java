@@ -27,6 +27,7 @@ import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.sdmstream.job.sessionizer.SessionizerSettings;
+import org.sdmstream.model.retrieval.HnswSettings;
 
 /**
  * The one typed configuration of {@link UserInterestJob}: a value for every option of {@link
@@ -244,6 +245,7 @@ public final class JobConfig implements Serializable {
         if (get(RetrievalOptions.K) > 0 && !scoringEnabled()) {
             throw invalid(RetrievalOptions.K, "recommendations need scoring (scoring.model-dir)");
         }
+        hnswSettings();
         if (!scoringEnabled() && !writesSessionFeatures()) {
             throw invalid(
                     ScoringOptions.SESSION_FEATURES_OUTPUT,
@@ -415,7 +417,29 @@ public final class JobConfig implements Serializable {
                 get(ScoringOptions.MODEL_DIR),
                 get(RetrievalOptions.K),
                 get(RetrievalOptions.EXCLUDE_SESSION),
-                get(RetrievalOptions.INDEX));
+                get(RetrievalOptions.INDEX),
+                hnswSettings());
+    }
+
+    /** The HNSW graph and search settings of {@code retrieval.hnsw.*}, each checked by its key. */
+    public HnswSettings hnswSettings() {
+        int m = get(RetrievalOptions.HNSW_MAX_CONNECTIONS);
+        int build = get(RetrievalOptions.HNSW_BUILD_BEAM);
+        int search = get(RetrievalOptions.HNSW_SEARCH_BEAM);
+        if (m < 1 || m > HnswSettings.MAX_CONNECTIONS_LIMIT) {
+            throw invalid(
+                    RetrievalOptions.HNSW_MAX_CONNECTIONS,
+                    "must be between 1 and " + HnswSettings.MAX_CONNECTIONS_LIMIT);
+        }
+        if (build < 1 || build > HnswSettings.BUILD_BEAM_LIMIT) {
+            throw invalid(
+                    RetrievalOptions.HNSW_BUILD_BEAM,
+                    "must be between 1 and " + HnswSettings.BUILD_BEAM_LIMIT);
+        }
+        if (search < 1) {
+            throw invalid(RetrievalOptions.HNSW_SEARCH_BEAM, "must be >= 1");
+        }
+        return new HnswSettings(m, build, search);
     }
 
     public ScoringSettings scoringSettings() {

@@ -25,6 +25,7 @@ import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringOptions.Switch;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
+import org.sdmstream.model.retrieval.HnswSettings;
 
 class JobConfigTest {
 
@@ -193,6 +194,28 @@ class JobConfigTest {
                 .hasMessageContaining("scoring.min-interval");
         assertThatThrownBy(() -> on.with(Map.of("scoring.intra-op-threads", "-1")))
                 .hasMessageContaining("scoring.intra-op-threads");
+    }
+
+    @Test
+    void hnswSettingsAreTypedWithLucenesDefaultsAndCheckedByKey() {
+        assertThat(JobConfig.defaults().hnswSettings()).isEqualTo(HnswSettings.DEFAULTS);
+        assertThat(HnswSettings.DEFAULTS).isEqualTo(new HnswSettings(16, 100, 200));
+        JobConfig c =
+                JobConfig.of(
+                        Map.of(
+                                "retrieval.hnsw.max-connections", "32",
+                                "retrieval.hnsw.build-beam", "200",
+                                "retrieval.hnsw.search-beam", "400"));
+        assertThat(c.hnswSettings()).isEqualTo(new HnswSettings(32, 200, 400));
+        assertThatThrownBy(() -> JobConfig.of(Map.of("retrieval.hnsw.max-connections", "0")))
+                .hasMessageContaining("retrieval.hnsw.max-connections")
+                .hasMessageContaining("between 1 and 512");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("retrieval.hnsw.build-beam", "5000")))
+                .hasMessageContaining("retrieval.hnsw.build-beam");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("retrieval.hnsw.search-beam", "-1")))
+                .hasMessageContaining("retrieval.hnsw.search-beam");
+        assertThatThrownBy(() -> JobConfig.of(Map.of("retrieval.hnsw.search-beam", "wide")))
+                .hasMessageContaining("retrieval.hnsw.search-beam");
     }
 
     @Test

@@ -136,6 +136,16 @@ public final class BenchCommand implements Callable<Integer> {
     Path model;
 
     @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            defaultValue = "0",
+            description =
+                    "With --scoring, also run the phase scored-top-k: the scored job at-least-once with "
+                            + "retrieval.k=K (UserRecommendations for every vector), and report its ratio to "
+                            + "the scored phase (default: ${DEFAULT-VALUE} = not).")
+    int topK;
+
+    @Option(
             names = "--warmup-clicks",
             paramLabel = "N",
             defaultValue = "100000",
@@ -158,8 +168,8 @@ public final class BenchCommand implements Callable<Integer> {
             split = ",",
             description =
                     "Run only these phases (comma-separated; default: all): exactly-once, at-least-once, heap "
-                            + "(with --compare-heap), latency, scored-at-least-once, scored-exactly-once, scored-latency "
-                            + "(with --scoring). A latency phase without its throughput phase needs --latency-rate.")
+                            + "(with --compare-heap), latency, scored-at-least-once, scored-top-k (with --top-k), "
+                            + "scored-exactly-once, scored-latency (with --scoring). A latency phase without its throughput phase needs --latency-rate.")
     List<String> phases;
 
     @Option(
@@ -212,7 +222,8 @@ public final class BenchCommand implements Callable<Integer> {
                             scoringModel,
                             Math.max(0, warmupClicks),
                             jobSettings == null ? Map.of() : jobSettings,
-                            new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases));
+                            new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases),
+                            topK);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

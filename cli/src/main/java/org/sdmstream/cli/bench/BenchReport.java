@@ -45,6 +45,16 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
             rows.put(
                     "ratio scored / unscored (at-least-once)", String.format("%.2f", scored / alo));
         }
+        Double topK =
+                results.get(
+                        "sustained "
+                                + PipelineBenchmark.topKLabel(settings.topK())
+                                + " (clicks/s)");
+        if (topK != null && scored != null && scored > 0) {
+            rows.put(
+                    "ratio scored + top-" + settings.topK() + " / scored (at-least-once)",
+                    String.format("%.2f", topK / scored));
+        }
         rows.putAll(notes);
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
         int valueWidth =

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param jobSettings job configuration keys set on every job under test (after the bench's own)
  * @param phases the throughput/latency phases to run (names as in {@link #PHASES}); the others are
  *     skipped
+ * @param topK with a scoring model, also run {@code scored-top-k}: scoring plus {@code retrieval.k
+ *     = topK}; 0 = not
  */
 record BenchSettings(
         long clicks,
@@ -45,7 +47,8 @@ record BenchSettings(
         Path scoringModel,
         long warmupClicks,
         Map<String, String> jobSettings,
-        Set<String> phases) {
+        Set<String> phases,
+        int topK) {
 
     /** Every phase, in the order they run. */
     static final List<String> PHASES =
@@ -55,14 +58,23 @@ record BenchSettings(
                     "heap",
                     "latency",
                     "scored-at-least-once",
+                    "scored-top-k",
                     "scored-exactly-once",
                     "scored-latency");
 
     /**
-     * @throws IllegalArgumentException for an unknown phase, or a latency phase without its
-     *     throughput phase (whose half rate it uses) and without a rate of its own
+     * @throws IllegalArgumentException for an unknown phase, a latency phase without its throughput
+     *     phase (whose half rate it uses) and without a rate of its own, or a top-K without a
+     *     scoring model
      */
     BenchSettings {
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top-k must be >= 0, got " + topK);
+        }
+        if (topK > 0 && scoringModel == null) {
+            throw new IllegalArgumentException(
+                    "--top-k searches the scoring model's items: it needs --scoring");
+        }
         if (!PHASES.containsAll(phases)) {
             throw new IllegalArgumentException(
                     "unknown phase in --phases "
@@ -90,6 +102,6 @@ record BenchSettings(
     }
 
     boolean runs(String phase) {
-        return phases.contains(phase);
+        return phases.contains(phase) && (!phase.equals("scored-top-k") || topK > 0);
     }
 }

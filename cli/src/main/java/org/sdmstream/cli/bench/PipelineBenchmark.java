@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import org.sdmstream.job.JobOptions.StateBackend;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.kafka.KafkaOptions.Delivery;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringOptions.Switch;
 import org.sdmstream.local.KafkaTopics;
@@ -54,6 +56,9 @@ final class PipelineBenchmark {
     private final Map<String, Double> results = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private int jobCounter;
+
+    /** retrieval.k of the scored jobs prepared now: only the scored-top-k phase sets it. */
+    private int retrievalK;
 
     PipelineBenchmark(BenchSettings settings, PrintWriter log) {
         this.settings = settings;
@@ -114,6 +119,20 @@ final class PipelineBenchmark {
                             "scored at-least-once",
                             users,
                             scored);
+                }
+                if (settings.runs("scored-top-k")) {
+                    retrievalK = settings.topK();
+                    try {
+                        throughput(
+                                bootstrap,
+                                dir,
+                                Delivery.AT_LEAST_ONCE,
+                                topKLabel(settings.topK()),
+                                users,
+                                scored);
+                    } finally {
+                        retrievalK = 0;
+                    }
                 }
                 if (settings.runs("scored-exactly-once")) {
                     throughput(
@@ -176,6 +195,11 @@ final class PipelineBenchmark {
         double seconds = seconds(start);
         results.put("pre-fill rate (clicks/s)", (settings.clicks() + tail) / seconds);
         return users.size();
+    }
+
+    /** The results label of the scored-top-k phase. */
+    static String topKLabel(int k) {
+        return "scored + top-" + k + " at-least-once";
     }
 
     private static long tailClicks(long measured) {
@@ -457,17 +481,23 @@ final class PipelineBenchmark {
                 .set(KafkaOptions.DELIVERY_GUARANTEE, delivery)
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-bench" + suffix)
                 .setAll(settings.jobSettings(), "--set");
+        if (model != null && retrievalK > 0) {
+            c.set(RetrievalOptions.K, retrievalK)
+                    .set(RetrievalOptions.RECOMMENDATIONS_TOPIC, "bench-recommendations" + suffix);
+        }
         // Whether a phase scores is the phase's, not --set's.
         JobConfig config =
                 c.set(ScoringOptions.ENABLED, model != null ? Switch.TRUE : Switch.FALSE).build();
-        KafkaTopics.ensure(
-                bootstrap,
-                List.of(
-                        config.outputTopic(),
-                        config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
-                        config.get(KafkaOptions.LATE_CLICKS_TOPIC)),
-                settings.partitions(),
-                KafkaTopics.KEEP_FOREVER);
+        List<String> outputs =
+                new ArrayList<>(
+                        List.of(
+                                config.outputTopic(),
+                                config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                                config.get(KafkaOptions.LATE_CLICKS_TOPIC)));
+        if (config.recommends()) {
+            outputs.add(config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC));
+        }
+        KafkaTopics.ensure(bootstrap, outputs, settings.partitions(), KafkaTopics.KEEP_FOREVER);
         return config;
     }
 

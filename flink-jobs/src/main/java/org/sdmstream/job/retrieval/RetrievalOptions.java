@@ -3,6 +3,7 @@ package org.sdmstream.job.retrieval;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import org.apache.flink.configuration.ConfigOption;
+import org.sdmstream.model.retrieval.HnswSettings;
 import org.sdmstream.model.retrieval.IndexKind;
 
 /**
@@ -33,6 +34,26 @@ public final class RetrievalOptions {
                             "exact, hnsw (Lucene HNSW, approximate), or auto = exact up to "
                                     + IndexKind.EXACT_MAX_ITEMS
                                     + " items");
+
+    public static final ConfigOption<Integer> HNSW_MAX_CONNECTIONS =
+            key("retrieval.hnsw.max-connections")
+                    .intType()
+                    .defaultValue(HnswSettings.DEFAULTS.maxConnections())
+                    .withDescription(
+                            "HNSW graph: neighbours per node (M; level 0 keeps twice as many), 1-512");
+
+    public static final ConfigOption<Integer> HNSW_BUILD_BEAM =
+            key("retrieval.hnsw.build-beam")
+                    .intType()
+                    .defaultValue(HnswSettings.DEFAULTS.buildBeam())
+                    .withDescription("HNSW graph: candidates kept while inserting an item, 1-3200");
+
+    public static final ConfigOption<Integer> HNSW_SEARCH_BEAM =
+            key("retrieval.hnsw.search-beam")
+                    .intType()
+                    .defaultValue(HnswSettings.DEFAULTS.searchBeam())
+                    .withDescription(
+                            "HNSW search: candidates kept per query (at least retrieval.k); higher = better recall, slower");
 
     public static final ConfigOption<String> RECOMMENDATIONS_TOPIC =
             key("topic.recommendations")

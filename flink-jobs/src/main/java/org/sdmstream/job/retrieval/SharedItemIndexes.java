@@ -30,7 +30,10 @@ public final class SharedItemIndexes {
         // The model's own item table, from the same local copy the scorer loads (a model by URI
         // included).
         ItemIndex index =
-                ItemIndex.load(ModelCache.localDirectory(settings.modelDir()), settings.index());
+                ItemIndex.load(
+                        ModelCache.localDirectory(settings.modelDir()),
+                        settings.index(),
+                        settings.hnsw());
         LOG.info(
                 "built the {} item index of model {} (version {}): {} items, {} MB, {} ms ({} ms graph)",
                 index.kind(),

@@ -18,27 +18,15 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 /**
  * Approximate maximum-inner-product search: an HNSW graph built by Apache Lucene's {@link
  * HnswGraphBuilder} over the item embeddings ({@link
- * VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}), searched with a beam of {@link #SEARCH_BEAM}
- * candidates. Results are re-scored with {@link InnerProductIndex#dot}, so a hit reports the same
- * score as the exact index would.
+ * VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}) with the graph settings of an {@link
+ * HnswSettings}, searched with its search beam. Results are re-scored with {@link
+ * InnerProductIndex#dot}, so a hit reports the same score as the exact index would.
  *
  * <p>After the build the graph is copied into plain neighbour arrays: Lucene's on-heap graph keeps
  * its read cursor inside itself, so it cannot serve the stream's subtasks at once; each search here
  * walks its own cursor over the shared arrays.
  */
 public final class HnswInnerProductIndex implements InnerProductIndex {
-
-    /** Neighbours per node (Lucene's default; level 0 keeps twice as many). */
-    public static final int MAX_CONNECTIONS = HnswGraphBuilder.DEFAULT_MAX_CONN;
-
-    /** Candidates kept while inserting a node (Lucene's default). */
-    public static final int BUILD_BEAM = HnswGraphBuilder.DEFAULT_BEAM_WIDTH;
-
-    /**
-     * Candidates kept while searching; at least k. Chosen for recall@50 >= 0.95
-     * (docs/benchmarks.md).
-     */
-    public static final int SEARCH_BEAM = 200;
 
     /** The graph is random; a fixed seed makes it, and every result, reproducible. */
     static final long SEED = 42L;
@@ -48,7 +36,7 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
 
     private final float[][] vectors;
     private final int dimension;
-    private final int searchBeam;
+    private final HnswSettings settings;
     private final int entryNode;
 
     /**
@@ -59,14 +47,15 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     /** Sorted nodes of each level above 0 (index 0 unused). */
     private final int[][] nodesOnLevel;
 
+    /** The graph with the default settings ({@link HnswSettings#DEFAULTS}). */
     public HnswInnerProductIndex(float[][] itemEmbeddings) {
-        this(itemEmbeddings, SEARCH_BEAM);
+        this(itemEmbeddings, HnswSettings.DEFAULTS);
     }
 
-    public HnswInnerProductIndex(float[][] itemEmbeddings, int searchBeam) {
+    public HnswInnerProductIndex(float[][] itemEmbeddings, HnswSettings settings) {
         this.vectors = itemEmbeddings;
         this.dimension = itemEmbeddings.length == 0 ? 0 : itemEmbeddings[0].length;
-        this.searchBeam = searchBeam;
+        this.settings = settings;
         for (int i = 0; i < itemEmbeddings.length; i++) {
             if (itemEmbeddings[i].length != dimension) {
                 throw new IllegalArgumentException(
@@ -87,7 +76,10 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
         try {
             OnHeapHnswGraph graph =
                     HnswGraphBuilder.create(
-                                    new Supplier(itemEmbeddings), MAX_CONNECTIONS, BUILD_BEAM, SEED)
+                                    new Supplier(itemEmbeddings),
+                                    settings.maxConnections(),
+                                    settings.buildBeam(),
+                                    SEED)
                             .build(itemEmbeddings.length);
             int levels = graph.numLevels();
             entryNode = graph.entryNode();
@@ -107,6 +99,24 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
             throw new UncheckedIOException(
                     "cannot build the HNSW graph", e); // in-memory: never happens
         }
+    }
+
+    private HnswInnerProductIndex(HnswInnerProductIndex graph, HnswSettings settings) {
+        this.vectors = graph.vectors;
+        this.dimension = graph.dimension;
+        this.settings = settings;
+        this.entryNode = graph.entryNode;
+        this.neighbours = graph.neighbours;
+        this.nodesOnLevel = graph.nodesOnLevel;
+    }
+
+    /** The same graph (shared, not copied) searched with a beam of {@code beam} candidates. */
+    public HnswInnerProductIndex withSearchBeam(int beam) {
+        return new HnswInnerProductIndex(this, settings.withSearchBeam(beam));
+    }
+
+    public HnswSettings settings() {
+        return settings;
     }
 
     @Override
@@ -145,7 +155,8 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     }
 
     private Hits searchOne(float[] query, int k, int[] excluded) {
-        TopKnnCollector collector = new TopKnnCollector(Math.max(k, searchBeam), Integer.MAX_VALUE);
+        TopKnnCollector collector =
+                new TopKnnCollector(Math.max(k, settings.searchBeam()), Integer.MAX_VALUE);
         try {
             HnswGraphSearcher.search(
                     new QueryScorer(vectors, query),

@@ -1,7 +1,5 @@
 package org.sdmstream.model.retrieval;
 
-import java.util.function.Function;
-
 /**
  * Which {@link InnerProductIndex} an {@link ItemIndex} searches with: exact up to {@link
  * #EXACT_MAX_ITEMS} items and HNSW above ({@code auto}), or one of them always.
@@ -33,15 +31,18 @@ public enum IndexKind {
         return this != AUTO ? this : items <= EXACT_MAX_ITEMS ? EXACT : HNSW;
     }
 
-    /** The index of this kind over {@code vectors}. */
+    /** The index of this kind over {@code vectors}, an HNSW graph with the default settings. */
     public InnerProductIndex build(float[][] vectors) {
-        Function<float[][], InnerProductIndex> builder =
-                switch (resolve(vectors.length)) {
-                    case EXACT -> ExactInnerProductIndex::new;
-                    case HNSW -> HnswInnerProductIndex::new;
-                    case AUTO -> throw new AssertionError("resolved");
-                };
-        return builder.apply(vectors);
+        return build(vectors, HnswSettings.DEFAULTS);
+    }
+
+    /** The index of this kind over {@code vectors}; {@code hnsw} is built and searched as set. */
+    public InnerProductIndex build(float[][] vectors, HnswSettings hnsw) {
+        return switch (resolve(vectors.length)) {
+            case EXACT -> new ExactInnerProductIndex(vectors);
+            case HNSW -> new HnswInnerProductIndex(vectors, hnsw);
+            case AUTO -> throw new AssertionError("resolved");
+        };
     }
 
     /** Parses {@code auto}, {@code exact} or {@code hnsw} (any case). */

@@ -42,12 +42,28 @@ public final class ItemIndex {
     }
 
     /**
-     * An index over {@code ids} (row i = {@code vectors[i]}); {@code kind} AUTO picks by size.
+     * An index over {@code ids} (row i = {@code vectors[i]}); {@code kind} AUTO picks by size, an
+     * HNSW graph has the default settings.
      *
      * @param modelVersion the version of the model the table belongs to; null when unknown
      */
     public static ItemIndex of(
             List<String> ids, float[][] vectors, IndexKind kind, String modelVersion) {
+        return of(ids, vectors, kind, modelVersion, HnswSettings.DEFAULTS);
+    }
+
+    /**
+     * An index over {@code ids} (row i = {@code vectors[i]}); {@code kind} AUTO picks by size, an
+     * HNSW graph is built and searched with {@code hnsw}.
+     *
+     * @param modelVersion the version of the model the table belongs to; null when unknown
+     */
+    public static ItemIndex of(
+            List<String> ids,
+            float[][] vectors,
+            IndexKind kind,
+            String modelVersion,
+            HnswSettings hnsw) {
         ItemCatalogue catalogue = new ItemCatalogue(ids);
         if (catalogue.size() != vectors.length) {
             throw new IllegalArgumentException(
@@ -59,7 +75,7 @@ public final class ItemIndex {
         }
         long started = System.nanoTime();
         IndexKind resolved = kind.resolve(vectors.length);
-        InnerProductIndex index = resolved.build(vectors);
+        InnerProductIndex index = resolved.build(vectors, hnsw);
         return new ItemIndex(
                 catalogue,
                 index,
@@ -91,6 +107,15 @@ public final class ItemIndex {
      * of its {@code metadata.json} (null without one).
      */
     public static ItemIndex load(Path modelDir, IndexKind kind) {
+        return load(modelDir, kind, HnswSettings.DEFAULTS);
+    }
+
+    /**
+     * The index of an exported model directory's {@code item_embeddings.tsv}, carrying the version
+     * of its {@code metadata.json} (null without one); an HNSW graph is built and searched with
+     * {@code hnsw}.
+     */
+    public static ItemIndex load(Path modelDir, IndexKind kind, HnswSettings hnsw) {
         ModelDirectory dir = new ModelDirectory(modelDir);
         if (!Files.isRegularFile(dir.itemEmbeddings())) {
             throw new IllegalArgumentException(
@@ -106,7 +131,8 @@ public final class ItemIndex {
                 table.ids(),
                 table.vectors(),
                 kind,
-                metadata == null ? null : metadata.modelVersion());
+                metadata == null ? null : metadata.modelVersion(),
+                hnsw);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.sdmstream.model.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -70,6 +71,36 @@ class HnswInnerProductIndexTest {
         for (int q = 0; q < queries.length; q++) {
             assertThat(a[q].items()).containsExactly(b[q].items());
         }
+    }
+
+    @Test
+    void anotherSearchBeamSharesTheGraphAndSearchesAsAnIndexBuiltWithIt() {
+        Random r = new Random(11);
+        float[][] items = gaussian(r, 3000, 8);
+        float[][] queries = gaussian(r, 20, 8);
+        HnswSettings narrow = new HnswSettings(8, 50, 20);
+        HnswInnerProductIndex built = new HnswInnerProductIndex(items, narrow.withSearchBeam(300));
+        HnswInnerProductIndex reused = new HnswInnerProductIndex(items, narrow).withSearchBeam(300);
+        assertThat(reused.settings()).isEqualTo(new HnswSettings(8, 50, 300));
+        assertThat(reused.bytes()).isEqualTo(built.bytes());
+        Hits[] a = built.search(queries, 20, null);
+        Hits[] b = reused.search(queries, 20, null);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(b[q].items()).containsExactly(a[q].items());
+        }
+    }
+
+    @Test
+    void settingsOutsideWhatLuceneBuildsAreRefused() {
+        assertThatThrownBy(() -> new HnswSettings(0, 100, 200))
+                .hasMessageContaining("max connections must be between 1 and 512");
+        assertThatThrownBy(() -> new HnswSettings(16, 4000, 200))
+                .hasMessageContaining("build beam");
+        assertThatThrownBy(() -> HnswSettings.DEFAULTS.withSearchBeam(0))
+                .hasMessageContaining("search beam");
+        assertThat(HnswSettings.DEFAULTS.sameGraphAs(HnswSettings.DEFAULTS.withSearchBeam(50)))
+                .isTrue();
+        assertThat(HnswSettings.DEFAULTS.sameGraphAs(new HnswSettings(32, 100, 200))).isFalse();
     }
 
     @Test

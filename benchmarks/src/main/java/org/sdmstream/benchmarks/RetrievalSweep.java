@@ -1,0 +1,174 @@
+package org.sdmstream.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sdmstream.model.retrieval.ExactInnerProductIndex;
+import org.sdmstream.model.retrieval.Hits;
+import org.sdmstream.model.retrieval.HnswInnerProductIndex;
+import org.sdmstream.model.retrieval.HnswSettings;
+import org.sdmstream.model.retrieval.InnerProductIndex;
+
+/**
+ * The retrieval sweep of docs/benchmarks.md: one item table, the exact index as the reference, one
+ * HNSW graph built once and searched with each of several search beams; per row recall@k against
+ * exact, milliseconds per query (one thread, a batch of queries at a time as the job searches),
+ * build seconds and bytes per item. A plain main rather than JMH, so that a graph that takes
+ * minutes to build is built once for all beams; each beam is warmed up before it is timed.
+ *
+ * <pre>
+ * java -cp $CP org.sdmstream.benchmarks.RetrievalSweep --table clustered --items 100000 \
+ *     --beams 50,200,400,800 [--queries 256] [--k 50] [--max-connections 16] [--build-beam 100] \
+ *     [--no-exact-timing]
+ * </pre>
+ *
+ * {@code --table} is {@code gaussian}, {@code clustered} or a model's {@code item_embeddings.tsv}
+ * (ItemTables).
+ */
+public final class RetrievalSweep {
+
+    /** Every beam and the exact scan run at least this long before, and while, being timed. */
+    static final long WARMUP_NANOS = 2_000_000_000L;
+
+    static final long MEASURE_NANOS = 3_000_000_000L;
+
+    private RetrievalSweep() {}
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> a = arguments(args);
+        String table = a.getOrDefault("table", "gaussian");
+        int items = Integer.parseInt(a.getOrDefault("items", "100000"));
+        int queryCount = Integer.parseInt(a.getOrDefault("queries", "256"));
+        int k = Integer.parseInt(a.getOrDefault("k", "50"));
+        int[] beams =
+                Arrays.stream(a.getOrDefault("beams", "50,200,400,800").split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+        HnswSettings settings =
+                new HnswSettings(
+                        Integer.parseInt(a.getOrDefault("max-connections", "16")),
+                        Integer.parseInt(a.getOrDefault("build-beam", "100")),
+                        beams[0]);
+        boolean timeExact = !a.containsKey("no-exact-timing");
+
+        System.out.printf("load average at start: %s%n", loadAverage());
+        ItemTables.Workload workload = ItemTables.of(table, items, queryCount, 42);
+        float[][] rows = workload.items();
+        float[][] queries = workload.queries();
+        System.out.printf(
+                "table %s: %,d items x %d, %d queries, top-%d, %s, %d cores, -Xmx %d MiB%n",
+                workload.name(),
+                rows.length,
+                rows[0].length,
+                queries.length,
+                k,
+                settings,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        List<String> lines = new ArrayList<>();
+        long started = System.nanoTime();
+        ExactInnerProductIndex exact = new ExactInnerProductIndex(rows);
+        double exactBuild = seconds(started);
+        Hits[] truth = exact.search(queries, k, null);
+        lines.add(
+                row(
+                        "exact",
+                        "-",
+                        1.0,
+                        timeExact ? millisPerQuery(exact, queries, k) : Double.NaN,
+                        exactBuild,
+                        exact.bytes() / (double) rows.length));
+        System.out.println(lines.get(lines.size() - 1));
+
+        started = System.nanoTime();
+        HnswInnerProductIndex graph = new HnswInnerProductIndex(rows, settings);
+        double build = seconds(started);
+        System.out.printf("HNSW graph built in %.1f s%n", build);
+        for (int beam : beams) {
+            HnswInnerProductIndex hnsw = graph.withSearchBeam(beam);
+            lines.add(
+                    row(
+                            "hnsw",
+                            Integer.toString(beam),
+                            RetrievalBenchmark.recall(truth, hnsw.search(queries, k, null)),
+                            millisPerQuery(hnsw, queries, k),
+                            build,
+                            hnsw.bytes() / (double) rows.length));
+            System.out.println(lines.get(lines.size() - 1));
+        }
+
+        System.out.println();
+        System.out.printf(
+                "| index | search beam | recall@%d vs exact | ms/query | build (s) | bytes/item |%n",
+                k);
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        lines.forEach(System.out::println);
+        System.out.printf("load average at end: %s%n", loadAverage());
+    }
+
+    /**
+     * Searches the whole batch again and again: first unmeasured for {@link #WARMUP_NANOS} (JIT),
+     * then for at least {@link #MEASURE_NANOS} and two batches; milliseconds per query.
+     */
+    static double millisPerQuery(InnerProductIndex index, float[][] queries, int k) {
+        long until = System.nanoTime() + WARMUP_NANOS;
+        do {
+            index.search(queries, k, null);
+        } while (System.nanoTime() < until);
+        long started = System.nanoTime();
+        int batches = 0;
+        do {
+            index.search(queries, k, null);
+            batches++;
+        } while (batches < 2 || System.nanoTime() - started < MEASURE_NANOS);
+        return (System.nanoTime() - started) / 1e6 / ((double) batches * queries.length);
+    }
+
+    private static String row(
+            String index,
+            String beam,
+            double recall,
+            double millis,
+            double buildSeconds,
+            double bytesPerItem) {
+        return String.format(
+                "| %s | %s | %.3f | %s | %.2f | %.0f |",
+                index,
+                beam,
+                recall,
+                Double.isNaN(millis) ? "n/a" : String.format("%.3f", millis),
+                buildSeconds,
+                bytesPerItem);
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg)
+                ? String.join(" ", Arrays.copyOf(Files.readString(loadavg).split(" "), 3))
+                : "n/a";
+    }
+
+    /** {@code --name value} and bare {@code --flag} arguments. */
+    private static Map<String, String> arguments(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name [value], got " + args[i]);
+            }
+            String name = args[i].substring(2);
+            boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
+            out.put(name, valued ? args[++i] : "");
+        }
+        return out;
+    }
+}
