@@ -13,6 +13,7 @@ import org.sdmstream.model.retrieval.Hits;
 import org.sdmstream.model.retrieval.HnswInnerProductIndex;
 import org.sdmstream.model.retrieval.HnswSettings;
 import org.sdmstream.model.retrieval.InnerProductIndex;
+import org.sdmstream.model.retrieval.ItemGraphFile;
 
 /**
  * The retrieval sweep of docs/benchmarks.md: one item table, the exact index as the reference, one
@@ -24,11 +25,15 @@ import org.sdmstream.model.retrieval.InnerProductIndex;
  * <pre>
  * java -cp $CP org.sdmstream.benchmarks.RetrievalSweep --table clustered --items 100000 \
  *     --beams 50,200,400,800 [--queries 256] [--k 50] [--max-connections 16] [--build-beam 100] \
- *     [--no-exact-timing]
+ *     [--no-exact-timing] [--store FILE]
  * </pre>
  *
- * {@code --table} is {@code gaussian}, {@code clustered} or a model's {@code item_embeddings.tsv}
- * (ItemTables).
+ * With {@code --store FILE} it also writes the graph there as {@code sdm index} does and opens it
+ * again as a restart would (fingerprint, checksum, mapping), timing both, and checks that the
+ * stored graph finds the same items as the built one.
+ *
+ * <p>{@code --table} is {@code gaussian}, {@code clustered} or a model's {@code
+ * item_embeddings.tsv} (ItemTables).
  */
 public final class RetrievalSweep {
 
@@ -90,6 +95,9 @@ public final class RetrievalSweep {
         HnswInnerProductIndex graph = new HnswInnerProductIndex(rows, settings);
         double build = seconds(started);
         System.out.printf("HNSW graph built in %.1f s%n", build);
+        if (a.containsKey("store")) {
+            store(Path.of(a.get("store")), graph, rows, queries, k);
+        }
         for (int beam : beams) {
             HnswInnerProductIndex hnsw = graph.withSearchBeam(beam);
             lines.add(
@@ -110,6 +118,27 @@ public final class RetrievalSweep {
         System.out.println("|---|---:|---:|---:|---:|---:|");
         lines.forEach(System.out::println);
         System.out.printf("load average at end: %s%n", loadAverage());
+    }
+
+    /** Writes the graph, opens it as a model load would, and checks it searches alike. */
+    private static void store(
+            Path file, HnswInnerProductIndex graph, float[][] rows, float[][] queries, int k) {
+        long started = System.nanoTime();
+        ItemGraphFile.write(file, graph);
+        double written = seconds(started);
+        started = System.nanoTime();
+        HnswInnerProductIndex stored = ItemGraphFile.open(file, rows, graph.settings());
+        double opened = seconds(started);
+        Hits[] a = graph.search(queries, k, null);
+        Hits[] b = stored.search(queries, k, null);
+        boolean same = true;
+        for (int q = 0; q < a.length; q++) {
+            same &= Arrays.equals(a[q].items(), b[q].items());
+        }
+        System.out.printf(
+                "stored graph %s: %,d bytes, written in %.2f s, opened (SHA-256 of the table, CRC-32C, "
+                        + "mapped) in %.2f s; same top-%d as the built graph: %s%n",
+                file, file.toFile().length(), written, opened, k, same);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.sdmstream.cli.bench.BenchCommand;
 import org.sdmstream.cli.demo.DemoCommand;
 import org.sdmstream.cli.evaluate.EvaluateCommand;
+import org.sdmstream.cli.index.IndexCommand;
 import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
 import org.sdmstream.cli.recommend.RecommendCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvaluateCommand.class,
             RecommendCommand.class,
+            IndexCommand.class,
             DemoCommand.class,
             PublishCommand.class,
             TailCommand.class,

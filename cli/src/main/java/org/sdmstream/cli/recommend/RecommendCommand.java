@@ -123,6 +123,9 @@ public final class RecommendCommand implements Callable<Integer> {
                 titles && itemsFile != null ? ItemTitles.read(itemsFile) : ItemTitles.none();
         try (SdmScorer scorer = SdmScorer.load(model)) {
             ItemIndex items = ItemIndex.load(model, index);
+            if (items.warning() != null) {
+                console.warn("%s", items.warning());
+            }
             SessionRecommender recommender =
                     new SessionRecommender(scorer, items, k, !includeSession);
             List<ClickRecommendations.Recommended> results =
@@ -131,10 +134,11 @@ public final class RecommendCommand implements Callable<Integer> {
             String version = items.modelVersion() == null ? "unknown" : items.modelVersion();
             write(console.out(), results, version, titles ? names : null);
             console.note(
-                    "%d lines, %d items (%s index, built in %d ms), k %d, %.2f s",
+                    "%d lines, %d items (%s index, %s in %d ms), k %d, %.2f s",
                     results.size(),
                     items.size(),
                     items.kind(),
+                    items.origin(),
                     items.buildMillis(),
                     k,
                     (System.nanoTime() - started) / 1e9);

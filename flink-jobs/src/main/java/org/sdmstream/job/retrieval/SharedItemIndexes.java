@@ -34,14 +34,18 @@ public final class SharedItemIndexes {
                         ModelCache.localDirectory(settings.modelDir()),
                         settings.index(),
                         settings.hnsw());
+        if (index.warning() != null) {
+            LOG.warn("{}", index.warning());
+        }
         LOG.info(
-                "built the {} item index of model {} (version {}): {} items, {} MB, {} ms ({} ms graph)",
+                "loaded the {} item index of model {} (version {}): {} items, {} MB, {} ms ({}: {} ms)",
                 index.kind(),
                 settings.modelDir(),
                 index.modelVersion(),
                 index.size(),
                 index.bytes() >> 20,
                 (System.nanoTime() - started) / 1_000_000,
+                index.origin(),
                 index.buildMillis());
         return index;
     }

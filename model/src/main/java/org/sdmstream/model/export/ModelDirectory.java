@@ -5,9 +5,13 @@ import java.nio.file.Path;
 /**
  * The layout of an exported model directory: the directory itself is a TF SavedModel ({@code
  * saved_model.pb}, {@code variables/}), with the vocabularies in {@code vocab/}, the item embedding
- * table in {@code item_embeddings.tsv} and {@code metadata.json} beside it.
+ * table in {@code item_embeddings.tsv} and {@code metadata.json} beside it; optionally the item
+ * table's HNSW graph, {@code item_index.hnsw}, added after export by {@code sdm index}.
  */
 public record ModelDirectory(Path root) {
+
+    /** The stored HNSW graph's file name (ItemGraphFile). */
+    public static final String ITEM_INDEX_FILE = "item_index.hnsw";
 
     public Path savedModel() {
         return root.resolve("saved_model.pb");
@@ -19,6 +23,11 @@ public record ModelDirectory(Path root) {
 
     public Path itemEmbeddings() {
         return root.resolve(ItemEmbeddingsFile.FILE_NAME);
+    }
+
+    /** The stored HNSW graph of the item table ({@code sdm index}); absent unless stored. */
+    public Path itemIndex() {
+        return root.resolve(ITEM_INDEX_FILE);
     }
 
     public Path metadata() {

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
-import org.apache.lucene.util.hnsw.NeighborArray;
-import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
@@ -22,9 +21,10 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
  * HnswSettings}, searched with its search beam. Results are re-scored with {@link
  * InnerProductIndex#dot}, so a hit reports the same score as the exact index would.
  *
- * <p>After the build the graph is copied into plain neighbour arrays: Lucene's on-heap graph keeps
+ * <p>After the build the graph is frozen into {@link HnswGraphLayers}: Lucene's on-heap graph keeps
  * its read cursor inside itself, so it cannot serve the stream's subtasks at once; each search here
- * walks its own cursor over the shared arrays.
+ * walks its own cursor over the shared layers. The layers can be stored with the model ({@link
+ * ItemGraphFile}, {@code sdm index}) and searched from the mapped file instead of being rebuilt.
  */
 public final class HnswInnerProductIndex implements InnerProductIndex {
 
@@ -37,15 +37,7 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     private final float[][] vectors;
     private final int dimension;
     private final HnswSettings settings;
-    private final int entryNode;
-
-    /**
-     * neighbours[level][slot]: level 0 by node, higher levels by the node's slot in nodesOnLevel.
-     */
-    private final int[][][] neighbours;
-
-    /** Sorted nodes of each level above 0 (index 0 unused). */
-    private final int[][] nodesOnLevel;
+    private final HnswGraphLayers layers;
 
     /** The graph with the default settings ({@link HnswSettings#DEFAULTS}). */
     public HnswInnerProductIndex(float[][] itemEmbeddings) {
@@ -53,9 +45,43 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
     }
 
     public HnswInnerProductIndex(float[][] itemEmbeddings, HnswSettings settings) {
+        this(itemEmbeddings, settings, build(checked(itemEmbeddings), settings));
+    }
+
+    /** An index over a graph already built over {@code itemEmbeddings} with {@code settings}. */
+    HnswInnerProductIndex(float[][] itemEmbeddings, HnswSettings settings, HnswGraphLayers layers) {
+        if (layers.size() != itemEmbeddings.length) {
+            throw new IllegalArgumentException(
+                    "a graph of "
+                            + layers.size()
+                            + " items for a table of "
+                            + itemEmbeddings.length);
+        }
         this.vectors = itemEmbeddings;
         this.dimension = itemEmbeddings.length == 0 ? 0 : itemEmbeddings[0].length;
         this.settings = settings;
+        this.layers = layers;
+    }
+
+    /** The same graph (shared, not copied) searched with a beam of {@code beam} candidates. */
+    public HnswInnerProductIndex withSearchBeam(int beam) {
+        return new HnswInnerProductIndex(vectors, settings.withSearchBeam(beam), layers);
+    }
+
+    public HnswSettings settings() {
+        return settings;
+    }
+
+    HnswGraphLayers layers() {
+        return layers;
+    }
+
+    float[][] vectors() {
+        return vectors;
+    }
+
+    private static float[][] checked(float[][] itemEmbeddings) {
+        int dimension = itemEmbeddings.length == 0 ? 0 : itemEmbeddings[0].length;
         for (int i = 0; i < itemEmbeddings.length; i++) {
             if (itemEmbeddings[i].length != dimension) {
                 throw new IllegalArgumentException(
@@ -67,56 +93,26 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
                                 + dimension);
             }
         }
+        return itemEmbeddings;
+    }
+
+    private static HnswGraphLayers build(float[][] itemEmbeddings, HnswSettings settings) {
         if (itemEmbeddings.length == 0) {
-            entryNode = -1;
-            neighbours = new int[0][][];
-            nodesOnLevel = new int[0][];
-            return;
+            return HnswGraphLayers.EMPTY;
         }
         try {
-            OnHeapHnswGraph graph =
+            return HnswGraphLayers.copyOf(
                     HnswGraphBuilder.create(
                                     new Supplier(itemEmbeddings),
                                     settings.maxConnections(),
                                     settings.buildBeam(),
                                     SEED)
-                            .build(itemEmbeddings.length);
-            int levels = graph.numLevels();
-            entryNode = graph.entryNode();
-            neighbours = new int[levels][][];
-            nodesOnLevel = new int[levels][];
-            for (int level = 0; level < levels; level++) {
-                int[] nodes = level == 0 ? null : nodes(graph.getNodesOnLevel(level));
-                nodesOnLevel[level] = nodes;
-                int count = level == 0 ? itemEmbeddings.length : nodes.length;
-                neighbours[level] = new int[count][];
-                for (int slot = 0; slot < count; slot++) {
-                    NeighborArray n = graph.getNeighbors(level, level == 0 ? slot : nodes[slot]);
-                    neighbours[level][slot] = Arrays.copyOf(n.nodes(), n.size());
-                }
-            }
+                            .build(itemEmbeddings.length),
+                    itemEmbeddings.length);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot build the HNSW graph", e); // in-memory: never happens
         }
-    }
-
-    private HnswInnerProductIndex(HnswInnerProductIndex graph, HnswSettings settings) {
-        this.vectors = graph.vectors;
-        this.dimension = graph.dimension;
-        this.settings = settings;
-        this.entryNode = graph.entryNode;
-        this.neighbours = graph.neighbours;
-        this.nodesOnLevel = graph.nodesOnLevel;
-    }
-
-    /** The same graph (shared, not copied) searched with a beam of {@code beam} candidates. */
-    public HnswInnerProductIndex withSearchBeam(int beam) {
-        return new HnswInnerProductIndex(this, settings.withSearchBeam(beam));
-    }
-
-    public HnswSettings settings() {
-        return settings;
     }
 
     @Override
@@ -174,19 +170,13 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
         return heap.drainHits();
     }
 
+    /**
+     * The item vectors (array headers included) plus the graph, whether on the heap after a build
+     * or mapped from a stored graph file.
+     */
     @Override
     public long bytes() {
-        long total = (long) vectors.length * (16L + (long) dimension * Float.BYTES);
-        for (int[][] level : neighbours) {
-            for (int[] n : level) {
-                total += 16L + (long) n.length * Integer.BYTES; // array header + ids
-            }
-            total += 16L + (long) level.length * 8L;
-        }
-        for (int[] nodes : nodesOnLevel) {
-            total += nodes == null ? 0 : 16L + (long) nodes.length * Integer.BYTES;
-        }
-        return total;
+        return (long) vectors.length * (16L + (long) dimension * Float.BYTES) + layers.bytes();
     }
 
     private static Bits acceptAllBut(int[] excluded) {
@@ -209,24 +199,15 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
         };
     }
 
-    private static int[] nodes(HnswGraph.NodesIterator it) {
-        int[] nodes = new int[it.size()];
-        for (int i = 0; it.hasNext(); i++) {
-            nodes[i] = it.nextInt();
-        }
-        Arrays.sort(nodes);
-        return nodes;
-    }
-
     /** A read cursor over the frozen graph; one per search, so searches run in parallel. */
     private final class GraphView extends HnswGraph {
-        private int[] current = new int[0];
+        private final int[] current = new int[layers.maxNeighbours()];
+        private int count;
         private int next;
 
         @Override
         public void seek(int level, int target) {
-            int slot = level == 0 ? target : Arrays.binarySearch(nodesOnLevel[level], target);
-            current = slot < 0 ? new int[0] : neighbours[level][slot];
+            count = layers.neighbours(level, target, current);
             next = 0;
         }
 
@@ -237,28 +218,28 @@ public final class HnswInnerProductIndex implements InnerProductIndex {
 
         @Override
         public int nextNeighbor() {
-            return next < current.length ? current[next++] : NO_MORE_DOCS;
+            return next < count ? current[next++] : DocIdSetIterator.NO_MORE_DOCS;
         }
 
         @Override
         public int numLevels() {
-            return neighbours.length;
+            return layers.levels();
         }
 
         @Override
         public int entryNode() {
-            return entryNode;
+            return layers.entryNode();
         }
 
         @Override
         public NodesIterator getNodesOnLevel(int level) {
-            return level == 0
-                    ? new ArrayNodesIterator(vectors.length)
-                    : new ArrayNodesIterator(nodesOnLevel[level], nodesOnLevel[level].length);
+            if (level == 0) {
+                return new ArrayNodesIterator(vectors.length);
+            }
+            int[] nodes = layers.nodesOnLevel(level);
+            return new ArrayNodesIterator(nodes, nodes.length);
         }
     }
-
-    private static final int NO_MORE_DOCS = org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
 
     /** Lucene's score of every row against one query vector. */
     private record QueryScorer(float[][] vectors, float[] query) implements RandomVectorScorer {

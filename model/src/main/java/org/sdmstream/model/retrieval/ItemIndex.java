@@ -27,18 +27,24 @@ public final class ItemIndex {
     private final IndexKind kind;
     private final String modelVersion;
     private final long buildMillis;
+    private final String origin;
+    private final String warning;
 
     private ItemIndex(
             ItemCatalogue catalogue,
             InnerProductIndex index,
             IndexKind kind,
             String modelVersion,
-            long buildMillis) {
+            long buildMillis,
+            String origin,
+            String warning) {
         this.catalogue = catalogue;
         this.index = index;
         this.kind = kind;
         this.modelVersion = modelVersion;
         this.buildMillis = buildMillis;
+        this.origin = origin;
+        this.warning = warning;
     }
 
     /**
@@ -64,6 +70,10 @@ public final class ItemIndex {
             IndexKind kind,
             String modelVersion,
             HnswSettings hnsw) {
+        return built(catalogue(ids, vectors), vectors, kind, modelVersion, hnsw, null);
+    }
+
+    private static ItemCatalogue catalogue(List<String> ids, float[][] vectors) {
         ItemCatalogue catalogue = new ItemCatalogue(ids);
         if (catalogue.size() != vectors.length) {
             throw new IllegalArgumentException(
@@ -73,6 +83,16 @@ public final class ItemIndex {
                             + vectors.length
                             + " embeddings");
         }
+        return catalogue;
+    }
+
+    private static ItemIndex built(
+            ItemCatalogue catalogue,
+            float[][] vectors,
+            IndexKind kind,
+            String modelVersion,
+            HnswSettings hnsw,
+            String warning) {
         long started = System.nanoTime();
         IndexKind resolved = kind.resolve(vectors.length);
         InnerProductIndex index = resolved.build(vectors, hnsw);
@@ -81,7 +101,9 @@ public final class ItemIndex {
                 index,
                 resolved,
                 modelVersion,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000,
+                resolved == IndexKind.HNSW ? "graph built in memory" : "exact scan",
+                warning);
     }
 
     /**
@@ -112,8 +134,11 @@ public final class ItemIndex {
 
     /**
      * The index of an exported model directory's {@code item_embeddings.tsv}, carrying the version
-     * of its {@code metadata.json} (null without one); an HNSW graph is built and searched with
-     * {@code hnsw}.
+     * of its {@code metadata.json} (null without one). An HNSW index uses the graph stored in the
+     * directory ({@code item_index.hnsw}, {@code sdm index}), mapped, when it was built from this
+     * very table with {@code hnsw}'s M and build beam; otherwise it builds the graph in memory, and
+     * {@link #warning()} says why a stored graph was refused. Either way it searches with {@code
+     * hnsw}'s search beam.
      */
     public static ItemIndex load(Path modelDir, IndexKind kind, HnswSettings hnsw) {
         ModelDirectory dir = new ModelDirectory(modelDir);
@@ -127,12 +152,28 @@ public final class ItemIndex {
         ModelMetadata metadata =
                 Files.exists(dir.metadata()) ? ModelMetadata.read(dir.metadata()) : null;
         ItemEmbeddingsFile.ItemEmbeddings table = ItemEmbeddingsFile.read(dir.itemEmbeddings());
-        return of(
-                table.ids(),
-                table.vectors(),
-                kind,
-                metadata == null ? null : metadata.modelVersion(),
-                hnsw);
+        String version = metadata == null ? null : metadata.modelVersion();
+        ItemCatalogue catalogue = catalogue(table.ids(), table.vectors());
+        String warning = null;
+        if (kind.resolve(table.vectors().length) == IndexKind.HNSW
+                && Files.isRegularFile(dir.itemIndex())) {
+            long started = System.nanoTime();
+            try {
+                HnswInnerProductIndex stored =
+                        ItemGraphFile.open(dir.itemIndex(), table.vectors(), hnsw);
+                return new ItemIndex(
+                        catalogue,
+                        stored,
+                        IndexKind.HNSW,
+                        version,
+                        (System.nanoTime() - started) / 1_000_000,
+                        "stored graph " + dir.itemIndex().getFileName(),
+                        null);
+            } catch (ItemGraphFile.Refused refused) {
+                warning = refused.getMessage() + "; building the graph in memory instead";
+            }
+        }
+        return built(catalogue, table.vectors(), kind, version, hnsw, warning);
     }
 
     /**
@@ -189,8 +230,24 @@ public final class ItemIndex {
         return index.bytes();
     }
 
-    /** How long building the search structure took (not reading the table). */
+    /**
+     * How long building the search structure took, or opening a stored graph (not reading the
+     * table).
+     */
     public long buildMillis() {
         return buildMillis;
+    }
+
+    /**
+     * Where the search structure came from: {@code exact scan}, {@code graph built in memory} or
+     * {@code stored graph item_index.hnsw}.
+     */
+    public String origin() {
+        return origin;
+    }
+
+    /** Why the model directory's stored graph was not used; null when it was or there is none. */
+    public String warning() {
+        return warning;
     }
 }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.model.export.ItemEmbeddingsFile;
+import org.sdmstream.model.export.ModelDirectory;
 
 class ItemIndexTest {
 
@@ -74,5 +78,57 @@ class ItemIndexTest {
                 .hasMessageContaining("1 distinct item ids but has 2");
         assertThatThrownBy(() -> ItemIndex.load(dir.resolve("none"), IndexKind.AUTO))
                 .hasMessageContaining(ItemEmbeddingsFile.FILE_NAME);
+    }
+
+    @Test
+    void loadMapsAStoredGraphOfItsTableAndRebuildsAStaleOneWithAWarning(@TempDir Path dir)
+            throws Exception {
+        Random r = new Random(21);
+        float[][] vectors = ItemGraphFileTest.gaussian(r, 2000, 8);
+        List<String> ids = IntStream.range(0, vectors.length).mapToObj(i -> "i" + i).toList();
+        float[][] users = ItemGraphFileTest.gaussian(r, 30, 8);
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, vectors);
+        // What the table file holds after its text round trip, as load reads it.
+        float[][] table =
+                ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME)).vectors();
+        List<ItemIndex.TopItems> fresh =
+                ItemIndex.of(ids, table, IndexKind.HNSW, null).topK(users, 20, null);
+        ItemGraphFile.write(new ModelDirectory(dir).itemIndex(), new HnswInnerProductIndex(table));
+
+        ItemIndex stored = ItemIndex.load(dir, IndexKind.HNSW);
+        assertThat(stored.origin()).isEqualTo("stored graph item_index.hnsw");
+        assertThat(stored.warning()).isNull();
+        assertSameHits(stored.topK(users, 20, null), fresh);
+        assertThat(ItemIndex.load(dir, IndexKind.EXACT).origin())
+                .as("exact never reads the graph")
+                .isEqualTo("exact scan");
+
+        float[][] retrained = Arrays.stream(table).map(float[]::clone).toArray(float[][]::new);
+        retrained[7][0] += 1f;
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, retrained);
+        ItemIndex rebuilt = ItemIndex.load(dir, IndexKind.HNSW);
+        assertThat(rebuilt.origin()).isEqualTo("graph built in memory");
+        assertThat(rebuilt.warning())
+                .contains("belongs to another item table")
+                .contains("run sdm index again")
+                .endsWith("building the graph in memory instead");
+        assertSameHits(
+                rebuilt.topK(users, 20, null),
+                ItemIndex.of(
+                                ids,
+                                ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME))
+                                        .vectors(),
+                                IndexKind.HNSW,
+                                null)
+                        .topK(users, 20, null));
+    }
+
+    private static void assertSameHits(
+            List<ItemIndex.TopItems> actual, List<ItemIndex.TopItems> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int u = 0; u < actual.size(); u++) {
+            assertThat(actual.get(u).itemIds()).isEqualTo(expected.get(u).itemIds());
+            assertThat(actual.get(u).scores()).containsExactly(expected.get(u).scores());
+        }
     }
 }

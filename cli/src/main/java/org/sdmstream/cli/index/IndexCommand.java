@@ -1,0 +1,141 @@
+package org.sdmstream.cli.index;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.sdmstream.cli.options.CommonOptions;
+import org.sdmstream.model.export.ItemEmbeddingsFile;
+import org.sdmstream.model.export.ModelDirectory;
+import org.sdmstream.model.retrieval.HnswInnerProductIndex;
+import org.sdmstream.model.retrieval.HnswSettings;
+import org.sdmstream.model.retrieval.IndexKind;
+import org.sdmstream.model.retrieval.ItemGraphFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sdm index}: builds the HNSW graph of an exported model's item table once and stores it in
+ * the model directory ({@code item_index.hnsw}, {@link ItemGraphFile}), so the job, {@code sdm
+ * recommend} and the demo map it at model load instead of building it: a TaskManager restart then
+ * does not wait minutes for a large catalogue's graph.
+ */
+@Command(
+        name = "index",
+        sortOptions = false,
+        description = {
+            "Builds the HNSW graph of a model's item_embeddings.tsv and stores it in the model directory as",
+            "item_index.hnsw. The job (retrieval.index=hnsw, or auto above the exact crossover), sdm recommend",
+            "and the demo then map it at load instead of building it, when it matches the table and the",
+            "retrieval.hnsw.max-connections / build-beam they use; a stale one is refused and rebuilt in memory."
+        },
+        mixinStandardHelpOptions = true)
+public final class IndexCommand implements Callable<Integer> {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin CommonOptions console;
+
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            required = true,
+            order = 30,
+            description = "Exported model directory (sdm train --output).")
+    Path model;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "M",
+            defaultValue = "16",
+            order = 31,
+            description =
+                    "Neighbours per item, as retrieval.hnsw.max-connections (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--build-beam",
+            paramLabel = "N",
+            defaultValue = "100",
+            order = 32,
+            description =
+                    "Candidates kept while inserting an item, as retrieval.hnsw.build-beam (default: ${DEFAULT-VALUE}).")
+    int buildBeam;
+
+    @Option(
+            names = "--force",
+            order = 33,
+            description = "Build and store the graph even when the stored one is up to date.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        HnswSettings settings;
+        try {
+            settings =
+                    new HnswSettings(maxConnections, buildBeam, HnswSettings.DEFAULTS.searchBeam());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ModelDirectory dir = new ModelDirectory(model);
+        if (!Files.isRegularFile(dir.itemEmbeddings())) {
+            throw new IllegalArgumentException(
+                    model
+                            + " has no "
+                            + ItemEmbeddingsFile.FILE_NAME
+                            + ": sdm index needs an exported model directory");
+        }
+        long started = System.nanoTime();
+        float[][] vectors = ItemEmbeddingsFile.read(dir.itemEmbeddings()).vectors();
+        console.note(
+                "%,d items x %d read in %.1f s",
+                vectors.length, vectors.length == 0 ? 0 : vectors[0].length, seconds(started));
+        if (!force && Files.isRegularFile(dir.itemIndex())) {
+            try {
+                ItemGraphFile.open(dir.itemIndex(), vectors, settings);
+                console.note(
+                        "%s is up to date (M %d, build beam %d)",
+                        dir.itemIndex(), maxConnections, buildBeam);
+                return 0;
+            } catch (ItemGraphFile.Refused stale) {
+                console.note("%s; building it again", stale.getMessage());
+            }
+        }
+        started = System.nanoTime();
+        HnswInnerProductIndex index = new HnswInnerProductIndex(vectors, settings);
+        double buildSeconds = seconds(started);
+        started = System.nanoTime();
+        ItemGraphFile.write(dir.itemIndex(), index);
+        console.note(
+                "stored the HNSW graph (M %d, build beam %d) of %,d items in %s: built in %.1f s, "
+                        + "written in %.1f s, %,d bytes",
+                maxConnections,
+                buildBeam,
+                vectors.length,
+                dir.itemIndex(),
+                buildSeconds,
+                seconds(started),
+                sizeOf(dir.itemIndex()));
+        if (IndexKind.AUTO.resolve(vectors.length) == IndexKind.EXACT) {
+            console.note(
+                    "at %,d items retrieval.index=auto scans exactly (up to %,d); the stored graph serves "
+                            + "retrieval.index=hnsw",
+                    vectors.length, IndexKind.EXACT_MAX_ITEMS);
+        }
+        return 0;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
