@@ -3,18 +3,14 @@ package org.sdmstream.model.scoring;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
-import org.sdmstream.model.graph.InputTensors;
 import org.tensorflow.Result;
 import org.tensorflow.SessionFunction;
-import org.tensorflow.Tensor;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Scores each click from state carried since the user's previous click, with the model's {@link
@@ -50,6 +46,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final ModelSignature.StepDimensions dims;
     private final StepStateCache cache;
     private final int maxBatch;
+
+    /** T * K zeros, only read: the empty attention slots of every round are copied from here. */
+    private final float[] zeroRows;
+
     // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache
     // locks itself.
     private final LongAdder inputs = new LongAdder();
@@ -66,9 +66,11 @@ public final class IncrementalSdmScorer implements BatchScorer {
         if (signature.isPresent()) {
             this.dims = ModelSignature.checkStep(signature.get(), model.dimensions());
             this.step = model.function(ModelSignature.STEP_KEY);
+            this.zeroRows = new float[dims.dimensions().maxSession() * dims.headSize()];
         } else {
             this.dims = null;
             this.step = null;
+            this.zeroRows = new float[0];
         }
     }
 
@@ -224,113 +226,29 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     /** Runs one step for each lane (one user each) and advances their states. */
     private void runStep(List<Lane> lanes, List<ModelInput> batch) {
-        int b = lanes.size();
-        int d = dims.dimensions().vectorSize();
-        int t = dims.dimensions().maxSession();
-        int l = dims.dimensions().maxHistory();
-        int p = dims.dimensions().profileSlots();
         int heads = dims.heads();
-        int k = dims.headSize();
-        int[] user = new int[b];
-        int[] profile = new int[b * p];
-        int[] hItem = new int[b * l];
-        int[] hCategory = new int[b * l];
-        int[] hBrand = new int[b * l];
-        int[] hShop = new int[b * l];
-        int[] hLength = new int[b];
-        int[] cItem = new int[b];
-        int[] cCategory = new int[b];
-        int[] cBrand = new int[b];
-        int[] cShop = new int[b];
-        int[] position = new int[b];
-        float[] h = new float[b * d];
-        float[] c = new float[b * d];
-        float[] keys = new float[b * heads * t * k];
-        float[] values = new float[b * heads * t * k];
-        float[] poolMax = new float[b];
-        float[] poolSum = new float[b];
-        float[] poolAcc = new float[b * d];
-        for (int r = 0; r < b; r++) {
-            Lane lane = lanes.get(r);
-            int i = lane.current;
-            StepState s = lane.state;
-            int pos = s.position;
-            user[r] = s.user;
-            System.arraycopy(lane.profile, 0, profile, r * p, p);
-            System.arraycopy(s.historyItem, 0, hItem, r * l, l);
-            System.arraycopy(s.historyCategory, 0, hCategory, r * l, l);
-            System.arraycopy(s.historyBrand, 0, hBrand, r * l, l);
-            System.arraycopy(s.historyShop, 0, hShop, r * l, l);
-            hLength[r] = s.historyLength;
-            model.encoder()
-                    .encodeBehavior(
-                            batch.get(i).session().get(pos), r, cItem, cCategory, cBrand, cShop);
-            position[r] = pos;
-            System.arraycopy(s.h, 0, h, r * d, d);
-            System.arraycopy(s.c, 0, c, r * d, d);
-            System.arraycopy(s.poolAcc, 0, poolAcc, r * d, d);
-            poolMax[r] = s.poolMax;
-            poolSum[r] = s.poolSum;
-            s.copyRows(s.keys, keys, r * heads * t * k, heads, t);
-            s.copyRows(s.values, values, r * heads * t * k, heads, t);
-        }
-        Map<String, Tensor> feed = new LinkedHashMap<>();
-        try {
-            feed.put(ModelSignature.USER, InputTensors.ints(user, b));
-            feed.put(ModelSignature.PROFILE, InputTensors.ints(profile, b, p));
-            feed.put(ModelSignature.HISTORY_ITEM, InputTensors.ints(hItem, b, l));
-            feed.put(ModelSignature.HISTORY_CATEGORY, InputTensors.ints(hCategory, b, l));
-            feed.put(ModelSignature.HISTORY_BRAND, InputTensors.ints(hBrand, b, l));
-            feed.put(ModelSignature.HISTORY_SHOP, InputTensors.ints(hShop, b, l));
-            feed.put(ModelSignature.HISTORY_LENGTH, InputTensors.ints(hLength, b));
-            feed.put(ModelSignature.CLICK_ITEM, InputTensors.ints(cItem, b));
-            feed.put(ModelSignature.CLICK_CATEGORY, InputTensors.ints(cCategory, b));
-            feed.put(ModelSignature.CLICK_BRAND, InputTensors.ints(cBrand, b));
-            feed.put(ModelSignature.CLICK_SHOP, InputTensors.ints(cShop, b));
-            feed.put(ModelSignature.POSITION, InputTensors.ints(position, b));
-            feed.put(ModelSignature.LSTM_H, InputTensors.floats(h, b, d));
-            feed.put(ModelSignature.LSTM_C, InputTensors.floats(c, b, d));
-            feed.put(ModelSignature.ATTENTION_KEYS, InputTensors.floats(keys, b, heads, t, k));
-            feed.put(ModelSignature.ATTENTION_VALUES, InputTensors.floats(values, b, heads, t, k));
-            feed.put(ModelSignature.POOL_MAX, InputTensors.floats(poolMax, b));
-            feed.put(ModelSignature.POOL_SUM, InputTensors.floats(poolSum, b));
-            feed.put(ModelSignature.POOL_ACC, InputTensors.floats(poolAcc, b, d));
-            try (Result result = step.call(feed)) {
-                float[] vector = output(result, ModelSignature.USER_VECTOR);
-                float[] nextH = output(result, ModelSignature.NEXT_LSTM_H);
-                float[] nextC = output(result, ModelSignature.NEXT_LSTM_C);
-                float[] keyRow = output(result, ModelSignature.KEY_ROW);
-                float[] valueRow = output(result, ModelSignature.VALUE_ROW);
-                float[] nextMax = output(result, ModelSignature.NEXT_POOL_MAX);
-                float[] nextSum = output(result, ModelSignature.NEXT_POOL_SUM);
-                float[] nextAcc = output(result, ModelSignature.NEXT_POOL_ACC);
-                for (int r = 0; r < b; r++) {
+        int t = dims.dimensions().maxSession();
+        try (StepInputs in = new StepInputs(dims, lanes.size(), zeroRows)) {
+            for (int r = 0; r < lanes.size(); r++) {
+                Lane lane = lanes.get(r);
+                StepState s = lane.state;
+                in.put(
+                        r,
+                        s,
+                        lane.profile,
+                        batch.get(lane.current).session().get(s.position),
+                        model.encoder());
+            }
+            try (Result result = step.call(in.feeds())) {
+                StepOutputs out = StepOutputs.of(result);
+                for (int r = 0; r < lanes.size(); r++) {
                     Lane lane = lanes.get(r);
                     StepState s = lane.state;
-                    s.h = Arrays.copyOfRange(nextH, r * d, (r + 1) * d);
-                    s.c = Arrays.copyOfRange(nextC, r * d, (r + 1) * d);
-                    s.poolAcc = Arrays.copyOfRange(nextAcc, r * d, (r + 1) * d);
-                    s.poolMax = nextMax[r];
-                    s.poolSum = nextSum[r];
-                    s.vector = Arrays.copyOfRange(vector, r * d, (r + 1) * d);
-                    s.appendRows(keyRow, valueRow, r * d, heads, t);
-                    s.stepped(batch.get(lane.current).session().get(s.position));
+                    s.advance(out, r, heads, t, batch.get(lane.current).session().get(s.position));
                 }
             }
-            steps.add(b);
-        } finally {
-            feed.values().forEach(Tensor::close);
+            steps.add(lanes.size());
         }
-    }
-
-    private static float[] output(Result result, String name) {
-        Tensor tensor =
-                result.get(name)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                "step signature returned no " + name));
-        return InputTensors.toArray((TFloat32) tensor);
     }
 
     /**

@@ -6,13 +6,15 @@ import java.util.Objects;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.ModelInputEncoder;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * What the step signature carries for one user after {@code position} clicks of one session: LSTM h
  * and c, the key and value rows of those clicks (head-major, [H][capacity][K], the layout the step
- * signature takes, so feeding them is one copy per head; the step returns each new row as [H * K]),
- * the user-attention accumulator (m, l, acc) and the last vector; plus the encoded inputs that stay
- * fixed for the session (user id, long-term history), so a click only encodes itself.
+ * signature takes, so feeding them is one copy per head straight into the round's native tensor;
+ * the step returns each new row as [H * K], read straight into the rows), the user-attention
+ * accumulator (m, l, acc) and the last vector; plus the encoded inputs that stay fixed for the
+ * session (user id, long-term history), so a click only encodes itself.
  *
  * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is
  * fixed when the session starts, so the session id and position identify the prefix. As a guard
@@ -98,7 +100,7 @@ final class StepState {
     }
 
     /** Records that {@code click}, the session's click at {@link #position}, has been stepped. */
-    void stepped(Behavior click) {
+    private void stepped(Behavior click) {
         long p = print(click);
         if (position == 0) {
             firstClickPrint = p;
@@ -131,11 +133,54 @@ final class StepState {
     }
 
     /**
-     * Appends the new click's key and value rows, {@code keyRows[from .. from + H * K)}
-     * (head-major), growing the capacity by doubling, up to {@code maxRows}.
+     * Writes this state's carried key and value rows into a round's [B, H, T, K] attention tensors
+     * at lane {@code lane}: the {@link #position} rows of every head, then zeros up to {@code
+     * maxRows} (a fresh native tensor holds whatever its memory held, and the masked slots still
+     * take part in the products, so they must be finite), copied from {@code zeros}, at least
+     * {@code maxRows * K} long.
      */
-    void appendRows(float[] keyRows, float[] valueRows, int from, int heads, int maxRows) {
+    void writeRows(
+            FloatDataBuffer keysTensor,
+            FloatDataBuffer valuesTensor,
+            int lane,
+            int heads,
+            int maxRows,
+            float[] zeros) {
         int k = dimension / heads;
+        int filled = position * k;
+        int empty = (maxRows - position) * k;
+        for (int hh = 0; hh < heads; hh++) {
+            long at = ((long) lane * heads + hh) * maxRows * k;
+            if (filled > 0) {
+                keysTensor.offset(at).write(keys, hh * capacity * k, filled);
+                valuesTensor.offset(at).write(values, hh * capacity * k, filled);
+            }
+            if (empty > 0) {
+                keysTensor.offset(at + filled).write(zeros, 0, empty);
+                valuesTensor.offset(at + filled).write(zeros, 0, empty);
+            }
+        }
+    }
+
+    /**
+     * Takes the step's outputs for lane {@code lane} as the state after {@code click}, the
+     * session's click at {@link #position}: LSTM h and c, the user-attention accumulator, the
+     * vector, and the new key and value rows ([B, H, K], head-major) appended at {@link #position}.
+     * Reads straight from the output tensors into this state's own arrays.
+     */
+    void advance(StepOutputs out, int lane, int heads, int maxRows, Behavior click) {
+        int d = dimension;
+        long at = (long) lane * d;
+        out.h().offset(at).read(h, 0, d);
+        out.c().offset(at).read(c, 0, d);
+        out.poolAcc().offset(at).read(poolAcc, 0, d);
+        if (vector == null) {
+            vector = new float[d];
+        }
+        out.vector().offset(at).read(vector, 0, d);
+        poolMax = out.poolMax().getFloat(lane);
+        poolSum = out.poolSum().getFloat(lane);
+        int k = d / heads;
         if (position + 1 > capacity) {
             int grown = Math.min(maxRows, Math.max(position + 1, Math.max(4, 2 * capacity)));
             keys = relayout(keys, heads, k, grown);
@@ -143,9 +188,11 @@ final class StepState {
             capacity = grown;
         }
         for (int hh = 0; hh < heads; hh++) {
-            System.arraycopy(keyRows, from + hh * k, keys, (hh * capacity + position) * k, k);
-            System.arraycopy(valueRows, from + hh * k, values, (hh * capacity + position) * k, k);
+            long row = at + (long) hh * k;
+            out.keyRow().offset(row).read(keys, (hh * capacity + position) * k, k);
+            out.valueRow().offset(row).read(values, (hh * capacity + position) * k, k);
         }
+        stepped(click);
     }
 
     private float[] relayout(float[] rows, int heads, int k, int grown) {
@@ -154,17 +201,6 @@ final class StepState {
             System.arraycopy(rows, hh * capacity * k, out, hh * grown * k, position * k);
         }
         return out;
-    }
-
-    /**
-     * Copies the {@link #position} rows of every head into {@code out}'s [H][T][K] block starting
-     * at {@code at}.
-     */
-    void copyRows(float[] rows, float[] out, int at, int heads, int maxRows) {
-        int k = dimension / heads;
-        for (int hh = 0; hh < heads; hh++) {
-            System.arraycopy(rows, hh * capacity * k, out, at + hh * maxRows * k, position * k);
-        }
     }
 
     /** Approximate heap bytes, for the cache's byte bound. */
