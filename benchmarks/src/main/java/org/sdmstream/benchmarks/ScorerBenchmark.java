@@ -23,11 +23,12 @@ import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmBatchScorer;
 
 /**
- * The scorer alone, per call of {@code batch} clicks of distinct users from {@link ClickWorkload}:
- * the full tower ({@link SdmBatchScorer}) against the step with a warm state cache ({@link
- * IncrementalSdmScorer}), with TF held to 1 intra-op / 1 inter-op thread or left at its defaults.
- * Time per call is the latency of a batch; users/s = batch / time per call. Each thread setting
- * needs its own JVM (TF pools), hence a fork per parameter combination.
+ * The scorer alone, per call of {@code batch} clicks of distinct users from {@link ClickWorkload}
+ * (the default SDM, width 64, unless {@code -Dsdm.bench.model} names another): the full tower
+ * ({@link SdmBatchScorer}) against the step with a warm state cache ({@link IncrementalSdmScorer}),
+ * with TF held to 1 intra-op / 1 inter-op thread or left at its defaults. Time per call is the
+ * latency of a batch; users/s = batch / time per call. Each thread setting needs its own JVM (TF
+ * pools), hence a fork per parameter combination.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,9 +54,10 @@ public class ScorerBenchmark {
 
     /**
      * "1/1": intra/inter-op threads 1 and 1 (per-session pools); "default": TF's process-wide
-     * pools.
+     * pools; "job": the streaming job's defaults (scoring.intra-op-threads 1, inter-op -1: ops run
+     * in the calling thread).
      */
-    @Param({"1/1", "default"})
+    @Param({"1/1", "default", "job"})
     public String threads;
 
     private BatchScorer model;
@@ -67,7 +69,11 @@ public class ScorerBenchmark {
     @Setup(Level.Trial)
     public void load() {
         ScorerOptions options =
-                threads.equals("1/1") ? new ScorerOptions(1, 1, 256) : new ScorerOptions(0, 0, 256);
+                switch (threads) {
+                    case "1/1" -> new ScorerOptions(1, 1, 256);
+                    case "job" -> new ScorerOptions(1, -1, 256);
+                    default -> new ScorerOptions(0, 0, 256);
+                };
         workload = new ClickWorkload(USERS, 2_000, 7);
         if (scorer.equals("full")) {
             model = SdmBatchScorer.load(BenchmarkModel.directory(), options);
@@ -97,9 +103,9 @@ public class ScorerBenchmark {
     }
 
     /**
-     * Process CPU time per call (all threads: caller, TF pools, GC, JIT), printed per iteration as
-     * "[cpu]": on a machine shared with other work, wall time per call mostly measures the queue
-     * for a core, CPU time per call what the scorer itself costs.
+     * Process CPU time per call and per click (all threads: caller, TF pools, GC, JIT), printed per
+     * iteration as "[cpu]": on a machine shared with other work, wall time per call mostly measures
+     * the queue for a core, CPU time per click what the scorer itself costs.
      */
     @Setup(Level.Iteration)
     public void startIteration() {
@@ -112,8 +118,8 @@ public class ScorerBenchmark {
         long n = calls - callsAtStart;
         double usPerCall = (processCpuNanos() - cpuAtStart) / 1_000.0 / Math.max(1, n);
         System.out.printf(
-                " [cpu] calls=%d cpu_us/call=%.1f users/cpu-s=%.0f ",
-                n, usPerCall, batch * 1e6 / usPerCall);
+                " [cpu] calls=%d cpu_us/call=%.1f cpu_us/click=%.2f users/cpu-s=%.0f ",
+                n, usPerCall, usPerCall / batch, batch * 1e6 / usPerCall);
     }
 
     private static long processCpuNanos() {
@@ -126,8 +132,13 @@ public class ScorerBenchmark {
     public void close() {
         if (model instanceof IncrementalSdmScorer incremental) {
             IncrementalSdmScorer.Stats s = incremental.stats();
+            // The carried state per user is what the scorer keeps between a user's clicks (LSTM
+            // state, attention rows, accumulator, encoded session inputs), as the cache accounts
+            // it.
             System.out.printf(
-                    "%n[state] users=%d bytes=%d bytes/user=%d steps=%d hits=%d rebuilds=%d%n",
+                    "%n[state] width=%d users=%d bytes=%d carried_bytes/user=%d steps=%d hits=%d"
+                            + " rebuilds=%d%n",
+                    incremental.dimension(),
                     s.cachedUsers(),
                     s.cachedBytes(),
                     s.cachedBytes() / Math.max(1, s.cachedUsers()),
