@@ -3,7 +3,6 @@ package org.sdmstream.model.eval;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,17 +81,17 @@ public record LeaveLastOutSplit(
     static EvaluationCase caseAt(
             String userId, List<Click> inOrder, int target, SessionRules rules) {
         UserTimeline timeline = new UserTimeline();
-        Set<String> seen = new LinkedHashSet<>();
+        List<String> prior = new ArrayList<>(target);
         for (int i = 0; i < target; i++) {
             Click c = inOrder.get(i);
             timeline.accept(userId, c, rules);
-            seen.add(c.behavior().itemId());
+            prior.add(c.behavior().itemId());
         }
         return new EvaluationCase(
                 userId,
                 timeline.modelInput(userId),
                 List.of(inOrder.get(target).behavior().itemId()),
-                seen);
+                prior);
     }
 
     /** Users asked in the test. */

@@ -77,6 +77,7 @@ class LeaveLastOutSplitTest {
         assertThat(items(u1.input().history())).containsExactly("i0", "i1", "i2");
         assertThat(u1.input().lastClick()).isEqualTo(i3.behavior());
         assertThat(u1.seenItems()).containsExactlyInAnyOrder("i0", "i1", "i2", "i3");
+        assertThat(u1.priorItems()).containsExactly("i0", "i1", "i2", "i3"); // the shared order
 
         EvaluationCase u2 = split.testCases().get(1);
         assertThat(u2.input()).isEqualTo(replay("u2", j1));
