@@ -10,6 +10,7 @@ import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
 import org.sdmstream.cli.recommend.RecommendCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
+import org.sdmstream.cli.split.SplitCommand;
 import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.train.TrainCommand;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             SessionsCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            SplitCommand.class,
             RecommendCommand.class,
             DemoCommand.class,
             PublishCommand.class,
