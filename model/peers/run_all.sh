@@ -72,7 +72,7 @@ for seed in $seeds; do
       step "sdm-popular-excluded" "$sdm" evaluate --dataset-dir "$data" --models popular --exclude-seen \
         --out "$expect/seen-excluded"
     fi
-    step "popular-check-$seed" python3 "$here/popular.py" --split "$out/split" --seed "$seed" \
+    step "popular-check-$seed" "$recbole_py" "$here/popular.py" --split "$out/split" --seed "$seed" \
       --out "$out/check/seed-$seed/popular-peers" --expect "$expect"
   fi
   # 4. The peers.
