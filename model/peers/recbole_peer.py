@@ -1,7 +1,8 @@
 """RecBole's SASRec or GRU4Rec, trained with RecBole's own defaults for ml-100k, evaluated on `sdm evaluate`'s
 split, candidates and metrics.
 
-    python recbole_peer.py --model SASRec --split SPLIT_WITH_VALIDATION_DIR --out OUT_DIR [--seed 42]
+    python recbole_peer.py --model SASRec --split SPLIT_DIR --validation-split SPLIT_VALIDATION_DIR \
+        --out OUT_DIR [--seed 42]
 
 Configuration: RecBole 1.2.1's own files for this case, nothing tuned here: properties/overall.yaml,
 properties/model/<MODEL>.yaml, properties/quick_start_config/sequential.yaml (RecBole adds it for every
@@ -11,13 +12,15 @@ Adam at 0.001, sequences of the last 50 items, cross-entropy over all items. The
 train_neg_sample_args: None, is the value RecBole requires with its CE loss (it refuses its own uniform
 default there).
 
-Data: RecBole's protocol for ml-100k (LS valid_and_test) is the one `sdm split --validation` wrote: each
-user's last click is the test case, the second-to-last the validation case, the clicks before it the
-training sequence. They are handed to RecBole as its pre-split "benchmark" files (train/valid/test), with
-the prefixes of each training sequence written out as RecBole's own data augmentation would, so RecBole
-never splits or orders anything itself (its float32 timestamps would create ties). The test cases are
-then scored here: every candidate of items.tsv by the model's full_sort_predict (exact inner product with
-the item table), metrics by common.py, both protocols.
+Data: RecBole's protocol for ml-100k (LS valid_and_test) is the one `sdm split --validation` wrote
+(--validation-split): each user's last click is the test case, the second-to-last the validation case
+RecBole early-stops on, the clicks before it the training sequence. They are handed to RecBole as its
+pre-split "benchmark" files (train/valid/test), with the prefixes of each training sequence written out
+as RecBole's own data augmentation would, so RecBole never splits or orders anything itself (its float32
+timestamps would create ties). The test cases and the candidates are those of `sdm split` without
+validation (--split), the ones `sdm evaluate` ranks (the test cases of the two splits are checked to be
+the same): every candidate scored by the model's full_sort_predict (exact inner product with the item
+table), metrics by common.py, both protocols.
 """
 
 import os
@@ -63,12 +66,16 @@ def write_benchmark_files(split, directory, max_len):
 def main():
     parser = common.arguments(__doc__.splitlines()[0], None)
     parser.add_argument("--model", required=True, choices=["SASRec", "GRU4Rec"])
+    parser.add_argument("--validation-split", required=True,
+                        help="directory written by `sdm split --validation`: RecBole's training and validation")
     args = parser.parse_args()
     ks = common.cut_offs(args.k)
     split = common.read_split(args.split)
-    if not split.validation:
-        sys.exit(f"{args.split} has no validation cases: write it with `sdm split --validation` "
-                 "(RecBole early-stops on them)")
+    training = common.read_split(args.validation_split)
+    if not training.validation:
+        sys.exit(f"{args.validation_split} has no validation cases: write it with `sdm split --validation`")
+    if not common.same_test_cases(split, training):
+        sys.exit(f"{args.split} and {args.validation_split} do not hold the same test cases")
     out = os.path.abspath(args.out)
 
     import torch
@@ -95,7 +102,7 @@ def main():
     # RecBole loads overall.yaml, the model's yaml and quick_start_config/sequential.yaml by itself.
     config = Config(model=args.model, dataset=DATASET, config_dict=overrides)
     max_len = config["MAX_ITEM_LIST_LENGTH"]
-    write_benchmark_files(split, os.path.join(work, "dataset", DATASET), max_len)
+    write_benchmark_files(training, os.path.join(work, "dataset", DATASET), max_len)
     init_seed(config["seed"], config["reproducibility"])
     init_logger(config)
 

@@ -78,11 +78,13 @@ for seed in $seeds; do
   # 4. The peers.
   if wants sasrec; then
     step "sasrec-$seed" "$recbole_py" "$here/recbole_peer.py" --model SASRec --name recbole-sasrec \
-      --split "$out/split-validation" --seed "$seed" --out "$dir/recbole-sasrec" "${epochs[@]}"
+      --split "$out/split" --validation-split "$out/split-validation" --seed "$seed" \
+      --out "$dir/recbole-sasrec" "${epochs[@]}"
   fi
   if wants gru4rec; then
     step "gru4rec-$seed" "$recbole_py" "$here/recbole_peer.py" --model GRU4Rec --name recbole-gru4rec \
-      --split "$out/split-validation" --seed "$seed" --out "$dir/recbole-gru4rec" "${epochs[@]}"
+      --split "$out/split" --validation-split "$out/split-validation" --seed "$seed" \
+      --out "$dir/recbole-gru4rec" "${epochs[@]}"
   fi
   if wants deepmatch-sdm; then
     step "deepmatch-sdm-$seed" env TF_USE_LEGACY_KERAS=1 "$deepmatch_py" "$here/deepmatch_peer.py" \
