@@ -11,6 +11,7 @@ import org.sdmstream.cli.job.JobCommand;
 import org.sdmstream.cli.publish.PublishCommand;
 import org.sdmstream.cli.recommend.RecommendCommand;
 import org.sdmstream.cli.sessions.SessionsCommand;
+import org.sdmstream.cli.split.SplitCommand;
 import org.sdmstream.cli.tail.TailCommand;
 import org.sdmstream.cli.train.TrainCommand;
 import picocli.CommandLine;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             SessionsCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            SplitCommand.class,
             RecommendCommand.class,
             IndexCommand.class,
             DemoCommand.class,
