@@ -29,19 +29,20 @@ if [ -n "${EPOCHS:-}" ]; then epochs=(--epochs "$EPOCHS"); fi
 
 wants() { [[ "$peers" == *" $1 "* ]]; }
 
-# One step: under the lock when asked, timed into OUT/timings.tsv, its output kept in OUT/logs/.
+# One step: under the lock when asked, its output kept in OUT/logs/, timed into OUT/timings.tsv
+# (seconds of the step itself, without the wait for the lock, and the load average when it ended).
 step() {
   local name="$1"; shift
   mkdir -p "$out/logs"
-  local start; start=$(date +%s)
-  echo "peers: $name ..." >&2
   local lock=(); if [ -n "${PEERS_LOCK:-}" ]; then lock=(flock "$PEERS_LOCK"); fi
-  if ! "${lock[@]}" "$@" > "$out/logs/$name.log" 2>&1; then
+  echo "peers: $name ..." >&2
+  if ! LOG="$out/logs/$name.log" "${lock[@]}" \
+      bash -c 'TIMEFORMAT=%R; { time "$@" > "$LOG" 2>&1; } 2> "$LOG.seconds"' _ "$@"; then
     echo "peers: $name failed; the end of $out/logs/$name.log:" >&2
     tail -n 20 "$out/logs/$name.log" >&2
     exit 1
   fi
-  local seconds=$(( $(date +%s) - start ))
+  local seconds; seconds="$(cat "$out/logs/$name.log.seconds")"
   printf '%s\t%s\t%s\n' "$name" "$seconds" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/timings.tsv"
   echo "peers: $name done in ${seconds}s" >&2
 }
