@@ -129,6 +129,28 @@ public final class ModelSignature {
     public static final String NEXT_POOL_SUM = "next_pool_sum";
     public static final String NEXT_POOL_ACC = "next_pool_acc";
 
+    /**
+     * Values of a step that depend only on the session's fixed inputs (user, profile, history),
+     * named ops under the step's scope ({@link #stepOp}) rather than signature entries: the query
+     * of the user attention [B, D], the long-term vector p [B, D] and the gate's fixed part W1 e_u
+     * + W3 p + b [B, D]. A scorer may fetch them once per session (feeding the user, profile and
+     * history) and feed them back at every click instead; TF then skips the ops they come from.
+     * Models without a long-term branch have the query only; models exported before have none.
+     */
+    public static final String SESSION_QUERY = "session_query";
+
+    public static final String SESSION_LONG_TERM = "session_long_term";
+    public static final String SESSION_GATE = "session_gate";
+
+    /** The session values in the order a scorer carries them. */
+    public static final List<String> SESSION_VALUES =
+            List.of(SESSION_QUERY, SESSION_LONG_TERM, SESSION_GATE);
+
+    /** The graph name of an op of the step graph, e.g. {@code step/session_query}. */
+    public static String stepOp(String name) {
+        return STEP_KEY + "/" + name;
+    }
+
     public static final List<TensorSpec> STEP_INPUTS =
             List.of(
                     new TensorSpec(USER, DataType.DT_INT32, List.of("B")),

@@ -3,6 +3,7 @@ package org.sdmstream.cli.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,9 +11,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.sdmstream.cli.demo.DemoModel;
+import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.DurationConverter;
+import org.sdmstream.cli.options.ReplayLogOptions;
 import org.sdmstream.features.generate.GeneratorConfig;
+import org.sdmstream.model.export.ModelMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,7 +36,9 @@ import picocli.CommandLine.Spec;
             "Benchmarks the pipeline end to end on this machine: a local Kafka broker (child JVM) and the job on",
             "a MiniCluster with RocksDB. Pre-fills the clicks topic, measures sustained clicks/s (first to last",
             "output read with read_committed) exactly-once and at-least-once, then click-to-output latency at a",
-            "fixed input rate (at-least-once), checkpoint size per user and memory. Prints a Markdown table."
+            "fixed input rate (at-least-once), checkpoint size per user and memory. Prints a Markdown table.",
+            "With --scoring, the same phases once per scoring model (by default the default-size and the small",
+            "SDM). Generated clicks by default; --input/--dataset-dir replay a click log as sdm demo does."
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -125,15 +132,31 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--scoring",
             description =
                     "Also run the same job with SDM scoring on over the same clicks (scored/unscored ratio, "
-                            + "scored latency). The model: --model, else a small SDM trained on the bench's generated "
-                            + "clicks the first time and cached like the demo's.")
+                            + "scored latency), once per model: --model, else the SDMs of --model-size trained on "
+                            + "the bench's clicks the first time and cached like the demo's.")
     boolean scoring;
+
+    @Option(
+            names = "--model-size",
+            paramLabel = "SIZE",
+            description =
+                    "With --scoring: default (width 64, the shape sdm train produces), small (width 32, the "
+                            + "demo's) or both, one after the other in the same run (default: both).")
+    String modelSize;
 
     @Option(
             names = "--model",
             paramLabel = "DIR",
-            description = "Exported SDM model for --scoring.")
+            description = "Exported SDM model for --scoring, instead of the trained ones.")
     Path model;
+
+    @Mixin CommonOptions console;
+
+    /**
+     * A click log to replay instead of generated clicks (--input FILE, or --dataset-dir DIR with
+     * --preset, as sdm demo); --users/--items/--seed then do not apply.
+     */
+    @Mixin ReplayLogOptions clickLog;
 
     @Option(
             names = "--top-k",
@@ -192,17 +215,20 @@ public final class BenchCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--clicks, --users, --items, --partitions, --parallelism and --latency-clicks must be positive");
         }
-        Path scoringModel = null;
-        if (scoring) {
-            scoringModel =
-                    model != null
-                            ? model
-                            : DemoModel.forGenerated(
-                                    GeneratorConfig.defaults()
-                                            .withUsers(users)
-                                            .withItems(items)
-                                            .withSeed(seed),
-                                    spec.commandLine().getErr());
+        List<DemoModel.Size> sizes = modelSizes();
+        BenchClicks source = clicks();
+        List<BenchSettings.ScoringModel> models = new ArrayList<>();
+        if (model != null) {
+            models.add(
+                    new BenchSettings.ScoringModel(
+                            String.valueOf(model.getFileName()), widthOf(model), model));
+        }
+        for (DemoModel.Size size : sizes) {
+            models.add(
+                    new BenchSettings.ScoringModel(
+                            size.label(),
+                            size.width(),
+                            source.model(size, spec.commandLine().getErr())));
         }
         BenchSettings settings;
         try {
@@ -219,7 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
                             latencyRate,
                             stallTimeout,
                             compareHeap,
-                            scoringModel,
+                            models,
                             Math.max(0, warmupClicks),
                             jobSettings == null ? Map.of() : jobSettings,
                             new LinkedHashSet<>(phases == null ? BenchSettings.PHASES : phases),
@@ -234,7 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
                         : Files.createDirectories(workDir);
         try {
             BenchReport report =
-                    new PipelineBenchmark(settings, spec.commandLine().getErr()).run(dir);
+                    new PipelineBenchmark(settings, source, spec.commandLine().getErr()).run(dir);
             report.print(spec.commandLine().getOut());
             return 0;
         } finally {
@@ -244,5 +270,49 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The sizes of the models to train for --scoring: none without it or with --model, else those
+     * of --model-size (both by default).
+     */
+    List<DemoModel.Size> modelSizes() {
+        if (modelSize != null && !scoring) {
+            throw new ParameterException(spec.commandLine(), "--model-size needs --scoring");
+        }
+        if (model != null && !scoring) {
+            throw new ParameterException(spec.commandLine(), "--model needs --scoring");
+        }
+        if (!scoring || model != null) {
+            if (modelSize != null) {
+                throw new ParameterException(
+                        spec.commandLine(), "give --model or --model-size, not both");
+            }
+            return List.of();
+        }
+        try {
+            return BenchSettings.modelSizes(modelSize == null ? "both" : modelSize);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The clicks to publish: the click log's, read now, or generated ones. */
+    BenchClicks clicks() {
+        if (!clickLog.given()) {
+            return BenchClicks.generated(
+                    GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed));
+        }
+        try {
+            return BenchClicks.log(clickLog.clicksInEventTimeOrder(console), clickLog.describe());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The vector width a model's metadata records, 0 when it has none. */
+    private static int widthOf(Path modelDir) {
+        Path metadata = modelDir.resolve(ModelMetadata.FILE_NAME);
+        return Files.isRegularFile(metadata) ? ModelMetadata.read(metadata).vectorSize() : 0;
     }
 }

@@ -11,10 +11,14 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put(
                 "job",
-                settings.scoringModel() == null
+                !settings.scored()
                         ? "UserInterestJob, scoring off"
                         : "UserInterestJob, scoring off and on ("
-                                + settings.scoringModel().getFileName()
+                                + String.join(
+                                        ", ",
+                                        settings.scoringModels().stream()
+                                                .map(BenchSettings.ScoringModel::describe)
+                                                .toList())
                                 + ")");
         rows.put("clicks pre-filled", String.format("%,d", settings.clicks()));
         rows.put(
@@ -40,21 +44,27 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
         if (alo != null && raw != null && raw > 0) {
             rows.put("ratio at-least-once / raw Kafka read", String.format("%.3f", alo / raw));
         }
-        Double scored = results.get("sustained scored at-least-once (clicks/s)");
-        if (scored != null && alo != null && alo > 0) {
-            rows.put(
-                    "ratio scored / unscored (at-least-once)", String.format("%.2f", scored / alo));
+        for (BenchSettings.ScoringModel model : settings.scoringModels()) {
+            String job = scoredJob(model);
+            Double scored = results.get("sustained " + job + "at-least-once (clicks/s)");
+            Double topK =
+                    results.get(
+                            "sustained "
+                                    + PipelineBenchmark.topKLabel(job, settings.topK())
+                                    + " (clicks/s)");
+            if (topK != null && scored != null && scored > 0) {
+                rows.put(
+                        "ratio "
+                                + job
+                                + "+ top-"
+                                + settings.topK()
+                                + " / "
+                                + job
+                                + "(at-least-once)",
+                        String.format("%.2f", topK / scored));
+            }
         }
-        Double topK =
-                results.get(
-                        "sustained "
-                                + PipelineBenchmark.topKLabel(settings.topK())
-                                + " (clicks/s)");
-        if (topK != null && scored != null && scored > 0) {
-            rows.put(
-                    "ratio scored + top-" + settings.topK() + " / scored (at-least-once)",
-                    String.format("%.2f", topK / scored));
-        }
+        rows.put("watermark alignment", alignment());
         rows.putAll(notes);
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
         int valueWidth =
@@ -65,7 +75,69 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
         rows.forEach(
                 (name, value) ->
                         out.printf("| %-" + width + "s | %" + valueWidth + "s |%n", name, value));
+        printSummary(out);
         out.flush();
+    }
+
+    /**
+     * The prefix of a scored job's result names, e.g. "scored default ": its phases are named
+     * "scored default at-least-once" and so on.
+     */
+    static String scoredJob(BenchSettings.ScoringModel model) {
+        return "scored " + model.label() + " ";
+    }
+
+    private String alignment() {
+        String drift = settings.jobSettings().get("watermark.alignment.max-drift");
+        return drift == null
+                ? "off (the replay runs event time far faster than real time; docs/benchmarks.md)"
+                : "max drift " + drift + " (--set)";
+    }
+
+    /**
+     * One row per job and delivery guarantee: clicks/s, the ratio to the unscored job with the same
+     * guarantee, CPU (bench JVM + broker) per click, and the at-least-once latency phase's p50 and
+     * p99.
+     */
+    private void printSummary(PrintWriter out) {
+        Map<String, String> jobs = new LinkedHashMap<>();
+        jobs.put("unscored", "");
+        for (BenchSettings.ScoringModel model : settings.scoringModels()) {
+            jobs.put("scored, " + model.describe(), scoredJob(model));
+        }
+        out.println();
+        out.println(
+                "| job | delivery | clicks/s | scored / unscored | CPU µs per click (JVM + broker) "
+                        + "| latency p50 / p99 (ms) |");
+        out.println("|---|---|---:|---:|---:|---|");
+        jobs.forEach(
+                (job, prefix) -> {
+                    for (String delivery : java.util.List.of("at-least-once", "exactly-once")) {
+                        Double rate = results.get("sustained " + prefix + delivery + " (clicks/s)");
+                        if (rate == null) {
+                            continue;
+                        }
+                        Double unscored = results.get("sustained " + delivery + " (clicks/s)");
+                        Double perCpuSecond =
+                                results.get(prefix + delivery + " clicks per CPU-second");
+                        Double p50 = results.get(prefix + "latency p50 (ms)");
+                        Double p99 = results.get(prefix + "latency p99 (ms)");
+                        out.printf(
+                                "| %s | %s | %,.0f | %s | %s | %s |%n",
+                                job,
+                                delivery,
+                                rate,
+                                unscored == null || unscored <= 0
+                                        ? "n/a"
+                                        : String.format("%.2f", rate / unscored),
+                                perCpuSecond == null || perCpuSecond <= 0
+                                        ? "n/a"
+                                        : String.format("%.0f", 1e6 / perCpuSecond),
+                                delivery.equals("at-least-once") && p50 != null && p99 != null
+                                        ? String.format("%,.0f / %,.0f", p50, p99)
+                                        : "");
+                    }
+                });
     }
 
     private static String format(String name, double value) {

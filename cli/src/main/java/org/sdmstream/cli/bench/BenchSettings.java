@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.sdmstream.cli.demo.DemoModel;
 
 /**
  * What one benchmark run does.
@@ -22,8 +23,8 @@ import java.util.Set;
  *     maximum
  * @param stallTimeout a phase fails when no output arrives for this long
  * @param compareHeap also run the at-least-once phase on the heap state backend, for the ratio
- * @param scoringModel when not null, also run the job with scoring on, with this model, over the
- *     same clicks
+ * @param scoringModels also run the job with scoring on, with each of these models in turn, over
+ *     the same clicks (none: unscored only)
  * @param warmupClicks clicks of an unmeasured at-least-once run before the first phase of each job
  *     (JIT warm-up)
  * @param jobSettings job configuration keys set on every job under test (after the bench's own)
@@ -44,7 +45,7 @@ record BenchSettings(
         double latencyRate,
         Duration stallTimeout,
         boolean compareHeap,
-        Path scoringModel,
+        List<ScoringModel> scoringModels,
         long warmupClicks,
         Map<String, String> jobSettings,
         Set<String> phases,
@@ -71,10 +72,11 @@ record BenchSettings(
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k must be >= 0, got " + topK);
         }
-        if (topK > 0 && scoringModel == null) {
+        if (topK > 0 && scoringModels.isEmpty()) {
             throw new IllegalArgumentException(
                     "--top-k searches the scoring model's items: it needs --scoring");
         }
+        scoringModels = List.copyOf(scoringModels);
         if (!PHASES.containsAll(phases)) {
             throw new IllegalArgumentException(
                     "unknown phase in --phases "
@@ -94,6 +96,42 @@ record BenchSettings(
                                 + " needs --latency-rate");
             }
         }
+    }
+
+    /**
+     * A model the scored phases run with.
+     *
+     * @param label its name in the report: {@code small}, {@code default}, or the directory's name
+     *     for {@code --model}
+     * @param width its vector width (0 when unknown)
+     */
+    record ScoringModel(String label, int width, Path dir) {
+
+        /** How the report names it, e.g. "default (width 64)". */
+        String describe() {
+            return width > 0 ? label + " (width " + width + ")" : label;
+        }
+    }
+
+    /**
+     * The model sizes {@code --model-size} names: {@code default}, {@code small} or {@code both}
+     * (default first).
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static List<DemoModel.Size> modelSizes(String option) {
+        return switch (option.toLowerCase(java.util.Locale.ROOT)) {
+            case "both" -> List.of(DemoModel.Size.DEFAULT, DemoModel.Size.SMALL);
+            case "default" -> List.of(DemoModel.Size.DEFAULT);
+            case "small" -> List.of(DemoModel.Size.SMALL);
+            default ->
+                    throw new IllegalArgumentException(
+                            "--model-size must be default, small or both, not " + option);
+        };
+    }
+
+    boolean scored() {
+        return !scoringModels.isEmpty();
     }
 
     /** The throughput phase whose measured rate a latency phase halves. */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +23,10 @@ import org.sdmstream.cli.job.LocalFlink;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
 import org.sdmstream.cli.kafka.OutputMonitor;
-import org.sdmstream.features.Click;
-import org.sdmstream.features.generate.ClickGenerator;
-import org.sdmstream.features.generate.GeneratorConfig;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.JobOptions.StateBackend;
+import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.kafka.KafkaOptions.Delivery;
@@ -52,6 +49,7 @@ import org.sdmstream.local.flink.FlinkRestClient;
 final class PipelineBenchmark {
 
     private final BenchSettings settings;
+    private final BenchClicks clicks;
     private final PrintWriter log;
     private final Map<String, Double> results = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
@@ -60,8 +58,15 @@ final class PipelineBenchmark {
     /** retrieval.k of the scored jobs prepared now: only the scored-top-k phase sets it. */
     private int retrievalK;
 
-    PipelineBenchmark(BenchSettings settings, PrintWriter log) {
+    /** Clicks measured in the throughput phases (all of --clicks, or what a click log holds). */
+    private long measured;
+
+    /** Event time the measured clicks span, ms. */
+    private long eventSpanMillis;
+
+    PipelineBenchmark(BenchSettings settings, BenchClicks clicks, PrintWriter log) {
         this.settings = settings;
+        this.clicks = clicks;
         this.log = log;
     }
 
@@ -104,10 +109,11 @@ final class PipelineBenchmark {
             if (settings.runs("latency")) {
                 latency(bootstrap, dir, "", "at-least-once", null);
             }
-            if (settings.scoringModel() != null) {
-                // The same job with SDM scoring on, over the same pre-filled clicks: the ratio
-                // holds on a noisy machine.
-                Path scored = settings.scoringModel();
+            for (BenchSettings.ScoringModel model : settings.scoringModels()) {
+                // The same job with SDM scoring on, over the same pre-filled clicks, once per
+                // model: the ratios hold on a noisy machine.
+                Path scored = model.dir();
+                String job = BenchReport.scoredJob(model);
                 if (settings.phases().stream().anyMatch(phase -> phase.startsWith("scored"))) {
                     warmUp(bootstrap, dir, scored);
                 }
@@ -116,7 +122,7 @@ final class PipelineBenchmark {
                             bootstrap,
                             dir,
                             Delivery.AT_LEAST_ONCE,
-                            "scored at-least-once",
+                            job + "at-least-once",
                             users,
                             scored);
                 }
@@ -127,7 +133,7 @@ final class PipelineBenchmark {
                                 bootstrap,
                                 dir,
                                 Delivery.AT_LEAST_ONCE,
-                                topKLabel(settings.topK()),
+                                topKLabel(job, settings.topK()),
                                 users,
                                 scored);
                     } finally {
@@ -139,12 +145,12 @@ final class PipelineBenchmark {
                             bootstrap,
                             dir,
                             Delivery.EXACTLY_ONCE,
-                            "scored exactly-once",
+                            job + "exactly-once",
                             users,
                             scored);
                 }
                 if (settings.runs("scored-latency")) {
-                    latency(bootstrap, dir, "scored ", "scored at-least-once", scored);
+                    latency(bootstrap, dir, job, job + "at-least-once", scored);
                 }
             }
             long brokerPid =
@@ -168,24 +174,26 @@ final class PipelineBenchmark {
      * unbounded source.
      */
     private long prefill(String bootstrap) throws Exception {
-        long tail = tailClicks(settings.clicks());
+        measured = clicks.measured(settings.clicks());
+        long tail = clicks.tail(measured);
         note(
-                "pre-filling bench-clicks with %,d generated clicks + %,d to move event time on (%d users, %d items, "
-                        + "seed %d)",
-                settings.clicks(), tail, settings.users(), settings.items(), settings.seed());
+                "pre-filling bench-clicks with %,d clicks + %,d to move event time on: %s",
+                measured, tail, clicks);
         Set<String> users = new HashSet<>();
         AtomicLong counted = new AtomicLong();
-        Iterator<Click> clicks = generated(settings.seed()).iterator();
+        long[] eventTimes = {Long.MAX_VALUE, Long.MIN_VALUE};
         long start = System.nanoTime();
         try (ClickPublisher publisher = new ClickPublisher(bootstrap, "bench-clicks")) {
             publisher.publish(
-                    clicks,
-                    settings.clicks() + tail,
+                    clicks.stream(0),
+                    measured + tail,
                     0,
                     0,
                     (click, nanos) -> {
-                        if (counted.getAndIncrement() < settings.clicks()) {
+                        if (counted.getAndIncrement() < measured) {
                             users.add(click.userId());
+                            eventTimes[0] = Math.min(eventTimes[0], click.eventTime());
+                            eventTimes[1] = Math.max(eventTimes[1], click.eventTime());
                         }
                     });
             if (publisher.failed() > 0) {
@@ -193,26 +201,16 @@ final class PipelineBenchmark {
             }
         }
         double seconds = seconds(start);
-        results.put("pre-fill rate (clicks/s)", (settings.clicks() + tail) / seconds);
+        eventSpanMillis = Math.max(0, eventTimes[1] - eventTimes[0]);
+        results.put("clicks measured", (double) measured);
+        results.put("event time the measured clicks span (h)", eventSpanMillis / 3.6e6);
+        results.put("pre-fill rate (clicks/s)", (measured + tail) / seconds);
         return users.size();
     }
 
-    /** The results label of the scored-top-k phase. */
-    static String topKLabel(int k) {
-        return "scored + top-" + k + " at-least-once";
-    }
-
-    private static long tailClicks(long measured) {
-        return Math.max(5_000, measured / 50);
-    }
-
-    private ClickGenerator generated(long seed) {
-        return new ClickGenerator(
-                GeneratorConfig.defaults()
-                        .withUsers(settings.users())
-                        .withItems(settings.items())
-                        .withSeed(seed)
-                        .withMaxClicks(0));
+    /** The results label of a model's scored-top-k phase, e.g. "scored default + top-50 ...". */
+    static String topKLabel(String job, int k) {
+        return job + "+ top-" + k + " at-least-once";
     }
 
     /** A plain read_committed consumer over the pre-filled topic: what Kafka alone allows here. */
@@ -232,7 +230,7 @@ final class PipelineBenchmark {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
-            while (read < settings.clicks() && System.nanoTime() < deadline) {
+            while (read < measured && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 read += records.count();
             }
@@ -247,8 +245,8 @@ final class PipelineBenchmark {
      * they measure the steady state.
      */
     private void warmUp(String bootstrap, Path dir, Path model) throws Exception {
-        long clicks = Math.min(settings.warmupClicks(), settings.clicks());
-        if (clicks > 0) {
+        long warmUpClicks = Math.min(settings.warmupClicks(), measured);
+        if (warmUpClicks > 0) {
             runJob(
                     bootstrap,
                     dir,
@@ -256,7 +254,7 @@ final class PipelineBenchmark {
                     "warm-up" + (model == null ? "" : " (scored)"),
                     0,
                     model,
-                    clicks,
+                    warmUpClicks,
                     false);
         }
     }
@@ -268,7 +266,7 @@ final class PipelineBenchmark {
     private void throughput(
             String bootstrap, Path dir, Delivery delivery, String label, long users, Path model)
             throws Exception {
-        runJob(bootstrap, dir, delivery, label, users, model, settings.clicks(), true);
+        runJob(bootstrap, dir, delivery, label, users, model, measured, true);
     }
 
     private void runJob(
@@ -279,7 +277,7 @@ final class PipelineBenchmark {
             long users,
             Path model,
             long clicks,
-            boolean measured)
+            boolean timed)
             throws Exception {
         String suffix = "-" + (++jobCounter);
         JobConfig config =
@@ -304,7 +302,7 @@ final class PipelineBenchmark {
                     LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
                 Phase phase = awaitAccounted(monitor, clicks, label);
-                if (!measured) {
+                if (!timed) {
                     return;
                 }
                 double seconds = (phase.reachedNanos() - monitor.firstOutputNanos()) / 1e9;
@@ -314,8 +312,8 @@ final class PipelineBenchmark {
                 // continuously.
                 long counted =
                         delivery == Delivery.EXACTLY_ONCE
-                                ? settings.clicks() - phase.firstBatch()
-                                : settings.clicks();
+                                ? measured - phase.firstBatch()
+                                : measured;
                 results.put(
                         "sustained " + label + " (clicks/s)", counted / Math.max(1e-9, seconds));
                 // CPU used over the same interval: the machine is shared, so clicks per CPU-second
@@ -329,6 +327,10 @@ final class PipelineBenchmark {
                         label + " broker share of the CPU",
                         phase.brokerCpuSeconds() / Math.max(1e-9, phase.cpuSeconds()));
                 results.put(label + " first to last output (s)", seconds);
+                // How much faster than real time event time ran: a live stream runs at 1.
+                results.put(
+                        label + " event time / wall time",
+                        eventSpanMillis / 1e3 / Math.max(1e-9, seconds));
                 results.put(
                         label + " output bytes per click",
                         monitor.outputBytes() / (double) Math.max(1, monitor.outputs()));
@@ -399,23 +401,27 @@ final class PipelineBenchmark {
                 // ones
                 // keep event time moving so the last measured clicks are not stuck at the end of
                 // input.
-                long tail = Math.max(5_000, (long) (rate * 5));
-                long total = settings.latencyClicks() + tail;
+                long latencyClicks = clicks.measured(settings.latencyClicks());
+                long tail =
+                        clicks.generatedClicks()
+                                ? Math.max(5_000, (long) (rate * 5))
+                                : clicks.tail(latencyClicks);
+                long total = latencyClicks + tail;
                 note(
                         "latency: %,d clicks at %,.0f clicks/s (latency of the first %,d), at-least-once",
-                        total, rate, settings.latencyClicks());
+                        total, rate, latencyClicks);
                 AtomicLong sent = new AtomicLong();
                 long[] span =
                         new long[4]; // first/last event time, first/last send nanos of the measured
                 // clicks
                 publisher.publish(
-                        generated(settings.seed() + 1).iterator(),
+                        clicks.stream(1),
                         total,
                         0,
                         rate,
                         (click, nanos) -> {
                             long i = sent.getAndIncrement();
-                            if (i < settings.latencyClicks()) {
+                            if (i < latencyClicks) {
                                 latency.sent(click.userId(), click.eventTime(), nanos);
                                 if (i == 0) {
                                     span[0] = click.eventTime();
@@ -432,7 +438,7 @@ final class PipelineBenchmark {
                         prefix + "latency phase event time / wall time",
                         (span[1] - span[0]) / Math.max(1e-9, (span[3] - span[2]) / 1e6));
                 long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
-                while (latency.count() < settings.latencyClicks() && System.nanoTime() < deadline) {
+                while (latency.count() < latencyClicks && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
                 results.put(prefix + "latency p50 (ms)", latency.quantileMillis(0.5));
@@ -480,6 +486,11 @@ final class PipelineBenchmark {
                         dir.resolve("checkpoints" + suffix).toUri().toString())
                 .set(KafkaOptions.DELIVERY_GUARANTEE, delivery)
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-bench" + suffix)
+                // The pre-filled topic replays days of event time in seconds (1,000s of times real
+                // time); alignment's drift is event time, so it would pause the readers for an
+                // alignment round trip every few hundred clicks and measure that instead of the job
+                // (docs/benchmarks.md). --set can turn it back on.
+                .set(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT, Duration.ZERO)
                 .setAll(settings.jobSettings(), "--set");
         if (model != null && retrievalK > 0) {
             c.set(RetrievalOptions.K, retrievalK)

@@ -461,7 +461,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (clickFile.given()) {
             List<Click> all = clickFile.clicksInEventTimeOrder(console);
-            return DemoModel.ensure("file-" + Integer.toHexString(all.hashCode()), all, err);
+            return DemoModel.forLog(all, DemoModel.Size.SMALL, err);
         }
         // Clicks from the same simulated users and catalogue as the replay.
         return DemoModel.forGenerated(generator.config(), err);

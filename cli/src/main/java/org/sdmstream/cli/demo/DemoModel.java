@@ -30,7 +30,7 @@ import org.sdmstream.model.training.TrainedSdm;
 public final class DemoModel {
 
     /** Small enough to train in about a minute on two cores; the architecture is the full SDM. */
-    static final SdmConfig CONFIG =
+    static final SdmConfig SMALL =
             SdmConfig.builder()
                     .itemEmbeddingDim(32)
                     .categoryEmbeddingDim(8)
@@ -44,6 +44,51 @@ public final class DemoModel {
                     .batchSize(64)
                     .seed(42)
                     .build();
+
+    /**
+     * The default shape ({@link SdmConfig#DEFAULT}: width 64, 4 heads, T 50, L 20), the one {@code
+     * sdm train} produces, trained for one epoch only: scoring speed does not depend on the
+     * weights.
+     */
+    static final SdmConfig DEFAULT = SdmConfig.builder().epochs(1).patience(1).seed(42).build();
+
+    /**
+     * Which shape of model to train: the demo's small one or the default one users train. The name
+     * is the one {@code sdm bench --model-size} takes.
+     */
+    public enum Size {
+        SMALL(DemoModel.SMALL, ""),
+        DEFAULT(DemoModel.DEFAULT, "-default");
+
+        private final SdmConfig config;
+        private final String cacheSuffix;
+
+        Size(SdmConfig config, String cacheSuffix) {
+            this.config = config;
+            this.cacheSuffix = cacheSuffix;
+        }
+
+        public SdmConfig config() {
+            return config;
+        }
+
+        /** The vector width (hidden size) of models of this size. */
+        public int width() {
+            return config.hiddenSize();
+        }
+
+        /** Lower-case name: small, default. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Bumped when the exported graph changes in a way scoring speed depends on, so that cached
+     * models from before are trained again rather than measured: 2 = the step graph names the
+     * per-session values it can be fed (docs/scoring-model.md).
+     */
+    static final String GRAPH_GENERATION = "-g2";
 
     private DemoModel() {}
 
@@ -63,16 +108,45 @@ public final class DemoModel {
      * time.
      */
     public static Path forGenerated(GeneratorConfig generator, PrintWriter err) throws IOException {
+        return forGenerated(generator, Size.SMALL, err);
+    }
+
+    /**
+     * The cached model of this size for clicks of this generator shape, trained on 30,000 of them
+     * the first time.
+     */
+    public static Path forGenerated(GeneratorConfig generator, Size size, PrintWriter err)
+            throws IOException {
         List<Click> training = new java.util.ArrayList<>();
         new ClickGenerator(generator.withMaxClicks(30_000)).forEach(training::add);
         return ensure(
                 "generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed(),
                 training,
+                size,
                 err);
     }
 
-    /** The cached model for {@code key}, trained on {@code trainingClicks} the first time. */
+    /**
+     * The cached model of this size for a click log ({@code clicks}, all of it), trained on it the
+     * first time.
+     */
+    public static Path forLog(List<Click> clicks, Size size, PrintWriter err) throws IOException {
+        return ensure("file-" + Integer.toHexString(clicks.hashCode()), clicks, size, err);
+    }
+
+    /** The cached small model for {@code key}, trained on {@code trainingClicks} the first time. */
     static Path ensure(String key, List<Click> trainingClicks, PrintWriter err) throws IOException {
+        return ensure(key, trainingClicks, Size.SMALL, err);
+    }
+
+    /**
+     * The cached model of this size for {@code key}, trained on {@code trainingClicks} the first
+     * time.
+     */
+    static Path ensure(String key, List<Click> trainingClicks, Size size, PrintWriter err)
+            throws IOException {
+        key = key + size.cacheSuffix + GRAPH_GENERATION;
+        SdmConfig config = size.config();
         Path dir = cacheRoot().resolve(key);
         if (Files.isRegularFile(dir.resolve("metadata.json"))) {
             err.println("sdm demo: using the cached model " + dir);
@@ -84,13 +158,13 @@ public final class DemoModel {
         Map<String, Map<String, String>> profiles = new HashMap<>();
         trainingClicks.forEach(c -> profiles.put(c.userId(), c.profile()));
         err.printf(
-                "sdm demo: no cached model yet: training a small SDM on %,d clicks (%,d sessions), once%n",
-                trainingClicks.size(), sessions.size());
+                "sdm demo: no cached model yet: training a %s SDM (width %d) on %,d clicks (%,d sessions), once%n",
+                size.label(), size.width(), trainingClicks.size(), sessions.size());
         Path staging = Files.createTempDirectory(dir.getParent(), key + ".training-");
         try (TrainedSdm trained =
-                new SdmTrainer(CONFIG)
+                new SdmTrainer(config)
                         .withProfiles(u -> profiles.getOrDefault(u, Map.of()))
-                        .train(sessions, new ProgressBar(err, CONFIG.epochs()))) {
+                        .train(sessions, new ProgressBar(err, config.epochs()))) {
             Path export = staging.resolve("model");
             SavedModelExporter.export(trained, export, "demo-" + key, Map.of());
             // Publish the finished export in one step: a crash mid-training leaves no half-written

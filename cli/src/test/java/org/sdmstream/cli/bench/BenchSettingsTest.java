@@ -3,11 +3,18 @@ package org.sdmstream.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.cli.demo.DemoModel;
+import org.sdmstream.features.Click;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 class BenchSettingsTest {
 
@@ -29,7 +36,9 @@ class BenchSettingsTest {
                 latencyRate,
                 Duration.ofMinutes(1),
                 false,
-                scoringModel,
+                scoringModel == null
+                        ? List.of()
+                        : List.of(new BenchSettings.ScoringModel("m", 0, scoringModel)),
                 0,
                 Map.of(),
                 phases,
@@ -68,5 +77,94 @@ class BenchSettingsTest {
                 .hasMessage("--top-k searches the scoring model's items: it needs --scoring");
         assertThatThrownBy(() -> settings(all, 0, model, -1))
                 .hasMessage("--top-k must be >= 0, got -1");
+    }
+
+    static BenchCommand parsed(String... args) {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs(args);
+        return bench;
+    }
+
+    @Test
+    void modelSizeNamesOneOrBothSizesDefaultFirst() {
+        assertThat(BenchSettings.modelSizes("both"))
+                .containsExactly(DemoModel.Size.DEFAULT, DemoModel.Size.SMALL);
+        assertThat(BenchSettings.modelSizes("Default")).containsExactly(DemoModel.Size.DEFAULT);
+        assertThat(BenchSettings.modelSizes("small")).containsExactly(DemoModel.Size.SMALL);
+        assertThatThrownBy(() -> BenchSettings.modelSizes("tiny"))
+                .hasMessage("--model-size must be default, small or both, not tiny");
+        assertThat(DemoModel.Size.DEFAULT.width()).isEqualTo(64);
+        assertThat(DemoModel.Size.SMALL.width()).isEqualTo(32);
+    }
+
+    @Test
+    void scoringTrainsBothSizesUnlessOneIsNamedOrAModelIsGiven() {
+        assertThat(parsed("--scoring").modelSizes())
+                .containsExactly(DemoModel.Size.DEFAULT, DemoModel.Size.SMALL);
+        assertThat(parsed("--scoring", "--model-size", "small").modelSizes())
+                .containsExactly(DemoModel.Size.SMALL);
+        assertThat(parsed("--scoring", "--model", "/models/m1").modelSizes()).isEmpty();
+        assertThat(parsed().modelSizes()).isEmpty();
+    }
+
+    @Test
+    void modelOptionsWithoutScoringOrTogetherAreUsageErrors() {
+        assertThatThrownBy(() -> parsed("--model-size", "small").modelSizes())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("--model-size needs --scoring");
+        assertThatThrownBy(() -> parsed("--model", "/models/m1").modelSizes())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("--model needs --scoring");
+        assertThatThrownBy(
+                        () ->
+                                parsed("--scoring", "--model", "/m", "--model-size", "small")
+                                        .modelSizes())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("give --model or --model-size, not both");
+        assertThatThrownBy(() -> parsed("--scoring", "--model-size", "huge").modelSizes())
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("not huge");
+    }
+
+    @Test
+    void withoutAClickLogTheBenchGeneratesClicksOfItsShape() {
+        BenchClicks clicks = parsed("--users", "7", "--items", "30", "--seed", "5").clicks();
+        assertThat(clicks.generatedClicks()).isTrue();
+        assertThat(clicks.toString()).isEqualTo("generated (7 users, 30 items, seed 5)");
+    }
+
+    @Test
+    void aClickLogIsReadAsTheDemoReadsItInEventTimeOrder(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("clicks.csv");
+        Files.writeString(log, "u1,i1,300\nu2,i2,100\nu1,i3,200\nu3,i1,400\n");
+        BenchClicks clicks =
+                parsed(
+                                "--input",
+                                log.toString(),
+                                "--no-header",
+                                "--sep",
+                                "comma",
+                                "--user",
+                                "0",
+                                "--item",
+                                "1",
+                                "--time",
+                                "2")
+                        .clicks();
+        assertThat(clicks.generatedClicks()).isFalse();
+        List<Click> replayed = new java.util.ArrayList<>();
+        clicks.stream(0).forEachRemaining(replayed::add);
+        assertThat(replayed)
+                .extracting(Click::eventTime)
+                .containsExactly(100_000L, 200_000L, 300_000L, 400_000L);
+        // One click of the four is the tail that moves event time past the others.
+        assertThat(clicks.measured(1_000)).isEqualTo(3);
+    }
+
+    @Test
+    void aDatasetDirNeedsItsPreset(@TempDir Path dir) {
+        assertThatThrownBy(() -> parsed("--dataset-dir", dir.toString()).clicks())
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--dataset-dir needs --preset");
     }
 }

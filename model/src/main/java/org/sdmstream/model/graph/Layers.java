@@ -321,11 +321,34 @@ public final class Layers {
             Operand<TFloat32> b,
             int steps,
             int dim) {
-        Operand<TFloat32> perUser =
-                tf.expandDims(
-                        tf.math.add(
-                                tf.math.add(tf.linalg.matMul(eu, w1), tf.linalg.matMul(p, w3)), b),
-                        tf.constant(1)); // [B, 1, D]
+        return gateMix(s, p, gateBias(eu, p, w1, w3, b), w2, steps, dim);
+    }
+
+    /**
+     * The gate's part that stays fixed over a session, W1 e_u + W3 p + b: eu [B, U], p [B, D] ->
+     * [B, D].
+     */
+    public Operand<TFloat32> gateBias(
+            Operand<TFloat32> eu,
+            Operand<TFloat32> p,
+            Operand<TFloat32> w1,
+            Operand<TFloat32> w3,
+            Operand<TFloat32> b) {
+        return tf.math.add(tf.math.add(tf.linalg.matMul(eu, w1), tf.linalg.matMul(p, w3)), b);
+    }
+
+    /**
+     * The gate over its session-fixed part {@code bias} ({@link #gateBias}): s [B, T, D], p [B, D],
+     * bias [B, D] -> [B, T, D].
+     */
+    public Operand<TFloat32> gateMix(
+            Operand<TFloat32> s,
+            Operand<TFloat32> p,
+            Operand<TFloat32> bias,
+            Operand<TFloat32> w2,
+            int steps,
+            int dim) {
+        Operand<TFloat32> perUser = tf.expandDims(bias, tf.constant(1)); // [B, 1, D]
         Operand<TFloat32> g = tf.math.sigmoid(tf.math.add(dense3(s, w2, steps, dim, dim), perUser));
         Operand<TFloat32> pAt = tf.expandDims(p, tf.constant(1));
         return tf.math.add(tf.math.mul(tf.math.sub(tf.constant(1f), g), pAt), tf.math.mul(g, s));

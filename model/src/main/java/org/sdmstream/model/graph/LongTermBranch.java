@@ -139,4 +139,22 @@ public final class LongTermBranch {
             int steps) {
         return layers.gate(eu, s, p, gateW1, gateW2, gateW3, gateB, steps, config.hiddenSize());
     }
+
+    /** The gate's session-fixed part ({@link Layers#gateBias}): eu [B, U], p [B, D] -> [B, D]. */
+    public Operand<TFloat32> gateBias(Layers layers, Operand<TFloat32> eu, Operand<TFloat32> p) {
+        return layers.gateBias(eu, p, gateW1, gateW3, gateB);
+    }
+
+    /**
+     * The gate over its session-fixed part ({@link Layers#gateMix}): s [B, T, D], p [B, D], bias
+     * [B, D] -> [B, T, D].
+     */
+    public Operand<TFloat32> gateMix(
+            Layers layers,
+            Operand<TFloat32> s,
+            Operand<TFloat32> p,
+            Operand<TFloat32> bias,
+            int steps) {
+        return layers.gateMix(s, p, bias, gateW2, steps, config.hiddenSize());
+    }
 }

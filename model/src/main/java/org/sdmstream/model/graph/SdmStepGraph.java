@@ -1,5 +1,9 @@
 package org.sdmstream.model.graph;
 
+import static org.sdmstream.model.ModelSignature.SESSION_GATE;
+import static org.sdmstream.model.ModelSignature.SESSION_LONG_TERM;
+import static org.sdmstream.model.ModelSignature.SESSION_QUERY;
+
 import java.util.List;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.SdmConfig;
@@ -23,11 +27,14 @@ import org.tensorflow.types.TInt32;
  * position t see positions &lt;= t only, this reproduces the full tower's vector at t (up to float
  * round-off).
  *
- * <p>The long-term vector p is recomputed from the history at every step rather than carried: it is
- * a few small matrix products and keeps the carried state smaller (docs/scoring-model.md). The
- * blocks the two graphs share are written once: {@link Layers#lstmCell}, {@link EmbeddingTables}
- * (click features and e_u) and {@link LongTermBranch} (p and the gate). Ops live under the name
- * scope {@code step/}; the signature is {@link ModelSignature#STEP_KEY}.
+ * <p>The values that depend only on the session's fixed inputs (the user-attention query, the
+ * long-term vector p and the gate's fixed part) are named ops, {@link
+ * ModelSignature#SESSION_VALUES}: the graph computes them from user, profile and history, and a
+ * scorer that carries them feeds them back at later clicks, so that TF skips the user embedding and
+ * the whole long-term branch (docs/scoring-model.md). The blocks the two graphs share are written
+ * once: {@link Layers#lstmCell}, {@link EmbeddingTables} (click features and e_u) and {@link
+ * LongTermBranch} (p and the gate). Ops live under the name scope {@code step/}; the signature is
+ * {@link ModelSignature#STEP_KEY}.
  */
 public final class SdmStepGraph {
 
@@ -47,7 +54,7 @@ public final class SdmStepGraph {
                     "only the SDM architecture has a step graph, not " + config.architecture());
         }
         this.tower = tower;
-        this.tf = tower.tf().withSubScope("step");
+        this.tf = tower.tf().withSubScope(ModelSignature.STEP_KEY);
         this.layers = new Layers(tf);
         build(config);
     }
@@ -147,7 +154,8 @@ public final class SdmStepGraph {
 
         // Causal user attention as an online softmax: (m, l, acc) summarise the earlier positions
         // exactly.
-        Operand<TFloat32> query = tf.linalg.matMul(eu, weights.userAttention());
+        Operand<TFloat32> query =
+                sessionValue(SESSION_QUERY, tf.linalg.matMul(eu, weights.userAttention()));
         Operand<TFloat32> e = tf.reduceSum(tf.math.mul(hHat, query), tf.constant(1)); // [B]
         Operand<TFloat32> mNew = tf.select(first, e, tf.math.maximum(poolMax, e));
         Operand<TFloat32> alpha =
@@ -166,20 +174,28 @@ public final class SdmStepGraph {
             // Recomputed from the history at every step (see the class comment), scored user-query
             // first.
             Operand<TFloat32> p =
-                    longTerm.vector(
-                            layers,
-                            eu,
-                            tables.features(
+                    sessionValue(
+                            SESSION_LONG_TERM,
+                            longTerm.vector(
                                     layers,
-                                    historyItem,
-                                    historyCategory,
-                                    historyBrand,
-                                    historyShop),
-                            layers.sequenceMask(historyLength, l),
-                            LongTermBranch.Scoring.PROJECT_USER);
+                                    eu,
+                                    tables.features(
+                                            layers,
+                                            historyItem,
+                                            historyCategory,
+                                            historyBrand,
+                                            historyShop),
+                                    layers.sequenceMask(historyLength, l),
+                                    LongTermBranch.Scoring.PROJECT_USER));
+            Operand<TFloat32> gateBias =
+                    sessionValue(SESSION_GATE, longTerm.gateBias(layers, eu, p));
             Operand<TFloat32> gated =
-                    longTerm.gate(
-                            layers, eu, tf.reshape(s, tf.constant(new int[] {-1, 1, d})), p, 1);
+                    longTerm.gateMix(
+                            layers,
+                            tf.reshape(s, tf.constant(new int[] {-1, 1, d})),
+                            p,
+                            gateBias,
+                            1);
             fused = tf.reshape(gated, tf.constant(new int[] {-1, d}));
         }
         Operand<TInt32> rowShape = tf.constant(new int[] {-1, heads, headSize});
@@ -196,6 +212,16 @@ public final class SdmStepGraph {
                 .output(
                         ModelSignature.NEXT_POOL_ACC,
                         tf.withName("next_pool_acc").identity(accNew));
+    }
+
+    /**
+     * A value that depends only on the session's fixed inputs (user, profile, history), as one
+     * named op ({@link ModelSignature#SESSION_VALUES}) every later use reads: a scorer fetches it
+     * once per session and feeds it back, and TF then skips the ops it is computed from (the user
+     * embedding, the whole long-term branch).
+     */
+    private Operand<TFloat32> sessionValue(String opName, Operand<TFloat32> value) {
+        return tf.withName(opName).identity(value);
     }
 
     private Operand<TInt32> intInput(String name, long... shape) {

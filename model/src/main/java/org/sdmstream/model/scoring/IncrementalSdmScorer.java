@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
-import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * Scores each click from state carried since the user's previous click, with the model's {@link
@@ -30,10 +31,15 @@ import org.tensorflow.SessionFunction;
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 
-    /** Counters since load, for metrics and tests. */
+    /**
+     * Counters since load, for metrics and tests: {@code rounds} step runs (each runs one step for
+     * up to the batch cap of users), {@code sessionRuns} runs that computed session values.
+     */
     public record Stats(
             long inputs,
             long steps,
+            long rounds,
+            long sessionRuns,
             long cacheHits,
             long rebuilds,
             long fullTower,
@@ -42,7 +48,11 @@ public final class IncrementalSdmScorer implements BatchScorer {
             long cachedBytes) {}
 
     private final SdmScorer model;
-    private final SessionFunction step;
+    private final StepRunner step;
+
+    /** The session values the model names, carried per user; empty for a model without them. */
+    private final List<String> sessionValues;
+
     private final ModelSignature.StepDimensions dims;
     private final StepStateCache cache;
     private final int maxBatch;
@@ -54,6 +64,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
     // locks itself.
     private final LongAdder inputs = new LongAdder();
     private final LongAdder steps = new LongAdder();
+    private final LongAdder rounds = new LongAdder();
+    private final LongAdder sessionRuns = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder fullTower = new LongAdder();
@@ -65,11 +77,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
         var signature = model.signature(ModelSignature.STEP_KEY);
         if (signature.isPresent()) {
             this.dims = ModelSignature.checkStep(signature.get(), model.dimensions());
-            this.step = model.function(ModelSignature.STEP_KEY);
+            this.step = new StepRunner(model, signature.get());
+            this.sessionValues = step.sessionValueNames();
             this.zeroRows = new float[dims.dimensions().maxSession() * dims.headSize()];
         } else {
             this.dims = null;
             this.step = null;
+            this.sessionValues = List.of();
             this.zeroRows = new float[0];
         }
     }
@@ -224,22 +238,34 @@ public final class IncrementalSdmScorer implements BatchScorer {
         }
     }
 
-    /** Runs one step for each lane (one user each) and advances their states. */
+    /**
+     * Runs one step for each lane (one user each) and advances their states. Lanes whose state does
+     * not carry its session values yet (a new session, a rebuild) get them first, in one run for
+     * all of them.
+     */
     private void runStep(List<Lane> lanes, List<ModelInput> batch) {
         int heads = dims.heads();
         int t = dims.dimensions().maxSession();
-        try (StepInputs in = new StepInputs(dims, lanes.size(), zeroRows)) {
+        boolean carried = !sessionValues.isEmpty();
+        if (carried) {
+            computeSessionValues(lanes);
+        }
+        try (StepInputs in = new StepInputs(dims, lanes.size(), sessionValues, zeroRows);
+                SessionInputs fixed = carried ? null : new SessionInputs(dims, lanes.size())) {
             for (int r = 0; r < lanes.size(); r++) {
                 Lane lane = lanes.get(r);
                 StepState s = lane.state;
-                in.put(
-                        r,
-                        s,
-                        lane.profile,
-                        batch.get(lane.current).session().get(s.position),
-                        model.encoder());
+                in.put(r, s, batch.get(lane.current).session().get(s.position), model.encoder());
+                if (fixed != null) {
+                    fixed.put(r, s, lane.profile);
+                }
             }
-            try (Result result = step.call(in.feeds())) {
+            Map<String, Tensor> feeds = in.feeds();
+            if (fixed != null) {
+                feeds = new LinkedHashMap<>(feeds);
+                feeds.putAll(fixed.feeds());
+            }
+            try (Result result = step.step(feeds)) {
                 StepOutputs out = StepOutputs.of(result);
                 for (int r = 0; r < lanes.size(); r++) {
                     Lane lane = lanes.get(r);
@@ -248,7 +274,36 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 }
             }
             steps.add(lanes.size());
+            rounds.increment();
         }
+    }
+
+    /** Computes the session values of the lanes whose state has none, in one run. */
+    private void computeSessionValues(List<Lane> lanes) {
+        List<Lane> fresh = new ArrayList<>();
+        for (Lane lane : lanes) {
+            if (lane.state.sessionValues == null) {
+                fresh.add(lane);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (SessionInputs in = new SessionInputs(dims, fresh.size())) {
+            for (int r = 0; r < fresh.size(); r++) {
+                in.put(r, fresh.get(r).state, fresh.get(r).profile);
+            }
+            try (Result result = step.sessionValues(in.feeds())) {
+                FloatDataBuffer[] values = new FloatDataBuffer[sessionValues.size()];
+                for (int v = 0; v < values.length; v++) {
+                    values[v] = StepOutputs.floats(result, v);
+                }
+                for (int r = 0; r < fresh.size(); r++) {
+                    fresh.get(r).state.takeSessionValues(values, r);
+                }
+            }
+        }
+        sessionRuns.increment();
     }
 
     /**
@@ -267,6 +322,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
         return new Stats(
                 inputs.sum(),
                 steps.sum(),
+                rounds.sum(),
+                sessionRuns.sum(),
                 cacheHits.sum(),
                 rebuilds.sum(),
                 fullTower.sum(),

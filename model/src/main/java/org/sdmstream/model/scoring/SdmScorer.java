@@ -17,6 +17,7 @@ import org.sdmstream.model.export.ModelMetadata;
 import org.sdmstream.model.graph.InputTensors;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
@@ -258,6 +259,16 @@ public final class SdmScorer implements UserVectorModel {
      */
     public SessionFunction function(String key) {
         return bundle.function(key);
+    }
+
+    /** The loaded model's session, for signatures run by tensor name ({@link StepRunner}). */
+    Session session() {
+        return bundle.session();
+    }
+
+    /** Whether the loaded graph has an op of this name. */
+    boolean hasOperation(String name) {
+        return bundle.graph().operation(name) != null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.sdmstream.model.scoring;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.encoding.ModelInputEncoder;
@@ -13,10 +14,11 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The step signature's inputs for one round of {@code lanes} users, allocated as native tensors and
- * filled lane by lane straight from each {@link StepState}: no batch-sized Java arrays are built
- * and copied (the carried attention rows alone were 2 x B x H x T x K floats per round). Closing it
- * frees the tensors.
+ * The per-click step inputs for one round of {@code lanes} users (the click, its position, the
+ * carried LSTM state, attention rows and accumulator, and the carried session values when the model
+ * has them), allocated as native tensors and filled lane by lane straight from each {@link
+ * StepState}: no batch-sized Java arrays are built and copied (the carried attention rows alone
+ * were 2 x B x H x T x K floats per round). Closing it frees the tensors.
  */
 final class StepInputs implements AutoCloseable {
 
@@ -24,16 +26,7 @@ final class StepInputs implements AutoCloseable {
     private final int heads;
     private final int maxRows;
     private final int dimension;
-    private final int historyLength;
-    private final int profileSlots;
     private final float[] zeros;
-    private final IntDataBuffer user;
-    private final IntDataBuffer profile;
-    private final IntDataBuffer historyItem;
-    private final IntDataBuffer historyCategory;
-    private final IntDataBuffer historyBrand;
-    private final IntDataBuffer historyShop;
-    private final IntDataBuffer historyLengths;
     private final IntDataBuffer clickItem;
     private final IntDataBuffer clickCategory;
     private final IntDataBuffer clickBrand;
@@ -47,28 +40,29 @@ final class StepInputs implements AutoCloseable {
     private final FloatDataBuffer poolSum;
     private final FloatDataBuffer poolAcc;
 
+    /** The carried session values' tensors, [lanes, D] each; empty when the model has none. */
+    private final FloatDataBuffer[] sessionValues;
+
     /** Scratch for one encoded click: item, category, brand, shop. */
     private final int[][] click = {new int[1], new int[1], new int[1], new int[1]};
 
     /**
+     * @param sessionValueNames the session values to feed (each lane's state must carry them), or
+     *     none for a model without them
      * @param zeros at least T * K zeros, only read (the empty attention slots are copied from it)
      */
-    StepInputs(ModelSignature.StepDimensions dims, int lanes, float[] zeros) {
+    StepInputs(
+            ModelSignature.StepDimensions dims,
+            int lanes,
+            List<String> sessionValueNames,
+            float[] zeros) {
         this.heads = dims.heads();
         this.maxRows = dims.dimensions().maxSession();
         this.dimension = dims.dimensions().vectorSize();
-        this.historyLength = dims.dimensions().maxHistory();
-        this.profileSlots = dims.dimensions().profileSlots();
         this.zeros = zeros;
+        this.sessionValues = new FloatDataBuffer[sessionValueNames.size()];
         int k = dims.headSize();
         try {
-            user = ints(ModelSignature.USER, lanes);
-            profile = ints(ModelSignature.PROFILE, lanes, profileSlots);
-            historyItem = ints(ModelSignature.HISTORY_ITEM, lanes, historyLength);
-            historyCategory = ints(ModelSignature.HISTORY_CATEGORY, lanes, historyLength);
-            historyBrand = ints(ModelSignature.HISTORY_BRAND, lanes, historyLength);
-            historyShop = ints(ModelSignature.HISTORY_SHOP, lanes, historyLength);
-            historyLengths = ints(ModelSignature.HISTORY_LENGTH, lanes);
             clickItem = ints(ModelSignature.CLICK_ITEM, lanes);
             clickCategory = ints(ModelSignature.CLICK_CATEGORY, lanes);
             clickBrand = ints(ModelSignature.CLICK_BRAND, lanes);
@@ -81,6 +75,9 @@ final class StepInputs implements AutoCloseable {
             poolMax = floats(ModelSignature.POOL_MAX, lanes);
             poolSum = floats(ModelSignature.POOL_SUM, lanes);
             poolAcc = floats(ModelSignature.POOL_ACC, lanes, dimension);
+            for (int v = 0; v < sessionValues.length; v++) {
+                sessionValues[v] = floats(sessionValueNames.get(v), lanes, dimension);
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -88,23 +85,10 @@ final class StepInputs implements AutoCloseable {
     }
 
     /**
-     * Writes lane {@code lane}: the state carried before {@code next} (its fixed session inputs,
-     * LSTM state, attention rows and accumulator), the encoded profile and the click itself.
+     * Writes lane {@code lane}: the state carried before {@code next} (LSTM state, attention rows,
+     * accumulator and, when fed, session values) and the click itself.
      */
-    void put(
-            int lane,
-            StepState state,
-            int[] encodedProfile,
-            Behavior next,
-            ModelInputEncoder encoder) {
-        user.setInt(state.user, lane);
-        profile.offset((long) lane * profileSlots).write(encodedProfile, 0, profileSlots);
-        long at = (long) lane * historyLength;
-        historyItem.offset(at).write(state.historyItem, 0, historyLength);
-        historyCategory.offset(at).write(state.historyCategory, 0, historyLength);
-        historyBrand.offset(at).write(state.historyBrand, 0, historyLength);
-        historyShop.offset(at).write(state.historyShop, 0, historyLength);
-        historyLengths.setInt(state.historyLength, lane);
+    void put(int lane, StepState state, Behavior next, ModelInputEncoder encoder) {
         encoder.encodeBehavior(next, 0, click[0], click[1], click[2], click[3]);
         clickItem.setInt(click[0][0], lane);
         clickCategory.setInt(click[1][0], lane);
@@ -117,10 +101,13 @@ final class StepInputs implements AutoCloseable {
         poolAcc.offset(row).write(state.poolAcc, 0, dimension);
         poolMax.setFloat(state.poolMax, lane);
         poolSum.setFloat(state.poolSum, lane);
+        for (int v = 0; v < sessionValues.length; v++) {
+            sessionValues[v].offset(row).write(state.sessionValues[v], 0, dimension);
+        }
         state.writeRows(keys, values, lane, heads, maxRows, zeros);
     }
 
-    /** The feeds by signature input name. */
+    /** The feeds by signature input key, and session values by name. */
     Map<String, Tensor> feeds() {
         return tensors;
     }

@@ -1,8 +1,6 @@
 package org.sdmstream.model.scoring;
 
-import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 
@@ -20,25 +18,20 @@ record StepOutputs(
         FloatDataBuffer poolSum,
         FloatDataBuffer poolAcc) {
 
+    /** The outputs of {@link StepRunner#step}, fetched in {@link StepRunner#OUTPUTS} order. */
     static StepOutputs of(Result result) {
         return new StepOutputs(
-                floats(result, ModelSignature.USER_VECTOR),
-                floats(result, ModelSignature.NEXT_LSTM_H),
-                floats(result, ModelSignature.NEXT_LSTM_C),
-                floats(result, ModelSignature.KEY_ROW),
-                floats(result, ModelSignature.VALUE_ROW),
-                floats(result, ModelSignature.NEXT_POOL_MAX),
-                floats(result, ModelSignature.NEXT_POOL_SUM),
-                floats(result, ModelSignature.NEXT_POOL_ACC));
+                floats(result, 0),
+                floats(result, 1),
+                floats(result, 2),
+                floats(result, 3),
+                floats(result, 4),
+                floats(result, 5),
+                floats(result, 6),
+                floats(result, 7));
     }
 
-    private static FloatDataBuffer floats(Result result, String name) {
-        Tensor tensor =
-                result.get(name)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                "step signature returned no " + name));
-        return ((TFloat32) tensor).asRawTensor().data().asFloats();
+    static FloatDataBuffer floats(Result result, int index) {
+        return ((TFloat32) result.get(index)).asRawTensor().data().asFloats();
     }
 }

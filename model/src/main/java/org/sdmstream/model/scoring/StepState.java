@@ -34,10 +34,13 @@ final class StepState {
     final String sessionId;
     final int dimension;
     final int user;
-    final int[] historyItem;
-    final int[] historyCategory;
-    final int[] historyBrand;
-    final int[] historyShop;
+
+    /** The encoded history; released (null) once the session values are carried. */
+    int[] historyItem;
+
+    int[] historyCategory;
+    int[] historyBrand;
+    int[] historyShop;
     final int historyLength;
     private final long historyPrint;
 
@@ -59,6 +62,12 @@ final class StepState {
     float poolSum;
     float[] poolAcc;
     float[] vector;
+
+    /**
+     * The session values ({@link org.sdmstream.model.ModelSignature#SESSION_VALUES}), [D] each,
+     * computed once from the fixed inputs; null until then, and always for a model without them.
+     */
+    float[][] sessionValues;
 
     /** A state before the first click of {@code in}'s session, with its fixed inputs encoded. */
     StepState(ModelInput in, int[] encodedProfile, ModelInputEncoder encoder, int dimension) {
@@ -203,6 +212,22 @@ final class StepState {
         return out;
     }
 
+    /**
+     * Takes the session values of lane {@code lane} from their [B, D] tensors. The history they
+     * were computed from is not needed again for this session, so it is released.
+     */
+    void takeSessionValues(FloatDataBuffer[] values, int lane) {
+        float[][] taken = new float[values.length][dimension];
+        for (int v = 0; v < values.length; v++) {
+            values[v].offset((long) lane * dimension).read(taken[v], 0, dimension);
+        }
+        sessionValues = taken;
+        historyItem = null;
+        historyCategory = null;
+        historyBrand = null;
+        historyShop = null;
+    }
+
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
         long numbers =
@@ -210,7 +235,8 @@ final class StepState {
                         + keys.length
                         + values.length
                         + (vector == null ? 0 : vector.length)
-                        + 4L * historyItem.length
+                        + (historyItem == null ? 0 : 4L * historyItem.length)
+                        + (sessionValues == null ? 0 : (long) sessionValues.length * dimension)
                         + profile.length;
         return OVERHEAD_BYTES
                 + 4 * numbers

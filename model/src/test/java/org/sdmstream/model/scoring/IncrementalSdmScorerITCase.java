@@ -196,6 +196,11 @@ class IncrementalSdmScorerITCase {
             assertThat(stats.steps()).isEqualTo(stream.size());
             assertThat(stats.rebuilds()).isZero();
             assertThat(stats.fullTower()).isZero();
+            // The session values (query, and p and the gate's fixed part with the long-term
+            // branch) were computed once per session and fed back at later clicks: at most one
+            // session run per round, and only rounds with a session's first click have one.
+            assertThat(stats.sessionRuns()).isPositive().isLessThanOrEqualTo(stats.rounds());
+            assertThat(stats.sessionRuns()).isLessThanOrEqualTo(12);
         }
         assertSameVectors(actual.toArray(new float[0][]), expected);
     }
@@ -396,6 +401,16 @@ class IncrementalSdmScorerITCase {
                             new ModelSignature.StepDimensions(
                                     new ModelSignature.Dimensions(50, 5, 1, 8), 2, 4));
             assertThat(model.signature(ModelSignature.KEY)).isPresent();
+            // The session values a scorer carries are named ops of the step graph.
+            assertThat(ModelSignature.SESSION_VALUES)
+                    .allMatch(name -> model.hasOperation(ModelSignature.stepOp(name)));
+        }
+        try (SdmScorer model = SdmScorer.load(shortTerm, ScorerOptions.DEFAULT)) {
+            // Without the long-term branch there is no p and no gate: the query only.
+            assertThat(model.hasOperation(ModelSignature.stepOp(ModelSignature.SESSION_QUERY)))
+                    .isTrue();
+            assertThat(model.hasOperation(ModelSignature.stepOp(ModelSignature.SESSION_LONG_TERM)))
+                    .isFalse();
         }
     }
 
