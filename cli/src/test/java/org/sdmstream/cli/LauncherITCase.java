@@ -84,7 +84,7 @@ class LauncherITCase {
     }
 
     @Test
-    void theJvmGetsTheAvroOption() throws Exception {
+    void theJvmGetsTheAvroOptionAndTheRegistryJar() throws Exception {
         // SDM_JAVA_OPTS is appended last; -XshowSettings prints the effective properties on stderr.
         ProcessBuilder pb =
                 new ProcessBuilder("bash", root.resolve("bin/sdm").toString(), "--version")
@@ -96,5 +96,10 @@ class LauncherITCase {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(all).isZero();
         assertThat(all).contains("org.apache.avro.SERIALIZABLE_PACKAGES = org.sdmstream.records");
+        // The schema registry the demo starts for --wire-format registry.
+        assertThat(all)
+                .contains(
+                        "sdm.registry.app.jar = "
+                                + root.resolve("registry-app/target/registry-app-runner.jar"));
     }
 }

@@ -9,8 +9,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.wire.registry.SchemaRegistryClient;
 
 /**
  * The registry process answers the Confluent API calls the wire format makes: register two versions
@@ -50,6 +61,64 @@ class LocalSchemaRegistryITCase {
             stopped = registry;
         }
         assertThat(stopped.isAlive()).isFalse();
+    }
+
+    /**
+     * A job's sinks register their subjects at the same moment, and a sink's parallel writers the
+     * same subject: every one gets its id, as from a Confluent registry.
+     */
+    @Test
+    void firstRegistrationsAtTheSameMomentAllGetTheirIds(@TempDir Path dir) throws Exception {
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try (LocalSchemaRegistry registry = LocalSchemaRegistry.start(dir)) {
+            List<Integer> distinct =
+                    atOnce(
+                            pool,
+                            writers,
+                            i ->
+                                    client(registry)
+                                            .register(
+                                                    "s" + i + "-value",
+                                                    new Schema.Parser()
+                                                            .parse(V1.replace("Click", "R" + i))));
+            assertThat(distinct).doesNotHaveDuplicates();
+
+            Schema v1 = new Schema.Parser().parse(V1);
+            List<Integer> same =
+                    atOnce(pool, writers, i -> client(registry).register("same-value", v1));
+            assertThat(same).containsOnly(same.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** {@code n} calls of {@code call}, released together; their results in order. */
+    private static List<Integer> atOnce(ExecutorService pool, int n, IntFunction<Integer> call)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                start.await();
+                                return call.apply(index);
+                            }));
+        }
+        start.countDown();
+        List<Integer> results = new ArrayList<>();
+        for (Future<Integer> f : futures) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
+    /** A writer's own client (its own cache), as each parallel writer of a sink has. */
+    private static SchemaRegistryClient client(LocalSchemaRegistry registry) {
+        return new SchemaRegistryClient(
+                registry.url(), Duration.ofSeconds(30), Duration.ofSeconds(1));
     }
 
     private static int register(LocalSchemaRegistry registry, String subject, String schema)

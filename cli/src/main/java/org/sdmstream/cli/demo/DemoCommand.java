@@ -26,6 +26,7 @@ import org.sdmstream.cli.kafka.OutputMonitor;
 import org.sdmstream.cli.options.CommonOptions;
 import org.sdmstream.cli.options.GeneratorOptions;
 import org.sdmstream.cli.options.ReplayLogOptions;
+import org.sdmstream.cli.options.WireFormatOptions;
 import org.sdmstream.cli.recommend.ItemTitles;
 import org.sdmstream.features.Click;
 import org.sdmstream.job.JobConfig;
@@ -33,11 +34,15 @@ import org.sdmstream.job.JobOptions;
 import org.sdmstream.job.UserInterestJob;
 import org.sdmstream.job.kafka.KafkaConnectors;
 import org.sdmstream.job.kafka.KafkaOptions;
+import org.sdmstream.job.kafka.WireOptions;
 import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.local.KafkaTopics;
 import org.sdmstream.local.LocalKafkaBroker;
+import org.sdmstream.local.LocalSchemaRegistry;
 import org.sdmstream.local.flink.FlinkRestClient;
+import org.sdmstream.wire.WireFormat;
+import org.sdmstream.wire.WireSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +62,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Run the pipeline on a local Kafka broker and Flink with generated clicks (or a click file "
-                    + "with --input), and show what it does."
+                    + "with --input), and show what it does.",
+            "With --wire-format registry every topic is framed with schema ids (magic byte 0, 4-byte id) "
+                    + "from --registry-url, or, without it, from a schema registry the demo starts "
+                    + "(Apicurio Registry in memory, a child JVM)."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -66,6 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin ReplayLogOptions clickFile;
 
     @Mixin GeneratorOptions generator;
+
+    @Mixin WireFormatOptions wire;
 
     @Option(
             names = "--max-events",
@@ -186,87 +196,132 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         err.println("sdm demo: starting a Kafka broker (KRaft, child JVM) in " + dir);
         try (LocalKafkaBroker broker =
-                LocalKafkaBroker.start(
-                        dir.resolve("kafka"), Map.of("transaction.max.timeout.ms", "900000"))) {
-            JobConfig config = jobConfig(broker.bootstrapServers(), dir, modelDir);
-            String outputTopic = config.outputTopic();
-            KafkaTopics.ensure(
-                    broker.bootstrapServers(),
-                    List.of(config.get(KafkaOptions.CLICKS_TOPIC)),
-                    partitions,
-                    KafkaTopics.KEEP_FOREVER);
-            KafkaTopics.ensure(
-                    broker.bootstrapServers(),
-                    List.of(
-                            outputTopic,
-                            config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
-                            config.get(KafkaOptions.LATE_CLICKS_TOPIC),
-                            config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC)),
-                    1,
-                    KafkaTopics.KEEP_FOREVER);
-            err.printf(
-                    "sdm demo: broker at %s up in %.1f s; topics ready%n",
-                    broker.bootstrapServers(), seconds(t0));
-
-            int restPort = webUiPort > 0 ? webUiPort : freePort();
-            Configuration flink = new Configuration();
-            flink.set(RestOptions.PORT, restPort);
-            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            // The consumer lag reads the source's offsets through the REST API: refresh them every
-            // second, not every 10.
-            flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
-            StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
-            KafkaConnectors.userInterestJob(config).build(env);
-            JobClient job = env.executeAsync(config.get(JobOptions.JOB_NAME));
-            // Clicks sent before the tasks (and the model) are up would only measure the start-up
-            // as latency.
-            if (!LocalFlink.awaitTasksRunning(
-                    job, "http://127.0.0.1:" + restPort, Duration.ofMinutes(2))) {
-                throw new IOException("the Flink job's tasks did not start within 2 min");
-            }
-            err.printf(
-                    "sdm demo: Flink job %s running (RocksDB state, %s); web UI at http://127.0.0.1:%d%n",
-                    job.getJobID(),
-                    config.scoringEnabled() ? "SDM scoring with " + modelDir : "no scoring",
-                    restPort);
-
-            LatencyRecorder latency = new LatencyRecorder();
-            DemoRun result;
-            try (OutputMonitor monitor =
-                            new OutputMonitor(
-                                            broker.bootstrapServers(),
-                                            outputTopic,
-                                            config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
-                                            config.get(KafkaOptions.LATE_CLICKS_TOPIC),
-                                            latency)
-                                    .start();
-                    ClickPublisher publisher =
-                            new ClickPublisher(
-                                    broker.bootstrapServers(),
-                                    config.get(KafkaOptions.CLICKS_TOPIC));
-                    ConsumerLag lag =
-                            new ConsumerLag(
-                                    broker.bootstrapServers(),
-                                    config.get(KafkaOptions.CLICKS_TOPIC),
-                                    config.get(KafkaOptions.GROUP_ID),
-                                    new FlinkRestClient("http://127.0.0.1:" + restPort),
-                                    job.getJobID().toString())) {
-                result =
-                        replayAndWatch(
-                                clicks,
-                                publisher,
-                                monitor,
-                                latency,
-                                new LagWatch(lag),
-                                job,
-                                dir,
-                                config.scoringEnabled()
-                                        ? "user vectors out"
-                                        : "session features out");
-            }
-            result.print(spec.commandLine().getOut(), seconds(t0));
-            return result.complete() ? 0 : 1;
+                        LocalKafkaBroker.start(
+                                dir.resolve("kafka"),
+                                Map.of("transaction.max.timeout.ms", "900000"));
+                LocalSchemaRegistry registry = startRegistryIfNeeded(dir)) {
+            WireSettings wireSettings =
+                    wire.format() == WireFormat.SINGLE_OBJECT
+                            ? WireSettings.SINGLE_OBJECT
+                            : WireSettings.registry(
+                                    registry != null ? registry.url() : wire.registryUrl());
+            return run(broker, wireSettings, dir, clicks, modelDir, t0);
         }
+    }
+
+    /**
+     * A schema registry process for {@code --wire-format registry} without {@code --registry-url};
+     * null when none is needed.
+     */
+    private LocalSchemaRegistry startRegistryIfNeeded(Path dir) throws IOException {
+        if (wire.format() == WireFormat.SINGLE_OBJECT) {
+            return null;
+        }
+        if (!wire.registryUrl().isEmpty()) {
+            err.println(
+                    "sdm demo: wire format registry, schemas registered at " + wire.registryUrl());
+            return null;
+        }
+        long t0 = System.nanoTime();
+        err.println(
+                "sdm demo: starting a schema registry (Apicurio Registry, in memory, child JVM) for"
+                        + " the registry wire format");
+        LocalSchemaRegistry registry = LocalSchemaRegistry.start(dir.resolve("registry"));
+        err.printf(
+                "sdm demo: wire format registry, schema registry at %s up in %.1f s (log %s)%n",
+                registry.url(), seconds(t0), registry.logFile());
+        return registry;
+    }
+
+    private int run(
+            LocalKafkaBroker broker,
+            WireSettings wireSettings,
+            Path dir,
+            Iterator<Click> clicks,
+            Path modelDir,
+            long t0)
+            throws Exception {
+        JobConfig config = jobConfig(broker.bootstrapServers(), dir, modelDir, wireSettings);
+        String outputTopic = config.outputTopic();
+        KafkaTopics.ensure(
+                broker.bootstrapServers(),
+                List.of(config.get(KafkaOptions.CLICKS_TOPIC)),
+                partitions,
+                KafkaTopics.KEEP_FOREVER);
+        KafkaTopics.ensure(
+                broker.bootstrapServers(),
+                List.of(
+                        outputTopic,
+                        config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                        config.get(KafkaOptions.LATE_CLICKS_TOPIC),
+                        config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC)),
+                1,
+                KafkaTopics.KEEP_FOREVER);
+        err.printf(
+                "sdm demo: broker at %s up in %.1f s; topics ready%n",
+                broker.bootstrapServers(), seconds(t0));
+
+        int restPort = webUiPort > 0 ? webUiPort : freePort();
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, restPort);
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // The consumer lag reads the source's offsets through the REST API: refresh them every
+        // second, not every 10.
+        flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRIC_FETCH_INTERVAL);
+        StreamExecutionEnvironment env = UserInterestJob.environment(config, flink);
+        KafkaConnectors.userInterestJob(config).build(env);
+        JobClient job = env.executeAsync(config.get(JobOptions.JOB_NAME));
+        // Clicks sent before the tasks (and the model) are up would only measure the start-up
+        // as latency.
+        if (!LocalFlink.awaitTasksRunning(
+                job, "http://127.0.0.1:" + restPort, Duration.ofMinutes(2))) {
+            throw new IOException("the Flink job's tasks did not start within 2 min");
+        }
+        err.printf(
+                "sdm demo: Flink job %s running (RocksDB state, %s); web UI at http://127.0.0.1:%d%n",
+                job.getJobID(),
+                config.scoringEnabled() ? "SDM scoring with " + modelDir : "no scoring",
+                restPort);
+
+        LatencyRecorder latency = new LatencyRecorder();
+        DemoRun result;
+        try (OutputMonitor monitor =
+                        new OutputMonitor(
+                                        broker.bootstrapServers(),
+                                        outputTopic,
+                                        config.get(KafkaOptions.DEAD_LETTERS_TOPIC),
+                                        config.get(KafkaOptions.LATE_CLICKS_TOPIC),
+                                        latency,
+                                        "read_committed",
+                                        wireSettings)
+                                .start();
+                ClickPublisher publisher =
+                        new ClickPublisher(
+                                broker.bootstrapServers(),
+                                config.get(KafkaOptions.CLICKS_TOPIC),
+                                Map.of(),
+                                wireSettings);
+                ConsumerLag lag =
+                        new ConsumerLag(
+                                broker.bootstrapServers(),
+                                config.get(KafkaOptions.CLICKS_TOPIC),
+                                config.get(KafkaOptions.GROUP_ID),
+                                new FlinkRestClient("http://127.0.0.1:" + restPort),
+                                job.getJobID().toString())) {
+            result =
+                    replayAndWatch(
+                            clicks,
+                            publisher,
+                            monitor,
+                            latency,
+                            new LagWatch(lag),
+                            job,
+                            dir,
+                            config.scoringEnabled() ? "user vectors out" : "session features out",
+                            wireSettings.format());
+        }
+        result.print(spec.commandLine().getOut(), seconds(t0));
+        return result.complete() ? 0 : 1;
     }
 
     private DemoRun replayAndWatch(
@@ -277,7 +332,8 @@ public final class DemoCommand implements Callable<Integer> {
             LagWatch lag,
             JobClient job,
             Path dir,
-            String outputName)
+            String outputName,
+            WireFormat wireFormat)
             throws Exception {
         long limit = maxEvents > 0 ? maxEvents : Long.MAX_VALUE;
         Throwable[] publishFailure = new Throwable[1];
@@ -359,6 +415,7 @@ public final class DemoCommand implements Callable<Integer> {
         err.println();
         return new DemoRun(
                 outputName,
+                wireFormat,
                 publisher.sent(),
                 monitor.outputs(),
                 monitor.deadLetters(),
@@ -467,8 +524,22 @@ public final class DemoCommand implements Callable<Integer> {
         return DemoModel.forGenerated(generator.config(), err);
     }
 
-    private JobConfig jobConfig(String bootstrap, Path dir, Path modelDir) {
+    private JobConfig jobConfig(
+            String bootstrap, Path dir, Path modelDir, WireSettings wireSettings) {
         JobConfig.Builder c = JobConfig.builder();
+        if (wireSettings.format() == WireFormat.REGISTRY) {
+            // Every topic the job reads or writes (recommendations have no registry format yet).
+            c.set(WireOptions.REGISTRY_URL, wireSettings.registryUrl());
+            for (var topic :
+                    List.of(
+                            WireOptions.CLICKS,
+                            WireOptions.USER_VECTORS,
+                            WireOptions.SESSION_FEATURES,
+                            WireOptions.DEAD_LETTERS,
+                            WireOptions.LATE_CLICKS)) {
+                c.set(topic, WireFormat.REGISTRY);
+            }
+        }
         if (modelDir != null) {
             c.set(ScoringOptions.ENABLED, ScoringOptions.Switch.TRUE)
                     .set(ScoringOptions.MODEL_DIR, modelDir.toString())
@@ -594,6 +665,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** What one demo run did, and its summary table. */
     record DemoRun(
             String outputName,
+            WireFormat wireFormat,
             long sent,
             long outputs,
             long deadLetters,
@@ -613,6 +685,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("| sdm demo summary            |                |");
             out.println("|-----------------------------|----------------|");
+            row(out, "wire format", wireFormat.toString());
             row(out, "clicks published", String.format("%,d", sent));
             row(out, outputName, String.format("%,d", outputs));
             row(out, "dead letters", String.format("%,d", deadLetters));

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.sdmstream.wire.WireFormat;
+import org.sdmstream.wire.WireSettings;
 
 /**
  * Reads the pipeline's output topics as a downstream service would ({@code read_committed}) and
@@ -26,7 +28,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final String lateTopic;
     private final LatencyRecorder latency;
     private final String isolationLevel;
-    private final OutputKeys keys = new OutputKeys();
+    private final OutputKeys keys;
     private final AtomicLong outputs = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
@@ -59,6 +61,29 @@ public final class OutputMonitor implements AutoCloseable {
             String lateTopic,
             LatencyRecorder latency,
             String isolationLevel) {
+        this(
+                bootstrapServers,
+                outputTopic,
+                deadLetterTopic,
+                lateTopic,
+                latency,
+                isolationLevel,
+                WireSettings.SINGLE_OBJECT);
+    }
+
+    /** As above, the outputs in {@code wire}'s format (for their latency). */
+    public OutputMonitor(
+            String bootstrapServers,
+            String outputTopic,
+            String deadLetterTopic,
+            String lateTopic,
+            LatencyRecorder latency,
+            String isolationLevel,
+            WireSettings wire) {
+        this.keys =
+                wire.format() == WireFormat.REGISTRY
+                        ? new OutputKeys(wire.client()::schemaById)
+                        : new OutputKeys();
         this.bootstrapServers = bootstrapServers;
         this.outputTopic = outputTopic;
         this.deadLetterTopic = deadLetterTopic;

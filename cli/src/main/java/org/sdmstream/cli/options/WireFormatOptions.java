@@ -29,6 +29,15 @@ public final class WireFormatOptions {
                             + "(Apicurio: http://host:8080/apis/ccompat/v7).")
     String registryUrl = "";
 
+    public WireFormat format() {
+        return format;
+    }
+
+    /** The {@code --registry-url} given, blank when none was. */
+    public String registryUrl() {
+        return registryUrl == null ? "" : registryUrl.trim();
+    }
+
     /** The settings these flags describe; a registry format without a URL is refused. */
     public WireSettings settings() {
         return format == WireFormat.SINGLE_OBJECT

@@ -76,4 +76,35 @@ class DemoCommandITCase {
                 .containsPattern("user vectors out +\\| +300 \\|")
                 .containsPattern("late clicks +\\| +0 \\|");
     }
+
+    /**
+     * Every topic in the registry format, with the schema registry the demo starts: the job reads
+     * the registry-framed clicks (no dead letters) and the latency is measured on registry-framed
+     * vectors.
+     */
+    @Test
+    void theRegistryWireFormatRunsWithARegistryOfItsOwn() {
+        CommandRun run =
+                CommandRun.sdm(
+                        "demo",
+                        "--wire-format",
+                        "registry",
+                        "--max-events",
+                        "300",
+                        "--rate",
+                        "0",
+                        "--drain-timeout",
+                        "90");
+        assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+        assertThat(run.err())
+                .containsPattern(
+                        "wire format registry, schema registry at"
+                                + " http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7 up in");
+        assertThat(run.out())
+                .containsPattern("wire format +\\| +registry \\|")
+                .containsPattern("clicks published +\\| +300 \\|")
+                .containsPattern("dead letters +\\| +0 \\|")
+                .containsPattern("every click accounted for +\\| +yes \\|")
+                .containsPattern("latency samples +\\| +[1-9][0-9,]* \\|");
+    }
 }

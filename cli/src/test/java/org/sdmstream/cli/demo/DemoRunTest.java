@@ -10,6 +10,7 @@ import org.sdmstream.cli.demo.ConsumerLag.Sample;
 import org.sdmstream.cli.demo.DemoCommand.DemoRun;
 import org.sdmstream.cli.demo.DemoCommand.ProgressLine;
 import org.sdmstream.cli.kafka.LatencyRecorder;
+import org.sdmstream.wire.WireFormat;
 
 /** The demo's summary table and progress column for the consumer lag. */
 class DemoRunTest {
@@ -18,6 +19,7 @@ class DemoRunTest {
         StringWriter out = new StringWriter();
         new DemoRun(
                         "user vectors out",
+                        WireFormat.REGISTRY,
                         100,
                         100,
                         0,
@@ -38,6 +40,7 @@ class DemoRunTest {
         assertThat(table)
                 .contains("| consumer lag max (records)  |         12,345 |")
                 .contains("| consumer lag end (records)  |              0 |")
+                .contains("| wire format                 |       registry |")
                 .doesNotContain("* from the committed offsets");
         // Every table row is as wide as the header.
         int width = "| sdm demo summary            |                |".length();

@@ -125,20 +125,19 @@ public final class SchemaRegistryClient {
             return known;
         }
         String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-        JsonNode answer =
-                call(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                baseUrl
-                                                        + "/subjects/"
-                                                        + URLEncoder.encode(
-                                                                        subject,
-                                                                        StandardCharsets.UTF_8)
-                                                                .replace("+", "%20")
-                                                        + "/versions"))
-                                .header("Content-Type", CONTENT_TYPE)
-                                .POST(HttpRequest.BodyPublishers.ofString(body)),
-                        "registering " + schema.getFullName() + " under " + subject);
+        JsonNode answer;
+        try {
+            answer = postVersion(subject, schema, body);
+        } catch (RegistryLookupException e) {
+            if (e.problem() != RegistryLookupException.Problem.REFUSED) {
+                throw e;
+            }
+            // Apicurio answers 409 "artifact already exists" to all but one of several first
+            // registrations of a new subject at the same moment (the parallel writers of one sink
+            // start together); asked again, it answers with the id. A schema the registry really
+            // refuses is refused again.
+            answer = postVersion(subject, schema, body);
+        }
         if (!answer.path("id").canConvertToInt()) {
             throw new RegistryLookupException(
                     RegistryLookupException.Problem.UNAVAILABLE,
@@ -149,6 +148,20 @@ public final class SchemaRegistryClient {
         idsBySubjectAndSchema.put(key, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    private JsonNode postVersion(String subject, Schema schema, String body) {
+        return call(
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        baseUrl
+                                                + "/subjects/"
+                                                + URLEncoder.encode(subject, StandardCharsets.UTF_8)
+                                                        .replace("+", "%20")
+                                                + "/versions"))
+                        .header("Content-Type", CONTENT_TYPE)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                "registering " + schema.getFullName() + " under " + subject);
     }
 
     public String baseUrl() {

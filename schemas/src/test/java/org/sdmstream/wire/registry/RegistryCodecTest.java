@@ -155,6 +155,26 @@ class RegistryCodecTest {
         }
     }
 
+    @Test
+    void aConflictOnRegisteringIsAskedOnceMore() {
+        SchemaRegistryClient client =
+                new SchemaRegistryClient(
+                        registry.url(), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        registry.conflictOnNext(1);
+        int id = client.register("clicks-value", ClickEvent.getClassSchema());
+        assertThat(registry.registrations).hasValue(2);
+        assertThat(client.schemaById(id)).isEqualTo(ClickEvent.getClassSchema());
+
+        registry.conflictOnNext(2);
+        assertThatThrownBy(() -> client.register("views-value", Schema.create(Schema.Type.LONG)))
+                .isInstanceOfSatisfying(
+                        RegistryLookupException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(RegistryLookupException.Problem.REFUSED));
+        assertThat(registry.registrations).as("asked once more, not more").hasValue(4);
+    }
+
     static byte[] framed(int id, Schema schema, GenericRecord record) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -28,6 +28,8 @@ final class StubSchemaRegistry implements AutoCloseable {
     private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     final AtomicInteger lookups = new AtomicInteger();
+    final AtomicInteger registrations = new AtomicInteger();
+    private final AtomicInteger conflicts = new AtomicInteger();
     final List<String> subjects = new ArrayList<>();
 
     StubSchemaRegistry() throws IOException {
@@ -44,6 +46,14 @@ final class StubSchemaRegistry implements AutoCloseable {
     /** Makes the next registered schema get {@code id} (registries hand out ids from any start). */
     void startIdsAt(int id) {
         nextId.set(id);
+    }
+
+    /**
+     * Answers the next {@code n} registrations with 409, as Apicurio answers all but one of several
+     * first registrations of a new subject at the same moment.
+     */
+    void conflictOnNext(int n) {
+        conflicts.set(n);
     }
 
     /**
@@ -71,6 +81,15 @@ final class StubSchemaRegistry implements AutoCloseable {
     private synchronized void register(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         subjects.add(path.substring("/subjects/".length(), path.length() - "/versions".length()));
+        registrations.incrementAndGet();
+        if (conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            answer(
+                    exchange,
+                    409,
+                    "{\"message\":\"An artifact with ID 'x-value' in group 'null' already exists.\","
+                            + "\"error_code\":409}");
+            return;
+        }
         String schema =
                 new Schema.Parser()
                         .parse(JSON.readTree(exchange.getRequestBody()).path("schema").asText())
