@@ -30,11 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sdmstream.job.ingest.DeadLetterReason;
 import org.sdmstream.job.kafka.WireOptions;
+import org.sdmstream.job.retrieval.RetrievalOptions;
 import org.sdmstream.local.LocalSchemaRegistry;
 import org.sdmstream.model.scoring.SdmScorer;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.records.UserRecommendations;
 import org.sdmstream.wire.WireFormat;
 import org.sdmstream.wire.WireSettings;
 import org.sdmstream.wire.registry.RegistryCodec;
@@ -81,6 +83,11 @@ class RegistryWireFormatITCase {
                     .configure(WireOptions.CLICKS, WireFormat.REGISTRY)
                     .configure(WireOptions.USER_VECTORS, WireFormat.REGISTRY)
                     .configure(WireOptions.DEAD_LETTERS, WireFormat.REGISTRY);
+            // Top-K too: the recommendations topic registers its schema like the vectors'.
+            String recommendations = pipeline.topic("recommendations");
+            pipeline.configure(RetrievalOptions.K, 5)
+                    .configure(RetrievalOptions.RECOMMENDATIONS_TOPIC, recommendations)
+                    .configure(WireOptions.RECOMMENDATIONS, WireFormat.REGISTRY);
             SchemaRegistryClient client =
                     new SchemaRegistryClient(
                             registry.url(), Duration.ofSeconds(5), Duration.ofSeconds(1));
@@ -126,9 +133,29 @@ class RegistryWireFormatITCase {
                     pipeline.read(pipeline.deadLetters, 1).stream()
                             .map(r -> deadCodec.decode(r.value()))
                             .toList();
+            RegistryCodec<UserRecommendations> recommendationCodec =
+                    new RegistryCodec<>(
+                            UserRecommendations.class,
+                            client,
+                            WireSettings.subjectOf(recommendations));
+            List<UserRecommendations> recommended =
+                    pipeline.read(recommendations, expected).stream()
+                            .map(r -> recommendationCodec.decode(r.value()))
+                            .toList();
             pipeline.cancel(job);
 
             Expectations.assertVectorsExactlyOffline(output, clicks, scorer);
+            assertThat(recommended)
+                    .as("one registry-framed UserRecommendations per vector")
+                    .hasSize(output.size())
+                    .allSatisfy(
+                            r ->
+                                    assertThat(r.getItemIds())
+                                            .isNotEmpty()
+                                            .hasSizeLessThanOrEqualTo(5));
+            assertThat(recommended.stream().map(UserRecommendations::getUserId).sorted().toList())
+                    .isEqualTo(
+                            output.stream().map(UserInterestVector::getUserId).sorted().toList());
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).getReason())
                     .isEqualTo(DeadLetterReason.UNKNOWN_SCHEMA_ID.name());

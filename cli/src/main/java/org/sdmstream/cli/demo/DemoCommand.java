@@ -528,7 +528,7 @@ public final class DemoCommand implements Callable<Integer> {
             String bootstrap, Path dir, Path modelDir, WireSettings wireSettings) {
         JobConfig.Builder c = JobConfig.builder();
         if (wireSettings.format() == WireFormat.REGISTRY) {
-            // Every topic the job reads or writes (recommendations have no registry format yet).
+            // Every topic the job reads or writes.
             c.set(WireOptions.REGISTRY_URL, wireSettings.registryUrl());
             for (var topic :
                     List.of(
@@ -536,7 +536,8 @@ public final class DemoCommand implements Callable<Integer> {
                             WireOptions.USER_VECTORS,
                             WireOptions.SESSION_FEATURES,
                             WireOptions.DEAD_LETTERS,
-                            WireOptions.LATE_CLICKS)) {
+                            WireOptions.LATE_CLICKS,
+                            WireOptions.RECOMMENDATIONS)) {
                 c.set(topic, WireFormat.REGISTRY);
             }
         }

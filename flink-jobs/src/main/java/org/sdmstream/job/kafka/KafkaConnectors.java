@@ -87,9 +87,10 @@ public final class KafkaConnectors {
         return sink(
                 config,
                 AvroKafkaSerializer.keyedBy(
-                        config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC),
-                        UserRecommendations.class,
-                        UserRecommendations::getUserId),
+                                config.get(RetrievalOptions.RECOMMENDATIONS_TOPIC),
+                                UserRecommendations.class,
+                                UserRecommendations::getUserId)
+                        .inFormat(WireOptions.settings(config, WireOptions.RECOMMENDATIONS)),
                 "recommendations");
     }
 

@@ -23,6 +23,8 @@ public final class WireOptions {
             format("dead-letters", "the dead-letters topic");
     public static final ConfigOption<WireFormat> LATE_CLICKS =
             format("late-clicks", "the late-clicks topic");
+    public static final ConfigOption<WireFormat> RECOMMENDATIONS =
+            format("recommendations", "the recommendations topic");
 
     public static final ConfigOption<String> REGISTRY_URL =
             key("schema-registry.url")
