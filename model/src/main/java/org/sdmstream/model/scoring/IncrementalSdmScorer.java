@@ -1,5 +1,6 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * Scores each click from state carried since the user's previous click, with the model's {@link
@@ -294,7 +294,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 in.put(r, fresh.get(r).state, fresh.get(r).profile);
             }
             try (Result result = step.sessionValues(in.feeds())) {
-                FloatDataBuffer[] values = new FloatDataBuffer[sessionValues.size()];
+                FloatBuffer[] values = new FloatBuffer[sessionValues.size()];
                 for (int v = 0; v < values.length; v++) {
                     values[v] = StepOutputs.floats(result, v);
                 }
