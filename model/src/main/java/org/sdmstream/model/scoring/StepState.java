@@ -228,6 +228,41 @@ final class StepState {
         historyShop = null;
     }
 
+    /**
+     * Takes the state after the last click of {@code session} from a prefix run's row {@code row}
+     * ({@link PrefixRunner}): this state, fresh, then continues that session as if it had been
+     * stepped through it.
+     */
+    void takePrefix(
+            PrefixRunner.Outputs out, int row, List<Behavior> session, int heads, int maxRows) {
+        int n = session.size();
+        int d = dimension;
+        int k = d / heads;
+        int grown = 4;
+        while (grown < n) {
+            grown *= 2;
+        }
+        capacity = Math.min(maxRows, grown);
+        keys = new float[heads * capacity * k];
+        values = new float[heads * capacity * k];
+        for (int hh = 0; hh < heads; hh++) {
+            int from = (row * heads + hh) * maxRows * k;
+            out.keys.get(from, keys, hh * capacity * k, n * k);
+            out.values.get(from, values, hh * capacity * k, n * k);
+        }
+        out.h.get(row * d, h, 0, d);
+        out.c.get(row * d, c, 0, d);
+        out.poolAcc.get(row * d, poolAcc, 0, d);
+        poolMax = out.poolMax.get(row);
+        poolSum = out.poolSum.get(row);
+        vector = new float[d];
+        out.vectors.get((row * maxRows + n - 1) * d, vector, 0, d);
+        takeSessionValues(out.sessionValues, row);
+        firstClickPrint = print(session.get(0));
+        lastClickPrint = print(session.get(n - 1));
+        position = n;
+    }
+
     /** Approximate heap bytes, for the cache's byte bound. */
     long bytes(String userId) {
         long numbers =
