@@ -146,6 +146,25 @@ public final class ModelSignature {
     public static final List<String> SESSION_VALUES =
             List.of(SESSION_QUERY, SESSION_LONG_TERM, SESSION_GATE);
 
+    /**
+     * Name scope of the full tower's prefix-state ops: the state the step carries after the last
+     * real click of each session, under the step input names ({@link #LSTM_H}, {@link #LSTM_C},
+     * {@link #ATTENTION_KEYS}, {@link #ATTENTION_VALUES}, {@link #POOL_MAX}, {@link #POOL_SUM},
+     * {@link #POOL_ACC}) and the session value names. Fetched with the vectors at every position
+     * ({@code session_vectors}), they let a scorer score a burst of one user's clicks in one run of
+     * the tower and go on stepping from its end. Exports before them have none.
+     */
+    public static final String PREFIX_SCOPE = "prefix";
+
+    /** The prefix-state ops, in the order a scorer fetches them (session values last). */
+    public static final List<String> PREFIX_STATE =
+            List.of(LSTM_H, LSTM_C, ATTENTION_KEYS, ATTENTION_VALUES, POOL_MAX, POOL_SUM, POOL_ACC);
+
+    /** The graph name of a prefix-state op, e.g. {@code prefix/lstm_c}. */
+    public static String prefixOp(String name) {
+        return PREFIX_SCOPE + "/" + name;
+    }
+
     /** The graph name of an op of the step graph, e.g. {@code step/session_query}. */
     public static String stepOp(String name) {
         return STEP_KEY + "/" + name;

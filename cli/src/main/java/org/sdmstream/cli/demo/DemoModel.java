@@ -86,7 +86,8 @@ public final class DemoModel {
     /**
      * Bumped when the exported graph changes in a way scoring speed depends on, so that cached
      * models from before are trained again rather than measured: 2 = the step graph names the
-     * per-session values it can be fed (docs/scoring-model.md).
+     * per-session values it can be fed and the full tower the state after a prefix
+     * (docs/scoring-model.md).
      */
     static final String GRAPH_GENERATION = "-g2";
 

@@ -93,6 +93,25 @@ public final class Layers {
             int steps,
             int in,
             int hidden) {
+        return lstmRun(x, mask, w, u, b, steps, in, hidden).outputs();
+    }
+
+    /**
+     * The outputs of {@link #lstm} [B, T, hidden] and the state after the last real position (the
+     * padding after it carries the state unchanged): what a step carries after that click.
+     */
+    public record LstmRun(Operand<TFloat32> outputs, LstmState last) {}
+
+    /** {@link #lstm} with its final state. */
+    public LstmRun lstmRun(
+            Operand<TFloat32> x,
+            Operand<TFloat32> mask,
+            Operand<TFloat32> w,
+            Operand<TFloat32> u,
+            Operand<TFloat32> b,
+            int steps,
+            int in,
+            int hidden) {
         Operand<TFloat32> xw = tf.math.add(dense3(x, w, steps, in, 4 * hidden), b);
         List<Output<TFloat32>> xs = tf.unstack(xw, (long) steps, Unstack.axis(1L)).output();
         List<Output<TFloat32>> ms = tf.unstack(mask, (long) steps, Unstack.axis(1L)).output();
@@ -115,7 +134,7 @@ public final class Layers {
             h = tf.math.add(tf.math.mul(m, next.h()), tf.math.mul(keep, h));
             outputs.add(tf.math.mul(next.h(), m));
         }
-        return tf.stack(outputs, Stack.axis(1L));
+        return new LstmRun(tf.stack(outputs, Stack.axis(1L)), new LstmState(h, c));
     }
 
     /** An LSTM's hidden state h and cell state c, each [B, hidden]. */
@@ -181,6 +200,27 @@ public final class Layers {
             int steps,
             int dim,
             int heads) {
+        return causalSelfAttentionRows(h, mask, wq, wk, wv, wo, steps, dim, heads).output();
+    }
+
+    /**
+     * The output of {@link #causalSelfAttention} [B, T, D] and its key and value rows [B, H, T,
+     * D/H] (zero at padding, whose h is zero): the rows a step carries.
+     */
+    public record SelfAttention(
+            Operand<TFloat32> output, Operand<TFloat32> keys, Operand<TFloat32> values) {}
+
+    /** {@link #causalSelfAttention} with its key and value rows. */
+    public SelfAttention causalSelfAttentionRows(
+            Operand<TFloat32> h,
+            Operand<TFloat32> mask,
+            Operand<TFloat32> wq,
+            Operand<TFloat32> wk,
+            Operand<TFloat32> wv,
+            Operand<TFloat32> wo,
+            int steps,
+            int dim,
+            int heads) {
         int headDim = dim / heads;
         Operand<TFloat32> q = splitHeads(dense3(h, wq, steps, dim, dim), steps, heads, headDim);
         Operand<TFloat32> k = splitHeads(dense3(h, wk, steps, dim, dim), steps, heads, headDim);
@@ -200,7 +240,7 @@ public final class Layers {
                 tf.reshape(
                         tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
                         tf.constant(new int[] {-1, steps, dim}));
-        return tf.math.add(dense3(context, wo, steps, dim, dim), h);
+        return new SelfAttention(tf.math.add(dense3(context, wo, steps, dim, dim), h), k, v);
     }
 
     private Operand<TFloat32> splitHeads(Operand<TFloat32> x, int steps, int heads, int headDim) {

@@ -200,11 +200,12 @@ public final class SdmGraph {
         SdmWeights.Lstm lstm = sdmWeights.lstm();
         SdmWeights.SelfAttention attention = sdmWeights.attention();
         Operand<TFloat32> x = tf.concat(sessionFeatures, tf.constant(-1)); // [B, T, in]
-        Operand<TFloat32> h =
-                layers.lstm(
+        Layers.LstmRun lstmRun =
+                layers.lstmRun(
                         x, sessionMask, lstm.w(), lstm.u(), lstm.b(), t, config.itemInputDim(), d);
-        Operand<TFloat32> hHat =
-                layers.causalSelfAttention(
+        Operand<TFloat32> h = lstmRun.outputs();
+        Layers.SelfAttention selfAttention =
+                layers.causalSelfAttentionRows(
                         h,
                         sessionMask,
                         attention.wq(),
@@ -214,9 +215,13 @@ public final class SdmGraph {
                         t,
                         d,
                         config.heads());
+        Operand<TFloat32> hHat = selfAttention.output();
         Operand<TFloat32> s =
                 layers.causalUserAttention(hHat, eu, sdmWeights.userAttention(), sessionMask, t, d);
         if (sdmWeights.longTerm().isEmpty()) {
+            if (mode == Mode.SERVING) {
+                prefixState(lstmRun.last(), selfAttention, hHat, eu, sessionMask, null, null);
+            }
             return s;
         }
         LongTermBranch longTerm = sdmWeights.longTerm().get();
@@ -227,7 +232,56 @@ public final class SdmGraph {
                         historyFeatures,
                         historyMask,
                         LongTermBranch.Scoring.PROJECT_HISTORY);
-        return longTerm.gate(layers, eu, s, p, t);
+        Operand<TFloat32> gateBias = longTerm.gateBias(layers, eu, p);
+        Operand<TFloat32> gated = longTerm.gateMix(layers, s, p, gateBias, t);
+        if (mode == Mode.SERVING) {
+            prefixState(lstmRun.last(), selfAttention, hHat, eu, sessionMask, p, gateBias);
+        }
+        return gated;
+    }
+
+    /**
+     * Named ops ({@link ModelSignature#PREFIX_STATE}) with the state the step graph carries after
+     * the last real click of each session: LSTM h and c, the key and value rows, the user-attention
+     * accumulator (m, l, acc) over the real positions, and the session values. A scorer fetches
+     * them with {@link #SESSION_VECTORS} to score a burst of one user's clicks in one run and go on
+     * stepping from there. Serving graphs only; nothing runs unless they are fetched.
+     */
+    private void prefixState(
+            Layers.LstmState last,
+            Layers.SelfAttention selfAttention,
+            Operand<TFloat32> hHat,
+            Operand<TFloat32> eu,
+            Operand<TFloat32> sessionMask,
+            Operand<TFloat32> p,
+            Operand<TFloat32> gateBias) {
+        Ops prefix = tf.withSubScope(ModelSignature.PREFIX_SCOPE);
+        Operand<TFloat32> query = tf.linalg.matMul(eu, sdmWeights.userAttention()); // [B, D]
+        Operand<TFloat32> scores =
+                tf.math.add(
+                        tf.reduceSum(
+                                tf.math.mul(hHat, tf.expandDims(query, tf.constant(1))),
+                                tf.constant(2)),
+                        layers.keyBias(sessionMask)); // [B, T], padding far below
+        Operand<TFloat32> max = tf.max(scores, tf.constant(1)); // [B]
+        Operand<TFloat32> weights =
+                tf.math.exp(tf.math.sub(scores, tf.expandDims(max, tf.constant(1))));
+        prefix.withName(ModelSignature.LSTM_H).identity(last.h());
+        prefix.withName(ModelSignature.LSTM_C).identity(last.c());
+        prefix.withName(ModelSignature.ATTENTION_KEYS).identity(selfAttention.keys());
+        prefix.withName(ModelSignature.ATTENTION_VALUES).identity(selfAttention.values());
+        prefix.withName(ModelSignature.POOL_MAX).identity(max);
+        prefix.withName(ModelSignature.POOL_SUM).identity(tf.reduceSum(weights, tf.constant(1)));
+        prefix.withName(ModelSignature.POOL_ACC)
+                .identity(
+                        tf.reduceSum(
+                                tf.math.mul(hHat, tf.expandDims(weights, tf.constant(2))),
+                                tf.constant(1)));
+        prefix.withName(ModelSignature.SESSION_QUERY).identity(query);
+        if (p != null) {
+            prefix.withName(ModelSignature.SESSION_LONG_TERM).identity(p);
+            prefix.withName(ModelSignature.SESSION_GATE).identity(gateBias);
+        }
     }
 
     private Operand<TFloat32> youTubeDnn(

@@ -36,6 +36,7 @@ public final class AllowedOps {
                     "Less",
                     "LogicalNot",
                     "MatMul",
+                    "Max",
                     "Maximum",
                     "Mul",
                     "NoOp",

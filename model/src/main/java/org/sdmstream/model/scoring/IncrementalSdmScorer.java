@@ -1,5 +1,6 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * Scores each click from state carried since the user's previous click, with the model's {@link
@@ -33,13 +33,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     /**
      * Counters since load, for metrics and tests: {@code rounds} step runs (each runs one step for
-     * up to the batch cap of users), {@code sessionRuns} runs that computed session values.
+     * up to the batch cap of users), {@code sessionRuns} runs that computed session values, {@code
+     * prefixRuns} tower runs that scored bursts and {@code prefixInputs} the inputs they scored
+     * (each other input is one step, or the full tower for sessions longer than T).
      */
     public record Stats(
             long inputs,
             long steps,
             long rounds,
             long sessionRuns,
+            long prefixRuns,
+            long prefixInputs,
             long cacheHits,
             long rebuilds,
             long fullTower,
@@ -49,6 +53,15 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     private final SdmScorer model;
     private final StepRunner step;
+
+    /** Scores bursts of one user's clicks in one run; null for a model without prefix state. */
+    private final PrefixRunner prefix;
+
+    /**
+     * A lane whose pending clicks need at least this many steps is scored by a prefix row: one run
+     * of the tower for all bursts of a call costs about as much as two or three step rounds.
+     */
+    static final int PREFIX_MIN_STEPS = 3;
 
     /** The session values the model names, carried per user; empty for a model without them. */
     private final List<String> sessionValues;
@@ -66,6 +79,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final LongAdder steps = new LongAdder();
     private final LongAdder rounds = new LongAdder();
     private final LongAdder sessionRuns = new LongAdder();
+    private final LongAdder prefixRuns = new LongAdder();
+    private final LongAdder prefixInputs = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder fullTower = new LongAdder();
@@ -79,11 +94,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
             this.dims = ModelSignature.checkStep(signature.get(), model.dimensions());
             this.step = new StepRunner(model, signature.get());
             this.sessionValues = step.sessionValueNames();
+            this.prefix = options.prefixBursts() ? PrefixRunner.of(model, sessionValues) : null;
             this.zeroRows = new float[dims.dimensions().maxSession() * dims.headSize()];
         } else {
             this.dims = null;
             this.step = null;
             this.sessionValues = List.of();
+            this.prefix = null;
             this.zeroRows = new float[0];
         }
     }
@@ -143,8 +160,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
         }
         // States taken from the cache are owned by this call; if it fails they are simply lost
         // (rebuilt later).
+        List<Lane> bursts = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
+            if (prefix != null && lane.planBurst(batch)) {
+                bursts.add(lane);
+            }
+        }
+        for (int from = 0; from < bursts.size(); from += maxBatch) {
+            runPrefix(bursts.subList(from, Math.min(bursts.size(), from + maxBatch)), batch, out);
+        }
+        for (Lane lane : lanes.values()) {
             lane.next(batch, out);
         }
         List<Lane> round = new ArrayList<>();
@@ -199,8 +225,60 @@ public final class IncrementalSdmScorer implements BatchScorer {
          */
         int[] profile;
 
+        /** The inputs of a burst scored by one prefix row (the last one's session holds all). */
+        final List<Integer> burst = new ArrayList<>();
+
         Lane(String userId) {
             this.userId = userId;
+        }
+
+        /**
+         * Whether the lane's first pending inputs, one session's clicks in order, need at least
+         * {@link #PREFIX_MIN_STEPS} steps from the state it has: they then become its {@link
+         * #burst}, scored by one prefix row instead of one round each.
+         */
+        boolean planBurst(List<ModelInput> batch) {
+            ModelInput first = batch.get(pending.peekFirst());
+            int[] encodedProfile = model.encoder().encodeProfile(first.profile());
+            int start =
+                    state != null && state.continues(first, encodedProfile) ? state.position : 0;
+            List<Integer> chain = new ArrayList<>();
+            ModelInput previous = null;
+            for (int i : pending) {
+                ModelInput in = batch.get(i);
+                if (previous != null && !extends_(in, previous)) {
+                    break;
+                }
+                chain.add(i);
+                previous = in;
+            }
+            if (previous.session().size() - start < PREFIX_MIN_STEPS) {
+                return false;
+            }
+            if (start > 0) {
+                cacheHits.increment();
+            } else if (first.session().size() > 1) {
+                rebuilds.increment();
+            }
+            burst.addAll(chain);
+            pending.removeAll(chain);
+            profile = encodedProfile;
+            return true;
+        }
+
+        /**
+         * Whether {@code in} continues {@code previous}'s session: same session and profile, and
+         * the clicks of {@code previous} at its start (compared at both ends, as {@link
+         * StepState#continues} does).
+         */
+        private boolean extends_(ModelInput in, ModelInput previous) {
+            int n = previous.session().size();
+            return java.util.Objects.equals(in.sessionId(), previous.sessionId())
+                    && in.session().size() >= n
+                    && in.profile().equals(previous.profile())
+                    && in.history().equals(previous.history())
+                    && in.session().get(0).equals(previous.session().get(0))
+                    && in.session().get(n - 1).equals(previous.session().get(n - 1));
         }
 
         /**
@@ -278,6 +356,37 @@ public final class IncrementalSdmScorer implements BatchScorer {
         }
     }
 
+    /**
+     * Scores every lane's burst with one prefix row each, in one run: the vector of each input of
+     * the burst at its own last click, and the lane's state after the burst's last click.
+     */
+    private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out) {
+        int d = dims.dimensions().vectorSize();
+        int t = dims.dimensions().maxSession();
+        List<ModelInput> rows = new ArrayList<>();
+        for (Lane lane : lanes) {
+            rows.add(batch.get(lane.burst.get(lane.burst.size() - 1)));
+        }
+        try (PrefixRunner.Outputs result = prefix.run(rows)) {
+            for (int r = 0; r < lanes.size(); r++) {
+                Lane lane = lanes.get(r);
+                ModelInput last = rows.get(r);
+                for (int i : lane.burst) {
+                    int n = batch.get(i).session().size();
+                    float[] vector = new float[d];
+                    result.vectors.get((r * t + n - 1) * d, vector, 0, d);
+                    out[i] = vector;
+                }
+                StepState fresh = new StepState(last, lane.profile, model.encoder(), d);
+                fresh.takePrefix(result, r, last.session(), dims.heads(), t);
+                lane.state = fresh;
+                prefixInputs.add(lane.burst.size());
+                lane.burst.clear();
+            }
+        }
+        prefixRuns.increment();
+    }
+
     /** Computes the session values of the lanes whose state has none, in one run. */
     private void computeSessionValues(List<Lane> lanes) {
         List<Lane> fresh = new ArrayList<>();
@@ -294,7 +403,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 in.put(r, fresh.get(r).state, fresh.get(r).profile);
             }
             try (Result result = step.sessionValues(in.feeds())) {
-                FloatDataBuffer[] values = new FloatDataBuffer[sessionValues.size()];
+                FloatBuffer[] values = new FloatBuffer[sessionValues.size()];
                 for (int v = 0; v < values.length; v++) {
                     values[v] = StepOutputs.floats(result, v);
                 }
@@ -324,6 +433,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 steps.sum(),
                 rounds.sum(),
                 sessionRuns.sum(),
+                prefixRuns.sum(),
+                prefixInputs.sum(),
                 cacheHits.sum(),
                 rebuilds.sum(),
                 fullTower.sum(),

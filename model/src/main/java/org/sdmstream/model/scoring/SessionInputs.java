@@ -1,11 +1,11 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.IntBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.IntDataBuffer;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -19,13 +19,13 @@ final class SessionInputs implements AutoCloseable {
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private final int historyLength;
     private final int profileSlots;
-    private final IntDataBuffer user;
-    private final IntDataBuffer profile;
-    private final IntDataBuffer historyItem;
-    private final IntDataBuffer historyCategory;
-    private final IntDataBuffer historyBrand;
-    private final IntDataBuffer historyShop;
-    private final IntDataBuffer historyLengths;
+    private final IntBuffer user;
+    private final IntBuffer profile;
+    private final IntBuffer historyItem;
+    private final IntBuffer historyCategory;
+    private final IntBuffer historyBrand;
+    private final IntBuffer historyShop;
+    private final IntBuffer historyLengths;
 
     SessionInputs(ModelSignature.StepDimensions dims, int lanes) {
         this.historyLength = dims.dimensions().maxHistory();
@@ -46,14 +46,14 @@ final class SessionInputs implements AutoCloseable {
 
     /** Writes lane {@code lane}: the state's user and history, and the encoded profile. */
     void put(int lane, StepState state, int[] encodedProfile) {
-        user.setInt(state.user, lane);
-        profile.offset((long) lane * profileSlots).write(encodedProfile, 0, profileSlots);
-        long at = (long) lane * historyLength;
-        historyItem.offset(at).write(state.historyItem, 0, historyLength);
-        historyCategory.offset(at).write(state.historyCategory, 0, historyLength);
-        historyBrand.offset(at).write(state.historyBrand, 0, historyLength);
-        historyShop.offset(at).write(state.historyShop, 0, historyLength);
-        historyLengths.setInt(state.historyLength, lane);
+        user.put(lane, state.user);
+        profile.put(lane * profileSlots, encodedProfile, 0, profileSlots);
+        int at = lane * historyLength;
+        historyItem.put(at, state.historyItem, 0, historyLength);
+        historyCategory.put(at, state.historyCategory, 0, historyLength);
+        historyBrand.put(at, state.historyBrand, 0, historyLength);
+        historyShop.put(at, state.historyShop, 0, historyLength);
+        historyLengths.put(lane, state.historyLength);
     }
 
     /** The feeds by signature input key. */
@@ -61,10 +61,10 @@ final class SessionInputs implements AutoCloseable {
         return tensors;
     }
 
-    private IntDataBuffer ints(String name, long... shape) {
+    private IntBuffer ints(String name, long... shape) {
         TInt32 t = TInt32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        return t.asRawTensor().data().asInts();
+        return TensorMemory.ints(t);
     }
 
     @Override

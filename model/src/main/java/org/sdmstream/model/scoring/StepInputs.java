@@ -1,5 +1,7 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +10,6 @@ import org.sdmstream.features.encoding.ModelInputEncoder;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
-import org.tensorflow.ndarray.buffer.IntDataBuffer;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -27,21 +27,21 @@ final class StepInputs implements AutoCloseable {
     private final int maxRows;
     private final int dimension;
     private final float[] zeros;
-    private final IntDataBuffer clickItem;
-    private final IntDataBuffer clickCategory;
-    private final IntDataBuffer clickBrand;
-    private final IntDataBuffer clickShop;
-    private final IntDataBuffer position;
-    private final FloatDataBuffer h;
-    private final FloatDataBuffer c;
-    private final FloatDataBuffer keys;
-    private final FloatDataBuffer values;
-    private final FloatDataBuffer poolMax;
-    private final FloatDataBuffer poolSum;
-    private final FloatDataBuffer poolAcc;
+    private final IntBuffer clickItem;
+    private final IntBuffer clickCategory;
+    private final IntBuffer clickBrand;
+    private final IntBuffer clickShop;
+    private final IntBuffer position;
+    private final FloatBuffer h;
+    private final FloatBuffer c;
+    private final FloatBuffer keys;
+    private final FloatBuffer values;
+    private final FloatBuffer poolMax;
+    private final FloatBuffer poolSum;
+    private final FloatBuffer poolAcc;
 
     /** The carried session values' tensors, [lanes, D] each; empty when the model has none. */
-    private final FloatDataBuffer[] sessionValues;
+    private final FloatBuffer[] sessionValues;
 
     /** Scratch for one encoded click: item, category, brand, shop. */
     private final int[][] click = {new int[1], new int[1], new int[1], new int[1]};
@@ -60,7 +60,7 @@ final class StepInputs implements AutoCloseable {
         this.maxRows = dims.dimensions().maxSession();
         this.dimension = dims.dimensions().vectorSize();
         this.zeros = zeros;
-        this.sessionValues = new FloatDataBuffer[sessionValueNames.size()];
+        this.sessionValues = new FloatBuffer[sessionValueNames.size()];
         int k = dims.headSize();
         try {
             clickItem = ints(ModelSignature.CLICK_ITEM, lanes);
@@ -90,19 +90,19 @@ final class StepInputs implements AutoCloseable {
      */
     void put(int lane, StepState state, Behavior next, ModelInputEncoder encoder) {
         encoder.encodeBehavior(next, 0, click[0], click[1], click[2], click[3]);
-        clickItem.setInt(click[0][0], lane);
-        clickCategory.setInt(click[1][0], lane);
-        clickBrand.setInt(click[2][0], lane);
-        clickShop.setInt(click[3][0], lane);
-        position.setInt(state.position, lane);
-        long row = (long) lane * dimension;
-        h.offset(row).write(state.h, 0, dimension);
-        c.offset(row).write(state.c, 0, dimension);
-        poolAcc.offset(row).write(state.poolAcc, 0, dimension);
-        poolMax.setFloat(state.poolMax, lane);
-        poolSum.setFloat(state.poolSum, lane);
+        clickItem.put(lane, click[0][0]);
+        clickCategory.put(lane, click[1][0]);
+        clickBrand.put(lane, click[2][0]);
+        clickShop.put(lane, click[3][0]);
+        position.put(lane, state.position);
+        int row = lane * dimension;
+        h.put(row, state.h, 0, dimension);
+        c.put(row, state.c, 0, dimension);
+        poolAcc.put(row, state.poolAcc, 0, dimension);
+        poolMax.put(lane, state.poolMax);
+        poolSum.put(lane, state.poolSum);
         for (int v = 0; v < sessionValues.length; v++) {
-            sessionValues[v].offset(row).write(state.sessionValues[v], 0, dimension);
+            sessionValues[v].put(row, state.sessionValues[v], 0, dimension);
         }
         state.writeRows(keys, values, lane, heads, maxRows, zeros);
     }
@@ -112,16 +112,16 @@ final class StepInputs implements AutoCloseable {
         return tensors;
     }
 
-    private IntDataBuffer ints(String name, long... shape) {
+    private IntBuffer ints(String name, long... shape) {
         TInt32 t = TInt32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        return t.asRawTensor().data().asInts();
+        return TensorMemory.ints(t);
     }
 
-    private FloatDataBuffer floats(String name, long... shape) {
+    private FloatBuffer floats(String name, long... shape) {
         TFloat32 t = TFloat32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        return t.asRawTensor().data().asFloats();
+        return TensorMemory.floats(t);
     }
 
     @Override

@@ -1,22 +1,21 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.FloatBuffer;
 import org.tensorflow.Result;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
-import org.tensorflow.types.TFloat32;
 
 /**
  * The step signature's outputs of one round as views of the result's native buffers, read lane by
  * lane straight into each {@link StepState}; valid while the {@link Result} is open.
  */
 record StepOutputs(
-        FloatDataBuffer vector,
-        FloatDataBuffer h,
-        FloatDataBuffer c,
-        FloatDataBuffer keyRow,
-        FloatDataBuffer valueRow,
-        FloatDataBuffer poolMax,
-        FloatDataBuffer poolSum,
-        FloatDataBuffer poolAcc) {
+        FloatBuffer vector,
+        FloatBuffer h,
+        FloatBuffer c,
+        FloatBuffer keyRow,
+        FloatBuffer valueRow,
+        FloatBuffer poolMax,
+        FloatBuffer poolSum,
+        FloatBuffer poolAcc) {
 
     /** The outputs of {@link StepRunner#step}, fetched in {@link StepRunner#OUTPUTS} order. */
     static StepOutputs of(Result result) {
@@ -31,7 +30,7 @@ record StepOutputs(
                 floats(result, 7));
     }
 
-    static FloatDataBuffer floats(Result result, int index) {
-        return ((TFloat32) result.get(index)).asRawTensor().data().asFloats();
+    static FloatBuffer floats(Result result, int index) {
+        return TensorMemory.floats(result.get(index));
     }
 }

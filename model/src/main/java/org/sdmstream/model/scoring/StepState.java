@@ -1,12 +1,12 @@
 package org.sdmstream.model.scoring;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.ModelInputEncoder;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * What the step signature carries for one user after {@code position} clicks of one session: LSTM h
@@ -149,8 +149,8 @@ final class StepState {
      * {@code maxRows * K} long.
      */
     void writeRows(
-            FloatDataBuffer keysTensor,
-            FloatDataBuffer valuesTensor,
+            FloatBuffer keysTensor,
+            FloatBuffer valuesTensor,
             int lane,
             int heads,
             int maxRows,
@@ -159,14 +159,14 @@ final class StepState {
         int filled = position * k;
         int empty = (maxRows - position) * k;
         for (int hh = 0; hh < heads; hh++) {
-            long at = ((long) lane * heads + hh) * maxRows * k;
+            int at = (lane * heads + hh) * maxRows * k;
             if (filled > 0) {
-                keysTensor.offset(at).write(keys, hh * capacity * k, filled);
-                valuesTensor.offset(at).write(values, hh * capacity * k, filled);
+                keysTensor.put(at, keys, hh * capacity * k, filled);
+                valuesTensor.put(at, values, hh * capacity * k, filled);
             }
             if (empty > 0) {
-                keysTensor.offset(at + filled).write(zeros, 0, empty);
-                valuesTensor.offset(at + filled).write(zeros, 0, empty);
+                keysTensor.put(at + filled, zeros, 0, empty);
+                valuesTensor.put(at + filled, zeros, 0, empty);
             }
         }
     }
@@ -179,16 +179,16 @@ final class StepState {
      */
     void advance(StepOutputs out, int lane, int heads, int maxRows, Behavior click) {
         int d = dimension;
-        long at = (long) lane * d;
-        out.h().offset(at).read(h, 0, d);
-        out.c().offset(at).read(c, 0, d);
-        out.poolAcc().offset(at).read(poolAcc, 0, d);
+        int at = lane * d;
+        out.h().get(at, h, 0, d);
+        out.c().get(at, c, 0, d);
+        out.poolAcc().get(at, poolAcc, 0, d);
         if (vector == null) {
             vector = new float[d];
         }
-        out.vector().offset(at).read(vector, 0, d);
-        poolMax = out.poolMax().getFloat(lane);
-        poolSum = out.poolSum().getFloat(lane);
+        out.vector().get(at, vector, 0, d);
+        poolMax = out.poolMax().get(lane);
+        poolSum = out.poolSum().get(lane);
         int k = d / heads;
         if (position + 1 > capacity) {
             int grown = Math.min(maxRows, Math.max(position + 1, Math.max(4, 2 * capacity)));
@@ -197,9 +197,9 @@ final class StepState {
             capacity = grown;
         }
         for (int hh = 0; hh < heads; hh++) {
-            long row = at + (long) hh * k;
-            out.keyRow().offset(row).read(keys, (hh * capacity + position) * k, k);
-            out.valueRow().offset(row).read(values, (hh * capacity + position) * k, k);
+            int row = at + hh * k;
+            out.keyRow().get(row, keys, (hh * capacity + position) * k, k);
+            out.valueRow().get(row, values, (hh * capacity + position) * k, k);
         }
         stepped(click);
     }
@@ -216,16 +216,51 @@ final class StepState {
      * Takes the session values of lane {@code lane} from their [B, D] tensors. The history they
      * were computed from is not needed again for this session, so it is released.
      */
-    void takeSessionValues(FloatDataBuffer[] values, int lane) {
+    void takeSessionValues(FloatBuffer[] values, int lane) {
         float[][] taken = new float[values.length][dimension];
         for (int v = 0; v < values.length; v++) {
-            values[v].offset((long) lane * dimension).read(taken[v], 0, dimension);
+            values[v].get(lane * dimension, taken[v], 0, dimension);
         }
         sessionValues = taken;
         historyItem = null;
         historyCategory = null;
         historyBrand = null;
         historyShop = null;
+    }
+
+    /**
+     * Takes the state after the last click of {@code session} from a prefix run's row {@code row}
+     * ({@link PrefixRunner}): this state, fresh, then continues that session as if it had been
+     * stepped through it.
+     */
+    void takePrefix(
+            PrefixRunner.Outputs out, int row, List<Behavior> session, int heads, int maxRows) {
+        int n = session.size();
+        int d = dimension;
+        int k = d / heads;
+        int grown = 4;
+        while (grown < n) {
+            grown *= 2;
+        }
+        capacity = Math.min(maxRows, grown);
+        keys = new float[heads * capacity * k];
+        values = new float[heads * capacity * k];
+        for (int hh = 0; hh < heads; hh++) {
+            int from = (row * heads + hh) * maxRows * k;
+            out.keys.get(from, keys, hh * capacity * k, n * k);
+            out.values.get(from, values, hh * capacity * k, n * k);
+        }
+        out.h.get(row * d, h, 0, d);
+        out.c.get(row * d, c, 0, d);
+        out.poolAcc.get(row * d, poolAcc, 0, d);
+        poolMax = out.poolMax.get(row);
+        poolSum = out.poolSum.get(row);
+        vector = new float[d];
+        out.vectors.get((row * maxRows + n - 1) * d, vector, 0, d);
+        takeSessionValues(out.sessionValues, row);
+        firstClickPrint = print(session.get(0));
+        lastClickPrint = print(session.get(n - 1));
+        position = n;
     }
 
     /** Approximate heap bytes, for the cache's byte bound. */

@@ -90,7 +90,8 @@ class IncrementalSdmScorerDefaultDimsITCase {
                                         interleaved.subList(
                                                 from, Math.min(interleaved.size(), from + 5)))));
             }
-            assertThat(scorer.stats().steps()).isEqualTo(interleaved.size());
+            assertThat(scorer.stats().steps() + scorer.stats().prefixInputs())
+                    .isEqualTo(interleaved.size());
         }
         IncrementalSdmScorerITCase.assertSameVectors(actual.toArray(new float[0][]), expected);
     }

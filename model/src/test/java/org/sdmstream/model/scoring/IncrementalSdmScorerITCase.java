@@ -172,6 +172,14 @@ class IncrementalSdmScorerITCase {
                 model, new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
     }
 
+    /** A scorer that steps every click, bursts of one user's clicks included. */
+    static IncrementalSdmScorer steppingOnly(Path model, long cacheBytes, int maxBatch) {
+        return IncrementalSdmScorer.load(
+                model,
+                new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes)
+                        .withPrefixBursts(false));
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void everyPositionOfInterleavedRandomSessionsMatchesTheFullTower(boolean longTerm) {
@@ -181,7 +189,7 @@ class IncrementalSdmScorerITCase {
         float[][] expected = fullTower(model, stream);
         List<float[]> actual = new ArrayList<>();
         try (IncrementalSdmScorer scorer =
-                incremental(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
+                steppingOnly(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
             assertThat(scorer.incremental()).isTrue();
             // Micro-batches of 1..12 clicks, as the operator would flush them: users interleave,
             // and a
@@ -203,6 +211,54 @@ class IncrementalSdmScorerITCase {
             assertThat(stats.sessionRuns()).isLessThanOrEqualTo(12);
         }
         assertSameVectors(actual.toArray(new float[0][]), expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void burstsOfOneUsersClicksScoredByPrefixRowsMatchTheFullTowerAndSteppingGoesOn(
+            boolean longTerm) {
+        Path model = longTerm ? withLongTerm : shortTerm;
+        Random r = new Random(longTerm ? 13 : 14);
+        List<ModelInput> stream = interleave(randomSessions(longTerm ? 5 : 6, 12), r);
+        float[][] expected = fullTower(model, stream);
+        List<float[]> actual = new ArrayList<>();
+        try (IncrementalSdmScorer scorer =
+                incremental(model, IncrementalScorerOptions.DEFAULT_CACHE_BYTES, 256)) {
+            // Micro-batches of 1..40 clicks: a user often has 3 or more in one, a burst, and its
+            // later clicks are stepped from the state the prefix row left.
+            for (int from = 0; from < stream.size(); ) {
+                int to = Math.min(stream.size(), from + 1 + r.nextInt(40));
+                actual.addAll(List.of(scorer.score(stream.subList(from, to))));
+                from = to;
+            }
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixRuns()).isPositive();
+            assertThat(stats.steps()).isPositive();
+            // every click scored once, by a step or by a prefix row
+            assertThat(stats.steps() + stats.prefixInputs()).isEqualTo(stream.size());
+            assertThat(stats.rebuilds()).isZero();
+            assertThat(stats.fullTower()).isZero();
+        }
+        assertSameVectors(actual.toArray(new float[0][]), expected);
+    }
+
+    @Test
+    void aBurstThenOneClickAtATimeContinuesFromThePrefixState() {
+        UserSession s = randomSessions(4, 2).get(1); // 50 clicks
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            float[][] actual = new float[50][];
+            float[][] burst = scorer.score(s.inputs().subList(0, 30));
+            System.arraycopy(burst, 0, actual, 0, 30);
+            for (int j = 30; j < 50; j++) {
+                actual[j] = scorer.score(List.of(s.inputs().get(j)))[0];
+            }
+            assertSameVectors(actual, fullTower(withLongTerm, s.inputs()));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixRuns()).isEqualTo(1);
+            assertThat(stats.prefixInputs()).isEqualTo(30);
+            assertThat(stats.steps()).isEqualTo(20);
+            assertThat(stats.cacheHits()).isEqualTo(20);
+        }
     }
 
     @Test
@@ -248,7 +304,7 @@ class IncrementalSdmScorerITCase {
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(scorer.stats().steps())
+            assertThat(scorer.stats().steps() + scorer.stats().prefixInputs())
                     .isEqualTo(streams.get(0).size() + streams.get(1).size());
             assertThat(scorer.stats().rebuilds()).isZero();
         }
@@ -259,9 +315,15 @@ class IncrementalSdmScorerITCase {
         List<UserSession> sessions = randomSessions(3, 3);
         List<ModelInput> batch = new ArrayList<>(sessions.get(1).inputs()); // 50 clicks of one user
         batch.addAll(sessions.get(2).inputs());
-        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 7)) {
+        try (IncrementalSdmScorer scorer = steppingOnly(withLongTerm, 1 << 20, 7)) {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isEqualTo(batch.size());
+        }
+        // With bursts on, each user's clicks are one prefix row, both in one run.
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 7)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            assertThat(scorer.stats().steps()).isZero();
+            assertThat(scorer.stats().prefixRuns()).isEqualTo(1);
         }
     }
 
@@ -281,7 +343,9 @@ class IncrementalSdmScorerITCase {
             assertSameVectors(actual, fullTower(withLongTerm, rest));
             IncrementalSdmScorer.Stats stats = scorer.stats();
             assertThat(stats.rebuilds()).isEqualTo(1);
-            assertThat(stats.steps()).isEqualTo(20 + 21 + 29);
+            // The rebuild of the 21-click prefix is one prefix row, not 21 steps.
+            assertThat(stats.steps()).isEqualTo(20 + 29);
+            assertThat(stats.prefixRuns()).isEqualTo(1);
         }
     }
 

@@ -2,6 +2,7 @@ package org.sdmstream.model.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,8 +12,6 @@ import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.FeatureVocabularies;
 import org.sdmstream.features.encoding.ModelInputEncoder;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 
 /**
  * The carried rows go into a round's attention tensors in the step signature's [B, H, T, K] layout,
@@ -69,8 +68,8 @@ class StepStateTest {
                 buffer(new float[D]));
     }
 
-    static FloatDataBuffer buffer(float[] values) {
-        return DataBuffers.of(values, false, false);
+    static FloatBuffer buffer(float[] values) {
+        return FloatBuffer.wrap(values);
     }
 
     static Behavior click(int p) {
