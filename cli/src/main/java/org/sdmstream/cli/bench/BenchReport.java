@@ -134,7 +134,7 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
                                         ? "n/a"
                                         : String.format("%.0f", 1e6 / perCpuSecond),
                                 delivery.equals("at-least-once") && p50 != null && p99 != null
-                                        ? String.format("%,.0f / %,.0f", p50, p99)
+                                        ? format("", p50) + " / " + format("", p99)
                                         : "");
                     }
                 });
