@@ -90,15 +90,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildProcesses.stop(process, 30);
         process = null;
         removeReaper();
     }
@@ -266,27 +258,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.logTail(logFile());
     }
 
     private void destroyQuietly() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-        }
+        ChildProcesses.destroyQuietly(process);
     }
 
     private void removeReaper() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNotRegistered) {
-            // Nothing to remove.
-        }
+        ChildProcesses.removeShutdownHook(reaper);
     }
 
     /** Kills the broker without a clean shutdown (SIGKILL), as a crash would. */

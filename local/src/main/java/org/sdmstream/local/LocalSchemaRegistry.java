@@ -5,13 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real schema registry, Apicurio Registry 2.4.2 with in-memory storage, run as a child JVM from
@@ -107,21 +105,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildProcesses.stop(process, 10);
         process = null;
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNotRegistered) {
-            // Nothing to remove.
-        }
+        ChildProcesses.removeShutdownHook(reaper);
     }
 
     private void startProcess() throws IOException {
@@ -208,18 +194,10 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     }
 
     private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.logTail(logFile());
     }
 
     private void destroyQuietly() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-        }
+        ChildProcesses.destroyQuietly(process);
     }
 }
