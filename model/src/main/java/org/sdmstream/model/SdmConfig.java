@@ -39,7 +39,8 @@ public record SdmConfig(
         int interOpThreads,
         int labelWindow,
         float dropout,
-        boolean tiedLabels) {
+        boolean tiedLabels,
+        float weightDecay) {
 
     /** Which tower the builder makes. */
     public enum Architecture {
@@ -98,6 +99,7 @@ public record SdmConfig(
                     .labelWindow(1)
                     .dropout(0.2f)
                     .tiedLabels(false)
+                    .weightDecay(0f)
                     .build();
 
     public SdmConfig {
@@ -141,6 +143,10 @@ public record SdmConfig(
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(weightDecay >= 0 && learningRate * weightDecay < 1)) {
+            throw new IllegalArgumentException(
+                    "weightDecay must be >= 0 and below 1 / learningRate, got " + weightDecay);
         }
         if (patience < 0 || intraOpThreads < 0 || interOpThreads < 0 || minItemCount < 1) {
             throw new IllegalArgumentException(
@@ -218,6 +224,7 @@ public record SdmConfig(
         private int labelWindow;
         private float dropout;
         private boolean tiedLabels;
+        private float weightDecay;
 
         /** Every key unset: only {@link #DEFAULT} starts here, and it sets them all. */
         private Builder() {}
@@ -254,6 +261,7 @@ public record SdmConfig(
             labelWindow = c.labelWindow;
             dropout = c.dropout;
             tiedLabels = c.tiedLabels;
+            weightDecay = c.weightDecay;
         }
 
         public Builder architecture(Architecture v) {
@@ -411,6 +419,11 @@ public record SdmConfig(
             return this;
         }
 
+        public Builder weightDecay(float v) {
+            weightDecay = v;
+            return this;
+        }
+
         public SdmConfig build() {
             return new SdmConfig(
                     architecture,
@@ -443,7 +456,8 @@ public record SdmConfig(
                     interOpThreads,
                     labelWindow,
                     dropout,
-                    tiedLabels);
+                    tiedLabels,
+                    weightDecay);
         }
     }
 }

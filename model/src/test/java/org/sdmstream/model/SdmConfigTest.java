@@ -47,6 +47,7 @@ class SdmConfigTest {
         assertThat(d.unknownUserRate()).isEqualTo(0.02);
         assertThat(d.dropout()).isEqualTo(0.2f);
         assertThat(d.tiedLabels()).isFalse();
+        assertThat(d.weightDecay()).isZero();
         assertThat(SdmConfig.builder().build()).isEqualTo(d);
     }
 }

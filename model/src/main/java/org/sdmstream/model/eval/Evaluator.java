@@ -74,17 +74,21 @@ public final class Evaluator {
             List<EvaluationCase> validation = split.training().validation();
             if (!validation.isEmpty()) {
                 // Tuning reads these lines, never the test metrics: the carve-out is the only fair
-                // target.
-                for (MetricsAtK m : score(recommender, validation)) {
-                    log.accept(
-                            String.format(
-                                    "%s: validation HR@%d %.4f NDCG@%d %.4f (%d cases)",
-                                    factory.name(),
-                                    m.k(),
-                                    m.hitRate(),
-                                    m.k(),
-                                    m.ndcg(),
-                                    m.users()));
+                // target. Both protocols, so that one training run answers for both.
+                for (boolean excluding : new boolean[] {false, true}) {
+                    for (MetricsAtK m : score(recommender, validation, excluding)) {
+                        log.accept(
+                                String.format(
+                                        "%s: validation HR@%d %.4f NDCG@%d %.4f (%d cases, seen"
+                                                + " items %s)",
+                                        factory.name(),
+                                        m.k(),
+                                        m.hitRate(),
+                                        m.k(),
+                                        m.ndcg(),
+                                        m.users(),
+                                        excluding ? "excluded" : "included"));
+                    }
                 }
             }
             long evalStart = System.nanoTime();
@@ -103,6 +107,11 @@ public final class Evaluator {
      * validation cases).
      */
     public List<MetricsAtK> score(Recommender recommender, List<EvaluationCase> cases) {
+        return score(recommender, cases, excludeSeen);
+    }
+
+    private List<MetricsAtK> score(
+            Recommender recommender, List<EvaluationCase> cases, boolean excludeSeen) {
         int maxK = ks.get(ks.size() - 1);
         List<ModelInput> inputs = new ArrayList<>(cases.size());
         List<Set<String>> excluded = new ArrayList<>(cases.size());

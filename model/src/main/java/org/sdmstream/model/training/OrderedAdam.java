@@ -23,6 +23,12 @@ import org.tensorflow.types.family.TType;
  * Python TF orders them. TF Java 1.1.0 adds those assigns with no dependency, so each variable's
  * step read βᵗ or βᵗ⁺¹ depending on the executor's schedule and the same seed did not always train
  * the same model.
+ *
+ * <p>With a weight decay λ > 0 it is AdamW (Loshchilov and Hutter, decoupled weight decay, in
+ * PyTorch's convention): every variable first shrinks by the factor 1 − learning rate × λ, then
+ * takes its Adam step. The decay is an update, not an L2 term in the loss: the gradient builder of
+ * TF Java 1.1.0 crashed natively on an L2 penalty over the tower's weights, and with Adam an L2
+ * term is not the same thing anyway (it is rescaled by the second moments).
  */
 final class OrderedAdam extends Optimizer {
 
@@ -30,6 +36,7 @@ final class OrderedAdam extends Optimizer {
     static final String BETA_TWO_POWER = "beta2_power";
 
     private final float learningRate;
+    private final float weightDecay;
     private Variable<TFloat32> betaOnePower;
     private Variable<TFloat32> betaTwoPower;
     private Constant<TFloat32> learningRateConst;
@@ -38,8 +45,19 @@ final class OrderedAdam extends Optimizer {
     private Constant<TFloat32> betaTwoConst;
 
     OrderedAdam(Graph graph, float learningRate) {
+        this(graph, learningRate, 0f);
+    }
+
+    /**
+     * @param weightDecay λ of the decoupled weight decay (0 = plain Adam)
+     */
+    OrderedAdam(Graph graph, float learningRate, float weightDecay) {
         super(graph);
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        }
         this.learningRate = learningRate;
+        this.weightDecay = weightDecay;
     }
 
     @Override
@@ -87,6 +105,17 @@ final class OrderedAdam extends Optimizer {
         Variable<T> m = getSlot(variable, Adam.FIRST_MOMENT).get();
         Variable<T> v = getSlot(variable, Adam.SECOND_MOMENT).get();
         Class<T> type = gradient.type();
+        if (weightDecay > 0) {
+            // θ ← θ (1 − ηλ) before the Adam step, so the decay reads the step's starting value.
+            Op decay =
+                    deps.assign(
+                            variable,
+                            deps.math.mul(
+                                    variable,
+                                    deps.dtypes.cast(
+                                            deps.constant(1f - learningRate * weightDecay), type)));
+            deps = deps.withControlDependencies(List.of(decay));
+        }
         return deps.train.applyAdam(
                 variable,
                 m,

@@ -238,7 +238,8 @@ public final class SdmTrainer {
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private Op adamStep(SdmGraph tower, TrainingHead head) {
-        Optimizer adam = new OrderedAdam(tower.graph(), config.learningRate());
+        Optimizer adam =
+                new OrderedAdam(tower.graph(), config.learningRate(), config.weightDecay());
         List<Optimizer.GradAndVar<?>> gradients = adam.computeGradients(head.loss());
         Ops tf = tower.tf();
         List<Op> computed = new ArrayList<>();

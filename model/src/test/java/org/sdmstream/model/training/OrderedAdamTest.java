@@ -80,6 +80,33 @@ class OrderedAdamTest {
         }
     }
 
+    @Test
+    void weightDecayShrinksEveryWeightBeforeItsAdamStep() {
+        float weightDecay = 5f;
+        try (Graph g = new Graph()) {
+            List<Variable<TFloat32>> weights = minimizeSum(g, weightDecay);
+            assertPowersAdvanceAfterEveryUpdate(g);
+            try (Session s = new Session(g)) {
+                s.initialize();
+                s.runner().addTarget(g.operation("train")).run();
+                // AdamW: θ (1 − ηλ) − η m̂ / (√v̂ + ε), the first Adam step being η.
+                float[] expected = new float[VARIABLES];
+                Arrays.fill(expected, (1f - LEARNING_RATE * weightDecay) - LEARNING_RATE);
+                assertThat(values(s, weights)).containsExactly(expected, within(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void weightDecayIsNeverNegative() {
+        try (Graph g = new Graph()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new OrderedAdam(g, LEARNING_RATE, -0.1f))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("weightDecay");
+        }
+    }
+
     private static float[] values(Session s, List<Variable<TFloat32>> weights) {
         Session.Runner runner = s.runner();
         weights.forEach(runner::fetch);
@@ -129,6 +156,10 @@ class OrderedAdamTest {
 
     /** {@link #VARIABLES} scalars starting at 1 and a train op "train" minimizing their sum. */
     private static List<Variable<TFloat32>> minimizeSum(Graph g) {
+        return minimizeSum(g, 0f);
+    }
+
+    private static List<Variable<TFloat32>> minimizeSum(Graph g, float weightDecay) {
         Ops tf = Ops.create(g);
         List<Variable<TFloat32>> weights = new ArrayList<>();
         Operand<TFloat32> sum = tf.constant(0f);
@@ -138,7 +169,7 @@ class OrderedAdamTest {
             weights.add(w);
             sum = tf.math.add(sum, w);
         }
-        Optimizer adam = new OrderedAdam(g, LEARNING_RATE);
+        Optimizer adam = new OrderedAdam(g, LEARNING_RATE, weightDecay);
         Op train = adam.minimize(sum, "train");
         assertThat(train.op().name()).isEqualTo("train");
         return weights;
