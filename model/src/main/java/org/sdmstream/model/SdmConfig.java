@@ -97,9 +97,9 @@ public record SdmConfig(
                     .intraOpThreads(0)
                     .interOpThreads(0)
                     .labelWindow(1)
-                    .dropout(0.2f)
+                    .dropout(0.4f)
                     .tiedLabels(false)
-                    .weightDecay(0f)
+                    .weightDecay(1f)
                     .build();
 
     public SdmConfig {

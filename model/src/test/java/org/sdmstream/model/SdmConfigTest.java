@@ -45,9 +45,9 @@ class SdmConfigTest {
         assertThat(d.seed()).isEqualTo(42L);
         assertThat(d.nextSessionLabel()).isTrue();
         assertThat(d.unknownUserRate()).isEqualTo(0.02);
-        assertThat(d.dropout()).isEqualTo(0.2f);
+        assertThat(d.dropout()).isEqualTo(0.4f);
         assertThat(d.tiedLabels()).isFalse();
-        assertThat(d.weightDecay()).isZero();
+        assertThat(d.weightDecay()).isEqualTo(1f);
         assertThat(SdmConfig.builder().build()).isEqualTo(d);
     }
 }

@@ -49,6 +49,7 @@ public final class TrainingDefaults implements IDefaultValueProvider {
                     Map.entry("--min-item-count", SdmConfig::minItemCount),
                     Map.entry("--next-session-label", SdmConfig::nextSessionLabel),
                     Map.entry("--dropout", SdmConfig::dropout),
+                    Map.entry("--weight-decay", SdmConfig::weightDecay),
                     Map.entry("--label-window", SdmConfig::labelWindow),
                     Map.entry("--threads", SdmConfig::intraOpThreads),
                     Map.entry("--preset", c -> ClickLogPreset.MOVIELENS.cliName()));

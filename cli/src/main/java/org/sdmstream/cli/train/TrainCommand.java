@@ -207,6 +207,13 @@ public final class TrainCommand implements Callable<Integer> {
     float dropout;
 
     @Option(
+            names = "--weight-decay",
+            description =
+                    "Decoupled weight decay (AdamW): each step first shrinks every weight by 1 -"
+                            + " learning rate x this. Default: ${DEFAULT-VALUE}.")
+    float weightDecay;
+
+    @Option(
             names = "--label-window",
             description =
                     "Train each position on one of the user's next N clicks, drawn per "
@@ -318,6 +325,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (given("--dropout")) {
             b.dropout(dropout);
+        }
+        if (given("--weight-decay")) {
+            b.weightDecay(weightDecay);
         }
         if (given("--label-window")) {
             b.labelWindow(labelWindow);
