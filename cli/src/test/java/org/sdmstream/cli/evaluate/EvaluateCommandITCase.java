@@ -95,7 +95,8 @@ class EvaluateCommandITCase {
         assertThat(command.models)
                 .containsExactly("popular", "itemcf", "youtubednn", "sdm-short", "sdm");
         assertThat(command.settings().neural().epochs()).isEqualTo(20);
-        assertThat(command.settings().neural().dropout()).isEqualTo(0.2f);
+        assertThat(command.settings().neural().dropout()).isEqualTo(0.4f);
+        assertThat(command.settings().neural().weightDecay()).isEqualTo(1f);
         assertThat(command.excludeSeen).isFalse();
     }
 
