@@ -21,6 +21,13 @@ timestamps would create ties). The test cases and the candidates are those of `s
 validation (--split), the ones `sdm evaluate` ranks (the test cases of the two splits are checked to be
 the same): every candidate scored by the model's full_sort_predict (exact inner product with the item
 table), metrics by common.py, both protocols.
+
+Long runs in pieces: with --work DIR the run keeps its files, and after every validated epoch it writes
+DIR/saved/last.pth (weights, Adam state, epoch, best score, epochs without improvement, training time so far).
+--stop-after-minutes M stops after the first epoch that ends past M minutes, writing no results; --resume
+DIR/saved/last.pth continues it to RecBole's own stopping rule, as RecBole's Trainer.resume_checkpoint would.
+The data order of the epochs after a resume starts again from the seed, so a resumed run is a valid run
+of the same settings, not a bit-identical copy of an uninterrupted one.
 """
 
 import os
@@ -63,11 +70,40 @@ def write_benchmark_files(split, directory, max_len):
     write("test", case_rows(split.test))
 
 
+def resume_from(path, trainer, model, device, torch):
+    """Restores a stopped run into `trainer` as RecBole's own Trainer.resume_checkpoint does (which cannot read
+    its checkpoints under torch >= 2.6); returns the seconds trained before (0 when the checkpoint does not say)."""
+    state = torch.load(path, map_location=device, weights_only=False)
+    trainer.start_epoch = state["epoch"] + 1
+    trainer.cur_step = state["cur_step"]
+    trainer.best_valid_score = state["best_valid_score"]
+    trainer.best_valid_result = state.get("best_valid_result")
+    model.load_state_dict(state["state_dict"])
+    model.load_other_parameter(state.get("other_parameter"))
+    trainer.optimizer.load_state_dict(state["optimizer"])
+    # Improvements overwrite the run's best checkpoint, which the evaluation reads at the end.
+    trainer.saved_model_file = state.get("best_file", path)
+    if "train_seconds" not in state:
+        print(f"{path}: a checkpoint of RecBole's own, which does not record the training time before it; "
+              "trainSeconds counts from here", file=sys.stderr)
+    print(f"resuming from {path} after epoch {state['epoch']} (best validation {state['best_valid_score']:.4f}, "
+          f"{state['cur_step']} epochs without improvement)", file=sys.stderr)
+    return state.get("train_seconds", 0.0)
+
+
 def main():
     parser = common.arguments(__doc__.splitlines()[0], None)
     parser.add_argument("--model", required=True, choices=["SASRec", "GRU4Rec"])
     parser.add_argument("--validation-split", required=True,
                         help="directory written by `sdm split --validation`: RecBole's training and validation")
+    parser.add_argument("--work", help="RecBole's working directory (its dataset files, log/, saved/); default: a new "
+                        "temporary one. Keep it to resume a stopped run")
+    parser.add_argument("--resume", metavar="CHECKPOINT",
+                        help="continue a stopped run from CHECKPOINT (WORK/saved/last.pth, or a checkpoint RecBole "
+                        "saved): its weights, Adam state, epoch, best score and epochs without improvement")
+    parser.add_argument("--stop-after-minutes", type=float,
+                        help="stop after the first epoch that ends past this many minutes of this run's training, "
+                        "leaving WORK/saved/last.pth to --resume from; writes no results then (exit status 75)")
     args = parser.parse_args()
     ks = common.cut_offs(args.k)
     split = common.read_split(args.split)
@@ -84,7 +120,12 @@ def main():
     from recbole.data.interaction import Interaction
     from recbole.utils import get_model, get_trainer, init_logger, init_seed
 
-    work = tempfile.mkdtemp(prefix=f"recbole-{args.model}-")
+    if args.work:
+        work = os.path.abspath(args.work)
+        os.makedirs(work, exist_ok=True)
+    else:
+        work = tempfile.mkdtemp(prefix=f"recbole-{args.model}-")
+    resume = os.path.abspath(args.resume) if args.resume else None
     os.chdir(work)  # RecBole writes log/, log_tensorboard/ and saved/ under the working directory
     overrides = {
         "data_path": os.path.join(work, "dataset"),
@@ -111,9 +152,39 @@ def main():
     init_seed(config["seed"], config["reproducibility"])
     model = get_model(config["model"])(config, train_data._dataset).to(config["device"])
     trainer = get_trainer(config["MODEL_TYPE"], config["model"])(config, model)
+    trained_before = 0.0
+    if resume:
+        trained_before = resume_from(resume, trainer, model, config["device"], torch)
+    last = os.path.join(work, "saved", "last.pth")
+
+    class Stop(Exception):
+        pass
+
+    def after_epoch(epoch, valid_score):
+        # Everything RecBole's own resume restores, after every validated epoch (RecBole itself saves
+        # only the best epoch), so a stopped run loses nothing; the best checkpoint's file rides along.
+        seconds = trained_before + time.perf_counter() - start
+        torch.save({"epoch": epoch, "cur_step": trainer.cur_step, "best_valid_score": trainer.best_valid_score,
+                    "best_valid_result": trainer.best_valid_result, "state_dict": model.state_dict(),
+                    "other_parameter": model.other_parameter(), "optimizer": trainer.optimizer.state_dict(),
+                    "best_file": trainer.saved_model_file, "train_seconds": seconds}, last + ".tmp")
+        os.replace(last + ".tmp", last)
+        finished = trainer.cur_step > trainer.stopping_step or epoch + 1 >= trainer.epochs
+        if (args.stop_after_minutes is not None and not finished
+                and time.perf_counter() - start > args.stop_after_minutes * 60):
+            raise Stop(epoch)
+
     start = time.perf_counter()
-    best_score, _ = trainer.fit(train_data, valid_data, saved=True, show_progress=False)
-    train_seconds = time.perf_counter() - start
+    try:
+        best_score, _ = trainer.fit(train_data, valid_data, saved=True, show_progress=False,
+                                    callback_fn=after_epoch)
+    except Stop as stop:
+        print(f"{args.model}: stopped after epoch {stop.args[0]} by --stop-after-minutes "
+              f"({(trained_before + time.perf_counter() - start) / 60:.1f} min of training in all, best validation "
+              f"{config['valid_metric']} {trainer.best_valid_score:.4f}); no results written. Continue with "
+              f"--work {work} --resume {last}", file=sys.stderr)
+        sys.exit(75)
+    train_seconds = trained_before + time.perf_counter() - start
     # torch >= 2.6 loads weights only by default, which RecBole's own checkpoints do not pass.
     checkpoint = torch.load(trainer.saved_model_file, map_location=config["device"], weights_only=False)
     model.load_state_dict(checkpoint["state_dict"])

@@ -40,7 +40,9 @@ public record SdmConfig(
         int labelWindow,
         float dropout,
         boolean tiedLabels,
-        float weightDecay) {
+        float weightDecay,
+        boolean sharedItemTable,
+        boolean shuffleTies) {
 
     /** Which tower the builder makes. */
     public enum Architecture {
@@ -100,6 +102,8 @@ public record SdmConfig(
                     .dropout(0.4f)
                     .tiedLabels(false)
                     .weightDecay(1f)
+                    .sharedItemTable(true)
+                    .shuffleTies(false)
                     .build();
 
     public SdmConfig {
@@ -147,6 +151,23 @@ public record SdmConfig(
         if (!(weightDecay >= 0 && learningRate * weightDecay < 1)) {
             throw new IllegalArgumentException(
                     "weightDecay must be >= 0 and below 1 / learningRate, got " + weightDecay);
+        }
+        if (sharedItemTable && itemEmbeddingDim != hiddenSize) {
+            // The output table scores against the hiddenSize-wide user vector, the input table
+            // feeds itemEmbeddingDim-wide embeddings: one table can only be both at one width.
+            throw new IllegalArgumentException(
+                    "sharedItemTable needs itemEmbeddingDim ("
+                            + itemEmbeddingDim
+                            + ") equal to hiddenSize ("
+                            + hiddenSize
+                            + "): give both the same width (--item-dim and --hidden-size), or set"
+                            + " sharedItemTable false in the config file");
+        }
+        if (shuffleTies && (labelWindow > 1 || tiedLabels)) {
+            // Shuffled ties take their labels from the shuffled order: the next click only.
+            throw new IllegalArgumentException(
+                    "shuffleTies labels each click with the next one in the shuffled order;"
+                            + " it does not combine with labelWindow > 1 or tiedLabels");
         }
         if (patience < 0 || intraOpThreads < 0 || interOpThreads < 0 || minItemCount < 1) {
             throw new IllegalArgumentException(
@@ -225,6 +246,8 @@ public record SdmConfig(
         private float dropout;
         private boolean tiedLabels;
         private float weightDecay;
+        private boolean sharedItemTable;
+        private boolean shuffleTies;
 
         /** Every key unset: only {@link #DEFAULT} starts here, and it sets them all. */
         private Builder() {}
@@ -262,6 +285,8 @@ public record SdmConfig(
             dropout = c.dropout;
             tiedLabels = c.tiedLabels;
             weightDecay = c.weightDecay;
+            sharedItemTable = c.sharedItemTable;
+            shuffleTies = c.shuffleTies;
         }
 
         public Builder architecture(Architecture v) {
@@ -424,6 +449,16 @@ public record SdmConfig(
             return this;
         }
 
+        public Builder sharedItemTable(boolean v) {
+            sharedItemTable = v;
+            return this;
+        }
+
+        public Builder shuffleTies(boolean v) {
+            shuffleTies = v;
+            return this;
+        }
+
         public SdmConfig build() {
             return new SdmConfig(
                     architecture,
@@ -457,7 +492,9 @@ public record SdmConfig(
                     labelWindow,
                     dropout,
                     tiedLabels,
-                    weightDecay);
+                    weightDecay,
+                    sharedItemTable,
+                    shuffleTies);
         }
     }
 }

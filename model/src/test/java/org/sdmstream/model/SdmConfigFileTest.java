@@ -33,7 +33,7 @@ class SdmConfigFileTest {
     @Test
     void partialFilesKeepDefaultsAndInvalidValuesAreRefused() throws Exception {
         Path f = tmp.resolve("p.json");
-        Files.writeString(f, "{\"heads\": 8, \"hiddenSize\": 128}");
+        Files.writeString(f, "{\"heads\": 8, \"itemEmbeddingDim\": 128, \"hiddenSize\": 128}");
         SdmConfig c = SdmConfigFile.read(f);
         assertThat(c.heads()).isEqualTo(8);
         assertThat(c.batchSize()).isEqualTo(SdmConfig.DEFAULT.batchSize());

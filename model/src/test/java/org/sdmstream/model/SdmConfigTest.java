@@ -1,6 +1,7 @@
 package org.sdmstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,41 @@ class SdmConfigTest {
         assertThat(d.dropout()).isEqualTo(0.4f);
         assertThat(d.tiedLabels()).isFalse();
         assertThat(d.weightDecay()).isEqualTo(1f);
+        assertThat(d.sharedItemTable()).isTrue();
+        assertThat(d.shuffleTies()).isFalse();
         assertThat(SdmConfig.builder().build()).isEqualTo(d);
+    }
+
+    @Test
+    void aSharedItemTableNeedsTheItemEmbeddingAsWideAsTheUserVector() {
+        assertThatThrownBy(
+                        () ->
+                                SdmConfig.builder()
+                                        .sharedItemTable(true)
+                                        .itemEmbeddingDim(32)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sharedItemTable")
+                .hasMessageContaining("itemEmbeddingDim (32)")
+                .hasMessageContaining("hiddenSize (64)");
+        // Separate tables take any widths.
+        assertThat(
+                        SdmConfig.builder()
+                                .sharedItemTable(false)
+                                .itemEmbeddingDim(32)
+                                .build()
+                                .itemEmbeddingDim())
+                .isEqualTo(32);
+    }
+
+    @Test
+    void shuffledTiesTakeTheirLabelsFromTheShuffledOrderOnly() {
+        assertThatThrownBy(() -> SdmConfig.builder().shuffleTies(true).labelWindow(3).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shuffleTies");
+        assertThatThrownBy(() -> SdmConfig.builder().shuffleTies(true).tiedLabels(true).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tiedLabels");
+        assertThat(SdmConfig.builder().shuffleTies(true).build().shuffleTies()).isTrue();
     }
 }

@@ -97,6 +97,7 @@ class EvaluateCommandITCase {
         assertThat(command.settings().neural().epochs()).isEqualTo(20);
         assertThat(command.settings().neural().dropout()).isEqualTo(0.4f);
         assertThat(command.settings().neural().weightDecay()).isEqualTo(1f);
+        assertThat(command.settings().neural().sharedItemTable()).isTrue();
         assertThat(command.excludeSeen).isFalse();
     }
 
@@ -147,7 +148,9 @@ class EvaluateCommandITCase {
     @Test
     void aConfigFileSetsTheNeuralModelsBaseAndFlagsOverrideIt() throws Exception {
         Path config = dir.resolve("sdm.json");
-        Files.writeString(config, "{\"hiddenSize\": 32, \"heads\": 2, \"epochs\": 3, \"seed\": 5}");
+        Files.writeString(
+                config,
+                "{\"itemEmbeddingDim\": 32, \"hiddenSize\": 32, \"heads\": 2, \"epochs\": 3, \"seed\": 5}");
         EvaluateCommand command = new EvaluateCommand();
         new CommandLine(command).parseArgs("--dataset-dir", "x", "--config", config.toString());
         assertThat(command.settings().neural().hiddenSize()).isEqualTo(32);

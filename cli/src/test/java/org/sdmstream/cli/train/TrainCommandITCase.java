@@ -129,7 +129,9 @@ class TrainCommandITCase {
     @Test
     void configFileIsReadAndFlagsOverrideIt() throws Exception {
         Path file = tmp.resolve("sdm.json");
-        Files.writeString(file, "{\"hiddenSize\": 32, \"heads\": 2, \"epochs\": 3}");
+        Files.writeString(
+                file,
+                "{\"itemEmbeddingDim\": 32, \"hiddenSize\": 32, \"heads\": 2, \"epochs\": 3}");
         TrainCommand cmd = new TrainCommand();
         new CommandLine(cmd)
                 .parseArgs(

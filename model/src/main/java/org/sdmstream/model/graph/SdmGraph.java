@@ -20,8 +20,9 @@ import org.tensorflow.types.TInt32;
  * a baseline, by config), the per-position vectors {@code session_vectors} [B, T, D] and the
  * serving output {@code user_vector} [B, D] (the vector at the newest click), and the output item
  * embedding table {@code output_item_embedding} [items, D] that the training softmax and retrieval
- * share. Variable names are {@link VariableNames}, so checkpoints restore into any graph built from
- * the same config.
+ * share (with {@link SdmConfig#sharedItemTable()} that table is the input {@code item_embedding}
+ * itself). Variable names are {@link VariableNames}, so checkpoints restore into any graph built
+ * from the same config.
  */
 public final class SdmGraph {
 
@@ -150,12 +151,16 @@ public final class SdmGraph {
         userVector =
                 tf.withName(ModelSignature.USER_VECTOR)
                         .identity(layers.lastPosition(sessionVectors, sessionLength, t));
+        // Shared: the softmax and retrieval score against the input item table itself (tied
+        // embeddings), so every label also trains the embedding the tower reads for that item.
         outputItemEmbedding =
-                params.normal(
-                        VariableNames.OUTPUT_ITEM_EMBEDDING,
-                        EmbeddingTables.STD,
-                        sizes.items(),
-                        config.hiddenSize());
+                config.sharedItemTable()
+                        ? tables.item()
+                        : params.normal(
+                                VariableNames.OUTPUT_ITEM_EMBEDDING,
+                                EmbeddingTables.STD,
+                                sizes.items(),
+                                config.hiddenSize());
     }
 
     /**

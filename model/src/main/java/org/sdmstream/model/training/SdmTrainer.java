@@ -353,6 +353,9 @@ public final class SdmTrainer {
             NegativeSampler sampler,
             Random random,
             boolean training) {
+        if (training && config.shuffleTies()) {
+            batch = batch.stream().map(e -> TieShuffle.shuffle(e, random)).toList();
+        }
         List<org.sdmstream.features.ModelInput> inputs =
                 batch.stream().map(SessionExample::input).toList();
         EncodedBatch encoded = encoder.encode(inputs);

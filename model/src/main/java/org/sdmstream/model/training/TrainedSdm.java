@@ -12,7 +12,6 @@ import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.UserVectorModel;
 import org.sdmstream.model.graph.InputTensors;
 import org.sdmstream.model.graph.SdmGraph;
-import org.sdmstream.model.graph.VariableNames;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -121,7 +120,7 @@ public final class TrainedSdm implements UserVectorModel {
 
     @Override
     public float[][] itemEmbeddings() {
-        try (Result r = session.runner().fetch(VariableNames.OUTPUT_ITEM_EMBEDDING).run()) {
+        try (Result r = session.runner().fetch(tower.outputItemEmbedding()).run()) {
             float[] flat = InputTensors.toArray((TFloat32) r.get(0));
             int d = config.hiddenSize();
             List<float[]> rows = new ArrayList<>();

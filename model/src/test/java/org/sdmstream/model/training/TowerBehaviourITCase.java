@@ -171,7 +171,7 @@ class TowerBehaviourITCase {
                 assertSameTraining(m, straight);
             }
         }
-        SdmConfig other = four.toBuilder().hiddenSize(8).build();
+        SdmConfig other = four.toBuilder().itemEmbeddingDim(8).hiddenSize(8).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () ->
                                 new SdmTrainer(other)
