@@ -102,7 +102,7 @@ public record SdmConfig(
                     .dropout(0.4f)
                     .tiedLabels(false)
                     .weightDecay(1f)
-                    .sharedItemTable(true)
+                    .sharedItemTable(false)
                     .shuffleTies(false)
                     .build();
 

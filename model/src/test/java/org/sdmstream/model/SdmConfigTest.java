@@ -49,7 +49,7 @@ class SdmConfigTest {
         assertThat(d.dropout()).isEqualTo(0.4f);
         assertThat(d.tiedLabels()).isFalse();
         assertThat(d.weightDecay()).isEqualTo(1f);
-        assertThat(d.sharedItemTable()).isTrue();
+        assertThat(d.sharedItemTable()).isFalse();
         assertThat(d.shuffleTies()).isFalse();
         assertThat(SdmConfig.builder().build()).isEqualTo(d);
     }

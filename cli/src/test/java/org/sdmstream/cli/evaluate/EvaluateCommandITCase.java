@@ -97,7 +97,7 @@ class EvaluateCommandITCase {
         assertThat(command.settings().neural().epochs()).isEqualTo(20);
         assertThat(command.settings().neural().dropout()).isEqualTo(0.4f);
         assertThat(command.settings().neural().weightDecay()).isEqualTo(1f);
-        assertThat(command.settings().neural().sharedItemTable()).isTrue();
+        assertThat(command.settings().neural().sharedItemTable()).isFalse();
         assertThat(command.excludeSeen).isFalse();
     }
 

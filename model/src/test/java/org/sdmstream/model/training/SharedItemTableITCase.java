@@ -91,7 +91,7 @@ class SharedItemTableITCase {
     }
 
     @Test
-    void separateTablesRemainAKey() {
+    void separateTablesKeepAnOutputTableOfTheirOwn() {
         SdmConfig separate =
                 SdmTrainerITCase.tiny().toBuilder().sharedItemTable(false).epochs(1).build();
         try (TrainedSdm model =
