@@ -24,7 +24,8 @@ table), metrics by common.py, both protocols.
 
 Long runs in pieces: with --work DIR the run keeps its files, and after every validated epoch it writes
 DIR/saved/last.pth (weights, Adam state, epoch, best score, epochs without improvement, training time so far).
---stop-after-minutes M stops after the first epoch that ends past M minutes, writing no results; --resume
+--stop-after-minutes M stops after the first epoch that ends past M minutes, writing no results (unless
+--evaluate-if-stopped, which evaluates the best checkpoint so far as an unfinished run); --resume
 DIR/saved/last.pth continues it to RecBole's own stopping rule, as RecBole's Trainer.resume_checkpoint would.
 The data order of the epochs after a resume starts again from the seed, so a resumed run is a valid run
 of the same settings, not a bit-identical copy of an uninterrupted one.
@@ -104,6 +105,9 @@ def main():
     parser.add_argument("--stop-after-minutes", type=float,
                         help="stop after the first epoch that ends past this many minutes of this run's training, "
                         "leaving WORK/saved/last.pth to --resume from; writes no results then (exit status 75)")
+    parser.add_argument("--evaluate-if-stopped", action="store_true",
+                        help="after --stop-after-minutes stops the run, evaluate its best checkpoint so far and "
+                        "write the results anyway (an unfinished run: name it so, e.g. --name recbole-gru4rec-at-epoch-N)")
     args = parser.parse_args()
     ks = common.cut_offs(args.k)
     split = common.read_split(args.split)
@@ -181,9 +185,11 @@ def main():
     except Stop as stop:
         print(f"{args.model}: stopped after epoch {stop.args[0]} by --stop-after-minutes "
               f"({(trained_before + time.perf_counter() - start) / 60:.1f} min of training in all, best validation "
-              f"{config['valid_metric']} {trainer.best_valid_score:.4f}); no results written. Continue with "
-              f"--work {work} --resume {last}", file=sys.stderr)
-        sys.exit(75)
+              f"{config['valid_metric']} {trainer.best_valid_score:.4f}, RecBole's stopping rule not reached)"
+              f"{'; evaluating its best checkpoint as an unfinished run' if args.evaluate_if_stopped else '; no results written'}."
+              f" Continue with --work {work} --resume {last}", file=sys.stderr)
+        if not args.evaluate_if_stopped:
+            sys.exit(75)
     train_seconds = trained_before + time.perf_counter() - start
     # torch >= 2.6 loads weights only by default, which RecBole's own checkpoints do not pass.
     checkpoint = torch.load(trainer.saved_model_file, map_location=config["device"], weights_only=False)
