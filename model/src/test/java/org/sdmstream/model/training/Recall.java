@@ -1,8 +1,10 @@
 package org.sdmstream.model.training;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.model.UserVectorModel;
+import org.sdmstream.model.testing.PlantedSessions;
 
 /** Recall@k by brute-force inner product, for tests. */
 final class Recall {
@@ -39,5 +41,33 @@ final class Recall {
             s += a[i] * b[i];
         }
         return s;
+    }
+
+    /** One probe per planted item k: a session of that one click, no history, no profile. */
+    static List<ModelInput> plantedProbes(int items) {
+        List<ModelInput> probes = new ArrayList<>();
+        for (int k = 0; k < items; k++) {
+            probes.add(
+                    new ModelInput(
+                            "u1",
+                            "p",
+                            List.of(PlantedSessions.behavior(k, 0L)),
+                            List.of(),
+                            null,
+                            0L));
+        }
+        return probes;
+    }
+
+    /**
+     * Recall@k of the planted successor ((item + 1) mod items, {@link PlantedSessions}) from the
+     * vector after one click of each item.
+     */
+    static double ofPlantedSuccessor(UserVectorModel model, int items, int k) {
+        List<String> expected = new ArrayList<>();
+        for (int item = 0; item < items; item++) {
+            expected.add(PlantedSessions.item((item + 1) % items));
+        }
+        return at(model, plantedProbes(items), expected, k);
     }
 }

@@ -2,10 +2,8 @@ package org.sdmstream.model.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.Session;
 import org.sdmstream.model.SdmConfig;
 import org.sdmstream.model.testing.PlantedSessions;
@@ -37,21 +35,7 @@ class SdmTrainerITCase {
             List<EpochResult> epochs = model.epochs();
             assertThat(epochs.get(epochs.size() - 1).trainLoss())
                     .isLessThan(epochs.get(0).trainLoss() * 0.7);
-            // recall@5 of the planted successor from the vector after a click
-            List<ModelInput> probes = new ArrayList<>();
-            List<String> expected = new ArrayList<>();
-            for (int k = 0; k < 40; k++) {
-                probes.add(
-                        new ModelInput(
-                                "u1",
-                                "p",
-                                List.of(PlantedSessions.behavior(k, 0L)),
-                                List.of(),
-                                null,
-                                0L));
-                expected.add(PlantedSessions.item((k + 1) % 40));
-            }
-            double recall = Recall.at(model, probes, expected, 5);
+            double recall = Recall.ofPlantedSuccessor(model, 40, 5);
             System.err.println("recall@5 = " + recall);
             // Training is bit-reproducible (OrderedAdam), so this is the documented figure, not a
             // loose bound.

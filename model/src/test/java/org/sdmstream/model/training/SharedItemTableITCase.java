@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,20 +52,7 @@ class SharedItemTableITCase {
                         .containsExactly(Arrays.copyOfRange(inputTable, row * d, (row + 1) * d));
             }
 
-            List<ModelInput> probes = new ArrayList<>();
-            List<String> expected = new ArrayList<>();
-            for (int k = 0; k < 40; k++) {
-                probes.add(
-                        new ModelInput(
-                                "u1",
-                                "p",
-                                List.of(PlantedSessions.behavior(k, 0L)),
-                                List.of(),
-                                null,
-                                0L));
-                expected.add(PlantedSessions.item((k + 1) % 40));
-            }
-            double recall = Recall.at(model, probes, expected, 5);
+            double recall = Recall.ofPlantedSuccessor(model, 40, 5);
             System.err.println("shared item table: recall@5 = " + recall);
             // Bit-reproducible training (OrderedAdam): the measured figure, chance is 5/40.
             assertThat(recall).isGreaterThanOrEqualTo(0.9);
@@ -80,6 +66,7 @@ class SharedItemTableITCase {
             for (int i = 0; i < output.length; i++) {
                 assertThat(file.vectors()[i]).containsExactly(output[i]);
             }
+            List<ModelInput> probes = Recall.plantedProbes(40);
             try (SdmScorer scorer = SdmScorer.load(dir)) {
                 float[][] served = scorer.userVectors(probes);
                 float[][] trained = model.userVectors(probes);
