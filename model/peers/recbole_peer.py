@@ -71,16 +71,23 @@ def write_benchmark_files(split, directory, max_len):
     write("test", case_rows(split.test))
 
 
+def load_checkpoint(path, model, device, torch):
+    """Reads a RecBole checkpoint (torch >= 2.6 loads weights only by default, which RecBole's checkpoints do not
+    pass) and puts its weights into `model`; returns the whole checkpoint."""
+    state = torch.load(path, map_location=device, weights_only=False)
+    model.load_state_dict(state["state_dict"])
+    model.load_other_parameter(state.get("other_parameter"))
+    return state
+
+
 def resume_from(path, trainer, model, device, torch):
     """Restores a stopped run into `trainer` as RecBole's own Trainer.resume_checkpoint does (which cannot read
     its checkpoints under torch >= 2.6); returns the seconds trained before (0 when the checkpoint does not say)."""
-    state = torch.load(path, map_location=device, weights_only=False)
+    state = load_checkpoint(path, model, device, torch)
     trainer.start_epoch = state["epoch"] + 1
     trainer.cur_step = state["cur_step"]
     trainer.best_valid_score = state["best_valid_score"]
     trainer.best_valid_result = state.get("best_valid_result")
-    model.load_state_dict(state["state_dict"])
-    model.load_other_parameter(state.get("other_parameter"))
     trainer.optimizer.load_state_dict(state["optimizer"])
     # Improvements overwrite the run's best checkpoint, which the evaluation reads at the end.
     trainer.saved_model_file = state.get("best_file", path)
@@ -191,10 +198,7 @@ def main():
         if not args.evaluate_if_stopped:
             sys.exit(75)
     train_seconds = trained_before + time.perf_counter() - start
-    # torch >= 2.6 loads weights only by default, which RecBole's own checkpoints do not pass.
-    checkpoint = torch.load(trainer.saved_model_file, map_location=config["device"], weights_only=False)
-    model.load_state_dict(checkpoint["state_dict"])
-    model.load_other_parameter(checkpoint.get("other_parameter"))
+    load_checkpoint(trainer.saved_model_file, model, config["device"], torch)
     model.eval()
     print(f"{args.model}: best validation {config['valid_metric']} {best_score:.4f}, "
           f"trained in {train_seconds:.1f} s", file=sys.stderr)
