@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sdmstream.model.retrieval.ExactInnerProductIndex;
@@ -45,7 +44,7 @@ public final class RetrievalSweep {
     private RetrievalSweep() {}
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> a = arguments(args);
+        Map<String, String> a = Arguments.parse(args);
         String table = a.getOrDefault("table", "gaussian");
         int items = Integer.parseInt(a.getOrDefault("items", "100000"));
         int queryCount = Integer.parseInt(a.getOrDefault("queries", "256"));
@@ -185,19 +184,5 @@ public final class RetrievalSweep {
         return Files.exists(loadavg)
                 ? String.join(" ", Arrays.copyOf(Files.readString(loadavg).split(" "), 3))
                 : "n/a";
-    }
-
-    /** {@code --name value} and bare {@code --flag} arguments. */
-    private static Map<String, String> arguments(String[] args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name [value], got " + args[i]);
-            }
-            String name = args[i].substring(2);
-            boolean valued = i + 1 < args.length && !args[i + 1].startsWith("--");
-            out.put(name, valued ? args[++i] : "");
-        }
-        return out;
     }
 }
