@@ -147,7 +147,7 @@ record BenchReport(BenchSettings settings, Map<String, Double> results, Map<Stri
         if (name.contains("MiB") || name.contains("(s)") || name.contains("event time / wall")) {
             return String.format("%,.1f", value);
         }
-        if (name.contains("share")) {
+        if (name.contains("share") || name.contains("(cores)")) {
             return String.format("%.2f", value);
         }
         return String.format("%,.0f", value);

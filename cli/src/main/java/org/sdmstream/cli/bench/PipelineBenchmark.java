@@ -17,6 +17,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.sdmstream.cli.job.LocalFlink;
@@ -57,6 +58,12 @@ final class PipelineBenchmark {
 
     /** How long a latency phase publishes at its rate before the clicks it measures. */
     static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
+
+    /**
+     * The Kafka client id of the latency phase's publisher: its producer's network thread is named
+     * after it, which tells it apart from the job's own producers.
+     */
+    static final String PUBLISHER_CLIENT_ID = "sdm-bench-publisher";
 
     /** retrieval.k of the scored jobs prepared now: only the scored-top-k phase sets it. */
     private int retrievalK;
@@ -403,7 +410,11 @@ final class PipelineBenchmark {
                                         config.get(KafkaOptions.LATE_CLICKS_TOPIC),
                                         latency)
                                 .start();
-                ClickPublisher publisher = new ClickPublisher(bootstrap, topic)) {
+                ClickPublisher publisher =
+                        new ClickPublisher(
+                                bootstrap,
+                                topic,
+                                Map.of(ProducerConfig.CLIENT_ID_CONFIG, PUBLISHER_CLIENT_ID))) {
             LocalFlink.Started started =
                     LocalFlink.start(KafkaConnectors.userInterestJob(config), 0, null);
             try {
@@ -432,6 +443,7 @@ final class PipelineBenchmark {
                         "latency: %,d clicks at %,.0f clicks/s (latency of %,d after the first %,d),"
                                 + " at-least-once",
                         total, rate, latencyClicks, warm);
+                PhaseCpu cpu = PhaseCpu.start();
                 AtomicLong sent = new AtomicLong();
                 long[] span =
                         new long[4]; // first/last event time, first/last send nanos of the measured
@@ -468,6 +480,7 @@ final class PipelineBenchmark {
                             "%slatency: only %,d of %,d measured clicks had an output after %s",
                             prefix, latency.count(), latencyClicks, settings.stallTimeout());
                 }
+                cpu.report(prefix, results);
                 results.put(prefix + "latency p50 (ms)", latency.quantileMillis(0.5));
                 results.put(prefix + "latency p90 (ms)", latency.quantileMillis(0.9));
                 results.put(prefix + "latency p99 (ms)", latency.quantileMillis(0.99));
@@ -545,6 +558,53 @@ final class PipelineBenchmark {
      */
     private record Phase(
             long reachedNanos, long firstBatch, double cpuSeconds, double brokerCpuSeconds) {}
+
+    /**
+     * CPU over a latency phase by part, as cores (CPU seconds per wall second): the publisher
+     * (generating clicks, encoding them and its Kafka producer, {@link #PUBLISHER_CLIENT_ID}), the
+     * output reader, the broker, and the job (the rest of this JVM). All share the machine's cores,
+     * so the job's cores are what it could use of them at this rate.
+     */
+    private record PhaseCpu(
+            long wallStartNanos,
+            double jvmStart,
+            double brokerStart,
+            ThreadCpu threadsStart,
+            long callerThread) {
+
+        static PhaseCpu start() {
+            return new PhaseCpu(
+                    System.nanoTime(),
+                    ProcessMemory.cpuSeconds(ProcessHandle.current().pid()),
+                    brokerCpuNow(),
+                    ThreadCpu.now(),
+                    Thread.currentThread().getId());
+        }
+
+        void report(String prefix, Map<String, Double> results) {
+            double wall = (System.nanoTime() - wallStartNanos) / 1e9;
+            ThreadCpu threads = ThreadCpu.now();
+            double publisher =
+                    threads.secondsSince(
+                            threadsStart, callerThread, n -> n.contains(PUBLISHER_CLIENT_ID));
+            double reader =
+                    threads.secondsSince(
+                            threadsStart,
+                            -1,
+                            n ->
+                                    n.startsWith(OutputMonitor.THREAD_NAME)
+                                            || n.contains(OutputMonitor.GROUP_PREFIX));
+            double jvm = ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - jvmStart;
+            double broker = brokerCpuNow() - brokerStart;
+            String part = prefix + "latency phase CPU (cores): ";
+            results.put(part + "publisher", publisher / wall);
+            results.put(part + "output reader", reader / wall);
+            results.put(part + "broker", broker / wall);
+            results.put(
+                    part + "job (the JVM less publisher and reader)",
+                    (jvm - publisher - reader) / wall);
+        }
+    }
 
     /** CPU seconds used so far by this JVM (job, clients) and the broker process. */
     private static double cpuNow() {

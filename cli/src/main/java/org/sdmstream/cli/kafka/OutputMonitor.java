@@ -22,6 +22,12 @@ import org.sdmstream.wire.WireSettings;
  */
 public final class OutputMonitor implements AutoCloseable {
 
+    /** The name of the thread that reads the outputs (its consumer polls in it). */
+    public static final String THREAD_NAME = "output-monitor";
+
+    /** The prefix of its consumer group id, which Kafka's heartbeat thread carries in its name. */
+    public static final String GROUP_PREFIX = "sdm-output-monitor-";
+
     private final String bootstrapServers;
     private final String outputTopic;
     private final String deadLetterTopic;
@@ -90,7 +96,7 @@ public final class OutputMonitor implements AutoCloseable {
         this.lateTopic = lateTopic;
         this.latency = latency;
         this.isolationLevel = isolationLevel;
-        this.thread = new Thread(this::run, "output-monitor");
+        this.thread = new Thread(this::run, THREAD_NAME);
         this.thread.setDaemon(true);
     }
 
@@ -102,7 +108,7 @@ public final class OutputMonitor implements AutoCloseable {
     private void run() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sdm-output-monitor-" + java.util.UUID.randomUUID());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + java.util.UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
