@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -64,6 +65,9 @@ final class PipelineBenchmark {
      * after it, which tells it apart from the job's own producers.
      */
     static final String PUBLISHER_CLIENT_ID = "sdm-bench-publisher";
+
+    /** How many of the busiest thread groups a latency phase names. */
+    private static final int BUSIEST_THREAD_GROUPS = 10;
 
     /** retrieval.k of the scored jobs prepared now: only the scored-top-k phase sets it. */
     private int retrievalK;
@@ -443,7 +447,9 @@ final class PipelineBenchmark {
                         "latency: %,d clicks at %,.0f clicks/s (latency of %,d after the first %,d),"
                                 + " at-least-once",
                         total, rate, latencyClicks, warm);
-                PhaseCpu cpu = PhaseCpu.start();
+                // CPU is counted from the first measured click: the clicks before it also carry
+                // the fresh job's start-up (class loading, JIT of its own class loader's code).
+                AtomicReference<PhaseCpu> cpu = new AtomicReference<>();
                 AtomicLong sent = new AtomicLong();
                 long[] span =
                         new long[4]; // first/last event time, first/last send nanos of the measured
@@ -458,6 +464,7 @@ final class PipelineBenchmark {
                             if (i >= 0 && i < latencyClicks) {
                                 latency.sent(click.userId(), click.eventTime(), nanos);
                                 if (i == 0) {
+                                    cpu.set(PhaseCpu.start());
                                     span[0] = click.eventTime();
                                     span[2] = nanos;
                                 }
@@ -480,7 +487,11 @@ final class PipelineBenchmark {
                             "%slatency: only %,d of %,d measured clicks had an output after %s",
                             prefix, latency.count(), latencyClicks, settings.stallTimeout());
                 }
-                cpu.report(prefix, results);
+                if (cpu.get() != null) {
+                    note(
+                            "%slatency phase: busiest threads (cores): %s",
+                            prefix, cpu.get().report(prefix, results));
+                }
                 results.put(prefix + "latency p50 (ms)", latency.quantileMillis(0.5));
                 results.put(prefix + "latency p90 (ms)", latency.quantileMillis(0.9));
                 results.put(prefix + "latency p99 (ms)", latency.quantileMillis(0.99));
@@ -581,7 +592,8 @@ final class PipelineBenchmark {
                     Thread.currentThread().getId());
         }
 
-        void report(String prefix, Map<String, Double> results) {
+        /** Puts the parts into {@code results}; returns the busiest thread groups, as a line. */
+        String report(String prefix, Map<String, Double> results) {
             double wall = (System.nanoTime() - wallStartNanos) / 1e9;
             ThreadCpu threads = ThreadCpu.now();
             double publisher =
@@ -603,6 +615,18 @@ final class PipelineBenchmark {
             results.put(
                     part + "job (the JVM less publisher and reader)",
                     (jvm - publisher - reader) / wall);
+            StringBuilder busiest = new StringBuilder();
+            threads.secondsByGroupSince(threadsStart).entrySet().stream()
+                    .limit(BUSIEST_THREAD_GROUPS)
+                    .forEach(
+                            e ->
+                                    busiest.append(
+                                            String.format(
+                                                    "%s%s %.2f",
+                                                    busiest.length() == 0 ? "" : "; ",
+                                                    e.getKey(),
+                                                    e.getValue() / wall)));
+            return busiest.toString();
         }
     }
 

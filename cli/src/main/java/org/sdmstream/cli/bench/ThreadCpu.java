@@ -1,9 +1,14 @@
 package org.sdmstream.cli.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -17,12 +22,23 @@ final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** Linux's USER_HZ: /proc reports CPU time in these ticks per second. */
+    private static final int CLOCK_TICKS = 100;
+
     private final Map<Long, Long> cpuNanos;
     private final Map<Long, String> names;
+    private final Map<Long, Long> nativeTicks;
+    private final Map<Long, String> nativeNames;
 
-    private ThreadCpu(Map<Long, Long> cpuNanos, Map<Long, String> names) {
+    private ThreadCpu(
+            Map<Long, Long> cpuNanos,
+            Map<Long, String> names,
+            Map<Long, Long> nativeTicks,
+            Map<Long, String> nativeNames) {
         this.cpuNanos = cpuNanos;
         this.names = names;
+        this.nativeTicks = nativeTicks;
+        this.nativeNames = nativeNames;
     }
 
     static ThreadCpu now() {
@@ -37,7 +53,50 @@ final class ThreadCpu {
                 names.put(ids[i], infos[i].getThreadName());
             }
         }
-        return new ThreadCpu(cpu, names);
+        Map<Long, Long> nativeTicks = new HashMap<>();
+        Map<Long, String> nativeNames = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    // pid (comm) state ppid ... utime stime: comm may hold spaces and parentheses.
+                    String stat = Files.readString(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    long tid = Long.parseLong(task.getFileName().toString());
+                    nativeNames.put(tid, stat.substring(open + 1, close));
+                    nativeTicks.put(tid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException | RuntimeException noProc) {
+            // not Linux: no native breakdown
+        }
+        return new ThreadCpu(cpu, names, nativeTicks, nativeNames);
+    }
+
+    /**
+     * CPU seconds used since {@code earlier} per group of this process's threads alive now, from
+     * Linux's {@code /proc/self/task}: native threads too (GC, JIT compilers, RocksDB's, and
+     * TensorFlow's, which no {@link ThreadMXBean} sees), under their 15-character kernel names. A
+     * group is the threads whose names differ only in their numbers ({@code GC Thread#0} and {@code
+     * #1}, a task's subtasks); most first. Empty where {@code /proc} cannot be read.
+     */
+    Map<String, Double> secondsByGroupSince(ThreadCpu earlier) {
+        Map<String, Double> groups = new HashMap<>();
+        nativeTicks.forEach(
+                (tid, ticks) ->
+                        groups.merge(
+                                nativeNames.get(tid).replaceAll("[0-9]+", "N"),
+                                (ticks - earlier.nativeTicks.getOrDefault(tid, 0L))
+                                        / (double) CLOCK_TICKS,
+                                Double::sum));
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /**

@@ -43,6 +43,12 @@ class ThreadCpuTest {
         // 0.3 s of wall time spinning; on a busy machine the thread gets less than all of it.
         assertThat(spinnerSeconds).isBetween(0.05, 0.5);
         assertThat(after.secondsSince(before, -1, name -> name.equals("no-such-thread"))).isZero();
+        // The kernel's view (native threads included) names it by its first 15 characters.
+        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+            assertThat(after.secondsByGroupSince(before))
+                    .hasEntrySatisfying(
+                            "spinner-under-t", seconds -> assertThat(seconds).isBetween(0.03, 0.5));
+        }
         // By id: this thread only waited, so it used far less than the spinner.
         assertThat(after.secondsSince(before, Thread.currentThread().getId(), name -> false))
                 .isLessThan(spinnerSeconds);
