@@ -427,12 +427,11 @@ final class PipelineBenchmark {
                     throw new IOException("latency: the job's tasks did not start within 2 min");
                 }
                 // Clicks wait in the job until the watermark passes them; clicks after the measured
-                // ones
-                // keep event time moving so the last measured clicks are not stuck at the end of
-                // input.
-                // The first seconds of clicks are not measured: a fresh job's first outputs wait
-                // for the source's first fetch and the first batches (~1 s here), which made p50
-                // a start-up figure when 30,000 clicks last 3 s.
+                // ones keep event time moving so the last measured clicks are not stuck at the end
+                // of input. The first seconds of clicks are not measured: a fresh job's first
+                // outputs wait for the source's first fetch and the first batches (~1 s here),
+                // which
+                // made p50 a start-up figure when 30,000 clicks last 3 s.
                 long latencyClicks = clicks.measured(settings.latencyClicks());
                 long warm =
                         Math.min(
@@ -451,9 +450,8 @@ final class PipelineBenchmark {
                 // the fresh job's start-up (class loading, JIT of its own class loader's code).
                 AtomicReference<PhaseCpu> cpu = new AtomicReference<>();
                 AtomicLong sent = new AtomicLong();
-                long[] span =
-                        new long[4]; // first/last event time, first/last send nanos of the measured
-                // clicks
+                // first and last event time, first and last send nanos of the measured clicks
+                long[] span = new long[4];
                 publisher.publish(
                         clicks.stream(1),
                         total,
@@ -473,8 +471,8 @@ final class PipelineBenchmark {
                             }
                         });
                 // Each click waits until the watermark (max event time - out-of-orderness) passes
-                // it, so the
-                // latency depends on how fast event time runs here compared with a live stream.
+                // it, so the latency depends on how fast event time runs here compared with a live
+                // stream.
                 results.put(
                         prefix + "latency phase event time / wall time",
                         (span[1] - span[0]) / Math.max(1e-9, (span[3] - span[2]) / 1e6));
