@@ -197,6 +197,7 @@ def main():
               f" Continue with --work {work} --resume {last}", file=sys.stderr)
         if not args.evaluate_if_stopped:
             sys.exit(75)
+        best_score = trainer.best_valid_score  # fit() did not return it
     train_seconds = trained_before + time.perf_counter() - start
     load_checkpoint(trainer.saved_model_file, model, config["device"], torch)
     model.eval()
