@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -429,9 +430,8 @@ final class PipelineBenchmark {
                 // Clicks wait in the job until the watermark passes them; clicks after the measured
                 // ones keep event time moving so the last measured clicks are not stuck at the end
                 // of input. The first seconds of clicks are not measured: a fresh job's first
-                // outputs wait for the source's first fetch and the first batches (~1 s here),
-                // which
-                // made p50 a start-up figure when 30,000 clicks last 3 s.
+                // outputs wait for its first fetch and batches (~1 s here), which made p50 a
+                // start-up figure when 30,000 clicks last 3 s.
                 long latencyClicks = clicks.measured(settings.latencyClicks());
                 long warm =
                         Math.min(
@@ -613,18 +613,10 @@ final class PipelineBenchmark {
             results.put(
                     part + "job (the JVM less publisher and reader)",
                     (jvm - publisher - reader) / wall);
-            StringBuilder busiest = new StringBuilder();
-            threads.secondsByGroupSince(threadsStart).entrySet().stream()
+            return threads.secondsByGroupSince(threadsStart).entrySet().stream()
                     .limit(BUSIEST_THREAD_GROUPS)
-                    .forEach(
-                            e ->
-                                    busiest.append(
-                                            String.format(
-                                                    "%s%s %.2f",
-                                                    busiest.length() == 0 ? "" : "; ",
-                                                    e.getKey(),
-                                                    e.getValue() / wall)));
-            return busiest.toString();
+                    .map(group -> String.format("%s %.2f", group.getKey(), group.getValue() / wall))
+                    .collect(Collectors.joining("; "));
         }
     }
 

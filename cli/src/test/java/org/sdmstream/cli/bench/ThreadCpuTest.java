@@ -2,6 +2,8 @@ package org.sdmstream.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class ThreadCpuTest {
         assertThat(spinnerSeconds).isBetween(0.05, 0.5);
         assertThat(after.secondsSince(before, -1, name -> name.equals("no-such-thread"))).isZero();
         // The kernel's view (native threads included) names it by its first 15 characters.
-        if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
             assertThat(after.secondsByGroupSince(before))
                     .hasEntrySatisfying(
                             "spinner-under-t", seconds -> assertThat(seconds).isBetween(0.03, 0.5));
