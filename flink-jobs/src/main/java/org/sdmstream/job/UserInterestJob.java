@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.sdmstream.job.ingest.CheckpointedWatermark;
 import org.sdmstream.job.ingest.DecodedClick;
 import org.sdmstream.job.ingest.IngestOptions;
 import org.sdmstream.job.ingest.RouteDeadLetters;
@@ -132,6 +133,12 @@ public final class UserInterestJob {
         SingleOutputStreamOperator<ClickEvent> valid =
                 env.fromSource(clicks, watermarks, "clicks", TypeInformation.of(DecodedClick.class))
                         .uid("clicks-source")
+                        .transform(
+                                "checkpointed-watermark",
+                                TypeInformation.of(DecodedClick.class),
+                                new CheckpointedWatermark(
+                                        config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS)))
+                        .uid("checkpointed-watermark")
                         .process(new RouteDeadLetters(), new AvroTypeInfo<>(ClickEvent.class))
                         .uid("route-dead-letters")
                         .name("route-dead-letters");

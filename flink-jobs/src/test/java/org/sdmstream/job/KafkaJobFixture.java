@@ -134,6 +134,12 @@ public final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallbac
         kafka.produce(records);
     }
 
+    /** Waits until a completed checkpoint of the job {@code config} covers its whole input. */
+    public void awaitCheckpointCoversInput(JobConfig config, Duration timeout) throws Exception {
+        kafka.awaitGroupCommittedEnd(
+                config.get(KafkaOptions.GROUP_ID), config.get(KafkaOptions.CLICKS_TOPIC), timeout);
+    }
+
     /** Sends records in order and returns where each landed. */
     public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records)
             throws Exception {

@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -140,6 +142,52 @@ public final class KafkaTestCluster implements AutoCloseable {
                                     ConsumerRecord::partition)
                             .thenComparingLong(ConsumerRecord::offset));
             return out;
+        }
+    }
+
+    /**
+     * Waits until consumer group {@code group} has committed, on every partition of {@code topic},
+     * the partition's end offset: a Flink Kafka source commits its offsets when a checkpoint
+     * completes, so then a completed checkpoint covers everything in the topic.
+     */
+    public void awaitGroupCommittedEnd(String group, String topic, Duration timeout)
+            throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            int partitions =
+                    admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()
+                            .size();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, r) -> ends.put(tp, r.offset()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                boolean caughtUp =
+                        ends.entrySet().stream()
+                                .allMatch(
+                                        e -> {
+                                            OffsetAndMetadata c = committed.get(e.getKey());
+                                            return c != null && c.offset() >= e.getValue();
+                                        });
+                if (caughtUp) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(
+                            "group " + group + " committed " + committed + ", end offsets " + ends);
+                }
+                Thread.sleep(20);
+            }
         }
     }
 

@@ -342,6 +342,52 @@ class UserInterestJobITCase {
         }
     }
 
+    /**
+     * The crash above in its narrowest window, made certain: a completed checkpoint covers the
+     * whole input, the sentinels included, but the watermark that would release it left the source
+     * after that checkpoint's barrier (here: sources emit watermarks every 30 s, long after). Flink
+     * checkpoints no watermark, and the restored sources have nothing more to read: unless the job
+     * restores its watermark, the clicks wait in the sessionizer for input that never comes.
+     */
+    @Test
+    void aCrashBetweenTheCheckpointAndTheWatermarkOfItsInputLosesNoVector(
+            @TempDir Path tmp, @InjectMiniCluster MiniCluster flink) throws Exception {
+        String suffix = "crash-watermark-" + System.nanoTime();
+        JobConfig config =
+                config(suffix, tmp, false)
+                        .set(JobOptions.WATERMARK_INTERVAL, Duration.ofSeconds(30))
+                        .build();
+        KAFKA.createTopics(config);
+        Random random = new Random(21);
+        List<ClickEvent> clicks =
+                TestClicks.arrivalOrder(
+                        TestClicks.userClicks(
+                                random, 8, TestClicks.T0, TestClicks.T0 + TestClicks.DAY, "w"),
+                        random);
+        List<ClickEvent> produce = new ArrayList<>(clicks);
+        produce.addAll(sentinels(clicks));
+        KAFKA.produceClicks(config, produce);
+
+        Configuration restarts = failFast();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        JobClient job = KafkaConnectors.userInterestJob(config).start(restarts);
+        try {
+            KAFKA.awaitCheckpointCoversInput(config, Duration.ofSeconds(60));
+            flink.terminateTaskManager(0).get();
+            flink.startTaskManager();
+
+            List<UserInterestVector> vectors =
+                    KAFKA.readCommitted(
+                            config.get(KafkaOptions.USER_VECTORS_TOPIC),
+                            clicks.size(),
+                            Duration.ofSeconds(60),
+                            UserInterestVector.class);
+            assertVectorsMatchOffline(vectors, clicks);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
     @Test
     void aMinimumIntervalCoalescesBurstsButAlwaysEmitsTheNewestClick(@TempDir Path tmp)
             throws Exception {

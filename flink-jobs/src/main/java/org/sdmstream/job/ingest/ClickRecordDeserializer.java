@@ -95,7 +95,7 @@ public final class ClickRecordDeserializer
         if (rejection != null) {
             return dead(record, rejection.reason(), rejection.detail(), nowMillis);
         }
-        return DecodedClick.ofClick(click);
+        return DecodedClick.ofClick(click, record.partition());
     }
 
     static DeadLetterReason reasonOf(WireFormatException.Kind kind) {

@@ -16,11 +16,24 @@ public class DecodedClick {
     /** Why the record could not be used, or null when this is a click. */
     public DeadLetter deadLetter;
 
+    /**
+     * The Kafka partition the click was read from, or -1 where the source has none; {@link
+     * CheckpointedWatermark} keeps the watermark per partition.
+     */
+    public int partition = -1;
+
     public DecodedClick() {}
 
     public static DecodedClick ofClick(ClickEvent click) {
         DecodedClick d = new DecodedClick();
         d.click = Objects.requireNonNull(click);
+        return d;
+    }
+
+    /** A valid click read from Kafka partition {@code partition}. */
+    public static DecodedClick ofClick(ClickEvent click, int partition) {
+        DecodedClick d = ofClick(click);
+        d.partition = partition;
         return d;
     }
 

@@ -1,0 +1,153 @@
+package org.sdmstream.job.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sdmstream.job.TestClicks;
+import org.sdmstream.records.DeadLetter;
+
+/** The watermark that survives a restore, on Flink's operator harness. */
+class CheckpointedWatermarkTest {
+
+    static final long OUT_OF_ORDERNESS = 5_000;
+
+    private final List<OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick>> open =
+            new ArrayList<>();
+
+    OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> harness(
+            OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new CheckpointedWatermark(Duration.ofMillis(OUT_OF_ORDERNESS)),
+                        128,
+                        parallelism,
+                        subtask);
+        open.add(h);
+        if (restore == null) {
+            h.initializeEmptyState();
+        } else {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (var h : open) {
+            h.close();
+        }
+    }
+
+    static void click(
+            OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> h,
+            int partition,
+            long time)
+            throws Exception {
+        DecodedClick c = DecodedClick.ofClick(TestClicks.click("u", "i", time), partition);
+        h.processElement(new StreamRecord<>(c, time));
+    }
+
+    static List<Long> watermarks(OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> h) {
+        return h.getOutput().stream()
+                .filter(o -> o instanceof Watermark)
+                .map(o -> ((Watermark) o).getTimestamp())
+                .toList();
+    }
+
+    @Test
+    void aFreshStartForwardsTheSourcesWatermarksAndNeverGoesBack() throws Exception {
+        var h = harness(null, 1, 0);
+        h.setProcessingTime(1);
+        click(h, 0, 10_000);
+        h.processWatermark(new Watermark(4_999));
+        h.processWatermark(new Watermark(Long.MIN_VALUE));
+        h.processWatermark(new Watermark(6_000));
+
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(watermarks(h)).containsExactly(4_999L, 6_000L);
+    }
+
+    @Test
+    void aRestoreEmitsTheWatermarkOfTheClicksTheCheckpointCovered() throws Exception {
+        var first = harness(null, 1, 0);
+        click(first, 0, 20_000);
+        click(first, 1, 12_000);
+        click(first, 1, 9_000);
+        // The watermark of these clicks had not left the source when the checkpoint was taken.
+        first.processWatermark(new Watermark(1_000));
+        OperatorSubtaskState snapshot = first.snapshot(1, 1);
+
+        var restored = harness(snapshot, 1, 0);
+        assertThat(watermarks(restored)).isEmpty();
+        restored.setProcessingTime(2);
+        // The lowest partition's latest click, less the out-of-orderness and 1 ms: what the
+        // source's next periodic watermark would have been.
+        assertThat(watermarks(restored)).containsExactly(12_000 - OUT_OF_ORDERNESS - 1);
+
+        // A restored source starts from nothing: its low watermarks are held back.
+        restored.processWatermark(new Watermark(Long.MIN_VALUE));
+        restored.processWatermark(new Watermark(3_000));
+        restored.processWatermark(new Watermark(8_000));
+        assertThat(watermarks(restored)).containsExactly(7_000L - 1, 8_000L);
+    }
+
+    @Test
+    void deadLettersAndRecordsWithoutAPartitionDoNotMoveIt() throws Exception {
+        var first = harness(null, 1, 0);
+        click(first, 0, 20_000);
+        first.processElement(
+                new StreamRecord<>(DecodedClick.ofClick(TestClicks.click("u", "i", 90_000))));
+        first.processElement(new StreamRecord<>(DecodedClick.ofDeadLetter(new DeadLetter())));
+        OperatorSubtaskState snapshot = first.snapshot(1, 1);
+
+        var restored = harness(snapshot, 1, 0);
+        restored.setProcessingTime(2);
+        assertThat(watermarks(restored)).containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
+    }
+
+    @Test
+    void aRescaledRestoreTakesEachPartitionsLatestClickFromWhicheverSubtaskSawIt()
+            throws Exception {
+        // Both subtasks hold partition 1's restored time; only subtask 1 has read it since.
+        var before = harness(null, 1, 0);
+        click(before, 0, 10_000);
+        click(before, 1, 10_000);
+        OperatorSubtaskState earlier = before.snapshot(1, 1);
+        var a =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                earlier, 128, 1, 2, 0),
+                        2,
+                        0);
+        var b =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                earlier, 128, 1, 2, 1),
+                        2,
+                        1);
+        click(a, 0, 30_000);
+        click(b, 1, 40_000);
+        OperatorSubtaskState merged =
+                AbstractStreamOperatorTestHarness.repackageState(
+                        a.snapshot(2, 2), b.snapshot(2, 2));
+
+        var restored =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                merged, 128, 2, 1, 0),
+                        1,
+                        0);
+        restored.setProcessingTime(3);
+        assertThat(watermarks(restored)).containsExactly(30_000 - OUT_OF_ORDERNESS - 1);
+    }
+}
