@@ -5,6 +5,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -130,16 +131,22 @@ public final class UserInterestJob {
                             config.get(IngestOptions.WATERMARK_ALIGNMENT_UPDATE_INTERVAL));
         }
 
-        SingleOutputStreamOperator<ClickEvent> valid =
+        SingleOutputStreamOperator<DecodedClick> decoded =
                 env.fromSource(clicks, watermarks, "clicks", TypeInformation.of(DecodedClick.class))
-                        .uid("clicks-source")
-                        .transform(
-                                "checkpointed-watermark",
-                                TypeInformation.of(DecodedClick.class),
-                                new CheckpointedWatermark(
-                                        config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS)))
-                        .uid("checkpointed-watermark")
-                        .process(new RouteDeadLetters(), new AvroTypeInfo<>(ClickEvent.class))
+                        .uid("clicks-source");
+        if (clicks.getBoundedness() == Boundedness.CONTINUOUS_UNBOUNDED) {
+            decoded =
+                    decoded.transform(
+                                    "checkpointed-watermark",
+                                    TypeInformation.of(DecodedClick.class),
+                                    new CheckpointedWatermark(
+                                            config.get(KafkaOptions.CLICKS_TOPIC),
+                                            config.get(IngestOptions.WATERMARK_OUT_OF_ORDERNESS),
+                                            config.get(IngestOptions.WATERMARK_IDLENESS)))
+                            .uid("checkpointed-watermark");
+        }
+        SingleOutputStreamOperator<ClickEvent> valid =
+                decoded.process(new RouteDeadLetters(), new AvroTypeInfo<>(ClickEvent.class))
                         .uid("route-dead-letters")
                         .name("route-dead-letters");
 

@@ -1,15 +1,20 @@
 package org.sdmstream.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -132,6 +137,36 @@ public final class KafkaJobFixture implements BeforeAllCallback, AfterAllCallbac
                             clickCodec.encode(c)));
         }
         kafka.produce(records);
+    }
+
+    /**
+     * Kills the running TaskManager, with its tasks, state and open transactions, and starts a
+     * fresh one. MiniCluster keeps a killed TaskManager's index for ever, so index 0 is dead after
+     * one test did this: every index is terminated (a dead one again is a no-op).
+     */
+    public static void crashTaskManager(MiniCluster flink) throws Exception {
+        for (int index = 0; ; index++) {
+            CompletableFuture<Void> terminated;
+            try {
+                terminated = flink.terminateTaskManager(index);
+            } catch (IndexOutOfBoundsException noMore) {
+                break;
+            }
+            terminated.get();
+        }
+        flink.startTaskManager();
+    }
+
+    /** Asserts that job {@code job} restored from a checkpoint: a TaskManager crash took place. */
+    public static void assertRestoredFromCheckpoint(MiniCluster flink, JobClient job)
+            throws Exception {
+        assertThat(
+                        flink.getArchivedExecutionGraph(job.getJobID())
+                                .get()
+                                .getCheckpointStatsSnapshot()
+                                .getLatestRestoredCheckpoint())
+                .as("the checkpoint the job restored from")
+                .isNotNull();
     }
 
     /** Waits until a completed checkpoint of the job {@code config} covers its whole input. */

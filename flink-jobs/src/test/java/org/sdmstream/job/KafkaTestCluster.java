@@ -148,7 +148,9 @@ public final class KafkaTestCluster implements AutoCloseable {
     /**
      * Waits until consumer group {@code group} has committed, on every partition of {@code topic},
      * the partition's end offset: a Flink Kafka source commits its offsets when a checkpoint
-     * completes, so then a completed checkpoint covers everything in the topic.
+     * completes, so then a completed checkpoint covers everything in the topic. (For input written
+     * without transactions, as here: a transaction's commit marker takes an offset no record
+     * reaches.)
      */
     public void awaitGroupCommittedEnd(String group, String topic, Duration timeout)
             throws Exception {

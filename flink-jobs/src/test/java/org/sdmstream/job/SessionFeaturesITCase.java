@@ -409,8 +409,7 @@ class SessionFeaturesITCase {
                     toProducerRecords(
                             config.get(KafkaOptions.CLICKS_TOPIC), plan(produceB, List.of())));
             Thread.sleep(300);
-            flink.terminateTaskManager(0).get();
-            flink.startTaskManager();
+            KafkaJobFixture.crashTaskManager(flink);
 
             List<ClickEvent> all = new ArrayList<>(batchA);
             all.addAll(batchB);
@@ -421,6 +420,7 @@ class SessionFeaturesITCase {
                             Duration.ofSeconds(120),
                             SessionFeatures.class);
             OfflineParity.assertSessionFeaturesMatch(features, all);
+            KafkaJobFixture.assertRestoredFromCheckpoint(flink, job);
         } finally {
             job.cancel().get();
         }

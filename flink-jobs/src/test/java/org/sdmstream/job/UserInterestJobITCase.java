@@ -325,8 +325,7 @@ class UserInterestJobITCase {
             produceB.addAll(sentinels(batchB));
             KAFKA.produceClicks(config, produceB);
             Thread.sleep(300);
-            flink.terminateTaskManager(0).get();
-            flink.startTaskManager();
+            KafkaJobFixture.crashTaskManager(flink);
 
             List<ClickEvent> all = new ArrayList<>(batchA);
             all.addAll(batchB);
@@ -337,6 +336,7 @@ class UserInterestJobITCase {
                             Duration.ofSeconds(120),
                             UserInterestVector.class);
             assertVectorsMatchOffline(vectors, all);
+            KafkaJobFixture.assertRestoredFromCheckpoint(flink, job);
         } finally {
             job.cancel().get();
         }
@@ -345,9 +345,10 @@ class UserInterestJobITCase {
     /**
      * The crash above in its narrowest window, made certain: a completed checkpoint covers the
      * whole input, the sentinels included, but the watermark that would release it left the source
-     * after that checkpoint's barrier (here: sources emit watermarks every 30 s, long after). Flink
-     * checkpoints no watermark, and the restored sources have nothing more to read: unless the job
-     * restores its watermark, the clicks wait in the sessionizer for input that never comes.
+     * after that checkpoint's barrier (here: sources emit watermarks every 10 min, after the test).
+     * Flink checkpoints no watermark, and the restored sources have nothing more to read: unless
+     * the job restores its watermark, the clicks wait in the sessionizer for input that never
+     * comes.
      */
     @Test
     void aCrashBetweenTheCheckpointAndTheWatermarkOfItsInputLosesNoVector(
@@ -355,7 +356,7 @@ class UserInterestJobITCase {
         String suffix = "crash-watermark-" + System.nanoTime();
         JobConfig config =
                 config(suffix, tmp, false)
-                        .set(JobOptions.WATERMARK_INTERVAL, Duration.ofSeconds(30))
+                        .set(JobOptions.WATERMARK_INTERVAL, Duration.ofMinutes(10))
                         .build();
         KAFKA.createTopics(config);
         Random random = new Random(21);
@@ -373,8 +374,7 @@ class UserInterestJobITCase {
         JobClient job = KafkaConnectors.userInterestJob(config).start(restarts);
         try {
             KAFKA.awaitCheckpointCoversInput(config, Duration.ofSeconds(60));
-            flink.terminateTaskManager(0).get();
-            flink.startTaskManager();
+            KafkaJobFixture.crashTaskManager(flink);
 
             List<UserInterestVector> vectors =
                     KAFKA.readCommitted(
@@ -383,6 +383,7 @@ class UserInterestJobITCase {
                             Duration.ofSeconds(60),
                             UserInterestVector.class);
             assertVectorsMatchOffline(vectors, clicks);
+            KafkaJobFixture.assertRestoredFromCheckpoint(flink, job);
         } finally {
             job.cancel().get();
         }

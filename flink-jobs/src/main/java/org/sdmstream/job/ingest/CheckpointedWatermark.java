@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -25,40 +26,59 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * stream indefinitely.
  *
  * <p>Right after the source, this operator keeps per Kafka partition the latest event time of a
- * click it passed on, and checkpoints it. On restore it emits at once the watermark those clicks
- * imply: the lowest per-partition latest time less the out-of-orderness and 1 ms, which is what the
- * sources' next periodic watermark before the crash would have been (a split's watermark is its
- * latest time less the out-of-orderness less 1 ms; the job's, the lowest of them). So a restored
- * job releases what the uninterrupted one would have released, and treats the same clicks as late.
- * From then on it forwards the sources' watermarks only where they are higher: watermarks never go
- * back.
+ * click it passed on and when it read it, and checkpoints both. On restore it emits, before any
+ * replayed record, the watermark the sources were about to emit: the lowest latest time, over the
+ * partitions that were not idle at the checkpoint, less the out-of-orderness and 1 ms (a split's
+ * watermark is its latest time less the out-of-orderness less 1 ms; the job's, the lowest over the
+ * splits not idle). A partition is idle when it delivered no click for {@code watermark.idleness},
+ * as the sources judge it; with every partition idle nothing is restored (no click then waits for a
+ * watermark that was about to come). From then on it forwards the sources' watermarks only where
+ * they are higher: watermarks never go back.
  *
  * <p>A partition with no click before the checkpoint does not hold the restored watermark back:
- * before the crash it held the job's only until it went idle ({@code watermark.idleness}). The
- * state is a union list of (partition, latest time); after a rescale every subtask merges all of it
- * and keeps the latest time per partition. Records without a Kafka partition (the tests' generator
- * sources) are not counted.
+ * before the crash it held the job's only until it went idle. The state is a union list of (topic,
+ * partition, latest time, silence before the checkpoint); after a rescale every subtask merges all
+ * of it, per partition the latest time and the shortest silence, and drops another topic's entries
+ * (after {@code topic.clicks} changed). Records without a Kafka partition are not counted. Only for
+ * unbounded sources: a bounded one ends with the final watermark anyway, and union state would keep
+ * checkpoints from completing while some of its subtasks have finished.
  */
 public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
         implements OneInputStreamOperator<DecodedClick, DecodedClick> {
 
     private static final long serialVersionUID = 1L;
 
+    private final String topic;
     private final long outOfOrdernessMillis;
+    private final long idlenessMillis;
 
-    /** Latest event time of a click per Kafka partition, over everything since the job started. */
-    private transient Map<Integer, Long> latestPerPartition;
+    /** Per Kafka partition of {@link #topic}: its latest click and when it was read. */
+    private transient Map<Integer, PartitionClock> partitions;
 
-    private transient ListState<Tuple2<Integer, Long>> checkpointed;
+    /** (topic, partition, latest event time, ms between its last click's read and the snapshot). */
+    private transient ListState<Tuple4<String, Integer, Long, Long>> checkpointed;
 
-    /** The watermark the restored state implies, or {@link Long#MIN_VALUE} on a fresh start. */
+    /** The watermark the restored state implies, or {@link Long#MIN_VALUE} for none. */
     private transient long restoredWatermark;
 
     /** The highest watermark sent downstream. */
     private transient long emitted;
 
-    public CheckpointedWatermark(Duration outOfOrderness) {
+    public CheckpointedWatermark(String topic, Duration outOfOrderness, Duration idleness) {
+        this.topic = Objects.requireNonNull(topic);
         this.outOfOrdernessMillis = outOfOrderness.toMillis();
+        this.idlenessMillis = idleness.toMillis();
+    }
+
+    /** A partition's latest click event time and the processing time it was read at. */
+    static final class PartitionClock {
+        long latestEventTime;
+        long readAt;
+
+        PartitionClock(long latestEventTime, long readAt) {
+            this.latestEventTime = latestEventTime;
+            this.readAt = readAt;
+        }
     }
 
     @Override
@@ -68,20 +88,38 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
                 context.getOperatorStateStore()
                         .getUnionListState(
                                 new ListStateDescriptor<>(
-                                        "latest-event-time-per-partition",
-                                        Types.TUPLE(Types.INT, Types.LONG)));
-        latestPerPartition = new HashMap<>();
-        for (Tuple2<Integer, Long> entry : checkpointed.get()) {
-            latestPerPartition.merge(entry.f0, entry.f1, Math::max);
+                                        "partition-clocks",
+                                        Types.TUPLE(
+                                                Types.STRING, Types.INT, Types.LONG, Types.LONG)));
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        partitions = new HashMap<>();
+        for (Tuple4<String, Integer, Long, Long> entry : checkpointed.get()) {
+            if (!topic.equals(entry.f0)) {
+                continue;
+            }
+            // Merged across the subtasks' copies: the latest click, read most recently.
+            PartitionClock restored = new PartitionClock(entry.f2, now - entry.f3);
+            partitions.merge(
+                    entry.f1,
+                    restored,
+                    (a, b) ->
+                            new PartitionClock(
+                                    Math.max(a.latestEventTime, b.latestEventTime),
+                                    Math.max(a.readAt, b.readAt)));
         }
-        restoredWatermark = watermarkOf(latestPerPartition, outOfOrdernessMillis);
+        restoredWatermark = watermarkAt(now);
         emitted = Long.MIN_VALUE;
     }
 
-    /** The watermark the sources emit after these latest times: -infinity for none. */
-    static long watermarkOf(Map<Integer, Long> latestPerPartition, long outOfOrdernessMillis) {
-        return latestPerPartition.values().stream()
-                .mapToLong(latest -> latest - outOfOrdernessMillis - 1)
+    /**
+     * The watermark the sources emit at processing time {@code now} after the clicks counted here:
+     * the lowest over the partitions not idle; {@link Long#MIN_VALUE} when all are idle or none has
+     * a click.
+     */
+    long watermarkAt(long now) {
+        return partitions.values().stream()
+                .filter(p -> now - p.readAt < idlenessMillis)
+                .mapToLong(p -> p.latestEventTime - outOfOrdernessMillis - 1)
                 .min()
                 .orElse(Long.MIN_VALUE);
     }
@@ -89,12 +127,11 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
     @Override
     public void open() throws Exception {
         super.open();
+        // Operators open from the chain's tail to its head, so everything downstream is open and
+        // the source, opened last, has emitted nothing: the watermark precedes every replayed
+        // record.
         if (restoredWatermark > Long.MIN_VALUE) {
-            // From the mailbox, once the task runs: the operators downstream are open by then.
-            getProcessingTimeService()
-                    .registerTimer(
-                            getProcessingTimeService().getCurrentProcessingTime(),
-                            time -> processWatermark(new Watermark(restoredWatermark)));
+            processWatermark(new Watermark(restoredWatermark));
         }
     }
 
@@ -102,7 +139,15 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
     public void processElement(StreamRecord<DecodedClick> element) throws Exception {
         DecodedClick value = element.getValue();
         if (value.isClick() && value.partition >= 0) {
-            latestPerPartition.merge(value.partition, value.eventTimeForWatermark(), Math::max);
+            long time = value.eventTimeForWatermark();
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            PartitionClock clock = partitions.get(value.partition);
+            if (clock == null) {
+                partitions.put(value.partition, new PartitionClock(time, now));
+            } else {
+                clock.latestEventTime = Math.max(clock.latestEventTime, time);
+                clock.readAt = now;
+            }
         }
         output.collect(element);
     }
@@ -118,9 +163,16 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<Tuple2<Integer, Long>> entries = new ArrayList<>(latestPerPartition.size());
-        latestPerPartition.forEach(
-                (partition, latest) -> entries.add(Tuple2.of(partition, latest)));
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        List<Tuple4<String, Integer, Long, Long>> entries = new ArrayList<>(partitions.size());
+        partitions.forEach(
+                (partition, clock) ->
+                        entries.add(
+                                Tuple4.of(
+                                        topic,
+                                        partition,
+                                        clock.latestEventTime,
+                                        Math.max(0, now - clock.readAt))));
         checkpointed.update(entries);
     }
 }

@@ -19,19 +19,31 @@ import org.sdmstream.records.DeadLetter;
 class CheckpointedWatermarkTest {
 
     static final long OUT_OF_ORDERNESS = 5_000;
+    static final long IDLENESS = 60_000;
 
     private final List<OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick>> open =
             new ArrayList<>();
 
     OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> harness(
             OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
+        return harness(restore, parallelism, subtask, "clicks", 0);
+    }
+
+    /** A harness whose processing time is {@code now} before the state is restored. */
+    OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> harness(
+            OperatorSubtaskState restore, int parallelism, int subtask, String topic, long now)
+            throws Exception {
         var h =
                 new OneInputStreamOperatorTestHarness<>(
-                        new CheckpointedWatermark(Duration.ofMillis(OUT_OF_ORDERNESS)),
+                        new CheckpointedWatermark(
+                                topic,
+                                Duration.ofMillis(OUT_OF_ORDERNESS),
+                                Duration.ofMillis(IDLENESS)),
                         128,
                         parallelism,
                         subtask);
         open.add(h);
+        h.setProcessingTime(now);
         if (restore == null) {
             h.initializeEmptyState();
         } else {
@@ -88,10 +100,8 @@ class CheckpointedWatermarkTest {
         OperatorSubtaskState snapshot = first.snapshot(1, 1);
 
         var restored = harness(snapshot, 1, 0);
-        assertThat(watermarks(restored)).isEmpty();
-        restored.setProcessingTime(2);
-        // The lowest partition's latest click, less the out-of-orderness and 1 ms: what the
-        // source's next periodic watermark would have been.
+        // At once, before any replayed record: the lowest partition's latest click, less the
+        // out-of-orderness and 1 ms, what the source's next periodic watermark would have been.
         assertThat(watermarks(restored)).containsExactly(12_000 - OUT_OF_ORDERNESS - 1);
 
         // A restored source starts from nothing: its low watermarks are held back.
@@ -111,7 +121,6 @@ class CheckpointedWatermarkTest {
         OperatorSubtaskState snapshot = first.snapshot(1, 1);
 
         var restored = harness(snapshot, 1, 0);
-        restored.setProcessingTime(2);
         assertThat(watermarks(restored)).containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
     }
 
@@ -147,7 +156,42 @@ class CheckpointedWatermarkTest {
                                 merged, 128, 2, 1, 0),
                         1,
                         0);
-        restored.setProcessingTime(3);
         assertThat(watermarks(restored)).containsExactly(30_000 - OUT_OF_ORDERNESS - 1);
+    }
+
+    @Test
+    void aPartitionIdleAtTheCheckpointDoesNotHoldItBack() throws Exception {
+        var first = harness(null, 1, 0);
+        click(first, 0, 1_000); // then silent: idle by the checkpoint, as the source judges it
+        first.setProcessingTime(IDLENESS + 10_000);
+        click(first, 1, 50_000);
+        OperatorSubtaskState snapshot = first.snapshot(1, IDLENESS + 10_001);
+
+        // Restored later: silence is measured up to the checkpoint, not up to the restore.
+        var restored = harness(snapshot, 1, 0, "clicks", 10 * IDLENESS);
+        assertThat(watermarks(restored)).containsExactly(50_000 - OUT_OF_ORDERNESS - 1);
+
+        // Partition 0 speaks again: the restored job counts it from now on, like the source.
+        click(restored, 0, 2_000);
+        OperatorSubtaskState again = restored.snapshot(2, 10 * IDLENESS);
+        var twice = harness(again, 1, 0, "clicks", 10 * IDLENESS + 1);
+        assertThat(watermarks(twice)).containsExactly(2_000 - OUT_OF_ORDERNESS - 1);
+    }
+
+    @Test
+    void withEveryPartitionIdleOrAnotherTopicNothingIsRestored() throws Exception {
+        var first = harness(null, 1, 0);
+        click(first, 0, 10_000);
+        first.setProcessingTime(IDLENESS);
+        OperatorSubtaskState snapshot = first.snapshot(1, IDLENESS);
+
+        assertThat(watermarks(harness(snapshot, 1, 0, "clicks", 0))).isEmpty();
+
+        var other = harness(null, 1, 0);
+        click(other, 0, 10_000);
+        OperatorSubtaskState ofClicks = other.snapshot(1, 1);
+        assertThat(watermarks(harness(ofClicks, 1, 0, "clicks-v2", 1))).isEmpty();
+        assertThat(watermarks(harness(ofClicks, 1, 0, "clicks", 1)))
+                .containsExactly(10_000 - OUT_OF_ORDERNESS - 1);
     }
 }
