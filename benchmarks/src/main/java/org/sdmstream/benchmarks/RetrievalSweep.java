@@ -13,6 +13,7 @@ import org.sdmstream.model.retrieval.HnswInnerProductIndex;
 import org.sdmstream.model.retrieval.HnswSettings;
 import org.sdmstream.model.retrieval.InnerProductIndex;
 import org.sdmstream.model.retrieval.ItemGraphFile;
+import org.sdmstream.model.retrieval.IvfInnerProductIndex;
 
 /**
  * The retrieval sweep of docs/benchmarks.md: one item table, the exact index as the reference, one
@@ -24,7 +25,7 @@ import org.sdmstream.model.retrieval.ItemGraphFile;
  * <pre>
  * java -cp $CP org.sdmstream.benchmarks.RetrievalSweep --table clustered --items 100000 \
  *     --beams 50,200,400,800 [--queries 256] [--k 50] [--max-connections 16] [--build-beam 100] \
- *     [--no-exact-timing] [--store FILE]
+ *     [--no-exact-timing] [--store FILE] [--ivf-lists 1024 [--ivf-probes 8,32,128,all]] [--no-hnsw]
  * </pre>
  *
  * With {@code --store FILE} it also writes the graph there as {@code sdm index} does and opens it
@@ -90,6 +91,14 @@ public final class RetrievalSweep {
                         exact.bytes() / (double) rows.length));
         System.out.println(lines.get(lines.size() - 1));
 
+        if (a.containsKey("ivf-lists")) {
+            ivf(a, rows, queries, k, truth, lines);
+        }
+        if (a.containsKey("no-hnsw")) {
+            print(lines, k);
+            return;
+        }
+
         started = System.nanoTime();
         HnswInnerProductIndex graph = new HnswInnerProductIndex(rows, settings);
         double build = seconds(started);
@@ -110,13 +119,52 @@ public final class RetrievalSweep {
             System.out.println(lines.get(lines.size() - 1));
         }
 
+        print(lines, k);
+    }
+
+    private static void print(List<String> lines, int k) throws IOException {
         System.out.println();
         System.out.printf(
-                "| index | search beam | recall@%d vs exact | ms/query | build (s) | bytes/item |%n",
+                "| index | search beam / lists visited | recall@%d vs exact | ms/query | build (s) | bytes/item |%n",
                 k);
         System.out.println("|---|---:|---:|---:|---:|---:|");
         lines.forEach(System.out::println);
         System.out.printf("load average at end: %s%n", loadAverage());
+    }
+
+    /**
+     * Inverted lists with bounds ({@link IvfInnerProductIndex}): {@code --ivf-lists L[,L...]}
+     * (k-means lists), each searched with every cap of {@code --ivf-probes P,...} ({@code all}:
+     * uncapped, exact by its bound).
+     */
+    private static void ivf(
+            Map<String, String> a,
+            float[][] rows,
+            float[][] queries,
+            int k,
+            Hits[] truth,
+            List<String> lines) {
+        String[] probes = a.getOrDefault("ivf-probes", "8,32,128,all").split(",");
+        for (String listsText : a.get("ivf-lists").split(",")) {
+            int lists = Integer.parseInt(listsText);
+            long started = System.nanoTime();
+            IvfInnerProductIndex index = IvfInnerProductIndex.build(rows, lists, 42);
+            double build = seconds(started);
+            System.out.printf("IVF with %d lists built in %.1f s%n", lists, build);
+            for (String p : probes) {
+                IvfInnerProductIndex capped =
+                        p.equals("all") ? index : index.withMaxProbes(Integer.parseInt(p));
+                lines.add(
+                        row(
+                                "ivf, " + lists + " lists",
+                                p,
+                                RetrievalBenchmark.recall(truth, capped.search(queries, k, null)),
+                                millisPerQuery(capped, queries, k),
+                                build,
+                                capped.bytes() / (double) rows.length));
+                System.out.println(lines.get(lines.size() - 1));
+            }
+        }
     }
 
     /** Writes the graph, opens it as a model load would, and checks it searches alike. */

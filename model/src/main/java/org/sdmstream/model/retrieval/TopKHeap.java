@@ -27,6 +27,16 @@ public final class TopKHeap {
         return size;
     }
 
+    /** Whether it holds {@code k} candidates, so that a new one must beat {@link #worstScore}. */
+    public boolean isFull() {
+        return size == scores.length;
+    }
+
+    /** The lowest score kept; only meaningful when not empty. */
+    public float worstScore() {
+        return scores[0];
+    }
+
     /** Offers one candidate; kept if the heap is not full or it beats the worst kept one. */
     public void offer(float score, int index) {
         if (Float.isNaN(score)) {

@@ -1,0 +1,112 @@
+package org.sdmstream.model.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IvfInnerProductIndexTest {
+
+    /** Items around a few centres, their norms spread over 4x, as a trained table's spread. */
+    private static float[][] clusteredWithNormSpread(Random r, int n, int d, int centres) {
+        float[][] c = new float[centres][d];
+        for (float[] row : c) {
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        float[][] m = new float[n][d];
+        for (float[] row : m) {
+            float[] centre = c[r.nextInt(centres)];
+            float scale = 0.5f + 1.5f * r.nextFloat();
+            for (int j = 0; j < d; j++) {
+                row[j] = scale * (centre[j] + 0.3f * (float) r.nextGaussian());
+            }
+        }
+        return m;
+    }
+
+    private static float[][] gaussian(Random r, int n, int d) {
+        float[][] m = new float[n][d];
+        for (float[] row : m) {
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void unboundedItFindsExactlyTheExactIndexsTopKWithItsScoresAndTies() {
+        Random r = new Random(5);
+        float[][] items = clusteredWithNormSpread(r, 6000, 16, 40);
+        // Duplicated rows: equal scores must rank the lower row first, as the exact index does.
+        System.arraycopy(items, 0, items, 3000, 200);
+        float[][] queries = gaussian(r, 60, 16);
+        Hits[] exact = new ExactInnerProductIndex(items).search(queries, 50, null);
+        Hits[] ivf = IvfInnerProductIndex.build(items, 64, 1).search(queries, 50, null);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(ivf[q].items()).containsExactly(exact[q].items());
+            assertThat(ivf[q].scores()).containsExactly(exact[q].scores());
+        }
+    }
+
+    @Test
+    void neverReturnsAnExcludedItem() {
+        Random r = new Random(6);
+        float[][] items = clusteredWithNormSpread(r, 3000, 8, 20);
+        float[][] queries = gaussian(r, 20, 8);
+        Hits[] best = new ExactInnerProductIndex(items).search(queries, 10, null);
+        int[][] excluded = new int[queries.length][];
+        for (int q = 0; q < queries.length; q++) {
+            excluded[q] = Arrays.copyOf(best[q].items(), 5);
+        }
+        Hits[] exact = new ExactInnerProductIndex(items).search(queries, 10, excluded);
+        Hits[] ivf = IvfInnerProductIndex.build(items, 32, 2).search(queries, 10, excluded);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(ivf[q].items()).doesNotContain(excluded[q]);
+            assertThat(ivf[q].items()).containsExactly(exact[q].items());
+        }
+    }
+
+    @Test
+    void aCapOnTheListsVisitedTradesRecallForTime() {
+        Random r = new Random(7);
+        float[][] items = clusteredWithNormSpread(r, 8000, 16, 50);
+        float[][] queries = gaussian(r, 50, 16);
+        Hits[] exact = new ExactInnerProductIndex(items).search(queries, 50, null);
+        IvfInnerProductIndex index = IvfInnerProductIndex.build(items, 100, 3);
+        double one = recall(exact, index.withMaxProbes(1).search(queries, 50, null));
+        double many = recall(exact, index.withMaxProbes(30).search(queries, 50, null));
+        assertThat(one).isLessThan(many);
+        assertThat(many).isLessThanOrEqualTo(1.0);
+        assertThat(index.lists()).isEqualTo(100);
+    }
+
+    @Test
+    void fewerItemsThanListsOrThanKStillWork() {
+        Random r = new Random(8);
+        float[][] items = gaussian(r, 7, 4);
+        float[][] queries = gaussian(r, 3, 4);
+        Hits[] exact = new ExactInnerProductIndex(items).search(queries, 10, null);
+        Hits[] ivf = IvfInnerProductIndex.build(items, 16, 1).search(queries, 10, null);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(ivf[q].items()).containsExactly(exact[q].items());
+        }
+    }
+
+    static double recall(Hits[] truth, Hits[] found) {
+        int hit = 0;
+        int total = 0;
+        for (int q = 0; q < truth.length; q++) {
+            Set<Integer> t = new HashSet<>();
+            Arrays.stream(truth[q].items()).forEach(t::add);
+            hit += (int) Arrays.stream(found[q].items()).filter(t::contains).count();
+            total += t.size();
+        }
+        return hit / (double) total;
+    }
+}
