@@ -89,7 +89,7 @@ public final class RecommendCommand implements Callable<Integer> {
             order = 35,
             converter = IndexKindConverter.class,
             description =
-                    "exact, hnsw or auto (exact up to "
+                    "exact, hnsw, ivf or auto (exact up to "
                             + IndexKind.EXACT_MAX_ITEMS
                             + " items), as retrieval.index "
                             + "(default: ${DEFAULT-VALUE}).")

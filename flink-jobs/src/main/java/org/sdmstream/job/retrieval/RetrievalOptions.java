@@ -31,9 +31,10 @@ public final class RetrievalOptions {
                     .enumType(IndexKind.class)
                     .defaultValue(IndexKind.AUTO)
                     .withDescription(
-                            "exact, hnsw (Lucene HNSW, approximate), or auto = exact up to "
+                            "exact, hnsw (Lucene HNSW, approximate), ivf (inverted lists with bounds,"
+                                    + " approximate), or auto = exact up to "
                                     + IndexKind.EXACT_MAX_ITEMS
-                                    + " items");
+                                    + " items, HNSW above");
 
     public static final ConfigOption<Integer> HNSW_MAX_CONNECTIONS =
             key("retrieval.hnsw.max-connections")

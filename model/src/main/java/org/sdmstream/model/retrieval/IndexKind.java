@@ -2,12 +2,14 @@ package org.sdmstream.model.retrieval;
 
 /**
  * Which {@link InnerProductIndex} an {@link ItemIndex} searches with: exact up to {@link
- * #EXACT_MAX_ITEMS} items and HNSW above ({@code auto}), or one of them always.
+ * #EXACT_MAX_ITEMS} items and HNSW above ({@code auto}), or one of them always: exact, HNSW, or
+ * inverted lists with bounds ({@code ivf}, {@link IvfInnerProductIndex#forCatalogue}).
  */
 public enum IndexKind {
     AUTO("auto"),
     EXACT("exact"),
-    HNSW("hnsw");
+    HNSW("hnsw"),
+    IVF("ivf");
 
     /**
      * Catalogue size up to which {@code auto} scans exactly. Measured (docs/benchmarks.md, "Top-K
@@ -45,11 +47,12 @@ public enum IndexKind {
         return switch (resolve(vectors.length)) {
             case EXACT -> new ExactInnerProductIndex(vectors);
             case HNSW -> new HnswInnerProductIndex(vectors, hnsw);
+            case IVF -> IvfInnerProductIndex.forCatalogue(vectors);
             case AUTO -> throw new AssertionError("resolved");
         };
     }
 
-    /** Parses {@code auto}, {@code exact} or {@code hnsw} (any case). */
+    /** Parses {@code auto}, {@code exact}, {@code hnsw} or {@code ivf} (any case). */
     public static IndexKind parse(String text) {
         for (IndexKind k : values()) {
             if (k.text.equalsIgnoreCase(text.trim()) || k.name().equalsIgnoreCase(text.trim())) {
@@ -57,7 +60,7 @@ public enum IndexKind {
             }
         }
         throw new IllegalArgumentException(
-                "unknown index kind '" + text + "'; expected auto, exact or hnsw");
+                "unknown index kind '" + text + "'; expected auto, exact, hnsw or ivf");
     }
 
     @Override

@@ -102,7 +102,11 @@ public final class ItemIndex {
                 resolved,
                 modelVersion,
                 (System.nanoTime() - started) / 1_000_000,
-                resolved == IndexKind.HNSW ? "graph built in memory" : "exact scan",
+                switch (resolved) {
+                    case HNSW -> "graph built in memory";
+                    case IVF -> "inverted lists built in memory";
+                    default -> "exact scan";
+                },
                 warning);
     }
 

@@ -58,8 +58,9 @@ class ItemIndexTest {
         assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.HNSW);
         assertThat(IndexKind.EXACT.resolve(10_000_000)).isEqualTo(IndexKind.EXACT);
         assertThat(IndexKind.parse("HNSW")).isEqualTo(IndexKind.HNSW);
+        assertThat(IndexKind.parse("ivf")).isEqualTo(IndexKind.IVF);
         assertThatThrownBy(() -> IndexKind.parse("faiss"))
-                .hasMessageContaining("auto, exact or hnsw");
+                .hasMessageContaining("auto, exact, hnsw or ivf");
     }
 
     @Test

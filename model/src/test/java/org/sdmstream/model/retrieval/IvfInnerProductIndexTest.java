@@ -98,6 +98,31 @@ class IvfInnerProductIndexTest {
         }
     }
 
+    @Test
+    void retrievalIndexIvfIsExactWhileTheCatalogueFitsItsScanAndCappedAbove() {
+        Random r = new Random(9);
+        float[][] small = clusteredWithNormSpread(r, 5000, 8, 30);
+        float[][] queries = gaussian(r, 20, 8);
+        InnerProductIndex ivf = IndexKind.parse("ivf").build(small);
+        assertThat(ivf).isInstanceOf(IvfInnerProductIndex.class);
+        Hits[] exact = new ExactInnerProductIndex(small).search(queries, 20, null);
+        Hits[] found = ivf.search(queries, 20, null);
+        for (int q = 0; q < queries.length; q++) {
+            assertThat(found[q].items()).containsExactly(exact[q].items());
+        }
+
+        float[][] large = clusteredWithNormSpread(r, 40_000, 8, 100);
+        IvfInnerProductIndex capped = IvfInnerProductIndex.forCatalogue(large);
+        // About 2 sqrt(n) lists, a power of two; the cap visits about 8,192 items' worth of them.
+        assertThat(capped.lists()).isEqualTo(512);
+        assertThat(capped.maxProbes()).isEqualTo(106);
+        double recall =
+                recall(
+                        new ExactInnerProductIndex(large).search(queries, 50, null),
+                        capped.search(queries, 50, null));
+        assertThat(recall).isGreaterThanOrEqualTo(0.95);
+    }
+
     static double recall(Hits[] truth, Hits[] found) {
         int hit = 0;
         int total = 0;
