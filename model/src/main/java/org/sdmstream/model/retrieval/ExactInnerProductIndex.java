@@ -122,12 +122,12 @@ public final class ExactInnerProductIndex implements InnerProductIndex {
 
     /**
      * out[i] = query . item i of the block, as a sum of axpy passes over the transposed block: the
-     * same additions in the same order as {@link InnerProductIndex#dot}, so both indexes report
-     * equal scores.
+     * same additions in the same order as {@link InnerProductIndex#dot}, so every index reports
+     * equal scores. {@code block} is dimension-major: {@code block[j * width + i]}.
      */
-    private void scoreBlock(float[] query, float[] block, int width, float[] out) {
+    static void scoreBlock(float[] query, float[] block, int width, float[] out) {
         Arrays.fill(out, 0, width, 0f);
-        for (int j = 0; j < dimension; j++) {
+        for (int j = 0; j < query.length; j++) {
             float qj = query[j];
             int base = j * width;
             for (int i = 0; i < width; i++) {

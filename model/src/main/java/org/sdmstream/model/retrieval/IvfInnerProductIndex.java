@@ -275,7 +275,7 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
                                 + dimension);
             }
             float norm = (float) Math.sqrt(InnerProductIndex.dot(query, query));
-            scoreBlock(query, centreBlock, listCount, bounds);
+            ExactInnerProductIndex.scoreBlock(query, centreBlock, listCount, bounds);
             for (int c = 0; c < listCount; c++) {
                 bounds[c] += norm * radii[c];
                 // Sorted ascending as longs: the bound's order-preserving bits, then the list.
@@ -291,7 +291,7 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
                     break; // no member of this or any later list can enter the top k
                 }
                 int[] rows = members[list];
-                scoreBlock(query, blocks[list], rows.length, scores);
+                ExactInnerProductIndex.scoreBlock(query, blocks[list], rows.length, scores);
                 for (int i = 0; i < rows.length; i++) {
                     if (skip == null || !contains(skip, rows[i])) {
                         heap.offer(scores[i], rows[i]);
@@ -324,18 +324,6 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
             }
         }
         return false;
-    }
-
-    /** The exact index's summation (axpy over the dimension-major block): equal scores. */
-    private void scoreBlock(float[] query, float[] block, int width, float[] out) {
-        Arrays.fill(out, 0, width, 0f);
-        for (int j = 0; j < dimension; j++) {
-            float qj = query[j];
-            int base = j * width;
-            for (int i = 0; i < width; i++) {
-                out[i] += qj * block[base + i];
-            }
-        }
     }
 
     @Override

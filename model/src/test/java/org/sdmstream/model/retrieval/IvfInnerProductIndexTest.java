@@ -29,23 +29,13 @@ class IvfInnerProductIndexTest {
         return m;
     }
 
-    private static float[][] gaussian(Random r, int n, int d) {
-        float[][] m = new float[n][d];
-        for (float[] row : m) {
-            for (int j = 0; j < d; j++) {
-                row[j] = (float) r.nextGaussian();
-            }
-        }
-        return m;
-    }
-
     @Test
     void unboundedItFindsExactlyTheExactIndexsTopKWithItsScoresAndTies() {
         Random r = new Random(5);
         float[][] items = clusteredWithNormSpread(r, 6000, 16, 40);
         // Duplicated rows: equal scores must rank the lower row first, as the exact index does.
         System.arraycopy(items, 0, items, 3000, 200);
-        float[][] queries = gaussian(r, 60, 16);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 60, 16);
         Hits[] exact = new ExactInnerProductIndex(items).search(queries, 50, null);
         Hits[] ivf = IvfInnerProductIndex.build(items, 64, 1).search(queries, 50, null);
         for (int q = 0; q < queries.length; q++) {
@@ -58,7 +48,7 @@ class IvfInnerProductIndexTest {
     void neverReturnsAnExcludedItem() {
         Random r = new Random(6);
         float[][] items = clusteredWithNormSpread(r, 3000, 8, 20);
-        float[][] queries = gaussian(r, 20, 8);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 20, 8);
         Hits[] best = new ExactInnerProductIndex(items).search(queries, 10, null);
         int[][] excluded = new int[queries.length][];
         for (int q = 0; q < queries.length; q++) {
@@ -76,7 +66,7 @@ class IvfInnerProductIndexTest {
     void aCapOnTheListsVisitedTradesRecallForTime() {
         Random r = new Random(7);
         float[][] items = clusteredWithNormSpread(r, 8000, 16, 50);
-        float[][] queries = gaussian(r, 50, 16);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 50, 16);
         Hits[] exact = new ExactInnerProductIndex(items).search(queries, 50, null);
         IvfInnerProductIndex index = IvfInnerProductIndex.build(items, 100, 3);
         double one = recall(exact, index.withMaxProbes(1).search(queries, 50, null));
@@ -89,8 +79,8 @@ class IvfInnerProductIndexTest {
     @Test
     void fewerItemsThanListsOrThanKStillWork() {
         Random r = new Random(8);
-        float[][] items = gaussian(r, 7, 4);
-        float[][] queries = gaussian(r, 3, 4);
+        float[][] items = ItemGraphFileTest.gaussian(r, 7, 4);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 3, 4);
         Hits[] exact = new ExactInnerProductIndex(items).search(queries, 10, null);
         Hits[] ivf = IvfInnerProductIndex.build(items, 16, 1).search(queries, 10, null);
         for (int q = 0; q < queries.length; q++) {
@@ -102,7 +92,7 @@ class IvfInnerProductIndexTest {
     void retrievalIndexIvfIsExactWhileTheCatalogueFitsItsScanAndCappedAbove() {
         Random r = new Random(9);
         float[][] small = clusteredWithNormSpread(r, 5000, 8, 30);
-        float[][] queries = gaussian(r, 20, 8);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 20, 8);
         InnerProductIndex ivf = IndexKind.parse("ivf").build(small);
         assertThat(ivf).isInstanceOf(IvfInnerProductIndex.class);
         Hits[] exact = new ExactInnerProductIndex(small).search(queries, 20, null);
