@@ -10,6 +10,8 @@ import org.sdmstream.model.retrieval.HnswInnerProductIndex;
 import org.sdmstream.model.retrieval.HnswSettings;
 import org.sdmstream.model.retrieval.IndexKind;
 import org.sdmstream.model.retrieval.ItemGraphFile;
+import org.sdmstream.model.retrieval.ItemListsFile;
+import org.sdmstream.model.retrieval.IvfInnerProductIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
             "Builds the HNSW graph of a model's item_embeddings.tsv and stores it in the model directory as",
             "item_index.hnsw. The job (retrieval.index=hnsw, or auto above the exact crossover), sdm recommend",
             "and the demo then map it at load instead of building it, when it matches the table and the",
-            "retrieval.hnsw.max-connections / build-beam they use; a stale one is refused and rebuilt in memory."
+            "retrieval.hnsw.max-connections / build-beam they use; a stale one is refused and rebuilt in memory.",
+            "With --kind ivf it stores the inverted lists of retrieval.index=ivf as item_index.ivf instead."
         },
         mixinStandardHelpOptions = true)
 public final class IndexCommand implements Callable<Integer> {
@@ -45,6 +48,16 @@ public final class IndexCommand implements Callable<Integer> {
             order = 30,
             description = "Exported model directory (sdm train --output).")
     Path model;
+
+    @Option(
+            names = "--kind",
+            paramLabel = "KIND",
+            defaultValue = "hnsw",
+            order = 34,
+            description =
+                    "hnsw: the HNSW graph, stored as item_index.hnsw; ivf: the inverted lists of retrieval.index=ivf, "
+                            + "stored as item_index.ivf (default: ${DEFAULT-VALUE}).")
+    String kind;
 
     @Option(
             names = "--max-connections",
@@ -92,6 +105,13 @@ public final class IndexCommand implements Callable<Integer> {
         console.note(
                 "%,d items x %d read in %.1f s",
                 vectors.length, vectors.length == 0 ? 0 : vectors[0].length, seconds(started));
+        if (kind.equalsIgnoreCase("ivf")) {
+            return storeLists(dir, vectors);
+        }
+        if (!kind.equalsIgnoreCase("hnsw")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--kind must be hnsw or ivf, not '" + kind + "'");
+        }
         if (!force && Files.isRegularFile(dir.itemIndex())) {
             try {
                 ItemGraphFile.open(dir.itemIndex(), vectors, settings);
@@ -124,6 +144,35 @@ public final class IndexCommand implements Callable<Integer> {
                             + "retrieval.index=hnsw",
                     vectors.length, IndexKind.EXACT_MAX_ITEMS);
         }
+        return 0;
+    }
+
+    /** Builds the lists {@code retrieval.index=ivf} searches and stores them as item_index.ivf. */
+    private int storeLists(ModelDirectory dir, float[][] vectors) {
+        if (!force && Files.isRegularFile(dir.itemLists())) {
+            try {
+                ItemListsFile.open(dir.itemLists(), vectors);
+                console.note("%s is up to date", dir.itemLists());
+                return 0;
+            } catch (ItemListsFile.Refused stale) {
+                console.note("%s; building them again", stale.getMessage());
+            }
+        }
+        long started = System.nanoTime();
+        IvfInnerProductIndex index = IvfInnerProductIndex.forCatalogue(vectors);
+        double buildSeconds = seconds(started);
+        started = System.nanoTime();
+        ItemListsFile.write(dir.itemLists(), index, vectors);
+        console.note(
+                "stored the inverted lists (%d lists, at most %d visited per search) of %,d items in %s: "
+                        + "built in %.1f s, written in %.1f s, %,d bytes",
+                index.lists(),
+                index.maxProbes(),
+                vectors.length,
+                dir.itemLists(),
+                buildSeconds,
+                seconds(started),
+                sizeOf(dir.itemLists()));
         return 0;
     }
 

@@ -58,6 +58,25 @@ class IndexCommandTest {
     }
 
     @Test
+    void kindIvfStoresTheInvertedListsThatRetrievalIndexIvfReads(@TempDir Path dir) {
+        writeTable(dir, 3);
+        CommandRun first = CommandRun.sdm("index", "--kind", "ivf", "--model", dir.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).contains("stored the inverted lists").contains("of 300 items");
+        assertThat(Files.isRegularFile(new ModelDirectory(dir).itemLists())).isTrue();
+        assertThat(Files.exists(new ModelDirectory(dir).itemIndex())).isFalse();
+        assertThat(ItemIndex.load(dir, IndexKind.IVF).origin())
+                .isEqualTo("stored lists item_index.ivf");
+
+        CommandRun again = CommandRun.sdm("index", "--kind", "ivf", "--model", dir.toString());
+        assertThat(again.err()).contains("is up to date").doesNotContain("stored the inverted");
+
+        CommandRun wrong = CommandRun.sdm("index", "--kind", "faiss", "--model", dir.toString());
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--kind must be hnsw or ivf");
+    }
+
+    @Test
     void badSettingsAreAUsageErrorAndAMissingTableARuntimeError(@TempDir Path dir) {
         CommandRun bad = CommandRun.sdm("index", "--model", dir.toString(), "--build-beam", "0");
         assertThat(bad.exitCode()).isEqualTo(2);

@@ -141,8 +141,9 @@ public final class ItemIndex {
      * of its {@code metadata.json} (null without one). An HNSW index uses the graph stored in the
      * directory ({@code item_index.hnsw}, {@code sdm index}), mapped, when it was built from this
      * very table with {@code hnsw}'s M and build beam; otherwise it builds the graph in memory, and
-     * {@link #warning()} says why a stored graph was refused. Either way it searches with {@code
-     * hnsw}'s search beam.
+     * {@link #warning()} says why a stored graph was refused. An IVF index likewise reads the lists
+     * stored as {@code item_index.ivf} ({@code sdm index --kind ivf}) when they are of this table.
+     * Either way it searches with {@code hnsw}'s search beam.
      */
     public static ItemIndex load(Path modelDir, IndexKind kind, HnswSettings hnsw) {
         ModelDirectory dir = new ModelDirectory(modelDir);
@@ -159,6 +160,23 @@ public final class ItemIndex {
         String version = metadata == null ? null : metadata.modelVersion();
         ItemCatalogue catalogue = catalogue(table.ids(), table.vectors());
         String warning = null;
+        if (kind.resolve(table.vectors().length) == IndexKind.IVF
+                && Files.isRegularFile(dir.itemLists())) {
+            long started = System.nanoTime();
+            try {
+                IvfInnerProductIndex stored = ItemListsFile.open(dir.itemLists(), table.vectors());
+                return new ItemIndex(
+                        catalogue,
+                        stored,
+                        IndexKind.IVF,
+                        version,
+                        (System.nanoTime() - started) / 1_000_000,
+                        "stored lists " + dir.itemLists().getFileName(),
+                        null);
+            } catch (ItemListsFile.Refused refused) {
+                warning = refused.getMessage() + "; building the lists in memory instead";
+            }
+        }
         if (kind.resolve(table.vectors().length) == IndexKind.HNSW
                 && Files.isRegularFile(dir.itemIndex())) {
             long started = System.nanoTime();

@@ -161,26 +161,56 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
             members[nearest[i]][filled[nearest[i]]++] = i;
         }
         float[] radii = new float[listCount];
-        float[][] blocks = new float[listCount][];
         for (int c = 0; c < listCount; c++) {
-            int size = members[c].length;
-            float[] block = new float[d * size];
             double radius = 0;
-            for (int i = 0; i < size; i++) {
-                float[] row = itemEmbeddings[members[c][i]];
+            for (int row : members[c]) {
                 double squared = 0;
                 for (int j = 0; j < d; j++) {
-                    block[j * size + i] = row[j];
-                    double diff = row[j] - centres[c][j];
+                    double diff = itemEmbeddings[row][j] - centres[c][j];
                     squared += diff * diff;
                 }
                 radius = Math.max(radius, Math.sqrt(squared));
             }
             // Rounded up by a little float round-off: the bound must never be below a member.
             radii[c] = (float) (radius * (1 + 1e-5)) + 1e-6f;
+        }
+        return of(itemEmbeddings, centres, radii, members);
+    }
+
+    /**
+     * The index of lists already grouped (stored ones, {@link ItemListsFile}): every row of {@code
+     * itemEmbeddings} in exactly one of {@code members}, each list within {@code radii} of its
+     * centre; uncapped.
+     */
+    static IvfInnerProductIndex of(
+            float[][] itemEmbeddings, float[][] centres, float[] radii, int[][] members) {
+        int n = itemEmbeddings.length;
+        int d = itemEmbeddings[0].length;
+        float[][] blocks = new float[centres.length][];
+        for (int c = 0; c < centres.length; c++) {
+            int size = members[c].length;
+            float[] block = new float[d * size];
+            for (int i = 0; i < size; i++) {
+                float[] row = itemEmbeddings[members[c][i]];
+                for (int j = 0; j < d; j++) {
+                    block[j * size + i] = row[j];
+                }
+            }
             blocks[c] = block;
         }
         return new IvfInnerProductIndex(n, d, centres, radii, members, blocks, Integer.MAX_VALUE);
+    }
+
+    float[] centre(int list) {
+        return centres[list];
+    }
+
+    float radius(int list) {
+        return radii[list];
+    }
+
+    int[] members(int list) {
+        return members[list];
     }
 
     /** The nearest centre of every point, by squared distance (ties: the lower centre). */

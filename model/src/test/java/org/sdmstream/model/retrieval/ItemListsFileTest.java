@@ -1,0 +1,103 @@
+package org.sdmstream.model.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.model.export.ItemEmbeddingsFile;
+import org.sdmstream.model.export.ModelDirectory;
+
+class ItemListsFileTest {
+
+    @Test
+    void storedListsSearchExactlyAsTheListsTheyWereWrittenFrom(@TempDir Path dir) {
+        Random r = new Random(3);
+        float[][] items = ItemGraphFileTest.gaussian(r, 30_000, 8);
+        float[][] queries = ItemGraphFileTest.gaussian(r, 30, 8);
+        int[][] excluded = new int[queries.length][];
+        for (int q = 0; q < queries.length; q++) {
+            excluded[q] = new int[] {r.nextInt(items.length), r.nextInt(items.length)};
+        }
+        IvfInnerProductIndex built = IvfInnerProductIndex.forCatalogue(items);
+        assertThat(built.maxProbes()).isLessThan(built.lists()); // a capped search, not exact
+        Path file = dir.resolve("item_index.ivf");
+        ItemListsFile.write(file, built, items);
+
+        IvfInnerProductIndex stored = ItemListsFile.open(file, items);
+        assertThat(stored.lists()).isEqualTo(built.lists());
+        assertThat(stored.maxProbes()).isEqualTo(built.maxProbes());
+        for (int[][] exclusions : new int[][][] {null, excluded}) {
+            Hits[] a = built.search(queries, 25, exclusions);
+            Hits[] b = stored.search(queries, 25, exclusions);
+            for (int q = 0; q < queries.length; q++) {
+                assertThat(b[q].items()).containsExactly(a[q].items());
+                assertThat(b[q].scores()).containsExactly(a[q].scores());
+            }
+        }
+        assertThat(Files.exists(dir.resolve("item_index.ivf.tmp"))).isFalse();
+    }
+
+    @Test
+    void refusesAnotherTableAnotherFormatAndDamage(@TempDir Path dir) throws Exception {
+        float[][] items = ItemGraphFileTest.gaussian(new Random(4), 2000, 4);
+        Path file = dir.resolve("lists");
+        ItemListsFile.write(file, IvfInnerProductIndex.forCatalogue(items), items);
+
+        float[][] other = Arrays.stream(items).map(float[]::clone).toArray(float[][]::new);
+        other[11][2] += 1e-3f;
+        assertThatThrownBy(() -> ItemListsFile.open(file, other))
+                .isInstanceOf(ItemListsFile.Refused.class)
+                .hasMessageContaining("belongs to another item table")
+                .hasMessageContaining("run sdm index --kind ivf again");
+
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 3] ^= 1;
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> ItemListsFile.open(file, items))
+                .isInstanceOf(ItemListsFile.Refused.class)
+                .hasMessageContaining("CRC-32C");
+
+        Path graph = dir.resolve("graph");
+        ItemGraphFile.write(graph, new HnswInnerProductIndex(items));
+        assertThatThrownBy(() -> ItemListsFile.open(graph, items))
+                .isInstanceOf(ItemListsFile.Refused.class)
+                .hasMessageContaining("not stored lists of this format");
+    }
+
+    @Test
+    void loadReadsStoredListsOfItsTableAndRebuildsStaleOnesWithAWarning(@TempDir Path dir) {
+        Random r = new Random(21);
+        float[][] vectors = ItemGraphFileTest.gaussian(r, 3000, 8);
+        List<String> ids = IntStream.range(0, vectors.length).mapToObj(i -> "i" + i).toList();
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, vectors);
+        float[][] table =
+                ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME)).vectors();
+        ItemListsFile.write(
+                new ModelDirectory(dir).itemLists(),
+                IvfInnerProductIndex.forCatalogue(table),
+                table);
+
+        ItemIndex stored = ItemIndex.load(dir, IndexKind.IVF);
+        assertThat(stored.origin()).isEqualTo("stored lists item_index.ivf");
+        assertThat(stored.warning()).isNull();
+        assertThat(ItemIndex.load(dir, IndexKind.HNSW).origin())
+                .as("HNSW never reads the lists")
+                .isEqualTo("graph built in memory");
+
+        float[][] retrained = Arrays.stream(table).map(float[]::clone).toArray(float[][]::new);
+        retrained[7][0] += 1f;
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, retrained);
+        ItemIndex rebuilt = ItemIndex.load(dir, IndexKind.IVF);
+        assertThat(rebuilt.origin()).isEqualTo("inverted lists built in memory");
+        assertThat(rebuilt.warning())
+                .contains("belongs to another item table")
+                .endsWith("building the lists in memory instead");
+    }
+}
