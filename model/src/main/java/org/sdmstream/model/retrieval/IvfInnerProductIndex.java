@@ -311,12 +311,12 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
                 // Sorted ascending as longs: the bound's order-preserving bits, then the list.
                 byBound[c] = ((long) sortable(bounds[c]) << 32) | c;
             }
-            Arrays.sort(byBound);
+            int probes = Math.min(maxProbes, listCount);
+            long[] best = bestFirst(byBound, probes);
             int[] skip = excluded == null ? null : excluded[q];
             heap.clear();
-            int probes = Math.min(maxProbes, listCount);
             for (int p = 0; p < probes; p++) {
-                int list = (int) byBound[listCount - 1 - p];
+                int list = (int) best[probes - 1 - p];
                 if (heap.isFull() && bounds[list] < heap.worstScore()) {
                     break; // no member of this or any later list can enter the top k
                 }
@@ -331,6 +331,57 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
             result[q] = heap.drainHits();
         }
         return result;
+    }
+
+    /**
+     * The {@code count} largest of {@code keys}, ascending (so the best is last). A capped search
+     * needs a few of the lists only: a bounded min-heap picks them in one pass instead of sorting
+     * them all, which cost more than scanning the lists themselves.
+     */
+    static long[] bestFirst(long[] keys, int count) {
+        if (count * 8L >= keys.length) {
+            Arrays.sort(keys);
+            return count == keys.length
+                    ? keys
+                    : Arrays.copyOfRange(keys, keys.length - count, keys.length);
+        }
+        long[] top = new long[count];
+        int size = 0;
+        for (long key : keys) {
+            if (size < count) {
+                int i = size++;
+                top[i] = key;
+                while (i > 0 && top[(i - 1) / 2] > top[i]) {
+                    long t = top[i];
+                    top[i] = top[(i - 1) / 2];
+                    top[(i - 1) / 2] = t;
+                    i = (i - 1) / 2;
+                }
+            } else if (key > top[0]) {
+                top[0] = key;
+                int i = 0;
+                while (true) {
+                    int smallest = i;
+                    int left = 2 * i + 1;
+                    int right = left + 1;
+                    if (left < count && top[left] < top[smallest]) {
+                        smallest = left;
+                    }
+                    if (right < count && top[right] < top[smallest]) {
+                        smallest = right;
+                    }
+                    if (smallest == i) {
+                        break;
+                    }
+                    long t = top[i];
+                    top[i] = top[smallest];
+                    top[smallest] = t;
+                    i = smallest;
+                }
+            }
+        }
+        Arrays.sort(top);
+        return top;
     }
 
     /** An int whose signed order is the float's order (NaN aside). */

@@ -113,6 +113,18 @@ class IvfInnerProductIndexTest {
         assertThat(recall).isGreaterThanOrEqualTo(0.95);
     }
 
+    @Test
+    void theListsACappedSearchVisitsAreTheBestBoundedOnesInOrder() {
+        Random r = new Random(10);
+        for (int count : new int[] {1, 3, 17, 100, 2048}) {
+            long[] keys = r.longs(2048).toArray();
+            long[] sorted = keys.clone();
+            Arrays.sort(sorted);
+            assertThat(IvfInnerProductIndex.bestFirst(keys.clone(), count))
+                    .containsExactly(Arrays.copyOfRange(sorted, 2048 - count, 2048));
+        }
+    }
+
     static double recall(Hits[] truth, Hits[] found) {
         int hit = 0;
         int total = 0;
