@@ -153,19 +153,8 @@ public final class ItemGraphFile {
                     || !Arrays.equals(stored, table)) {
                 throw refused(
                         file,
-                        "belongs to another item table ("
-                                + items
-                                + " x "
-                                + dimension
-                                + ", SHA-256 "
-                                + HexFormat.of().formatHex(stored, 0, 8)
-                                + "...; the model's table is "
-                                + vectors.length
-                                + " x "
-                                + (vectors.length == 0 ? 0 : vectors[0].length)
-                                + ", "
-                                + HexFormat.of().formatHex(table, 0, 8)
-                                + "...): the table changed after sdm index; run sdm index again");
+                        anotherTable(items, dimension, stored, vectors, table)
+                                + "run sdm index again");
             }
             if (!builtWith.sameGraphAs(settings)) {
                 throw refused(
@@ -234,6 +223,27 @@ public final class ItemGraphFile {
             position += ints * Integer.BYTES;
         }
         return new HnswGraphLayers(items, entryNode, nodesOnLevel, slots, stride);
+    }
+
+    /**
+     * Why a stored file of an {@code items} x {@code dimension} table with SHA-256 {@code stored}
+     * cannot serve {@code vectors} (SHA-256 {@code table}); the caller appends what to run.
+     */
+    static String anotherTable(
+            int items, int dimension, byte[] stored, float[][] vectors, byte[] table) {
+        return "belongs to another item table ("
+                + items
+                + " x "
+                + dimension
+                + ", SHA-256 "
+                + HexFormat.of().formatHex(stored, 0, 8)
+                + "...; the model's table is "
+                + vectors.length
+                + " x "
+                + (vectors.length == 0 ? 0 : vectors[0].length)
+                + ", "
+                + HexFormat.of().formatHex(table, 0, 8)
+                + "...): the table changed after sdm index; ";
     }
 
     /** SHA-256 of the table's vectors: their count, width and every component's bits. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
 /**
@@ -141,19 +140,8 @@ public final class ItemListsFile {
                 || !Arrays.equals(stored, table)) {
             throw refused(
                     file,
-                    "belongs to another item table ("
-                            + items
-                            + " x "
-                            + dimension
-                            + ", SHA-256 "
-                            + HexFormat.of().formatHex(stored, 0, 8)
-                            + "...; the model's table is "
-                            + vectors.length
-                            + " x "
-                            + (vectors.length == 0 ? 0 : vectors[0].length)
-                            + ", "
-                            + HexFormat.of().formatHex(table, 0, 8)
-                            + "...): the table changed after sdm index; run sdm index --kind ivf again");
+                    ItemGraphFile.anotherTable(items, dimension, stored, vectors, table)
+                            + "run sdm index --kind ivf again");
         }
         long expected =
                 HEADER_BYTES

@@ -323,7 +323,10 @@ public final class IvfInnerProductIndex implements InnerProductIndex {
                 int[] rows = members[list];
                 ExactInnerProductIndex.scoreBlock(query, blocks[list], rows.length, scores);
                 for (int i = 0; i < rows.length; i++) {
-                    if (skip == null || !contains(skip, rows[i])) {
+                    // Most members cannot enter the top k: look them up in the exclusions only
+                    // when they could (ties included, the heap decides).
+                    boolean candidate = !heap.isFull() || scores[i] >= heap.worstScore();
+                    if (candidate && (skip == null || !contains(skip, rows[i]))) {
                         heap.offer(scores[i], rows[i]);
                     }
                 }
