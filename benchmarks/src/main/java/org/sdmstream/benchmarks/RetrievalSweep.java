@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.sdmstream.features.clicklog.ClickLogPreset;
 import org.sdmstream.model.retrieval.ExactInnerProductIndex;
 import org.sdmstream.model.retrieval.Hits;
 import org.sdmstream.model.retrieval.HnswInnerProductIndex;
@@ -25,12 +26,18 @@ import org.sdmstream.model.retrieval.IvfInnerProductIndex;
  * <pre>
  * java -cp $CP org.sdmstream.benchmarks.RetrievalSweep --table clustered --items 100000 \
  *     --beams 50,200,400,800 [--queries 256] [--k 50] [--max-connections 16] [--build-beam 100] \
- *     [--no-exact-timing] [--store FILE] [--ivf-lists 1024 [--ivf-probes 8,32,128,all]] [--no-hnsw]
+ *     [--no-exact-timing] [--store FILE | --graph FILE] [--ivf-lists 1024 [--ivf-probes 8,32,128,all]]
+ *     [--no-hnsw] [--user-vectors MODEL --dataset-dir DIR [--preset movielens]]
  * </pre>
  *
  * With {@code --store FILE} it also writes the graph there as {@code sdm index} does and opens it
  * again as a restart would (fingerprint, checksum, mapping), timing both, and checks that the
- * stored graph finds the same items as the built one.
+ * stored graph finds the same items as the built one. With {@code --graph FILE} it opens a graph
+ * stored before (by {@code sdm index} or {@code --store}) instead of building one.
+ *
+ * <p>With {@code --user-vectors MODEL} the queries are that model's user vectors over a real click
+ * log, after {@code --queries} clicks drawn from it ({@link UserVectorQueries}): the job's own
+ * queries rather than means of items.
  *
  * <p>{@code --table} is {@code gaussian}, {@code clustered} or a model's {@code
  * item_embeddings.tsv} (ItemTables).
@@ -65,12 +72,25 @@ public final class RetrievalSweep {
         ItemTables.Workload workload = ItemTables.of(table, items, queryCount, 42);
         float[][] rows = workload.items();
         float[][] queries = workload.queries();
+        String queryKind = "means of items";
+        if (a.containsKey("user-vectors")) {
+            Path model = Path.of(a.get("user-vectors"));
+            queries =
+                    UserVectorQueries.of(
+                            model,
+                            Path.of(a.get("dataset-dir")),
+                            ClickLogPreset.byName(a.getOrDefault("preset", "movielens")),
+                            queryCount,
+                            42);
+            queryKind = "user vectors of " + model + " after random clicks";
+        }
         System.out.printf(
-                "table %s: %,d items x %d, %d queries, top-%d, %s, %d cores, -Xmx %d MiB%n",
+                "table %s: %,d items x %d, %d queries (%s), top-%d, %s, %d cores, -Xmx %d MiB%n",
                 workload.name(),
                 rows.length,
                 rows[0].length,
                 queries.length,
+                queryKind,
                 k,
                 settings,
                 Runtime.getRuntime().availableProcessors(),
@@ -100,9 +120,14 @@ public final class RetrievalSweep {
         }
 
         started = System.nanoTime();
-        HnswInnerProductIndex graph = new HnswInnerProductIndex(rows, settings);
+        HnswInnerProductIndex graph =
+                a.containsKey("graph")
+                        ? ItemGraphFile.open(Path.of(a.get("graph")), rows, settings)
+                        : new HnswInnerProductIndex(rows, settings);
         double build = seconds(started);
-        System.out.printf("HNSW graph built in %.1f s%n", build);
+        System.out.printf(
+                "HNSW graph %s in %.1f s%n",
+                a.containsKey("graph") ? "opened from " + a.get("graph") : "built", build);
         if (a.containsKey("store")) {
             store(Path.of(a.get("store")), graph, rows, queries, k);
         }

@@ -499,7 +499,8 @@ public final class JobConfig implements Serializable {
                     get(SessionizerOptions.STATE_TTL),
                     get(SessionizerOptions.EXPIRY_TIMER_RESOLUTION),
                     get(KafkaOptions.CLICKS_TOPIC),
-                    get(SessionizerOptions.MAX_WAIT));
+                    get(SessionizerOptions.MAX_WAIT),
+                    get(SessionizerOptions.HEAP_PENDING_CLICKS));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "invalid sessionizer settings: " + e.getMessage(), e);

@@ -31,6 +31,7 @@ import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.scoring.UserVectorScorer;
 import org.sdmstream.job.scoring.VectorThrottle;
 import org.sdmstream.job.sessionizer.ClickSessionizer;
+import org.sdmstream.job.sessionizer.SessionizerOperator;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
@@ -152,9 +153,11 @@ public final class UserInterestJob {
 
         SingleOutputStreamOperator<SessionFeatures> features =
                 valid.keyBy(ClickEvent::getUserId)
-                        .process(
-                                new ClickSessionizer(config.sessionizerSettings()),
-                                new AvroTypeInfo<>(SessionFeatures.class))
+                        .transform(
+                                "click-sessionizer",
+                                new AvroTypeInfo<>(SessionFeatures.class),
+                                new SessionizerOperator(
+                                        new ClickSessionizer(config.sessionizerSettings())))
                         .uid("click-sessionizer")
                         .name("click-sessionizer");
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -15,6 +16,7 @@ import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -54,6 +56,11 @@ import org.sdmstream.records.SessionFeatures;
  * RocksDB that is disk, not heap, so memory stays bounded and no click is refused. Once a user
  * spills, every further click spills until the spill is drained, so ties keep arrival order.
  *
+ * <p>Heap buffer. Run by a {@link SessionizerOperator}, the pending buffers live on the heap
+ * ({@link HeapPendingClicks}, at most {@link SessionizerSettings#heapPendingClicks()} clicks per
+ * subtask) and reach keyed state at each checkpoint instead of at each click; users who do not fit,
+ * and any run by a plain {@code KeyedProcessOperator}, keep their buffer in keyed state as above.
+ *
  * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
  * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a
  * burst shares one); when it fires, the user's whole buffer is applied in event-time order although
@@ -90,6 +97,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     private final long maxWaitMillis;
     private final TypeSerializer<UserTimeline> timelineSerializer;
     private final TypeSerializer<PendingClicks> pendingSerializer;
+
+    /**
+     * Set by {@link SessionizerOperator}, which writes the heap buffer to state at every snapshot;
+     * without that operator the buffers stay in keyed state.
+     */
+    private boolean heapBuffered;
+
+    /** The pending buffers on the heap; null when not {@link #heapBuffered}. */
+    private transient HeapPendingClicks heap;
 
     /** Bounded-wait timers are rounded up to this grid, so a burst of clicks shares one timer. */
     static final long MAX_WAIT_GRID_MILLIS = 10;
@@ -152,6 +168,52 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
         pendingBufferSize =
                 metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
+        if (heapBuffered) {
+            heap = new HeapPendingClicks(settings.heapPendingClicks());
+            HeapPendingClicks onHeap = heap;
+            metrics.gauge("pendingClicksOnHeap", (Gauge<Integer>) onHeap::clicks);
+        }
+    }
+
+    /**
+     * Keeps pending buffers on the heap; only for an operator that calls {@link
+     * #writePendingToState} before every snapshot.
+     */
+    ClickSessionizer heapBuffered() {
+        heapBuffered = true;
+        return this;
+    }
+
+    /**
+     * Writes the heap's changed buffers into keyed state, each under its user's key (set by {@code
+     * keys}); called as the snapshot starts, before the state backend snapshots.
+     */
+    void writePendingToState(Consumer<String> keys) throws Exception {
+        if (heap == null) {
+            return;
+        }
+        heap.writeChanged(
+                (user, clicks) -> {
+                    keys.accept(user);
+                    if (clicks == null) {
+                        pending.clear();
+                    } else {
+                        // A copy: a heap state backend keeps the object, which the heap changes.
+                        pending.update(pendingSerializer.copy(clicks));
+                    }
+                });
+    }
+
+    /** The user's heap entry, taken over from keyed state if it fits; null: use keyed state. */
+    private HeapPendingClicks.Entry onHeap(String user) throws Exception {
+        if (heap == null) {
+            return null;
+        }
+        HeapPendingClicks.Entry e = heap.get(user);
+        if (e == null) {
+            e = heap.adopt(user, pending.value(), spilledCount(), pendingSerializer::copy);
+        }
+        return e;
     }
 
     /**
@@ -233,8 +295,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out)
             throws Exception {
-        PendingClicks p = pending.value();
-        int spilled = spilledCount();
+        HeapPendingClicks.Entry entry = heap == null ? null : heap.get(ctx.getCurrentKey());
+        PendingClicks p = entry != null ? entry.clicks : pending.value();
+        int spilled = entry != null ? entry.spilled : spilledCount();
+        int buffered = p == null ? 0 : p.size();
         List<Click> due;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             // The bounded wait is over: the whole buffer goes, in event-time order, watermark or
@@ -242,6 +306,9 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             due = p == null ? new ArrayList<>() : p.takeUpTo(Long.MAX_VALUE);
             if (spilled > 0) {
                 due.addAll(takeWholeSpill());
+                if (entry != null) {
+                    entry.spilled = 0;
+                }
                 due.sort(
                         Comparator.comparingLong(
                                 Click::eventTime)); // stable: buffered before spilled at a tie
@@ -257,6 +324,9 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 due.addAll(atThisTime.clicks());
                 spill.remove(timestamp);
                 setSpilledCount(spilled - atThisTime.size());
+                if (entry != null) {
+                    entry.spilled = spilled - atThisTime.size();
+                }
             }
         } else {
             // Everything up to the watermark is due, not just this timer's clicks: one state round
@@ -285,7 +355,9 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 }
             }
             timeline.update(t);
-            if (p == null || p.isEmpty()) {
+            if (entry != null) {
+                heap.changed(entry, buffered);
+            } else if (p == null || p.isEmpty()) {
                 pending.clear();
             } else {
                 pending.update(p);
@@ -309,12 +381,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     }
 
     private void buffer(ClickEvent event, Context ctx) throws Exception {
-        PendingClicks p = pending.value();
+        HeapPendingClicks.Entry entry = onHeap(ctx.getCurrentKey());
+        PendingClicks p = entry != null ? entry.clicks : pending.value();
         if (p == null) {
             p = new PendingClicks();
         }
         long time = event.getEventTime().toEpochMilli();
-        int spilled = spilledCount();
+        int spilled = entry != null ? entry.spilled : spilledCount();
         if (spilled > 0 || p.size() >= settings.maxPendingClicks()) {
             PendingClicks atThisTime = spill.get(time);
             if (atThisTime == null) {
@@ -323,10 +396,17 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             atThisTime.add(FeatureRecords.toClick(event));
             spill.put(time, atThisTime);
             setSpilledCount(spilled + 1);
+            if (entry != null) {
+                entry.spilled = spilled + 1;
+            }
             spilledClicks.inc();
         } else {
             p.add(FeatureRecords.toClick(event));
-            pending.update(p);
+            if (entry != null) {
+                heap.changed(entry, p.size() - 1);
+            } else {
+                pending.update(p);
+            }
             pendingBufferSize.update(p.size());
         }
         ctx.timerService().registerEventTimeTimer(time);

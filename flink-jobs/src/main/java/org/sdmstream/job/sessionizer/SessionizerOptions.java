@@ -61,6 +61,15 @@ public final class SessionizerOptions {
                             "per-user clicks waiting for the watermark in the compact buffer (read and written whole per "
                                     + "click); more spill to state keyed by event time (RocksDB: disk), none is refused");
 
+    public static final ConfigOption<Integer> HEAP_PENDING_CLICKS =
+            key("pending.heap-max-clicks")
+                    .intType()
+                    .defaultValue(50_000)
+                    .withDescription(
+                            "clicks (plus one per user) each sessionizer subtask keeps waiting for the watermark on the "
+                                    + "heap, written to state only at checkpoints; users beyond it keep their buffer in "
+                                    + "state, read and written per click; 0 = always in state");
+
     public static final ConfigOption<Duration> STATE_TTL =
             key("state.ttl")
                     .durationType()

@@ -22,6 +22,10 @@ import org.sdmstream.features.SessionRules;
  *     before it is applied anyway: bounded latency when the watermark lags, at the price of exact
  *     event-time order (a click arriving later with an earlier time is then late). Zero: clicks
  *     wait for the watermark, as offline.
+ * @param heapPendingClicks clicks (plus one per user) a subtask keeps waiting for the watermark on
+ *     the heap, written to keyed state only at checkpoints ({@link HeapPendingClicks}); users
+ *     beyond it keep their buffer in keyed state, read and written per click. 0: always keyed
+ *     state.
  */
 public record SessionizerSettings(
         SessionRules rules,
@@ -30,8 +34,29 @@ public record SessionizerSettings(
         Duration stateTtl,
         Duration expiryTimerResolution,
         String clicksTopic,
-        Duration maxWait)
+        Duration maxWait,
+        int heapPendingClicks)
         implements Serializable {
+
+    /** Settings with the default heap buffer. */
+    public SessionizerSettings(
+            SessionRules rules,
+            Duration allowedLateness,
+            int maxPendingClicks,
+            Duration stateTtl,
+            Duration expiryTimerResolution,
+            String clicksTopic,
+            Duration maxWait) {
+        this(
+                rules,
+                allowedLateness,
+                maxPendingClicks,
+                stateTtl,
+                expiryTimerResolution,
+                clicksTopic,
+                maxWait,
+                SessionizerOptions.HEAP_PENDING_CLICKS.defaultValue());
+    }
 
     /** Settings with exact event-time order (no {@code maxWait}). */
     public SessionizerSettings(
@@ -58,6 +83,10 @@ public record SessionizerSettings(
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException(
                     "allowed lateness must not be negative, got " + allowedLateness);
+        }
+        if (heapPendingClicks < 0) {
+            throw new IllegalArgumentException(
+                    "heap pending clicks must be >= 0, got " + heapPendingClicks);
         }
         if (maxPendingClicks < 1) {
             throw new IllegalArgumentException(

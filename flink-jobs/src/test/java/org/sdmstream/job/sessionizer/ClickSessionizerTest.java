@@ -297,8 +297,8 @@ class ClickSessionizerTest extends SessionizerHarnesses {
                         click("u", "e", T0 + 5000));
         send(h, clicks.toArray(ClickEvent[]::new));
         assertThat(h.numKeyedStateEntries())
-                .as("buffer, spill entries and their count")
-                .isGreaterThan(2);
+                .as("the spill and its count (the buffer waits on the heap until a checkpoint)")
+                .isEqualTo(2);
         h.setProcessingTime(h.getProcessingTime() + 2000);
 
         assertThat(h.extractOutputValues())

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -13,8 +12,8 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 
 /**
- * Opens {@link ClickSessionizer}s on Flink's keyed operator harness for a test and closes them
- * after it.
+ * Opens {@link ClickSessionizer}s on Flink's keyed operator harness, run as the job runs them (by a
+ * {@link SessionizerOperator}, pending clicks on the heap), for a test and closes them after it.
  */
 abstract class SessionizerHarnesses {
 
@@ -26,7 +25,7 @@ abstract class SessionizerHarnesses {
             throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
-                        new KeyedProcessOperator<>(new ClickSessionizer(settings)),
+                        new SessionizerOperator(new ClickSessionizer(settings)),
                         ClickEvent::getUserId,
                         Types.STRING);
         h.setStateBackend(backend);

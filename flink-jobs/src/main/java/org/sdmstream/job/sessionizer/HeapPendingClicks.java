@@ -1,0 +1,140 @@
+package org.sdmstream.job.sessionizer;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A sessionizer subtask's pending clicks on the heap between checkpoints. Without it every click
+ * reads the user's {@link PendingClicks} from keyed state and writes it back twice (once when it
+ * waits, once when its timer applies it): on RocksDB a serializer round trip each way, about a
+ * seventh of the scored job's sessionizer thread (docs/benchmarks.md). Here a user's buffer lives
+ * in a map from its first click until the next checkpoint, and {@link #writeChanged} puts what
+ * changed into keyed state just before the state backend snapshots it, so a checkpoint holds
+ * exactly what it held before.
+ *
+ * <p>While a user has an entry, the entry is the truth and the keyed state may be stale; without
+ * one, the keyed state is. The map is bounded: it holds at most {@code capacity} clicks plus one
+ * per user (an emptied buffer stays until the checkpoint that clears its state), and a user who
+ * does not fit is kept in keyed state, read and written per click as before, so a stalled watermark
+ * costs speed, never heap.
+ */
+final class HeapPendingClicks {
+
+    /** One user's buffer on the heap. */
+    static final class Entry {
+        final PendingClicks clicks;
+
+        /** The user's spilled clicks (those are always in keyed state), cached. */
+        int spilled;
+
+        /**
+         * Whether keyed state holds a buffer of this user (restored, or written at a checkpoint).
+         */
+        boolean inState;
+
+        /** Changed since it was last written to keyed state. */
+        boolean dirty;
+
+        Entry(PendingClicks clicks, int spilled, boolean inState) {
+            this.clicks = clicks;
+            this.spilled = spilled;
+            this.inState = inState;
+        }
+    }
+
+    /** Where {@link #writeChanged} puts a user's buffer. */
+    interface StateWriter {
+        /**
+         * The user's live buffer (copy it before a state keeps it); null: clear the user's buffer.
+         */
+        void write(String user, PendingClicks clicksOrNull) throws Exception;
+    }
+
+    private final int capacity;
+    private final Map<String, Entry> entries = new HashMap<>();
+
+    /** Clicks held plus one per entry. */
+    private int held;
+
+    /**
+     * @param capacity clicks (plus one per user) held at most; 0 holds nothing
+     */
+    HeapPendingClicks(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    /** The user's entry, or null when keyed state holds the user's buffer. */
+    Entry get(String user) {
+        return entries.get(user);
+    }
+
+    /**
+     * Takes the user's buffer over from keyed state if it fits: {@code fromState} (null: none) is
+     * the state's object and is copied by {@code copy} first, so that later changes never touch an
+     * object a heap state backend may be snapshotting.
+     *
+     * @return the new entry, or null when the map is full (the user stays in keyed state)
+     */
+    Entry adopt(
+            String user, PendingClicks fromState, int spilled, UnaryOperator<PendingClicks> copy) {
+        int size = fromState == null ? 0 : fromState.size();
+        if (held + size + 1 > capacity) {
+            return null;
+        }
+        Entry e =
+                new Entry(
+                        fromState == null ? new PendingClicks() : copy.apply(fromState),
+                        spilled,
+                        fromState != null);
+        entries.put(user, e);
+        held += size + 1;
+        return e;
+    }
+
+    /** Records that the entry's buffer went from {@code before} to its current size. */
+    void changed(Entry e, int before) {
+        held += e.clicks.size() - before;
+        e.dirty = true;
+    }
+
+    /**
+     * Writes every changed buffer to keyed state, or clears it there when it emptied, and forgets
+     * the emptied ones: their state is now empty too.
+     */
+    void writeChanged(StateWriter state) throws Exception {
+        Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Entry> user = it.next();
+            Entry e = user.getValue();
+            boolean empty = e.clicks.isEmpty();
+            if (e.dirty || (empty && e.inState)) {
+                if (!empty) {
+                    state.write(user.getKey(), e.clicks);
+                } else if (e.inState) {
+                    state.write(user.getKey(), null);
+                }
+                e.inState = !empty;
+                e.dirty = false;
+            }
+            if (empty) {
+                it.remove();
+                held--;
+            }
+        }
+    }
+
+    /** Clicks on the heap. */
+    int clicks() {
+        return held - entries.size();
+    }
+
+    /** Users with an entry. */
+    int users() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,218 @@
+package org.sdmstream.job.sessionizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sdmstream.job.TestClicks.MINUTE;
+import static org.sdmstream.job.TestClicks.T0;
+import static org.sdmstream.job.TestClicks.click;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.TestClicks;
+import org.sdmstream.records.ClickEvent;
+import org.sdmstream.records.SessionFeatures;
+
+/**
+ * Pending clicks on the heap ({@link SessionizerOperator}, {@link HeapPendingClicks}): not in keyed
+ * state between checkpoints, all of it in every snapshot, bounded, and the same sessions as with
+ * every click written through (RocksDB state, read through the job's own descriptors).
+ */
+class HeapPendingClicksTest extends SessionizerHarnesses {
+
+    static SessionizerSettings withHeap(int heapClicks) {
+        SessionizerSettings s = ClickSessionizerTest.SETTINGS;
+        return new SessionizerSettings(
+                s.rules(),
+                s.allowedLateness(),
+                s.maxPendingClicks(),
+                s.stateTtl(),
+                s.expiryTimerResolution(),
+                s.clicksTopic(),
+                s.maxWait(),
+                heapClicks);
+    }
+
+    KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures> run(
+            OneInputStreamOperator<ClickEvent, SessionFeatures> operator,
+            OperatorSubtaskState restore)
+            throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, ClickEvent::getUserId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        track(h);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    static List<String> pendingItems(StateFormatMigrationTest.UserState s) {
+        return s.pending() == null
+                ? List.of()
+                : s.pending().clicks().stream().map(c -> c.behavior().itemId()).toList();
+    }
+
+    @Test
+    void clicksWaitingOnTheHeapAreInTheSnapshotAndAPlainOperatorRestoresThem() throws Exception {
+        ClickSessionizer job = new ClickSessionizer(ClickSessionizerTest.SETTINGS);
+        var h = run(new SessionizerOperator(job), null);
+        send(h, click("u", "a", T0 + 1000), click("v", "x", T0 + 1500));
+        send(h, click("u", "b", T0 + 2000));
+        h.processWatermark(T0);
+        assertThat(h.extractOutputValues()).isEmpty();
+        Map<String, StateFormatMigrationTest.UserState> before =
+                StateFormatMigrationTest.states(h, job, List.of("u", "v"));
+        assertThat(before.values())
+                .as("between checkpoints the buffers are on the heap only")
+                .allMatch(s -> s.pending() == null);
+
+        OperatorSubtaskState snapshot = h.snapshot(1L, 0L);
+        Map<String, StateFormatMigrationTest.UserState> at =
+                StateFormatMigrationTest.states(h, job, List.of("u", "v"));
+        assertThat(pendingItems(at.get("u"))).containsExactly("a", "b");
+        assertThat(pendingItems(at.get("v"))).containsExactly("x");
+        closeNow(h);
+
+        // The restored state is the keyed state a write-through run would have left.
+        var plain =
+                run(
+                        new KeyedProcessOperator<>(
+                                new ClickSessionizer(ClickSessionizerTest.SETTINGS)),
+                        snapshot);
+        plain.processWatermark(T0 + 5000);
+        List<SessionFeatures> out = plain.extractOutputValues();
+        assertThat(out)
+                .extracting(f -> f.getUserId() + ":" + f.getPosition())
+                .containsExactly("u:1", "u:2", "v:1"); // u's first timer applies all u's due
+        assertThat(ClickSessionizerTest.items(out.get(1).getSessionClicks()))
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void aBufferEmptiedAfterACheckpointIsClearedFromStateAtTheNextAndNeverReplayed()
+            throws Exception {
+        ClickSessionizer job = new ClickSessionizer(ClickSessionizerTest.SETTINGS);
+        var h = run(new SessionizerOperator(job), null);
+        send(h, click("u", "a", T0 + 1000));
+        h.snapshot(1L, 0L);
+        h.processWatermark(T0 + 2000);
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(pendingItems(StateFormatMigrationTest.states(h, job, List.of("u")).get("u")))
+                .as("stale in state until the next checkpoint, which the heap answers for")
+                .containsExactly("a");
+
+        OperatorSubtaskState second = h.snapshot(2L, 0L);
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("u")).get("u").pending())
+                .isNull();
+        closeNow(h);
+
+        var restored = run(new SessionizerOperator(new ClickSessionizer(withHeap(50))), second);
+        send(restored, click("u", "b", T0 + 3000));
+        restored.processWatermark(Long.MAX_VALUE);
+        List<SessionFeatures> out = restored.extractOutputValues();
+        assertThat(out).as("a was applied before the checkpoint: only b").hasSize(1);
+        assertThat(ClickSessionizerTest.items(out.get(0).getSessionClicks()))
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void usersBeyondTheHeapCapacityKeepTheirBufferInKeyedState() throws Exception {
+        ClickSessionizer job = new ClickSessionizer(withHeap(3));
+        var h = run(new SessionizerOperator(job), null);
+        send(h, click("u", "a", T0 + 1000), click("u", "b", T0 + 2000)); // 2 clicks + 1 user
+        send(h, click("v", "x", T0 + 1500), click("v", "y", T0 + 2500));
+        Map<String, StateFormatMigrationTest.UserState> states =
+                StateFormatMigrationTest.states(h, job, List.of("u", "v"));
+        assertThat(states.get("u").pending()).as("on the heap").isNull();
+        assertThat(pendingItems(states.get("v")))
+                .as("the heap is full: written through")
+                .containsExactly("x", "y");
+
+        h.processWatermark(T0 + 3000);
+        assertThat(h.extractOutputValues())
+                .extracting(f -> f.getUserId() + ":" + f.getPosition())
+                .containsExactly("u:1", "u:2", "v:1", "v:2");
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("v")).get("v").pending())
+                .isNull();
+    }
+
+    @Test
+    void snapshotsAndRestoresWithASmallHeapGiveTheOfflineSessions() throws Exception {
+        Random random = new Random(5);
+        List<ClickEvent> clicks = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            clicks.add(
+                    click(
+                            "u" + random.nextInt(12),
+                            "i" + random.nextInt(40),
+                            T0 + i * 7_000L + random.nextInt(3000),
+                            random.nextInt(3) == 0 ? "sdk" : null));
+        }
+        List<ClickEvent> arrival = TestClicks.arrivalOrder(clicks, random);
+        List<SessionFeatures> out = new ArrayList<>();
+        OperatorSubtaskState snapshot = null;
+        var h = run(new SessionizerOperator(new ClickSessionizer(withHeap(6))), null);
+        long maxSeen = Long.MIN_VALUE;
+        for (int i = 0; i < arrival.size(); i++) {
+            if (i % 150 == 149) {
+                out.addAll(h.extractOutputValues());
+                snapshot = h.snapshot(i, 0L);
+                closeNow(h);
+                h = run(new SessionizerOperator(new ClickSessionizer(withHeap(6))), snapshot);
+            }
+            ClickEvent c = arrival.get(i);
+            send(h, c);
+            maxSeen = Math.max(maxSeen, c.getEventTime().toEpochMilli());
+            if (i % 5 == 0) {
+                h.processWatermark(maxSeen - MINUTE);
+            }
+        }
+        h.processWatermark(Long.MAX_VALUE);
+        out.addAll(h.extractOutputValues());
+
+        assertThat(h.getSideOutput(ClickSessionizer.LATE_CLICKS)).isNull();
+        assertThat(out).hasSize(arrival.size());
+        assertThat(ClickSessionizerTest.byUserInOrder(ClickSessionizerTest.modelInputs(out)))
+                .isEqualTo(
+                        ClickSessionizerTest.byUserInOrder(
+                                TestClicks.offlineModelInputs(
+                                        arrival, ClickSessionizerTest.RULES)));
+    }
+
+    @Test
+    void theHeapCountsClicksPlusOnePerUserAndForgetsEmptiedUsersAtTheCheckpoint() throws Exception {
+        HeapPendingClicks heap = new HeapPendingClicks(4);
+        HeapPendingClicks.Entry u = heap.adopt("u", null, 0, p -> p);
+        u.clicks.add(FeatureRecords.toClick(click("u", "a", T0)));
+        heap.changed(u, 0);
+        u.clicks.add(FeatureRecords.toClick(click("u", "b", T0 + 1)));
+        heap.changed(u, 1);
+        assertThat(heap.clicks()).isEqualTo(2);
+        assertThat(heap.adopt("v", null, 0, p -> p)).as("2 clicks + 2 users > 4").isNotNull();
+        assertThat(heap.adopt("w", null, 0, p -> p)).as("full").isNull();
+
+        List<String> written = new ArrayList<>();
+        heap.writeChanged((user, p) -> written.add(user + "=" + (p == null ? "-" : p.size())));
+        assertThat(written).containsExactly("u=2");
+        assertThat(heap.users()).as("v emptied (never filled): forgotten").isEqualTo(1);
+
+        u.clicks.takeUpTo(Long.MAX_VALUE);
+        heap.changed(u, 2);
+        written.clear();
+        heap.writeChanged((user, p) -> written.add(user + "=" + (p == null ? "-" : p.size())));
+        assertThat(written).as("written at the last checkpoint: cleared").containsExactly("u=-");
+        assertThat(heap.users()).isZero();
+        assertThat(heap.clicks()).isZero();
+    }
+}
