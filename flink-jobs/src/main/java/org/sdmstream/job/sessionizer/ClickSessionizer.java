@@ -57,9 +57,10 @@ import org.sdmstream.records.SessionFeatures;
  * spills, every further click spills until the spill is drained, so ties keep arrival order.
  *
  * <p>Heap buffer. Run by a {@link SessionizerOperator}, the pending buffers live on the heap
- * ({@link HeapPendingClicks}, at most {@link SessionizerSettings#heapPendingClicks()} clicks per
- * subtask) and reach keyed state at each checkpoint instead of at each click; users who do not fit,
- * and any run by a plain {@code KeyedProcessOperator}, keep their buffer in keyed state as above.
+ * ({@link HeapPendingClicks}, at most {@link SessionizerSettings#heapPendingClicks()} clicks plus
+ * one per user per subtask) and reach keyed state at each checkpoint instead of at each click;
+ * users who do not fit, and any run by a plain {@code KeyedProcessOperator}, keep their buffer in
+ * keyed state as above.
  *
  * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
  * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a
@@ -172,12 +173,14 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             heap = new HeapPendingClicks(settings.heapPendingClicks());
             HeapPendingClicks onHeap = heap;
             metrics.gauge("pendingClicksOnHeap", (Gauge<Integer>) onHeap::clicks);
+            metrics.gauge("pendingUsersOnHeap", (Gauge<Integer>) onHeap::users);
         }
     }
 
     /**
      * Keeps pending buffers on the heap; only for an operator that calls {@link
-     * #writePendingToState} before every snapshot.
+     * #writePendingToState} before every snapshot. The flag travels with this instance: it must not
+     * be run by any other operator afterwards.
      */
     ClickSessionizer heapBuffered() {
         heapBuffered = true;
@@ -355,7 +358,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 }
             }
             timeline.update(t);
-            if (entry != null) {
+            if (entry != null && entry.clicks.isEmpty()) {
+                // Emptied: off the heap at once, so that its room serves other users.
+                if (entry.inState) {
+                    pending.clear();
+                }
+                heap.drop(ctx.getCurrentKey());
+            } else if (entry != null) {
                 heap.changed(entry, buffered);
             } else if (p == null || p.isEmpty()) {
                 pending.clear();
@@ -382,6 +391,17 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
 
     private void buffer(ClickEvent event, Context ctx) throws Exception {
         HeapPendingClicks.Entry entry = onHeap(ctx.getCurrentKey());
+        if (entry != null && heap.full()) {
+            // The heap is full: this user's buffer goes back to keyed state, as the buffers of
+            // users who never fitted.
+            if (entry.clicks.isEmpty()) {
+                pending.clear();
+            } else {
+                pending.update(entry.clicks);
+            }
+            heap.drop(ctx.getCurrentKey());
+            entry = null;
+        }
         PendingClicks p = entry != null ? entry.clicks : pending.value();
         if (p == null) {
             p = new PendingClicks();

@@ -10,15 +10,15 @@ import java.util.function.UnaryOperator;
  * reads the user's {@link PendingClicks} from keyed state and writes it back twice (once when it
  * waits, once when its timer applies it): on RocksDB a serializer round trip each way, about a
  * seventh of the scored job's sessionizer thread (docs/benchmarks.md). Here a user's buffer lives
- * in a map from its first click until the next checkpoint, and {@link #writeChanged} puts what
+ * in a map from its first click until its clicks are applied, and {@link #writeChanged} puts what
  * changed into keyed state just before the state backend snapshots it, so a checkpoint holds
  * exactly what it held before.
  *
  * <p>While a user has an entry, the entry is the truth and the keyed state may be stale; without
  * one, the keyed state is. The map is bounded: it holds at most {@code capacity} clicks plus one
- * per user (an emptied buffer stays until the checkpoint that clears its state), and a user who
- * does not fit is kept in keyed state, read and written per click as before, so a stalled watermark
- * costs speed, never heap.
+ * per user. A user who does not fit is kept in keyed state, read and written per click as before,
+ * and a user on the heap whose next click would not fit is handed back to keyed state ({@link
+ * #drop}), so a stalled watermark costs speed, never more heap.
  */
 final class HeapPendingClicks {
 
@@ -96,6 +96,22 @@ final class HeapPendingClicks {
         return e;
     }
 
+    /** Whether one more click would exceed the capacity. */
+    boolean full() {
+        return held + 1 > capacity;
+    }
+
+    /**
+     * Forgets the user's entry: the caller has just put its buffer into keyed state, or cleared it
+     * there (under the user's key), which is then the truth again.
+     */
+    void drop(String user) {
+        Entry e = entries.remove(user);
+        if (e != null) {
+            held -= e.clicks.size() + 1;
+        }
+    }
+
     /** Records that the entry's buffer went from {@code before} to its current size. */
     void changed(Entry e, int before) {
         held += e.clicks.size() - before;
@@ -126,6 +142,11 @@ final class HeapPendingClicks {
                 held--;
             }
         }
+    }
+
+    /** Clicks on the heap plus one per user: what {@code capacity} bounds. */
+    int held() {
+        return held;
     }
 
     /** Clicks on the heap. */

@@ -100,21 +100,18 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
     }
 
     @Test
-    void aBufferEmptiedAfterACheckpointIsClearedFromStateAtTheNextAndNeverReplayed()
-            throws Exception {
+    void aBufferEmptiedAfterACheckpointLeavesKeyedStateAtOnceAndIsNeverReplayed() throws Exception {
         ClickSessionizer job = new ClickSessionizer(ClickSessionizerTest.SETTINGS);
         var h = run(new SessionizerOperator(job), null);
         send(h, click("u", "a", T0 + 1000));
         h.snapshot(1L, 0L);
         h.processWatermark(T0 + 2000);
         assertThat(h.extractOutputValues()).hasSize(1);
-        assertThat(pendingItems(StateFormatMigrationTest.states(h, job, List.of("u")).get("u")))
-                .as("stale in state until the next checkpoint, which the heap answers for")
-                .containsExactly("a");
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("u")).get("u").pending())
+                .as("cleared as it emptied, not left stale until the next checkpoint")
+                .isNull();
 
         OperatorSubtaskState second = h.snapshot(2L, 0L);
-        assertThat(StateFormatMigrationTest.states(h, job, List.of("u")).get("u").pending())
-                .isNull();
         closeNow(h);
 
         var restored = run(new SessionizerOperator(new ClickSessionizer(withHeap(50))), second);
@@ -144,6 +141,27 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
                 .extracting(f -> f.getUserId() + ":" + f.getPosition())
                 .containsExactly("u:1", "u:2", "v:1", "v:2");
         assertThat(StateFormatMigrationTest.states(h, job, List.of("v")).get("v").pending())
+                .isNull();
+    }
+
+    @Test
+    void aUserOnTheHeapWhoseNextClickWouldNotFitGoesBackToKeyedState() throws Exception {
+        ClickSessionizer job = new ClickSessionizer(withHeap(3));
+        var h = run(new SessionizerOperator(job), null);
+        send(h, click("u", "a", T0 + 1000), click("u", "b", T0 + 2000)); // 2 clicks + 1 user
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("u")).get("u").pending())
+                .isNull();
+        send(h, click("u", "c", T0 + 1500));
+        assertThat(pendingItems(StateFormatMigrationTest.states(h, job, List.of("u")).get("u")))
+                .as("a stalled watermark grows keyed state, not the heap")
+                .containsExactly("a", "c", "b");
+
+        h.processWatermark(T0 + 3000);
+        List<SessionFeatures> out = h.extractOutputValues();
+        assertThat(out).hasSize(3);
+        assertThat(ClickSessionizerTest.items(out.get(2).getSessionClicks()))
+                .containsExactly("a", "c", "b");
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("u")).get("u").pending())
                 .isNull();
     }
 
@@ -201,6 +219,8 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         assertThat(heap.clicks()).isEqualTo(2);
         assertThat(heap.adopt("v", null, 0, p -> p)).as("2 clicks + 2 users > 4").isNotNull();
         assertThat(heap.adopt("w", null, 0, p -> p)).as("full").isNull();
+        assertThat(heap.full()).isTrue();
+        assertThat(heap.held()).isEqualTo(4);
 
         List<String> written = new ArrayList<>();
         heap.writeChanged((user, p) -> written.add(user + "=" + (p == null ? "-" : p.size())));
@@ -214,5 +234,11 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         assertThat(written).as("written at the last checkpoint: cleared").containsExactly("u=-");
         assertThat(heap.users()).isZero();
         assertThat(heap.clicks()).isZero();
+
+        HeapPendingClicks.Entry x = heap.adopt("x", null, 0, p -> p);
+        x.clicks.add(FeatureRecords.toClick(click("x", "a", T0)));
+        heap.changed(x, 0);
+        heap.drop("x");
+        assertThat(heap.held()).as("dropped with its clicks").isZero();
     }
 }
