@@ -19,20 +19,22 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sdm index}: builds the HNSW graph of an exported model's item table once and stores it in
- * the model directory ({@code item_index.hnsw}, {@link ItemGraphFile}), so the job, {@code sdm
- * recommend} and the demo map it at model load instead of building it: a TaskManager restart then
- * does not wait minutes for a large catalogue's graph.
+ * {@code sdm index}: builds the search structure of an exported model's item table once and stores
+ * it in the model directory: the inverted lists that {@code retrieval.index=auto} (above the exact
+ * crossover) and {@code ivf} search ({@code item_index.ivf}, {@link ItemListsFile}), or with {@code
+ * --kind hnsw} the HNSW graph ({@code item_index.hnsw}, {@link ItemGraphFile}). The job, {@code sdm
+ * recommend} and the demo then read it at model load instead of building it: a TaskManager restart
+ * does not wait a minute (lists) or half an hour (graph) for a million-item catalogue.
  */
 @Command(
         name = "index",
         sortOptions = false,
         description = {
-            "Builds the HNSW graph of a model's item_embeddings.tsv and stores it in the model directory as",
-            "item_index.hnsw. The job (retrieval.index=hnsw, or auto above the exact crossover), sdm recommend",
-            "and the demo then map it at load instead of building it, when it matches the table and the",
-            "retrieval.hnsw.max-connections / build-beam they use; a stale one is refused and rebuilt in memory.",
-            "With --kind ivf it stores the inverted lists of retrieval.index=ivf as item_index.ivf instead."
+            "Builds the inverted lists of a model's item_embeddings.tsv (retrieval.index=ivf, and auto above the",
+            "exact crossover) and stores them in the model directory as item_index.ivf; with --kind hnsw, the HNSW",
+            "graph of retrieval.index=hnsw as item_index.hnsw. The job, sdm recommend and the demo then read it at",
+            "load instead of building it, when it matches the table (and for the graph the",
+            "retrieval.hnsw.max-connections / build-beam they use); a stale one is refused and rebuilt in memory."
         },
         mixinStandardHelpOptions = true)
 public final class IndexCommand implements Callable<Integer> {
@@ -52,11 +54,11 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(
             names = "--kind",
             paramLabel = "KIND",
-            defaultValue = "hnsw",
+            defaultValue = "ivf",
             order = 34,
             description =
-                    "hnsw: the HNSW graph, stored as item_index.hnsw; ivf: the inverted lists of retrieval.index=ivf, "
-                            + "stored as item_index.ivf (default: ${DEFAULT-VALUE}).")
+                    "ivf: the inverted lists of retrieval.index=ivf and auto, stored as item_index.ivf; hnsw: the "
+                            + "HNSW graph, stored as item_index.hnsw (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(
@@ -138,12 +140,12 @@ public final class IndexCommand implements Callable<Integer> {
                 buildSeconds,
                 seconds(started),
                 sizeOf(dir.itemIndex()));
-        if (IndexKind.AUTO.resolve(vectors.length) == IndexKind.EXACT) {
-            console.note(
-                    "at %,d items retrieval.index=auto scans exactly (up to %,d); the stored graph serves "
-                            + "retrieval.index=hnsw",
-                    vectors.length, IndexKind.EXACT_MAX_ITEMS);
-        }
+        console.note(
+                "the stored graph serves retrieval.index=hnsw; auto uses %s at %,d items",
+                IndexKind.AUTO.resolve(vectors.length) == IndexKind.EXACT
+                        ? "the exact scan"
+                        : "the inverted lists (sdm index --kind ivf)",
+                vectors.length);
         return 0;
     }
 

@@ -32,7 +32,7 @@ class IndexCommandTest {
     @Test
     void storesTheGraphOnceAndRebuildsItWhenTheTableChanged(@TempDir Path dir) {
         writeTable(dir, 1);
-        CommandRun first = CommandRun.sdm("index", "--model", dir.toString());
+        CommandRun first = CommandRun.sdm("index", "--kind", "hnsw", "--model", dir.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.err())
                 .contains("stored the HNSW graph (M 16, build beam 100) of 300 items");
@@ -40,11 +40,11 @@ class IndexCommandTest {
         assertThat(ItemIndex.load(dir, IndexKind.HNSW).origin())
                 .isEqualTo("stored graph item_index.hnsw");
 
-        CommandRun again = CommandRun.sdm("index", "--model", dir.toString());
+        CommandRun again = CommandRun.sdm("index", "--kind", "hnsw", "--model", dir.toString());
         assertThat(again.err()).contains("is up to date").doesNotContain("stored the HNSW graph");
 
         writeTable(dir, 2);
-        CommandRun stale = CommandRun.sdm("index", "--model", dir.toString());
+        CommandRun stale = CommandRun.sdm("index", "--kind", "hnsw", "--model", dir.toString());
         assertThat(stale.exitCode()).isZero();
         assertThat(stale.err())
                 .contains("belongs to another item table")
@@ -53,14 +53,21 @@ class IndexCommandTest {
         assertThat(ItemIndex.load(dir, IndexKind.HNSW).warning()).isNull();
 
         CommandRun other =
-                CommandRun.sdm("index", "--model", dir.toString(), "--max-connections", "8");
+                CommandRun.sdm(
+                        "index",
+                        "--kind",
+                        "hnsw",
+                        "--model",
+                        dir.toString(),
+                        "--max-connections",
+                        "8");
         assertThat(other.err()).contains("was built with M 16").contains("(M 8, build beam 100)");
     }
 
     @Test
-    void kindIvfStoresTheInvertedListsThatRetrievalIndexIvfReads(@TempDir Path dir) {
+    void byDefaultItStoresTheInvertedListsThatRetrievalIndexAutoAndIvfRead(@TempDir Path dir) {
         writeTable(dir, 3);
-        CommandRun first = CommandRun.sdm("index", "--kind", "ivf", "--model", dir.toString());
+        CommandRun first = CommandRun.sdm("index", "--model", dir.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.err()).contains("stored the inverted lists").contains("of 300 items");
         assertThat(Files.isRegularFile(new ModelDirectory(dir).itemLists())).isTrue();

@@ -34,7 +34,7 @@ public final class RetrievalOptions {
                             "exact, hnsw (Lucene HNSW, approximate), ivf (inverted lists with bounds,"
                                     + " approximate), or auto = exact up to "
                                     + IndexKind.EXACT_MAX_ITEMS
-                                    + " items, HNSW above");
+                                    + " items, ivf above");
 
     public static final ConfigOption<Integer> HNSW_MAX_CONNECTIONS =
             key("retrieval.hnsw.max-connections")

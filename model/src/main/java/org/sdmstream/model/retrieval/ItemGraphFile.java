@@ -154,7 +154,7 @@ public final class ItemGraphFile {
                 throw refused(
                         file,
                         anotherTable(items, dimension, stored, vectors, table)
-                                + "run sdm index again");
+                                + "run sdm index --kind hnsw again");
             }
             if (!builtWith.sameGraphAs(settings)) {
                 throw refused(
@@ -167,10 +167,11 @@ public final class ItemGraphFile {
                                 + settings.maxConnections()
                                 + ", build beam "
                                 + settings.buildBeam()
-                                + " (retrieval.hnsw.*): run sdm index with those");
+                                + " (retrieval.hnsw.*): run sdm index --kind hnsw with those");
             }
             if (fileSize > HEADER_BYTES && crc(in, fileSize) != crc) {
-                throw refused(file, "is damaged (CRC-32C mismatch): run sdm index again");
+                throw refused(
+                        file, "is damaged (CRC-32C mismatch): run sdm index --kind hnsw again");
             }
             return new HnswInnerProductIndex(
                     vectors, settings, layers(file, in, fileSize, items, levels, entryNode));

@@ -77,7 +77,7 @@ class ItemGraphFileTest {
         assertThatThrownBy(() -> ItemGraphFile.open(file, retrained, HnswSettings.DEFAULTS))
                 .isInstanceOf(ItemGraphFile.Refused.class)
                 .hasMessageContaining("belongs to another item table (500 x 4")
-                .hasMessageContaining("run sdm index again");
+                .hasMessageContaining("run sdm index --kind hnsw again");
         assertThatThrownBy(
                         () ->
                                 ItemGraphFile.open(

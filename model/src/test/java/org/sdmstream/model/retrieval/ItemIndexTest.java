@@ -53,9 +53,10 @@ class ItemIndexTest {
     }
 
     @Test
-    void autoIsExactUpToTheCrossoverAndHnswAbove() {
+    void autoIsExactUpToTheCrossoverAndInvertedListsAbove() {
         assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS)).isEqualTo(IndexKind.EXACT);
-        assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.HNSW);
+        assertThat(IndexKind.AUTO.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.IVF);
+        assertThat(IndexKind.HNSW.resolve(IndexKind.EXACT_MAX_ITEMS + 1)).isEqualTo(IndexKind.HNSW);
         assertThat(IndexKind.EXACT.resolve(10_000_000)).isEqualTo(IndexKind.EXACT);
         assertThat(IndexKind.parse("HNSW")).isEqualTo(IndexKind.HNSW);
         assertThat(IndexKind.parse("ivf")).isEqualTo(IndexKind.IVF);
@@ -111,7 +112,7 @@ class ItemIndexTest {
         assertThat(rebuilt.origin()).isEqualTo("graph built in memory");
         assertThat(rebuilt.warning())
                 .contains("belongs to another item table")
-                .contains("run sdm index again")
+                .contains("run sdm index --kind hnsw again")
                 .endsWith("building the graph in memory instead");
         assertSameHits(
                 rebuilt.topK(users, 20, null),
