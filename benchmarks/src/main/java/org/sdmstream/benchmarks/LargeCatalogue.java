@@ -28,8 +28,8 @@ import org.sdmstream.model.export.ModelMetadata;
  * trained items, as a larger catalogue gathers by genre and series) and its scale, so the job's
  * user vectors meet it as they meet the real table. The new ids ({@code gen-<n>}) are never one of
  * the model's. The copy's {@code metadata.json} records the new files' hashes (the scorer checks
- * them at load) and a model version ending in {@code -catalogue-<items>}; a stored graph of the
- * source is not copied (build one for the new table with {@code sdm index}).
+ * them at load) and a model version ending in {@code -catalogue-<items>}; a stored graph or stored
+ * lists of the source are not copied (store them for the new table with {@code sdm index}).
  *
  * <pre>
  * java -cp $CP org.sdmstream.benchmarks.LargeCatalogue --model DIR --items 1000000 --out DIR [--seed 42]
@@ -77,7 +77,13 @@ public final class LargeCatalogue {
             throw new IllegalArgumentException(out + " exists; give a new directory");
         }
         copyAllBut(
-                model, out, Set.of(source.itemEmbeddings(), source.itemIndex(), source.metadata()));
+                model,
+                out,
+                Set.of(
+                        source.itemEmbeddings(),
+                        source.itemIndex(),
+                        source.itemLists(),
+                        source.metadata()));
 
         List<String> ids = new ArrayList<>(table.ids());
         float[][] vectors = new float[items][];

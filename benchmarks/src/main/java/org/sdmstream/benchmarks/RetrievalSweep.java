@@ -30,10 +30,11 @@ import org.sdmstream.model.retrieval.IvfInnerProductIndex;
  *     [--no-hnsw] [--user-vectors MODEL --dataset-dir DIR [--preset movielens]]
  * </pre>
  *
- * With {@code --store FILE} it also writes the graph there as {@code sdm index} does and opens it
- * again as a restart would (fingerprint, checksum, mapping), timing both, and checks that the
- * stored graph finds the same items as the built one. With {@code --graph FILE} it opens a graph
- * stored before (by {@code sdm index} or {@code --store}) instead of building one.
+ * With {@code --store FILE} it also writes the graph there as {@code sdm index --kind hnsw} does
+ * and opens it again as a restart would (fingerprint, checksum, mapping), timing both, and checks
+ * that the stored graph finds the same items as the built one. With {@code --graph FILE} it opens a
+ * graph stored before (by {@code sdm index --kind hnsw} or {@code --store}) instead of building
+ * one.
  *
  * <p>With {@code --user-vectors MODEL} the queries are that model's user vectors over a real click
  * log, after {@code --queries} clicks drawn from it ({@link UserVectorQueries}): the job's own
@@ -74,6 +75,10 @@ public final class RetrievalSweep {
         float[][] queries = workload.queries();
         String queryKind = "means of items";
         if (a.containsKey("user-vectors")) {
+            if (!a.containsKey("dataset-dir")) {
+                throw new IllegalArgumentException(
+                        "--user-vectors MODEL needs --dataset-dir DIR, the click log it scores");
+            }
             Path model = Path.of(a.get("user-vectors"));
             queries =
                     UserVectorQueries.of(
@@ -83,6 +88,14 @@ public final class RetrievalSweep {
                             queryCount,
                             42);
             queryKind = "user vectors of " + model + " after random clicks";
+            if (queries[0].length != rows[0].length) {
+                throw new IllegalArgumentException(
+                        model
+                                + " scores vectors of width "
+                                + queries[0].length
+                                + ", the table's are "
+                                + rows[0].length);
+            }
         }
         System.out.printf(
                 "table %s: %,d items x %d, %d queries (%s), top-%d, %s, %d cores, -Xmx %d MiB%n",

@@ -20,7 +20,8 @@ import org.sdmstream.model.scoring.SdmScorer;
  * (per user in event time, {@link UserTimeline} under the default session rules) and the queries
  * are its vectors after clicks drawn at random from the whole log, so that mid-session vectors
  * count as often as the job emits them. The means of items that {@link ItemTables} draws are a
- * stand-in; an index's recall on these is the recall a consumer of the job's top-K gets.
+ * stand-in; an index's recall on these is close to what a consumer of the job's top-K gets (the
+ * sweep searches without the job's session exclusions).
  */
 final class UserVectorQueries {
 

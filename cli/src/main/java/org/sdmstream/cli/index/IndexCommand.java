@@ -82,11 +82,24 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(
             names = "--force",
             order = 33,
-            description = "Build and store the graph even when the stored one is up to date.")
+            description = "Build and store even when the stored lists or graph are up to date.")
     boolean force;
 
     @Override
     public Integer call() {
+        boolean lists = kind.equalsIgnoreCase("ivf");
+        if (!lists && !kind.equalsIgnoreCase("hnsw")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--kind must be ivf or hnsw, not '" + kind + "'");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        if (lists
+                && (parsed.hasMatchedOption("--max-connections")
+                        || parsed.hasMatchedOption("--build-beam"))) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--max-connections and --build-beam shape the HNSW graph: give them with --kind hnsw");
+        }
         HnswSettings settings;
         try {
             settings =
@@ -107,12 +120,8 @@ public final class IndexCommand implements Callable<Integer> {
         console.note(
                 "%,d items x %d read in %.1f s",
                 vectors.length, vectors.length == 0 ? 0 : vectors[0].length, seconds(started));
-        if (kind.equalsIgnoreCase("ivf")) {
+        if (lists) {
             return storeLists(dir, vectors);
-        }
-        if (!kind.equalsIgnoreCase("hnsw")) {
-            throw new ParameterException(
-                    spec.commandLine(), "--kind must be hnsw or ivf, not '" + kind + "'");
         }
         if (!force && Files.isRegularFile(dir.itemIndex())) {
             try {
@@ -175,6 +184,12 @@ public final class IndexCommand implements Callable<Integer> {
                 buildSeconds,
                 seconds(started),
                 sizeOf(dir.itemLists()));
+        if (IndexKind.AUTO.resolve(vectors.length) == IndexKind.EXACT) {
+            console.note(
+                    "at %,d items retrieval.index=auto scans exactly (up to %,d); the stored lists serve "
+                            + "retrieval.index=ivf",
+                    vectors.length, IndexKind.EXACT_MAX_ITEMS);
+        }
         return 0;
     }
 

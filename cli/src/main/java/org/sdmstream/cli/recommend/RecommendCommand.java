@@ -91,7 +91,7 @@ public final class RecommendCommand implements Callable<Integer> {
             description =
                     "exact, hnsw, ivf or auto (exact up to "
                             + IndexKind.EXACT_MAX_ITEMS
-                            + " items), as retrieval.index "
+                            + " items, ivf above), as retrieval.index "
                             + "(default: ${DEFAULT-VALUE}).")
     IndexKind index;
 

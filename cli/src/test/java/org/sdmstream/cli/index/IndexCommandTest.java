@@ -69,7 +69,10 @@ class IndexCommandTest {
         writeTable(dir, 3);
         CommandRun first = CommandRun.sdm("index", "--model", dir.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.err()).contains("stored the inverted lists").contains("of 300 items");
+        assertThat(first.err())
+                .contains("stored the inverted lists")
+                .contains("of 300 items")
+                .contains("at 300 items retrieval.index=auto scans exactly");
         assertThat(Files.isRegularFile(new ModelDirectory(dir).itemLists())).isTrue();
         assertThat(Files.exists(new ModelDirectory(dir).itemIndex())).isFalse();
         assertThat(ItemIndex.load(dir, IndexKind.IVF).origin())
@@ -80,12 +83,18 @@ class IndexCommandTest {
 
         CommandRun wrong = CommandRun.sdm("index", "--kind", "faiss", "--model", dir.toString());
         assertThat(wrong.exitCode()).isEqualTo(2);
-        assertThat(wrong.err()).contains("--kind must be hnsw or ivf");
+        assertThat(wrong.err()).contains("--kind must be ivf or hnsw");
+        CommandRun graphOption =
+                CommandRun.sdm("index", "--model", dir.toString(), "--max-connections", "8");
+        assertThat(graphOption.exitCode()).isEqualTo(2);
+        assertThat(graphOption.err()).contains("give them with --kind hnsw");
     }
 
     @Test
     void badSettingsAreAUsageErrorAndAMissingTableARuntimeError(@TempDir Path dir) {
-        CommandRun bad = CommandRun.sdm("index", "--model", dir.toString(), "--build-beam", "0");
+        CommandRun bad =
+                CommandRun.sdm(
+                        "index", "--kind", "hnsw", "--model", dir.toString(), "--build-beam", "0");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("build beam must be between 1 and 3200");
         CommandRun none = CommandRun.sdm("index", "--model", dir.toString());

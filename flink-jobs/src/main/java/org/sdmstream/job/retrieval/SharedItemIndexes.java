@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One item index per TaskManager (per job class loader) and model, shared by every recommending
  * subtask there and reference-counted like the model itself ({@link TaskManagerShared}): a
- * million-item table is a quarter of a GB of vectors plus its graph, one copy per slot would
- * multiply it.
+ * million-item table is a quarter of a GB of vectors plus its lists or graph, one copy per slot
+ * would multiply it.
  */
 public final class SharedItemIndexes {
 

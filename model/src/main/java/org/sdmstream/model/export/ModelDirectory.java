@@ -29,7 +29,10 @@ public record ModelDirectory(Path root) {
         return root.resolve(ItemEmbeddingsFile.FILE_NAME);
     }
 
-    /** The stored HNSW graph of the item table ({@code sdm index}); absent unless stored. */
+    /**
+     * The stored HNSW graph of the item table ({@code sdm index --kind hnsw}); absent unless
+     * stored.
+     */
     public Path itemIndex() {
         return root.resolve(ITEM_INDEX_FILE);
     }

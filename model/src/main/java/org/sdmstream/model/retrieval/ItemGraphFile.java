@@ -136,7 +136,9 @@ public final class ItemGraphFile {
             header.get(magic);
             int version = header.getInt();
             if (!Arrays.equals(magic, MAGIC) || version != FORMAT_VERSION) {
-                throw refused(file, "is not a stored graph of this format (written by sdm index)");
+                throw refused(
+                        file,
+                        "is not a stored graph of this format (written by sdm index --kind hnsw)");
             }
             int items = header.getInt();
             int dimension = header.getInt();

@@ -237,7 +237,7 @@ public final class ItemIndex {
         return index.dimension();
     }
 
-    /** The kind searched with ({@code exact} or {@code hnsw}, never {@code auto}). */
+    /** The kind searched with ({@code exact}, {@code hnsw} or {@code ivf}, never {@code auto}). */
     public IndexKind kind() {
         return kind;
     }
@@ -261,8 +261,9 @@ public final class ItemIndex {
     }
 
     /**
-     * Where the search structure came from: {@code exact scan}, {@code graph built in memory} or
-     * {@code stored graph item_index.hnsw}.
+     * Where the search structure came from: {@code exact scan}, {@code inverted lists built in
+     * memory}, {@code stored lists item_index.ivf}, {@code graph built in memory} or {@code stored
+     * graph item_index.hnsw}.
      */
     public String origin() {
         return origin;

@@ -100,4 +100,23 @@ class ItemListsFileTest {
                 .contains("belongs to another item table")
                 .endsWith("building the lists in memory instead");
     }
+
+    @Test
+    void autoAboveTheCrossoverReadsTheStoredLists(@TempDir Path dir) {
+        Random r = new Random(5);
+        float[][] vectors = ItemGraphFileTest.gaussian(r, IndexKind.EXACT_MAX_ITEMS + 1, 4);
+        List<String> ids = IntStream.range(0, vectors.length).mapToObj(i -> "i" + i).toList();
+        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, vectors);
+        float[][] table =
+                ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME)).vectors();
+        ItemListsFile.write(
+                new ModelDirectory(dir).itemLists(),
+                IvfInnerProductIndex.forCatalogue(table),
+                table);
+
+        ItemIndex auto = ItemIndex.load(dir, IndexKind.AUTO);
+        assertThat(auto.kind()).isEqualTo(IndexKind.IVF);
+        assertThat(auto.origin()).isEqualTo("stored lists item_index.ivf");
+        assertThat(auto.warning()).isNull();
+    }
 }
