@@ -73,16 +73,8 @@ class ItemListsFileTest {
 
     @Test
     void loadReadsStoredListsOfItsTableAndRebuildsStaleOnesWithAWarning(@TempDir Path dir) {
-        Random r = new Random(21);
-        float[][] vectors = ItemGraphFileTest.gaussian(r, 3000, 8);
-        List<String> ids = IntStream.range(0, vectors.length).mapToObj(i -> "i" + i).toList();
-        ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, vectors);
-        float[][] table =
-                ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME)).vectors();
-        ItemListsFile.write(
-                new ModelDirectory(dir).itemLists(),
-                IvfInnerProductIndex.forCatalogue(table),
-                table);
+        List<String> ids = IntStream.range(0, 3000).mapToObj(i -> "i" + i).toList();
+        float[][] table = modelWithStoredLists(dir, ids, new Random(21), 8);
 
         ItemIndex stored = ItemIndex.load(dir, IndexKind.IVF);
         assertThat(stored.origin()).isEqualTo("stored lists item_index.ivf");
@@ -103,9 +95,23 @@ class ItemListsFileTest {
 
     @Test
     void autoAboveTheCrossoverReadsTheStoredLists(@TempDir Path dir) {
-        Random r = new Random(5);
-        float[][] vectors = ItemGraphFileTest.gaussian(r, IndexKind.EXACT_MAX_ITEMS + 1, 4);
-        List<String> ids = IntStream.range(0, vectors.length).mapToObj(i -> "i" + i).toList();
+        List<String> ids =
+                IntStream.rangeClosed(0, IndexKind.EXACT_MAX_ITEMS).mapToObj(i -> "i" + i).toList();
+        modelWithStoredLists(dir, ids, new Random(5), 4);
+
+        ItemIndex auto = ItemIndex.load(dir, IndexKind.AUTO);
+        assertThat(auto.kind()).isEqualTo(IndexKind.IVF);
+        assertThat(auto.origin()).isEqualTo("stored lists item_index.ivf");
+        assertThat(auto.warning()).isNull();
+    }
+
+    /**
+     * Writes a Gaussian item table of {@code ids} into {@code dir} and its lists as {@code sdm
+     * index} stores them; returns the table as read back.
+     */
+    private static float[][] modelWithStoredLists(
+            Path dir, List<String> ids, Random r, int dimension) {
+        float[][] vectors = ItemGraphFileTest.gaussian(r, ids.size(), dimension);
         ItemEmbeddingsFile.write(dir.resolve(ItemEmbeddingsFile.FILE_NAME), ids, vectors);
         float[][] table =
                 ItemEmbeddingsFile.read(dir.resolve(ItemEmbeddingsFile.FILE_NAME)).vectors();
@@ -113,10 +119,6 @@ class ItemListsFileTest {
                 new ModelDirectory(dir).itemLists(),
                 IvfInnerProductIndex.forCatalogue(table),
                 table);
-
-        ItemIndex auto = ItemIndex.load(dir, IndexKind.AUTO);
-        assertThat(auto.kind()).isEqualTo(IndexKind.IVF);
-        assertThat(auto.origin()).isEqualTo("stored lists item_index.ivf");
-        assertThat(auto.warning()).isNull();
+        return table;
     }
 }
