@@ -3,12 +3,15 @@ package org.sdmstream.job.ingest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -35,6 +38,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * watermark that was about to come). From then on it forwards the sources' watermarks only where
  * they are higher: watermarks never go back.
  *
+ * <p>Each subtask restores the watermark of its own partitions, those it passed clicks of before
+ * the checkpoint (kept in a second, per-subtask state with the parallelism): a subtask whose
+ * partitions were read to their end before the checkpoint has nothing to replay and never emits
+ * another watermark, so had it restored the lowest over all partitions it would hold the job's
+ * watermark there until its partitions went idle (the crash test saw 565 vectors wait for that).
+ * After a rescale, when its partitions are unknown, a subtask restores the lowest over all of them.
+ *
  * <p>A partition with no click before the checkpoint does not hold the restored watermark back:
  * before the crash it held the job's only until it went idle. The state is a union list of (topic,
  * partition, latest time, silence before the checkpoint); after a rescale every subtask merges all
@@ -57,6 +67,12 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
 
     /** (topic, partition, latest event time, ms between its last click's read and the snapshot). */
     private transient ListState<Tuple4<String, Integer, Long, Long>> checkpointed;
+
+    /** (parallelism, partition) of this subtask's partitions; partition -1 marks the subtask. */
+    private transient ListState<Tuple2<Integer, Integer>> ownCheckpointed;
+
+    /** The partitions this subtask passed clicks of (restored only at the same parallelism). */
+    private transient Set<Integer> own;
 
     /** The watermark the restored state implies, or {@link Long#MIN_VALUE} for none. */
     private transient long restoredWatermark;
@@ -107,7 +123,26 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
                                     Math.max(a.latestEventTime, b.latestEventTime),
                                     Math.max(a.readAt, b.readAt)));
         }
-        restoredWatermark = watermarkAt(now);
+        ownCheckpointed =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "own-partitions", Types.TUPLE(Types.INT, Types.INT)));
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        own = new HashSet<>();
+        boolean known = false;
+        boolean sameParallelism = true;
+        for (Tuple2<Integer, Integer> entry : ownCheckpointed.get()) {
+            known = true;
+            sameParallelism &= entry.f0 == parallelism;
+            if (entry.f1 >= 0) {
+                own.add(entry.f1);
+            }
+        }
+        if (!known || !sameParallelism) {
+            own.clear(); // a rescale (or a checkpoint from before): partitions unknown
+        }
+        restoredWatermark = known && sameParallelism ? watermarkAt(now, own) : watermarkAt(now);
         emitted = Long.MIN_VALUE;
     }
 
@@ -117,7 +152,14 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
      * a click.
      */
     long watermarkAt(long now) {
-        return partitions.values().stream()
+        return watermarkAt(now, null);
+    }
+
+    /** {@link #watermarkAt(long)} over {@code only} these partitions (null: all). */
+    private long watermarkAt(long now, Set<Integer> only) {
+        return partitions.entrySet().stream()
+                .filter(e -> only == null || only.contains(e.getKey()))
+                .map(Map.Entry::getValue)
                 .filter(p -> now - p.readAt < idlenessMillis)
                 .mapToLong(p -> p.latestEventTime - outOfOrdernessMillis - 1)
                 .min()
@@ -141,6 +183,7 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
         if (value.isClick() && value.partition >= 0) {
             long time = value.eventTimeForWatermark();
             long now = getProcessingTimeService().getCurrentProcessingTime();
+            own.add(value.partition);
             PartitionClock clock = partitions.get(value.partition);
             if (clock == null) {
                 partitions.put(value.partition, new PartitionClock(time, now));
@@ -174,5 +217,10 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
                                         clock.latestEventTime,
                                         Math.max(0, now - clock.readAt))));
         checkpointed.update(entries);
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        List<Tuple2<Integer, Integer>> mine = new ArrayList<>(own.size() + 1);
+        mine.add(Tuple2.of(parallelism, -1));
+        own.forEach(partition -> mine.add(Tuple2.of(parallelism, partition)));
+        ownCheckpointed.update(mine);
     }
 }

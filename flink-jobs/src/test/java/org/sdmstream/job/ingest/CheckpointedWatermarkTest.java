@@ -125,6 +125,35 @@ class CheckpointedWatermarkTest {
     }
 
     @Test
+    void eachSubtaskRestoresTheWatermarkOfItsOwnPartitions() throws Exception {
+        // Subtask 0 read its partition to the end before the checkpoint: after a restore it has
+        // nothing to replay and never emits another watermark, so it must not restore the lowest
+        // of all partitions (subtask 1's) or it holds the job's watermark there.
+        var a = harness(null, 2, 0);
+        var b = harness(null, 2, 1);
+        click(a, 0, 50_000);
+        click(b, 1, 20_000);
+        OperatorSubtaskState both =
+                AbstractStreamOperatorTestHarness.repackageState(
+                        a.snapshot(1, 1), b.snapshot(1, 1));
+
+        var restoredA =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                both, 128, 2, 2, 0),
+                        2,
+                        0);
+        var restoredB =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                both, 128, 2, 2, 1),
+                        2,
+                        1);
+        assertThat(watermarks(restoredA)).containsExactly(50_000 - OUT_OF_ORDERNESS - 1);
+        assertThat(watermarks(restoredB)).containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
+    }
+
+    @Test
     void aRescaledRestoreTakesEachPartitionsLatestClickFromWhicheverSubtaskSawIt()
             throws Exception {
         // Both subtasks hold partition 1's restored time; only subtask 1 has read it since.
