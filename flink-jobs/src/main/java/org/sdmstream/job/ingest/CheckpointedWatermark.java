@@ -11,7 +11,7 @@ import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -39,11 +39,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * they are higher: watermarks never go back.
  *
  * <p>Each subtask restores the watermark of its own partitions, those it passed clicks of before
- * the checkpoint (kept in a second, per-subtask state with the parallelism): a subtask whose
- * partitions were read to their end before the checkpoint has nothing to replay and never emits
- * another watermark, so had it restored the lowest over all partitions it would hold the job's
- * watermark there until its partitions went idle (the crash test saw 565 vectors wait for that).
- * After a rescale, when its partitions are unknown, a subtask restores the lowest over all of them.
+ * the checkpoint, plus any partition no subtask claims (a second union state of (subtask,
+ * parallelism, partition)): a subtask whose partitions were read to their end before the checkpoint
+ * has nothing to replay and never emits another watermark, so had it restored the lowest over all
+ * partitions it would hold the job's watermark there until its partitions went idle (the crash test
+ * saw 565 vectors wait for that). An unclaimed partition, e.g. one quiet since a rescale, counts
+ * for every subtask, so no subtask restores a watermark above a partition it may read. After a
+ * rescale, when the owners are unknown, every subtask restores the lowest over all partitions.
  *
  * <p>A partition with no click before the checkpoint does not hold the restored watermark back:
  * before the crash it held the job's only until it went idle. The state is a union list of (topic,
@@ -68,8 +70,11 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
     /** (topic, partition, latest event time, ms between its last click's read and the snapshot). */
     private transient ListState<Tuple4<String, Integer, Long, Long>> checkpointed;
 
-    /** (parallelism, partition) of this subtask's partitions; partition -1 marks the subtask. */
-    private transient ListState<Tuple2<Integer, Integer>> ownCheckpointed;
+    /**
+     * (subtask, parallelism, partition) of every subtask's partitions, union; partition -1 marks a
+     * subtask.
+     */
+    private transient ListState<Tuple3<Integer, Integer, Integer>> owners;
 
     /** The partitions this subtask passed clicks of (restored only at the same parallelism). */
     private transient Set<Integer> own;
@@ -123,26 +128,36 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
                                     Math.max(a.latestEventTime, b.latestEventTime),
                                     Math.max(a.readAt, b.readAt)));
         }
-        ownCheckpointed =
+        owners =
                 context.getOperatorStateStore()
-                        .getListState(
+                        .getUnionListState(
                                 new ListStateDescriptor<>(
-                                        "own-partitions", Types.TUPLE(Types.INT, Types.INT)));
+                                        "partition-owners",
+                                        Types.TUPLE(Types.INT, Types.INT, Types.INT)));
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         own = new HashSet<>();
+        Set<Integer> claimed = new HashSet<>();
         boolean known = false;
         boolean sameParallelism = true;
-        for (Tuple2<Integer, Integer> entry : ownCheckpointed.get()) {
+        for (Tuple3<Integer, Integer, Integer> entry : owners.get()) {
             known = true;
-            sameParallelism &= entry.f0 == parallelism;
-            if (entry.f1 >= 0) {
-                own.add(entry.f1);
+            sameParallelism &= entry.f1 == parallelism;
+            if (entry.f2 >= 0) {
+                claimed.add(entry.f2);
+                if (entry.f0 == subtask) {
+                    own.add(entry.f2);
+                }
             }
         }
-        if (!known || !sameParallelism) {
-            own.clear(); // a rescale (or a checkpoint from before): partitions unknown
+        if (known && sameParallelism) {
+            Set<Integer> counted = new HashSet<>(own);
+            partitions.keySet().stream().filter(p -> !claimed.contains(p)).forEach(counted::add);
+            restoredWatermark = watermarkAt(now, counted);
+        } else {
+            own.clear(); // a rescale, or a checkpoint from before: owners unknown
+            restoredWatermark = watermarkAt(now);
         }
-        restoredWatermark = known && sameParallelism ? watermarkAt(now, own) : watermarkAt(now);
         emitted = Long.MIN_VALUE;
     }
 
@@ -218,9 +233,10 @@ public class CheckpointedWatermark extends AbstractStreamOperator<DecodedClick>
                                         Math.max(0, now - clock.readAt))));
         checkpointed.update(entries);
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        List<Tuple2<Integer, Integer>> mine = new ArrayList<>(own.size() + 1);
-        mine.add(Tuple2.of(parallelism, -1));
-        own.forEach(partition -> mine.add(Tuple2.of(parallelism, partition)));
-        ownCheckpointed.update(mine);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        List<Tuple3<Integer, Integer, Integer>> mine = new ArrayList<>(own.size() + 1);
+        mine.add(Tuple3.of(subtask, parallelism, -1));
+        own.forEach(partition -> mine.add(Tuple3.of(subtask, parallelism, partition)));
+        owners.update(mine);
     }
 }

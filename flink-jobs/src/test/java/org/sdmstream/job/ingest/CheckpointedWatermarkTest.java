@@ -154,6 +154,44 @@ class CheckpointedWatermarkTest {
     }
 
     @Test
+    void aPartitionNoSubtaskClaimedSinceARescaleCountsForEverySubtask() throws Exception {
+        // Partition 1 is quiet (not idle) after a rescale from 1 to 2: no subtask passes a click
+        // of it before the next checkpoint, so no subtask may restore a watermark above it there.
+        var one = harness(null, 1, 0);
+        click(one, 0, 50_000);
+        click(one, 1, 20_000);
+        OperatorSubtaskState first = one.snapshot(1, 1);
+        var a =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                first, 128, 1, 2, 0),
+                        2,
+                        0);
+        var b =
+                harness(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                first, 128, 1, 2, 1),
+                        2,
+                        1);
+        click(a, 0, 60_000);
+        OperatorSubtaskState second =
+                AbstractStreamOperatorTestHarness.repackageState(
+                        a.snapshot(2, 2), b.snapshot(2, 2));
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var restored =
+                    harness(
+                            AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                    second, 128, 2, 2, subtask),
+                            2,
+                            subtask);
+            assertThat(watermarks(restored))
+                    .as("subtask " + subtask)
+                    .containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
+        }
+    }
+
+    @Test
     void aRescaledRestoreTakesEachPartitionsLatestClickFromWhicheverSubtaskSawIt()
             throws Exception {
         // Both subtasks hold partition 1's restored time; only subtask 1 has read it since.
