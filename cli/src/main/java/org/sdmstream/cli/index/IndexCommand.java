@@ -12,6 +12,7 @@ import org.sdmstream.model.retrieval.IndexKind;
 import org.sdmstream.model.retrieval.ItemGraphFile;
 import org.sdmstream.model.retrieval.ItemListsFile;
 import org.sdmstream.model.retrieval.IvfInnerProductIndex;
+import org.sdmstream.model.retrieval.StoredIndexRefused;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -130,7 +131,7 @@ public final class IndexCommand implements Callable<Integer> {
                         "%s is up to date (M %d, build beam %d)",
                         dir.itemIndex(), maxConnections, buildBeam);
                 return 0;
-            } catch (ItemGraphFile.Refused stale) {
+            } catch (StoredIndexRefused stale) {
                 console.note("%s; building it again", stale.getMessage());
             }
         }
@@ -165,7 +166,7 @@ public final class IndexCommand implements Callable<Integer> {
                 ItemListsFile.open(dir.itemLists(), vectors);
                 console.note("%s is up to date", dir.itemLists());
                 return 0;
-            } catch (ItemListsFile.Refused stale) {
+            } catch (StoredIndexRefused stale) {
                 console.note("%s; building them again", stale.getMessage());
             }
         }

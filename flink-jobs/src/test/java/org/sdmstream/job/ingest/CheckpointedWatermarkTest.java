@@ -53,6 +53,19 @@ class CheckpointedWatermarkTest {
         return h;
     }
 
+    /**
+     * Subtask {@code subtask} of {@code to} restored from a snapshot taken at parallelism {@code
+     * from}.
+     */
+    OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> restore(
+            OperatorSubtaskState state, int from, int to, int subtask) throws Exception {
+        return harness(
+                AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        state, 128, from, to, subtask),
+                to,
+                subtask);
+    }
+
     @AfterEach
     void close() throws Exception {
         for (var h : open) {
@@ -137,18 +150,8 @@ class CheckpointedWatermarkTest {
                 AbstractStreamOperatorTestHarness.repackageState(
                         a.snapshot(1, 1), b.snapshot(1, 1));
 
-        var restoredA =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                both, 128, 2, 2, 0),
-                        2,
-                        0);
-        var restoredB =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                both, 128, 2, 2, 1),
-                        2,
-                        1);
+        var restoredA = restore(both, 2, 2, 0);
+        var restoredB = restore(both, 2, 2, 1);
         assertThat(watermarks(restoredA)).containsExactly(50_000 - OUT_OF_ORDERNESS - 1);
         assertThat(watermarks(restoredB)).containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
     }
@@ -161,30 +164,15 @@ class CheckpointedWatermarkTest {
         click(one, 0, 50_000);
         click(one, 1, 20_000);
         OperatorSubtaskState first = one.snapshot(1, 1);
-        var a =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                first, 128, 1, 2, 0),
-                        2,
-                        0);
-        var b =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                first, 128, 1, 2, 1),
-                        2,
-                        1);
+        var a = restore(first, 1, 2, 0);
+        var b = restore(first, 1, 2, 1);
         click(a, 0, 60_000);
         OperatorSubtaskState second =
                 AbstractStreamOperatorTestHarness.repackageState(
                         a.snapshot(2, 2), b.snapshot(2, 2));
 
         for (int subtask = 0; subtask < 2; subtask++) {
-            var restored =
-                    harness(
-                            AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                    second, 128, 2, 2, subtask),
-                            2,
-                            subtask);
+            var restored = restore(second, 2, 2, subtask);
             assertThat(watermarks(restored))
                     .as("subtask " + subtask)
                     .containsExactly(20_000 - OUT_OF_ORDERNESS - 1);
@@ -199,30 +187,15 @@ class CheckpointedWatermarkTest {
         click(before, 0, 10_000);
         click(before, 1, 10_000);
         OperatorSubtaskState earlier = before.snapshot(1, 1);
-        var a =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                earlier, 128, 1, 2, 0),
-                        2,
-                        0);
-        var b =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                earlier, 128, 1, 2, 1),
-                        2,
-                        1);
+        var a = restore(earlier, 1, 2, 0);
+        var b = restore(earlier, 1, 2, 1);
         click(a, 0, 30_000);
         click(b, 1, 40_000);
         OperatorSubtaskState merged =
                 AbstractStreamOperatorTestHarness.repackageState(
                         a.snapshot(2, 2), b.snapshot(2, 2));
 
-        var restored =
-                harness(
-                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                merged, 128, 2, 1, 0),
-                        1,
-                        0);
+        var restored = restore(merged, 2, 1, 0);
         assertThat(watermarks(restored)).containsExactly(30_000 - OUT_OF_ORDERNESS - 1);
     }
 

@@ -43,15 +43,6 @@ public final class ItemGraphFile {
 
     private ItemGraphFile() {}
 
-    /** Why a stored graph cannot serve a table; the message says which and what to do. */
-    public static final class Refused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Writes {@code index}'s graph to {@code file} (through a temporary file and an atomic move, so
      * a reader never sees half a graph).
@@ -106,6 +97,14 @@ public final class ItemGraphFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the item graph " + scratch, e);
         }
+        moveIntoPlace(scratch, file, "item graph");
+    }
+
+    /**
+     * Replaces {@code file} by the fully written {@code scratch} in one step, so a reader sees the
+     * old file or the new one, never a part (shared with {@link ItemListsFile}).
+     */
+    static void moveIntoPlace(Path scratch, Path file, String what) {
         try {
             Files.move(
                     scratch,
@@ -113,7 +112,7 @@ public final class ItemGraphFile {
                     StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the item graph to " + file, e);
+            throw new UncheckedIOException("cannot move the " + what + " to " + file, e);
         }
     }
 
@@ -121,8 +120,8 @@ public final class ItemGraphFile {
      * The stored graph in {@code file} as an index over {@code vectors}, searched with {@code
      * settings}; its slot tables stay mapped from the file.
      *
-     * @throws Refused when the file is of another table (its vectors differ in any bit), was built
-     *     with another M or build beam, is of another format or is damaged
+     * @throws StoredIndexRefused when the file is of another table (its vectors differ in any bit),
+     *     was built with another M or build beam, is of another format or is damaged
      */
     public static HnswInnerProductIndex open(Path file, float[][] vectors, HnswSettings settings) {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -292,8 +291,8 @@ public final class ItemGraphFile {
                 .asIntBuffer();
     }
 
-    private static Refused refused(Path file, String why) {
-        return new Refused("the stored HNSW graph " + file + " " + why);
+    private static StoredIndexRefused refused(Path file, String why) {
+        return new StoredIndexRefused("the stored HNSW graph " + file + " " + why);
     }
 
     /** Buffered little-endian int writes to a channel, checksummed as they go. */

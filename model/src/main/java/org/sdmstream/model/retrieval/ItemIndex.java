@@ -160,39 +160,34 @@ public final class ItemIndex {
         String version = metadata == null ? null : metadata.modelVersion();
         ItemCatalogue catalogue = catalogue(table.ids(), table.vectors());
         String warning = null;
-        if (kind.resolve(table.vectors().length) == IndexKind.IVF
-                && Files.isRegularFile(dir.itemLists())) {
+        IndexKind resolved = kind.resolve(table.vectors().length);
+        boolean lists = resolved == IndexKind.IVF;
+        Path stored =
+                switch (resolved) {
+                    case IVF -> dir.itemLists();
+                    case HNSW -> dir.itemIndex();
+                    default -> null;
+                };
+        if (stored != null && Files.isRegularFile(stored)) {
             long started = System.nanoTime();
             try {
-                IvfInnerProductIndex stored = ItemListsFile.open(dir.itemLists(), table.vectors());
+                InnerProductIndex opened =
+                        lists
+                                ? ItemListsFile.open(stored, table.vectors())
+                                : ItemGraphFile.open(stored, table.vectors(), hnsw);
                 return new ItemIndex(
                         catalogue,
-                        stored,
-                        IndexKind.IVF,
+                        opened,
+                        resolved,
                         version,
                         (System.nanoTime() - started) / 1_000_000,
-                        "stored lists " + dir.itemLists().getFileName(),
+                        (lists ? "stored lists " : "stored graph ") + stored.getFileName(),
                         null);
-            } catch (ItemListsFile.Refused refused) {
-                warning = refused.getMessage() + "; building the lists in memory instead";
-            }
-        }
-        if (kind.resolve(table.vectors().length) == IndexKind.HNSW
-                && Files.isRegularFile(dir.itemIndex())) {
-            long started = System.nanoTime();
-            try {
-                HnswInnerProductIndex stored =
-                        ItemGraphFile.open(dir.itemIndex(), table.vectors(), hnsw);
-                return new ItemIndex(
-                        catalogue,
-                        stored,
-                        IndexKind.HNSW,
-                        version,
-                        (System.nanoTime() - started) / 1_000_000,
-                        "stored graph " + dir.itemIndex().getFileName(),
-                        null);
-            } catch (ItemGraphFile.Refused refused) {
-                warning = refused.getMessage() + "; building the graph in memory instead";
+            } catch (StoredIndexRefused refused) {
+                warning =
+                        refused.getMessage()
+                                + (lists ? "; building the lists" : "; building the graph")
+                                + " in memory instead";
             }
         }
         return built(catalogue, table.vectors(), kind, version, hnsw, warning);

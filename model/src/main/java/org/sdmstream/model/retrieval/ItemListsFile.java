@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -37,15 +36,6 @@ public final class ItemListsFile {
     private static final int HEADER_BYTES = 8 + 6 * Integer.BYTES + 32;
 
     private ItemListsFile() {}
-
-    /** Why stored lists cannot serve a table; the message says which and what to do. */
-    public static final class Refused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
-    }
 
     /**
      * Writes {@code index}'s lists to {@code file} (through a temporary file and an atomic move).
@@ -95,21 +85,17 @@ public final class ItemListsFile {
             System.arraycopy(header.array(), 0, all, 0, HEADER_BYTES);
             System.arraycopy(body.array(), 0, all, HEADER_BYTES, body.capacity());
             Files.write(scratch, all);
-            Files.move(
-                    scratch,
-                    file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the item lists " + file, e);
+            throw new UncheckedIOException("cannot write the item lists " + scratch, e);
         }
+        ItemGraphFile.moveIntoPlace(scratch, file, "item lists");
     }
 
     /**
      * The stored lists in {@code file} as an index over {@code vectors}.
      *
-     * @throws Refused when the file is of another table (its vectors differ in any bit), of another
-     *     format, or damaged
+     * @throws StoredIndexRefused when the file is of another table (its vectors differ in any bit),
+     *     of another format, or damaged
      */
     public static IvfInnerProductIndex open(Path file, float[][] vectors) {
         byte[] all;
@@ -194,7 +180,7 @@ public final class ItemListsFile {
         return IvfInnerProductIndex.of(vectors, centres, radii, members).withMaxProbes(maxProbes);
     }
 
-    private static Refused refused(Path file, String why) {
-        return new Refused("the stored item lists " + file + " " + why);
+    private static StoredIndexRefused refused(Path file, String why) {
+        return new StoredIndexRefused("the stored item lists " + file + " " + why);
     }
 }

@@ -61,7 +61,7 @@ class ItemGraphFileTest {
                                 .searchBeam())
                 .isEqualTo(37);
         assertThatThrownBy(() -> ItemGraphFile.open(file, items, new HnswSettings(32, 100, 200)))
-                .isInstanceOf(ItemGraphFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("was built with M 16, build beam 100")
                 .hasMessageContaining("ask for M 32, build beam 100")
                 .hasMessageContaining("run sdm index");
@@ -75,7 +75,7 @@ class ItemGraphFileTest {
         float[][] retrained = Arrays.stream(items).map(float[]::clone).toArray(float[][]::new);
         retrained[250][2] = Math.nextUp(retrained[250][2]);
         assertThatThrownBy(() -> ItemGraphFile.open(file, retrained, HnswSettings.DEFAULTS))
-                .isInstanceOf(ItemGraphFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("belongs to another item table (500 x 4")
                 .hasMessageContaining("run sdm index --kind hnsw again");
         assertThatThrownBy(
@@ -104,7 +104,7 @@ class ItemGraphFileTest {
             raw.setLength(raw.length() - 8);
         }
         assertThatThrownBy(() -> ItemGraphFile.open(file, items, HnswSettings.DEFAULTS))
-                .isInstanceOf(ItemGraphFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("is damaged");
 
         Files.writeString(file, "m1\t0.5\t0.25\n".repeat(20)); // a table, not a graph

@@ -53,7 +53,7 @@ class ItemListsFileTest {
         float[][] other = Arrays.stream(items).map(float[]::clone).toArray(float[][]::new);
         other[11][2] += 1e-3f;
         assertThatThrownBy(() -> ItemListsFile.open(file, other))
-                .isInstanceOf(ItemListsFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("belongs to another item table")
                 .hasMessageContaining("run sdm index --kind ivf again");
 
@@ -61,13 +61,13 @@ class ItemListsFileTest {
         bytes[bytes.length - 3] ^= 1;
         Files.write(file, bytes);
         assertThatThrownBy(() -> ItemListsFile.open(file, items))
-                .isInstanceOf(ItemListsFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("CRC-32C");
 
         Path graph = dir.resolve("graph");
         ItemGraphFile.write(graph, new HnswInnerProductIndex(items));
         assertThatThrownBy(() -> ItemListsFile.open(graph, items))
-                .isInstanceOf(ItemListsFile.Refused.class)
+                .isInstanceOf(StoredIndexRefused.class)
                 .hasMessageContaining("not stored lists of this format");
     }
 
