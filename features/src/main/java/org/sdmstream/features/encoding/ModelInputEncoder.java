@@ -33,58 +33,71 @@ public final class ModelInputEncoder {
     }
 
     public EncodedBatch encode(List<ModelInput> inputs) {
-        int n = inputs.size();
-        int slots = vocabularies.profileSlots();
-        EncodedBatch batch =
-                new EncodedBatch(
-                        n,
-                        maxSession,
-                        maxHistory,
-                        slots,
-                        new int[n * maxSession],
-                        new int[n * maxSession],
-                        new int[n * maxSession],
-                        new int[n * maxSession],
-                        new int[n],
-                        new int[n * maxHistory],
-                        new int[n * maxHistory],
-                        new int[n * maxHistory],
-                        new int[n * maxHistory],
-                        new int[n],
-                        new int[n],
-                        new int[n * slots]);
-        for (int b = 0; b < n; b++) {
-            ModelInput in = inputs.get(b);
-            if (in.session().isEmpty()) {
-                throw new IllegalArgumentException(
-                        "model input "
-                                + b
-                                + " (user "
-                                + in.userId()
-                                + ") has an empty session: every input must end with the click that triggered it");
-            }
-            batch.sessionLength()[b] =
-                    fill(
-                            in.session(),
-                            maxSession,
-                            b,
-                            batch.sessionItem(),
-                            batch.sessionCategory(),
-                            batch.sessionBrand(),
-                            batch.sessionShop());
-            batch.historyLength()[b] =
-                    fill(
-                            in.history(),
-                            maxHistory,
-                            b,
-                            batch.historyItem(),
-                            batch.historyCategory(),
-                            batch.historyBrand(),
-                            batch.historyShop());
-            batch.user()[b] = encodeUser(in.userId());
-            encodeProfile(in.profile(), batch.profile(), b * slots);
+        EncodedBatch batch = allocate(inputs.size());
+        for (int b = 0; b < inputs.size(); b++) {
+            encodeRow(inputs.get(b), batch, b);
         }
         return batch;
+    }
+
+    /** A batch of {@code n} rows, all padding, for {@link #encodeRow} to fill. */
+    public EncodedBatch allocate(int n) {
+        int slots = vocabularies.profileSlots();
+        return new EncodedBatch(
+                n,
+                maxSession,
+                maxHistory,
+                slots,
+                new int[n * maxSession],
+                new int[n * maxSession],
+                new int[n * maxSession],
+                new int[n * maxSession],
+                new int[n],
+                new int[n * maxHistory],
+                new int[n * maxHistory],
+                new int[n * maxHistory],
+                new int[n * maxHistory],
+                new int[n],
+                new int[n],
+                new int[n * slots]);
+    }
+
+    /**
+     * Encodes {@code in} into row {@code b} of {@code batch}, as {@link #encode} does; returns how
+     * many behaviours it looked up (kept session clicks plus kept history).
+     */
+    public int encodeRow(ModelInput in, EncodedBatch batch, int b) {
+        if (in.session().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "model input "
+                            + b
+                            + " (user "
+                            + in.userId()
+                            + ") has an empty session: every input must end with the click that triggered it");
+        }
+        int session =
+                fill(
+                        in.session(),
+                        maxSession,
+                        b,
+                        batch.sessionItem(),
+                        batch.sessionCategory(),
+                        batch.sessionBrand(),
+                        batch.sessionShop());
+        batch.sessionLength()[b] = session;
+        int history =
+                fill(
+                        in.history(),
+                        maxHistory,
+                        b,
+                        batch.historyItem(),
+                        batch.historyCategory(),
+                        batch.historyBrand(),
+                        batch.historyShop());
+        batch.historyLength()[b] = history;
+        batch.user()[b] = encodeUser(in.userId());
+        encodeProfile(in.profile(), batch.profile(), b * batch.profileSlots());
+        return session + history;
     }
 
     // Parts of one input, for the streaming scorer, which encodes only what changed since the

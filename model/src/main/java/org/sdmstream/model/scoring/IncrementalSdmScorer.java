@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
+import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
@@ -35,7 +36,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
      * Counters since load, for metrics and tests: {@code rounds} step runs (each runs one step for
      * up to the batch cap of users), {@code sessionRuns} runs that computed session values, {@code
      * prefixRuns} tower runs that scored bursts and {@code prefixInputs} the inputs they scored
-     * (each other input is one step, or the full tower for sessions longer than T).
+     * (each other input is one step, or the full tower for sessions longer than T); {@code
+     * lookedUp} the behaviours (clicks and history) it encoded through the vocabularies, which
+     * carried states spare: a click is looked up once per session, a history once per session (more
+     * only after a cache miss or for the full tower).
      */
     public record Stats(
             long inputs,
@@ -49,7 +53,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
             long fullTower,
             long evictions,
             int cachedUsers,
-            long cachedBytes) {}
+            long cachedBytes,
+            long lookedUp) {}
 
     private final SdmScorer model;
     private final StepRunner step;
@@ -84,6 +89,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder fullTower = new LongAdder();
+    private final LongAdder lookedUp = new LongAdder();
 
     private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
         this.model = model;
@@ -207,6 +213,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
             return;
         }
         fullTower.add(indices.size());
+        for (int i : indices) {
+            ModelInput in = batch.get(i);
+            lookedUp.add(
+                    Math.min(in.session().size(), model.encoder().maxSession())
+                            + Math.min(in.history().size(), model.encoder().maxHistory()));
+        }
         float[][] vectors = model.userVectors(indices.stream().map(batch::get).toList());
         for (int k = 0; k < indices.size(); k++) {
             out[indices.get(k)] = vectors[k];
@@ -227,6 +239,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
         /** The inputs of a burst scored by one prefix row (the last one's session holds all). */
         final List<Integer> burst = new ArrayList<>();
+
+        /**
+         * Whether the burst continues the lane's {@link #state}, whose clicks and fixed inputs its
+         * prefix row then takes instead of looking them up again.
+         */
+        boolean burstContinues;
 
         Lane(String userId) {
             this.userId = userId;
@@ -261,6 +279,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 rebuilds.increment();
             }
             burst.addAll(chain);
+            burstContinues = start > 0;
             pending.removeAll(chain);
             profile = encodedProfile;
             return true;
@@ -304,6 +323,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                                     encodedProfile,
                                     model.encoder(),
                                     dims.dimensions().vectorSize());
+                    lookedUp.add(state.historyLength);
                 }
                 if (state.position == n) {
                     out[i] = state.vector.clone(); // the same input again: nothing to step
@@ -348,10 +368,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 for (int r = 0; r < lanes.size(); r++) {
                     Lane lane = lanes.get(r);
                     StepState s = lane.state;
-                    s.advance(out, r, heads, t, batch.get(lane.current).session().get(s.position));
+                    s.advance(
+                            out,
+                            r,
+                            heads,
+                            t,
+                            batch.get(lane.current).session().get(s.position),
+                            in.encodedClick(r));
                 }
             }
             steps.add(lanes.size());
+            lookedUp.add(lanes.size());
             rounds.increment();
         }
     }
@@ -364,10 +391,19 @@ public final class IncrementalSdmScorer implements BatchScorer {
         int d = dims.dimensions().vectorSize();
         int t = dims.dimensions().maxSession();
         List<ModelInput> rows = new ArrayList<>();
-        for (Lane lane : lanes) {
-            rows.add(batch.get(lane.burst.get(lane.burst.size() - 1)));
+        EncodedBatch encoded = model.encoder().allocate(lanes.size());
+        for (int r = 0; r < lanes.size(); r++) {
+            Lane lane = lanes.get(r);
+            ModelInput last = batch.get(lane.burst.get(lane.burst.size() - 1));
+            rows.add(last);
+            // The state continues the burst's first input; checked again against the last, whose
+            // row it writes.
+            lookedUp.add(
+                    lane.burstContinues && lane.state.continues(last, lane.profile)
+                            ? lane.state.writeEncodedRow(encoded, r, last, model.encoder())
+                            : model.encoder().encodeRow(last, encoded, r));
         }
-        try (PrefixRunner.Outputs result = prefix.run(rows)) {
+        try (PrefixRunner.Outputs result = prefix.run(encoded)) {
             for (int r = 0; r < lanes.size(); r++) {
                 Lane lane = lanes.get(r);
                 ModelInput last = rows.get(r);
@@ -377,8 +413,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     result.vectors.get((r * t + n - 1) * d, vector, 0, d);
                     out[i] = vector;
                 }
-                StepState fresh = new StepState(last, lane.profile, model.encoder(), d);
-                fresh.takePrefix(result, r, last.session(), dims.heads(), t);
+                StepState fresh = StepState.ofEncodedRow(last, lane.profile, encoded, r, d);
+                fresh.takePrefix(result, encoded, r, last.session(), dims.heads(), t);
                 lane.state = fresh;
                 prefixInputs.add(lane.burst.size());
                 lane.burst.clear();
@@ -440,7 +476,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 fullTower.sum(),
                 cache.evictions(),
                 cache.users(),
-                cache.bytes());
+                cache.bytes(),
+                lookedUp.sum());
     }
 
     /**

@@ -3,7 +3,7 @@ package org.sdmstream.model.scoring;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.sdmstream.features.ModelInput;
+import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
 import org.sdmstream.model.graph.SdmGraph;
@@ -51,11 +51,11 @@ final class PrefixRunner {
     }
 
     /**
-     * The tower over {@code inputs} (sessions of at most T clicks); the result's views are valid
+     * The tower over {@code encoded} (sessions of at most T clicks); the result's views are valid
      * until it is closed.
      */
-    Outputs run(List<ModelInput> inputs) {
-        try (InputTensors in = new InputTensors(model.encoder().encode(inputs))) {
+    Outputs run(EncodedBatch encoded) {
+        try (InputTensors in = new InputTensors(encoded)) {
             Session.Runner runner = in.feed(session.runner());
             fetches.forEach(name -> runner.fetch(name));
             return new Outputs(runner.run(), sessionValues);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.ModelInput;
+import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.features.encoding.ModelInputEncoder;
 
 /**
@@ -13,8 +14,10 @@ import org.sdmstream.features.encoding.ModelInputEncoder;
  * and c, the key and value rows of those clicks (head-major, [H][capacity][K], the layout the step
  * signature takes, so feeding them is one copy per head straight into the round's native tensor;
  * the step returns each new row as [H * K], read straight into the rows), the user-attention
- * accumulator (m, l, acc) and the last vector; plus the encoded inputs that stay fixed for the
- * session (user id, long-term history), so a click only encodes itself.
+ * accumulator (m, l, acc) and the last vector; plus the encoded inputs: those that stay fixed for
+ * the session (user id, long-term history) and the ids of the clicks it stepped, so a click only
+ * encodes itself and a burst scored by a prefix row ({@link PrefixRunner}) only its new clicks
+ * (vocabulary look-ups were the largest Java cost of the scorer in the job's profile).
  *
  * <p>Which inputs it belongs to: the sessionizer only ever appends to a session, and the history is
  * fixed when the session starts, so the session id and position identify the prefix. As a guard
@@ -35,17 +38,24 @@ final class StepState {
     final int dimension;
     final int user;
 
-    /** The encoded history; released (null) once the session values are carried. */
-    int[] historyItem;
+    /** The encoded history, [L] each, padded; kept for the prefix rows of later bursts. */
+    final int[] historyItem;
 
-    int[] historyCategory;
-    int[] historyBrand;
-    int[] historyShop;
+    final int[] historyCategory;
+    final int[] historyBrand;
+    final int[] historyShop;
     final int historyLength;
     private final long historyPrint;
 
     /** The encoded profile every carried step used: the user-attention sums depend on it. */
     private final int[] profile;
+
+    /** The encoded ids of the clicks stepped, [capacity] each, the first {@link #position} real. */
+    private int[] clickItem = new int[0];
+
+    private int[] clickCategory = new int[0];
+    private int[] clickBrand = new int[0];
+    private int[] clickShop = new int[0];
 
     private long firstClickPrint;
     private long lastClickPrint;
@@ -71,17 +81,45 @@ final class StepState {
 
     /** A state before the first click of {@code in}'s session, with its fixed inputs encoded. */
     StepState(ModelInput in, int[] encodedProfile, ModelInputEncoder encoder, int dimension) {
-        this.sessionId = in.sessionId();
-        this.dimension = dimension;
-        this.user = encoder.encodeUser(in.userId());
-        int l = encoder.maxHistory();
-        this.historyItem = new int[l];
-        this.historyCategory = new int[l];
-        this.historyBrand = new int[l];
-        this.historyShop = new int[l];
-        this.historyLength =
+        this(in, encodedProfile, dimension, encoder.encodeUser(in.userId()), encoder.maxHistory());
+        int length =
                 encoder.encodeHistory(
                         in.history(), historyItem, historyCategory, historyBrand, historyShop);
+        if (length != historyLength) {
+            throw new IllegalStateException(
+                    "history encoded to " + length + " of " + historyLength);
+        }
+    }
+
+    /**
+     * A state before the first click of {@code in}'s session whose fixed inputs are taken from row
+     * {@code row} of {@code encoded} ({@code in} encoded there), without a look-up.
+     */
+    static StepState ofEncodedRow(
+            ModelInput in, int[] encodedProfile, EncodedBatch encoded, int row, int dimension) {
+        int l = encoded.maxHistory();
+        StepState s = new StepState(in, encodedProfile, dimension, encoded.user()[row], l);
+        if (encoded.historyLength()[row] != s.historyLength) {
+            throw new IllegalArgumentException(
+                    "row " + row + " does not hold this input's history");
+        }
+        System.arraycopy(encoded.historyItem(), row * l, s.historyItem, 0, l);
+        System.arraycopy(encoded.historyCategory(), row * l, s.historyCategory, 0, l);
+        System.arraycopy(encoded.historyBrand(), row * l, s.historyBrand, 0, l);
+        System.arraycopy(encoded.historyShop(), row * l, s.historyShop, 0, l);
+        return s;
+    }
+
+    private StepState(
+            ModelInput in, int[] encodedProfile, int dimension, int user, int maxHistory) {
+        this.sessionId = in.sessionId();
+        this.dimension = dimension;
+        this.user = user;
+        this.historyItem = new int[maxHistory];
+        this.historyCategory = new int[maxHistory];
+        this.historyBrand = new int[maxHistory];
+        this.historyShop = new int[maxHistory];
+        this.historyLength = Math.min(in.history().size(), maxHistory);
         this.historyPrint = historyPrint(in.history());
         this.profile = encodedProfile;
         this.h = new float[dimension];
@@ -177,7 +215,8 @@ final class StepState {
      * vector, and the new key and value rows ([B, H, K], head-major) appended at {@link #position}.
      * Reads straight from the output tensors into this state's own arrays.
      */
-    void advance(StepOutputs out, int lane, int heads, int maxRows, Behavior click) {
+    void advance(
+            StepOutputs out, int lane, int heads, int maxRows, Behavior click, int[] clickIds) {
         int d = dimension;
         int at = lane * d;
         out.h().get(at, h, 0, d);
@@ -194,8 +233,16 @@ final class StepState {
             int grown = Math.min(maxRows, Math.max(position + 1, Math.max(4, 2 * capacity)));
             keys = relayout(keys, heads, k, grown);
             values = relayout(values, heads, k, grown);
+            clickItem = Arrays.copyOf(clickItem, grown);
+            clickCategory = Arrays.copyOf(clickCategory, grown);
+            clickBrand = Arrays.copyOf(clickBrand, grown);
+            clickShop = Arrays.copyOf(clickShop, grown);
             capacity = grown;
         }
+        clickItem[position] = clickIds[0];
+        clickCategory[position] = clickIds[1];
+        clickBrand[position] = clickIds[2];
+        clickShop[position] = clickIds[3];
         for (int hh = 0; hh < heads; hh++) {
             int row = at + hh * k;
             out.keyRow().get(row, keys, (hh * capacity + position) * k, k);
@@ -212,20 +259,52 @@ final class StepState {
         return out;
     }
 
-    /**
-     * Takes the session values of lane {@code lane} from their [B, D] tensors. The history they
-     * were computed from is not needed again for this session, so it is released.
-     */
+    /** Takes the session values of lane {@code lane} from their [B, D] tensors. */
     void takeSessionValues(FloatBuffer[] values, int lane) {
         float[][] taken = new float[values.length][dimension];
         for (int v = 0; v < values.length; v++) {
             values[v].get(lane * dimension, taken[v], 0, dimension);
         }
         sessionValues = taken;
-        historyItem = null;
-        historyCategory = null;
-        historyBrand = null;
-        historyShop = null;
+    }
+
+    /**
+     * Writes row {@code row} of {@code encoded} for {@code in}, a later input of the session this
+     * state {@link #continues}: the clicks it stepped and its fixed inputs from what it carries,
+     * only the clicks after {@link #position} looked up. Returns how many clicks it looked up.
+     */
+    int writeEncodedRow(EncodedBatch encoded, int row, ModelInput in, ModelInputEncoder encoder) {
+        List<Behavior> session = in.session();
+        int t = encoded.maxSession();
+        int n = session.size();
+        if (n > t) {
+            throw new IllegalArgumentException("a session of " + n + " clicks is longer than " + t);
+        }
+        int at = row * t;
+        System.arraycopy(clickItem, 0, encoded.sessionItem(), at, position);
+        System.arraycopy(clickCategory, 0, encoded.sessionCategory(), at, position);
+        System.arraycopy(clickBrand, 0, encoded.sessionBrand(), at, position);
+        System.arraycopy(clickShop, 0, encoded.sessionShop(), at, position);
+        for (int i = position; i < n; i++) {
+            encoder.encodeBehavior(
+                    session.get(i),
+                    at + i,
+                    encoded.sessionItem(),
+                    encoded.sessionCategory(),
+                    encoded.sessionBrand(),
+                    encoded.sessionShop());
+        }
+        encoded.sessionLength()[row] = n;
+        int l = encoded.maxHistory();
+        System.arraycopy(historyItem, 0, encoded.historyItem(), row * l, l);
+        System.arraycopy(historyCategory, 0, encoded.historyCategory(), row * l, l);
+        System.arraycopy(historyBrand, 0, encoded.historyBrand(), row * l, l);
+        System.arraycopy(historyShop, 0, encoded.historyShop(), row * l, l);
+        encoded.historyLength()[row] = historyLength;
+        encoded.user()[row] = user;
+        int slots = encoded.profileSlots();
+        System.arraycopy(profile, 0, encoded.profile(), row * slots, slots);
+        return n - position;
     }
 
     /**
@@ -234,7 +313,12 @@ final class StepState {
      * stepped through it.
      */
     void takePrefix(
-            PrefixRunner.Outputs out, int row, List<Behavior> session, int heads, int maxRows) {
+            PrefixRunner.Outputs out,
+            EncodedBatch encoded,
+            int row,
+            List<Behavior> session,
+            int heads,
+            int maxRows) {
         int n = session.size();
         int d = dimension;
         int k = d / heads;
@@ -245,6 +329,11 @@ final class StepState {
         capacity = Math.min(maxRows, grown);
         keys = new float[heads * capacity * k];
         values = new float[heads * capacity * k];
+        int at = row * encoded.maxSession();
+        clickItem = Arrays.copyOfRange(encoded.sessionItem(), at, at + capacity);
+        clickCategory = Arrays.copyOfRange(encoded.sessionCategory(), at, at + capacity);
+        clickBrand = Arrays.copyOfRange(encoded.sessionBrand(), at, at + capacity);
+        clickShop = Arrays.copyOfRange(encoded.sessionShop(), at, at + capacity);
         for (int hh = 0; hh < heads; hh++) {
             int from = (row * heads + hh) * maxRows * k;
             out.keys.get(from, keys, hh * capacity * k, n * k);
@@ -270,7 +359,8 @@ final class StepState {
                         + keys.length
                         + values.length
                         + (vector == null ? 0 : vector.length)
-                        + (historyItem == null ? 0 : 4L * historyItem.length)
+                        + 4L * historyItem.length
+                        + 4L * clickItem.length
                         + (sessionValues == null ? 0 : (long) sessionValues.length * dimension)
                         + profile.length;
         return OVERHEAD_BYTES

@@ -262,6 +262,68 @@ class IncrementalSdmScorerITCase {
     }
 
     @Test
+    void aSessionScoredInBurstsAndStepsLooksUpEachClickAndItsHistoryOnce() {
+        List<ModelInput> in = session(new Random(7), "u1", "s1", 50).inputs();
+        int history = Math.min(in.get(0).history().size(), 5);
+        assertThat(history).isPositive();
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            float[][] actual = new float[50][];
+            // a burst from nothing, one that continues it, two steps, a burst after the steps
+            int[] cuts = {0, 10, 25, 26, 27, 50};
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                float[][] part = scorer.score(in.subList(cuts[c], cuts[c + 1]));
+                System.arraycopy(part, 0, actual, cuts[c], part.length);
+            }
+            assertSameVectors(actual, fullTower(withLongTerm, in));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixRuns()).isEqualTo(3);
+            assertThat(stats.steps()).isEqualTo(2);
+            // the later bursts take the clicks and the history the carried state encoded
+            assertThat(stats.lookedUp()).isEqualTo(50 + history);
+        }
+    }
+
+    /**
+     * States grown by steps (4, 8, 16 rows) and continued by bursts of several users in one call,
+     * split into runs of two rows: every row of a run takes its own user's carried inputs.
+     */
+    @Test
+    void burstsOfSeveralUsersInOneCallContinueTheirOwnSteppedStates() {
+        List<List<ModelInput>> users =
+                List.of(
+                        session(new Random(123456), "u1", "s1", 30).inputs(),
+                        session(new Random(4242), "u2", "s2", 30).inputs(),
+                        session(new Random(30000), "u3", "s3", 30).inputs());
+        // clicks 1-2 in one call, 3..8 one per call, a burst of 5, one step, a burst of 5, the rest
+        int[] cuts = {0, 2, 3, 4, 5, 6, 7, 8, 13, 14, 19, 30};
+        List<ModelInput> stream = new ArrayList<>();
+        long history = 0;
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 2)) {
+            List<float[]> actual = new ArrayList<>();
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                List<ModelInput> call = new ArrayList<>();
+                for (int j = cuts[c]; j < cuts[c + 1]; j++) {
+                    for (List<ModelInput> user : users) {
+                        call.add(user.get(j)); // users interleaved, each in order
+                    }
+                }
+                stream.addAll(call);
+                actual.addAll(List.of(scorer.score(call)));
+            }
+            assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, stream));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.steps()).isEqualTo(3 * 9);
+            assertThat(stats.prefixInputs()).isEqualTo(3 * (5 + 5 + 11));
+            assertThat(stats.prefixRuns()).isEqualTo(3 * 2); // two rows per run
+            assertThat(stats.rebuilds()).isZero();
+            for (List<ModelInput> user : users) {
+                history += Math.min(user.get(0).history().size(), 5);
+            }
+            assertThat(stats.lookedUp()).isEqualTo(3 * 30 + history);
+        }
+    }
+
+    @Test
     void twoThreadsScoringTheirOwnUsersAtOnceInTheCallersThreadsMatchTheFullTower()
             throws Exception {
         // As two subtasks of a TaskManager sharing one model: users are split between them by key.
@@ -405,7 +467,7 @@ class IncrementalSdmScorerITCase {
         List<UserSession> sessions = randomSessions(6, 6);
         Random r = new Random(6);
         List<ModelInput> stream = interleave(sessions, r);
-        // room for about two short states: users keep evicting each other
+        // room for one or two short states: users keep evicting each other
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1_500, 4)) {
             List<float[]> actual = new ArrayList<>();
             for (int from = 0; from < stream.size(); from += 3) {
