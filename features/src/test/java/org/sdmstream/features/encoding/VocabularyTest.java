@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,6 +44,17 @@ class VocabularyTest {
         }
         assertThat(v.indexOf(null)).isEqualTo(Vocabulary.UNKNOWN);
         assertThat(v.contains(null)).isFalse();
+    }
+
+    @Test
+    void anIndexHasTwiceTheSlotsOfItsValuesAndRefusesMoreThanItsIntArrayHolds() {
+        assertThat(Vocabulary.slotsFor("items", 0)).isEqualTo(2);
+        assertThat(Vocabulary.slotsFor("items", 1)).isEqualTo(2);
+        assertThat(Vocabulary.slotsFor("items", 20_000)).isEqualTo(65_536);
+        assertThat(Vocabulary.slotsFor("items", Vocabulary.MAX_VALUES)).isEqualTo(1 << 29);
+        assertThatThrownBy(() -> Vocabulary.slotsFor("items", Vocabulary.MAX_VALUES + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vocabulary items has 268435457 values");
     }
 
     @ParameterizedTest
