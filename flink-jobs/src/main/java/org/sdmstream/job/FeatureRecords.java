@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.sdmstream.features.Behavior;
 import org.sdmstream.features.Click;
 import org.sdmstream.features.ModelInput;
@@ -14,6 +15,7 @@ import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 import org.sdmstream.records.UserRecommendations;
+import org.sdmstream.wire.FloatArrayList;
 
 /**
  * The one place that converts between the Kafka records (Avro, sdm-schemas) and the session rules'
@@ -58,22 +60,37 @@ public final class FeatureRecords {
                 .build();
     }
 
-    /** The per-click record of the session-features topic. */
+    /**
+     * The per-click record of the session-features topic. Its clicks and history are views of
+     * {@code input}'s ({@link BehaviorRecordView}), so {@link #toModelInput} of this record returns
+     * {@code input} itself while the record still holds them and the same other fields.
+     */
     public static SessionFeatures toSessionFeatures(ModelInput input, long emissionTimeMillis) {
         return SessionFeatures.newBuilder()
                 .setUserId(input.userId())
                 .setSessionId(input.sessionId())
                 .setPosition(input.position())
-                .setSessionClicks(toRecords(input.session()))
-                .setHistory(toRecords(input.history()))
+                .setSessionClicks(new BehaviorRecordView(input, input.session()))
+                .setHistory(new BehaviorRecordView(input, input.history()))
                 .setProfile(new HashMap<>(input.profile()))
                 .setEventTime(Instant.ofEpochMilli(input.eventTime()))
                 .setEmissionTime(Instant.ofEpochMilli(emissionTimeMillis))
                 .build();
     }
 
-    /** Back to the model input, e.g. when training samples are cut from the logged topic. */
+    /**
+     * Back to the model input, e.g. when training samples are cut from the logged topic, or in the
+     * scorer: a record {@link #toSessionFeatures} made in this JVM gives back its model input
+     * without a copy.
+     */
     public static ModelInput toModelInput(SessionFeatures f) {
+        if (f.getSessionClicks() instanceof BehaviorRecordView clicks
+                && f.getHistory() instanceof BehaviorRecordView history
+                && clicks.isSessionOf(clicks.origin())
+                && history.isHistoryOf(clicks.origin())
+                && describes(f, clicks.origin())) {
+            return clicks.origin();
+        }
         return new ModelInput(
                 f.getUserId(),
                 f.getSessionId(),
@@ -83,19 +100,24 @@ public final class FeatureRecords {
                 f.getEventTime().toEpochMilli());
     }
 
+    /** Whether the fields of {@code f} other than clicks and history are {@code input}'s. */
+    private static boolean describes(SessionFeatures f, ModelInput input) {
+        return input.userId().equals(f.getUserId())
+                && Objects.equals(input.sessionId(), f.getSessionId())
+                && f.getEventTime() != null
+                && f.getEventTime().toEpochMilli() == input.eventTime()
+                && input.profile().equals(f.getProfile());
+    }
+
     /**
      * The record of the user-vectors topic: the vector scored from {@code input}, which it
      * describes.
      */
     public static UserInterestVector toUserInterestVector(
             SessionFeatures input, float[] vector, String modelVersion, long emissionTimeMillis) {
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float v : vector) {
-            values.add(v);
-        }
         return UserInterestVector.newBuilder()
                 .setUserId(input.getUserId())
-                .setVector(values)
+                .setVector(new FloatArrayList(vector))
                 .setModelVersion(modelVersion)
                 .setSessionId(input.getSessionId())
                 .setSessionLength(input.getSessionClicks().size())
@@ -132,6 +154,9 @@ public final class FeatureRecords {
 
     /** The vector of a user-vectors record as a plain array. */
     public static float[] vectorOf(UserInterestVector v) {
+        if (v.getVector() instanceof FloatArrayList floats) {
+            return floats.toFloatArray();
+        }
         float[] out = new float[v.getVector().size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = v.getVector().get(i);
@@ -155,14 +180,6 @@ public final class FeatureRecords {
                 r.getBrandId(),
                 r.getShopId(),
                 r.getEventTime().toEpochMilli());
-    }
-
-    private static List<BehaviorRecord> toRecords(List<Behavior> behaviors) {
-        List<BehaviorRecord> out = new ArrayList<>(behaviors.size());
-        for (Behavior b : behaviors) {
-            out.add(toRecord(b));
-        }
-        return out;
     }
 
     private static List<Behavior> toBehaviors(List<BehaviorRecord> records) {

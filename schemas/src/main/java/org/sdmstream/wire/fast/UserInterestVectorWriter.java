@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import org.sdmstream.records.UserInterestVector;
+import org.sdmstream.wire.FloatArrayList;
 
 /**
  * The hand-written Avro body writer of {@link UserInterestVector} (user_interest_vector.avsc, in
@@ -24,8 +25,14 @@ public final class UserInterestVectorWriter implements RecordBodyWriter<UserInte
         out.writeString(requireNonNull(r.getUserId(), "UserInterestVector.userId is null"));
         List<Float> vector = requireNonNull(r.getVector(), "UserInterestVector.vector is null");
         out.writeBlockCount(vector.size());
-        for (Float f : vector) {
-            out.writeFloat(requireNonNull(f, "UserInterestVector.vector has a null element"));
+        if (vector instanceof FloatArrayList floats) {
+            for (int i = 0; i < floats.size(); i++) {
+                out.writeFloat(floats.getFloat(i));
+            }
+        } else {
+            for (Float f : vector) {
+                out.writeFloat(requireNonNull(f, "UserInterestVector.vector has a null element"));
+            }
         }
         out.writeBlockEnd();
         out.writeString(

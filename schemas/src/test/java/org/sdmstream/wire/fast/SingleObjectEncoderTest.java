@@ -22,6 +22,7 @@ import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
 import org.sdmstream.wire.AvroCodec;
+import org.sdmstream.wire.FloatArrayList;
 
 class SingleObjectEncoderTest {
 
@@ -36,6 +37,22 @@ class SingleObjectEncoderTest {
         assertSameAsAvro(SessionFeatures.class, records.sessionFeatures(), seed, true);
         assertSameAsAvro(UserInterestVector.class, records.userInterestVector(), seed, true);
         assertSameAsAvro(ClickEvent.class, records.clickEvent(), seed, true);
+    }
+
+    /** The job's vectors hold their floats unboxed; the bytes are those of the boxed list. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aVectorHeldAsAFloatArrayIsWrittenAsTheBoxedOneIs(long seed) {
+        UserInterestVector boxed = new RandomRecords(seed, false).userInterestVector();
+        float[] floats = new float[boxed.getVector().size()];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = boxed.getVector().get(i);
+        }
+        UserInterestVector unboxed =
+                UserInterestVector.newBuilder(boxed).setVector(new FloatArrayList(floats)).build();
+        assertSameAsAvro(UserInterestVector.class, unboxed, seed, true);
+        assertThat(AvroCodec.of(UserInterestVector.class).encode(unboxed))
+                .isEqualTo(avroBytes(UserInterestVector.class, boxed));
     }
 
     /** Unpaired surrogates: both write '?' for them, as String.getBytes(UTF_8) does. */
