@@ -55,12 +55,25 @@ public final class ClickWorkload {
      * The next {@code size} clicks, of distinct users when {@code size} is at most the user count.
      */
     public List<ModelInput> next(int size) {
+        return next(size, 1);
+    }
+
+    /**
+     * The next {@code size} clicks in turns of {@code burst} clicks of one user (fewer where the
+     * user's session ends first), as a replayed log or a backlog delivers them.
+     */
+    public List<ModelInput> next(int size, int burst) {
         List<ModelInput> batch = new ArrayList<>(size);
-        for (int k = 0; k < size; k++) {
+        while (batch.size() < size) {
             int u = nextUser;
             nextUser = (nextUser + 1) % position.length;
-            batch.add(sessions.get(u).get(position[u]));
-            position[u] = (position[u] + 1) % SESSION_LENGTH;
+            for (int c = 0; c < burst && batch.size() < size; c++) {
+                batch.add(sessions.get(u).get(position[u]));
+                position[u] = (position[u] + 1) % SESSION_LENGTH;
+                if (position[u] == 0) {
+                    break; // the session ended; the user's next click starts another
+                }
+            }
         }
         return batch;
     }

@@ -60,6 +60,20 @@ public class ScorerBenchmark {
     @Param({"1/1", "default", "job"})
     public String threads;
 
+    /**
+     * Clicks of one user in a row in a call (1: distinct users); the incremental scorer steps them
+     * or, from {@code IncrementalSdmScorer.PREFIX_MIN_STEPS} on, scores them by one prefix row.
+     */
+    @Param({"1"})
+    public int burst;
+
+    /**
+     * How the incremental scorer scores bursts ({@code IncrementalScorerOptions.Bursts}): PLANNED
+     * (the default, by cost), PREFIX_ROWS (every burst of 3 steps or more), STEPPED.
+     */
+    @Param({"PLANNED"})
+    public String bursts;
+
     private BatchScorer model;
     private ClickWorkload workload;
     private long calls;
@@ -82,7 +96,8 @@ public class ScorerBenchmark {
                     IncrementalSdmScorer.load(
                             BenchmarkModel.directory(),
                             new IncrementalScorerOptions(
-                                    options, IncrementalScorerOptions.DEFAULT_CACHE_BYTES));
+                                            options, IncrementalScorerOptions.DEFAULT_CACHE_BYTES)
+                                    .withBursts(IncrementalScorerOptions.Bursts.valueOf(bursts)));
             if (!incremental.incremental()) {
                 throw new IllegalStateException("the benchmark model has no step signature");
             }
@@ -99,7 +114,7 @@ public class ScorerBenchmark {
     @Benchmark
     public float[][] score() {
         calls++;
-        return model.score(workload.next(batch));
+        return model.score(workload.next(batch, burst));
     }
 
     /**
@@ -137,14 +152,20 @@ public class ScorerBenchmark {
             // it.
             System.out.printf(
                     "%n[state] width=%d users=%d bytes=%d carried_bytes/user=%d steps=%d hits=%d"
-                            + " rebuilds=%d%n",
+                            + " rebuilds=%d prefix_runs=%d prefix_inputs=%d rounds=%d"
+                            + " looked_up=%d inputs=%d%n",
                     incremental.dimension(),
                     s.cachedUsers(),
                     s.cachedBytes(),
                     s.cachedBytes() / Math.max(1, s.cachedUsers()),
                     s.steps(),
                     s.cacheHits(),
-                    s.rebuilds());
+                    s.rebuilds(),
+                    s.prefixRuns(),
+                    s.prefixInputs(),
+                    s.rounds(),
+                    s.lookedUp(),
+                    s.inputs());
         }
         model.close();
     }

@@ -4,20 +4,36 @@ package org.sdmstream.model.scoring;
  * Settings of {@link IncrementalSdmScorer}: the TF pools and batch cap of the underlying model
  * ({@link ScorerOptions}) and the most bytes of carried per-user state kept in memory (least
  * recently used users are evicted first; an evicted user's next click rebuilds its state from the
- * input), and whether a burst of one user's clicks in a call is scored by one prefix row of the
- * tower rather than stepped click by click (docs/scoring-model.md).
+ * input), and how a burst of one user's clicks in a call is scored (docs/scoring-model.md).
  */
-public record IncrementalScorerOptions(
-        ScorerOptions scorer, long cacheBytes, boolean prefixBursts) {
+public record IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes, Bursts bursts) {
 
-    /** With bursts of one user's clicks scored by one prefix row (the default). */
-    public IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes) {
-        this(scorer, cacheBytes, true);
+    /** How a call scores several clicks of one user (a burst). */
+    public enum Bursts {
+        /** One step per click, one round per click of the longest burst. */
+        STEPPED,
+        /**
+         * One prefix row of the tower per burst that needs at least {@link
+         * IncrementalSdmScorer#PREFIX_MIN_STEPS} steps, whatever the rest of the call (for tests
+         * and comparisons: a row costs the tower over all T positions, more than many steps).
+         */
+        PREFIX_ROWS,
+        /** Prefix rows where {@link BurstPlan}'s cost model finds them cheaper than steps. */
+        PLANNED
     }
 
-    /** The same with {@code prefixBursts} set: off, every click is stepped (for comparisons). */
+    /** With bursts {@link Bursts#PLANNED} (the default). */
+    public IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes) {
+        this(scorer, cacheBytes, Bursts.PLANNED);
+    }
+
+    /** The same with bursts {@link Bursts#PLANNED} (on) or {@link Bursts#STEPPED} (off). */
     public IncrementalScorerOptions withPrefixBursts(boolean on) {
-        return new IncrementalScorerOptions(scorer, cacheBytes, on);
+        return withBursts(on ? Bursts.PLANNED : Bursts.STEPPED);
+    }
+
+    public IncrementalScorerOptions withBursts(Bursts how) {
+        return new IncrementalScorerOptions(scorer, cacheBytes, how);
     }
 
     public static final long DEFAULT_CACHE_BYTES = 256L << 20;
@@ -31,6 +47,9 @@ public record IncrementalScorerOptions(
         }
         if (cacheBytes < 0) {
             throw new IllegalArgumentException("cacheBytes must be >= 0, got " + cacheBytes);
+        }
+        if (bursts == null) {
+            throw new IllegalArgumentException("bursts must be set");
         }
     }
 }

@@ -63,10 +63,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final PrefixRunner prefix;
 
     /**
-     * A lane whose pending clicks need at least this many steps is scored by a prefix row: one run
-     * of the tower for all bursts of a call costs about as much as two or three step rounds.
+     * With {@link IncrementalScorerOptions.Bursts#PREFIX_ROWS}, a lane whose pending clicks need at
+     * least this many steps is scored by a prefix row.
      */
     static final int PREFIX_MIN_STEPS = 3;
+
+    private final IncrementalScorerOptions.Bursts bursts;
 
     /** The session values the model names, carried per user; empty for a model without them. */
     private final List<String> sessionValues;
@@ -94,13 +96,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
         this.model = model;
         this.maxBatch = options.scorer().maxBatch();
+        this.bursts = options.bursts();
         this.cache = new StepStateCache(options.cacheBytes());
         var signature = model.signature(ModelSignature.STEP_KEY);
         if (signature.isPresent()) {
             this.dims = ModelSignature.checkStep(signature.get(), model.dimensions());
             this.step = new StepRunner(model, signature.get());
             this.sessionValues = step.sessionValueNames();
-            this.prefix = options.prefixBursts() ? PrefixRunner.of(model, sessionValues) : null;
+            this.prefix =
+                    options.bursts() == IncrementalScorerOptions.Bursts.STEPPED
+                            ? null
+                            : PrefixRunner.of(model, sessionValues);
             this.zeroRows = new float[dims.dimensions().maxSession() * dims.headSize()];
         } else {
             this.dims = null;
@@ -166,13 +172,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
         }
         // States taken from the cache are owned by this call; if it fails they are simply lost
         // (rebuilt later).
-        List<Lane> bursts = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
-            if (prefix != null && lane.planBurst(batch)) {
-                bursts.add(lane);
-            }
         }
+        List<Lane> bursts = prefix == null ? List.of() : planBursts(lanes.values(), batch);
         for (int from = 0; from < bursts.size(); from += maxBatch) {
             runPrefix(bursts.subList(from, Math.min(bursts.size(), from + maxBatch)), batch, out);
         }
@@ -205,6 +208,33 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 cache.put(lane.userId, lane.state);
             }
         }
+        return out;
+    }
+
+    /**
+     * The lanes whose first pending inputs (one session's clicks in order) are scored by a prefix
+     * row: with {@link IncrementalScorerOptions.Bursts#PLANNED} those {@link BurstPlan} picks, the
+     * ones that need the most steps.
+     */
+    private List<Lane> planBursts(java.util.Collection<Lane> all, List<ModelInput> batch) {
+        List<Lane> candidates = new ArrayList<>();
+        for (Lane lane : all) {
+            int steps = lane.chainSteps(batch);
+            if (bursts == IncrementalScorerOptions.Bursts.PLANNED || steps >= PREFIX_MIN_STEPS) {
+                candidates.add(lane);
+            }
+        }
+        int chosen = candidates.size();
+        if (bursts == IncrementalScorerOptions.Bursts.PLANNED) {
+            candidates.sort((a, b) -> Integer.compare(b.chainSteps, a.chainSteps));
+            int[] steps = new int[candidates.size()];
+            for (int i = 0; i < steps.length; i++) {
+                steps[i] = candidates.get(i).chainSteps;
+            }
+            chosen = BurstPlan.prefixLanes(steps, maxBatch, dims.dimensions().maxSession());
+        }
+        List<Lane> out = new ArrayList<>(candidates.subList(0, chosen));
+        out.forEach(Lane::takeBurst);
         return out;
     }
 
@@ -250,17 +280,26 @@ public final class IncrementalSdmScorer implements BatchScorer {
             this.userId = userId;
         }
 
+        /** The lane's first pending inputs, one session's clicks in order: a possible burst. */
+        final List<Integer> chain = new ArrayList<>();
+
+        /** The steps {@link #chain} needs from the state the lane has. */
+        int chainSteps;
+
+        private int chainStart;
+        private int chainFirstClicks;
+        private int[] chainProfile;
+
         /**
-         * Whether the lane's first pending inputs, one session's clicks in order, need at least
-         * {@link #PREFIX_MIN_STEPS} steps from the state it has: they then become its {@link
-         * #burst}, scored by one prefix row instead of one round each.
+         * Finds the lane's {@link #chain} and the steps it needs from the state it has; returns
+         * them.
          */
-        boolean planBurst(List<ModelInput> batch) {
+        int chainSteps(List<ModelInput> batch) {
             ModelInput first = batch.get(pending.peekFirst());
-            int[] encodedProfile = model.encoder().encodeProfile(first.profile());
-            int start =
-                    state != null && state.continues(first, encodedProfile) ? state.position : 0;
-            List<Integer> chain = new ArrayList<>();
+            chainProfile = model.encoder().encodeProfile(first.profile());
+            chainFirstClicks = first.session().size();
+            chainStart = state != null && state.continues(first, chainProfile) ? state.position : 0;
+            chain.clear();
             ModelInput previous = null;
             for (int i : pending) {
                 ModelInput in = batch.get(i);
@@ -270,19 +309,21 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 chain.add(i);
                 previous = in;
             }
-            if (previous.session().size() - start < PREFIX_MIN_STEPS) {
-                return false;
-            }
-            if (start > 0) {
+            chainSteps = previous.session().size() - chainStart;
+            return chainSteps;
+        }
+
+        /** Makes the {@link #chain} the lane's {@link #burst}, scored by one prefix row. */
+        void takeBurst() {
+            if (chainStart > 0) {
                 cacheHits.increment();
-            } else if (first.session().size() > 1) {
+            } else if (chainFirstClicks > 1) {
                 rebuilds.increment();
             }
             burst.addAll(chain);
-            burstContinues = start > 0;
+            burstContinues = chainStart > 0;
             pending.removeAll(chain);
-            profile = encodedProfile;
-            return true;
+            profile = chainProfile;
         }
 
         /**

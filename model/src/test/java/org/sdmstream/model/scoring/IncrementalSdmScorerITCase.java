@@ -167,7 +167,20 @@ class IncrementalSdmScorerITCase {
                 .score(inputs);
     }
 
+    /**
+     * A scorer that scores every burst of 3 steps or more by a prefix row ({@link
+     * IncrementalScorerOptions.Bursts#PREFIX_ROWS}): the tests below walk both paths and their
+     * hand-overs with it; {@link #planned} is the default, which chooses by cost.
+     */
     static IncrementalSdmScorer incremental(Path model, long cacheBytes, int maxBatch) {
+        return IncrementalSdmScorer.load(
+                model,
+                new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes)
+                        .withBursts(IncrementalScorerOptions.Bursts.PREFIX_ROWS));
+    }
+
+    /** The default: prefix rows where {@link BurstPlan} finds them cheaper than steps. */
+    static IncrementalSdmScorer planned(Path model, long cacheBytes, int maxBatch) {
         return IncrementalSdmScorer.load(
                 model, new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
     }
@@ -320,6 +333,51 @@ class IncrementalSdmScorerITCase {
                 history += Math.min(user.get(0).history().size(), 5);
             }
             assertThat(stats.lookedUp()).isEqualTo(3 * 30 + history);
+        }
+    }
+
+    /**
+     * By default a call steps many short bursts and scores a lone long one (a cold start
+     * mid-session) by a prefix row, as {@link BurstPlan} says; vectors stay the full tower's.
+     */
+    @Test
+    void byDefaultShortBurstsAreSteppedAndALoneLongOneGoesByAPrefixRow() {
+        List<List<ModelInput>> users = new ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            users.add(session(new Random(100 + u), "u" + u, "s" + u, 40).inputs());
+        }
+        try (IncrementalSdmScorer scorer = planned(withLongTerm, 1 << 22, 256)) {
+            List<ModelInput> stream = new ArrayList<>();
+            // bursts of 3 clicks of all 20 users, twice: stepped
+            for (int from = 0; from < 6; from += 3) {
+                List<ModelInput> call = new ArrayList<>();
+                for (List<ModelInput> user : users) {
+                    call.addAll(user.subList(from, from + 3));
+                }
+                stream.addAll(call);
+                assertThat(scorer.score(call).length).isEqualTo(60);
+            }
+            assertThat(scorer.stats().prefixRuns()).isZero();
+            assertThat(scorer.stats().steps()).isEqualTo(120);
+            // user 0's state is lost (eviction, restart); its click 40 arrives with one click of
+            // every other user: 40 steps alone, or one prefix row
+            scorer.clearCache();
+            List<ModelInput> call = new ArrayList<>();
+            call.add(users.get(0).get(39));
+            for (List<ModelInput> user : users.subList(1, 20)) {
+                call.add(user.get(6));
+            }
+            stream.addAll(call);
+            float[][] last = scorer.score(call);
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixRuns()).isEqualTo(1);
+            assertThat(stats.prefixInputs()).isEqualTo(1);
+            // the other 19 lost their states too: each rebuilt by 7 steps, in 7 rounds
+            assertThat(stats.steps()).isEqualTo(120 + 19 * 7);
+            float[][] expected = fullTower(withLongTerm, stream);
+            assertSameVectors(
+                    last,
+                    java.util.Arrays.copyOfRange(expected, stream.size() - 20, stream.size()));
         }
     }
 
