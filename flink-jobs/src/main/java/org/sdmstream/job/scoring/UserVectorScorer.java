@@ -19,6 +19,7 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.ingest.DeadLetters;
 import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.model.scoring.IncrementalSdmScorer;
 import org.sdmstream.records.DeadLetter;
 import org.sdmstream.records.SessionFeatures;
 import org.sdmstream.records.UserInterestVector;
@@ -120,6 +121,9 @@ public class UserVectorScorer extends AbstractStreamOperator<UserInterestVector>
         scoringFailures = metrics.counter("scoringFailures");
         String version = scorer.modelVersion();
         metrics.gauge("modelVersion", (Gauge<String>) () -> version);
+        if (scorer instanceof IncrementalSdmScorer incremental) {
+            IncrementalScorerMetrics.register(metrics, incremental);
+        }
     }
 
     @Override

@@ -14,11 +14,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -251,6 +261,62 @@ class UserVectorScorerTest {
         h.endInput();
         assertThat(vectors(h)).hasSize(6);
         assertScored(vectors(h), 0);
+    }
+
+    @Test
+    void theIncrementalScorersCountersAreGaugesOfTheScorer() throws Exception {
+        Map<String, Metric> scorerMetrics = new HashMap<>();
+        InterceptingOperatorMetricGroup operatorMetrics =
+                new InterceptingOperatorMetricGroup() {
+                    @Override
+                    public MetricGroup addGroup(String name) {
+                        return new InterceptingOperatorMetricGroup() {
+                            @Override
+                            protected void addMetric(String metric, Metric m) {
+                                scorerMetrics.put(name + "." + metric, m);
+                            }
+                        };
+                    }
+                };
+        InterceptingTaskMetricGroup task =
+                new InterceptingTaskMetricGroup() {
+                    @Override
+                    public InternalOperatorMetricGroup getOrAddOperator(
+                            OperatorID id, String name, Map<String, String> attributes) {
+                        return operatorMetrics;
+                    }
+                };
+        var h =
+                new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
+                        new UserVectorScorer(
+                                new ScoringSettings(
+                                        modelDir.toString(),
+                                        1,
+                                        1,
+                                        4,
+                                        Duration.ofHours(1),
+                                        new ScoringSettings.IncrementalLoader(1 << 20)),
+                                "session-features"),
+                        new MockEnvironmentBuilder().setMetricGroup(task).build());
+        open.add(h);
+        h.open();
+        // (the intercepting group also registers Flink's I/O counters of its own)
+        assertThat(scorerMetrics.keySet())
+                .containsAll(
+                        IncrementalScorerMetrics.GAUGES.keySet().stream()
+                                .map(n -> IncrementalScorerMetrics.GROUP + "." + n)
+                                .toList());
+        long warmUp = gauge(scorerMetrics, "inputs");
+        send(h, 0, 8);
+        assertThat(vectors(h)).hasSize(8);
+        assertThat(gauge(scorerMetrics, "inputs")).isEqualTo(warmUp + 8);
+        assertThat(gauge(scorerMetrics, "lookedUp")).isPositive();
+        assertThat(gauge(scorerMetrics, "cachedUsers")).isPositive();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long gauge(Map<String, Metric> metrics, String name) {
+        return ((Gauge<Long>) metrics.get(IncrementalScorerMetrics.GROUP + "." + name)).getValue();
     }
 
     @Test
