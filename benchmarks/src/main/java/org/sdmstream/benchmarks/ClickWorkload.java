@@ -63,6 +63,9 @@ public final class ClickWorkload {
      * user's session ends first), as a replayed log or a backlog delivers them.
      */
     public List<ModelInput> next(int size, int burst) {
+        if (burst < 1) {
+            throw new IllegalArgumentException("a burst is at least 1 click, got " + burst);
+        }
         List<ModelInput> batch = new ArrayList<>(size);
         while (batch.size() < size) {
             int u = nextUser;

@@ -23,12 +23,12 @@ import org.sdmstream.model.scoring.ScorerOptions;
 import org.sdmstream.model.scoring.SdmBatchScorer;
 
 /**
- * The scorer alone, per call of {@code batch} clicks of distinct users from {@link ClickWorkload}
- * (the default SDM, width 64, unless {@code -Dsdm.bench.model} names another): the full tower
- * ({@link SdmBatchScorer}) against the step with a warm state cache ({@link IncrementalSdmScorer}),
- * with TF held to 1 intra-op / 1 inter-op thread or left at its defaults. Time per call is the
- * latency of a batch; users/s = batch / time per call. Each thread setting needs its own JVM (TF
- * pools), hence a fork per parameter combination.
+ * The scorer alone, per call of {@code batch} clicks from {@link ClickWorkload} (of distinct users,
+ * or in turns of {@code burst} clicks of one user) (the default SDM, width 64, unless {@code
+ * -Dsdm.bench.model} names another): the full tower ({@link SdmBatchScorer}) against the step with
+ * a warm state cache ({@link IncrementalSdmScorer}), with TF held to 1 intra-op / 1 inter-op thread
+ * or left at its defaults. Time per call is the latency of a batch; users/s = batch / time per
+ * call. Each thread setting needs its own JVM (TF pools), hence a fork per parameter combination.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +62,7 @@ public class ScorerBenchmark {
 
     /**
      * Clicks of one user in a row in a call (1: distinct users); the incremental scorer steps them
-     * or, from {@code IncrementalSdmScorer.PREFIX_MIN_STEPS} on, scores them by one prefix row.
+     * or scores them by one prefix row, as {@link #bursts} says.
      */
     @Param({"1"})
     public int burst;

@@ -44,14 +44,17 @@ final class BurstPlan {
         if (lanes == 0) {
             return 0;
         }
+        for (int i = 0; i < lanes; i++) {
+            if (steps[i] < 0 || (i > 0 && steps[i] > steps[i - 1])) {
+                throw new IllegalArgumentException(
+                        "steps must be at least 0 and sorted longest first");
+            }
+        }
         int longest = steps[0];
-        // atLeast[r] = lanes needing at least r steps (steps are sorted longest first)
+        // atLeast[r] = lanes needing at least r steps
         int[] atLeast = new int[longest + 2];
         long total = 0;
         for (int k : steps) {
-            if (k > longest) {
-                throw new IllegalArgumentException("steps must be sorted longest first");
-            }
             atLeast[k]++;
             total += k;
         }
@@ -84,7 +87,8 @@ final class BurstPlan {
         return best;
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+    /** Runs for {@code a} lanes at most {@code b} per run. */
+    private static long ceilDiv(int a, int b) {
+        return ((long) a + b - 1) / b;
     }
 }

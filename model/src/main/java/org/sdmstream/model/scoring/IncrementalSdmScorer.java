@@ -23,12 +23,13 @@ import org.tensorflow.Tensor;
  * {@link ModelInput} carries, so the result is always the full tower's vector for that input.
  *
  * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several
- * clicks of one user in a call are stepped in order, one per round. Sessions longer than the
- * model's T (the tower then sees only the most recent T clicks) and models without a step signature
- * use the full tower. Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the
- * model, each on its own thread with inter-op -1): a state taken from the shared cache belongs to
- * one call until it is put back, so two calls for one user at once only cost a rebuild. Close it to
- * free the native session.
+ * clicks of one user in a call are stepped in order, one per round, or scored by one prefix row of
+ * the tower where {@link BurstPlan} finds that cheaper (a burst). Sessions longer than the model's
+ * T (the tower then sees only the most recent T clicks) and models without a step signature use the
+ * full tower. Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the model,
+ * each on its own thread with inter-op -1): a state taken from the shared cache belongs to one call
+ * until it is put back, so two calls for one user at once only cost a rebuild. Close it to free the
+ * native session.
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The cost model's choices on the cases ScorerBenchmark measured (docs/benchmarks.md). */
+/**
+ * The cost model's choices on the cases ScorerBenchmark measured (docs/benchmarks.md, "Fewer
+ * look-ups and conversions, bursts by cost").
+ */
 class BurstPlanTest {
 
     static int[] lanes(int count, int steps) {
@@ -55,5 +58,12 @@ class BurstPlanTest {
         assertThat(BurstPlan.prefixLanes(new int[0], 256, 50)).isZero();
         assertThatThrownBy(() -> BurstPlan.prefixLanes(new int[] {1, 3}, 256, 50))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BurstPlan.prefixLanes(new int[] {3, 1, 2}, 256, 50))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BurstPlan.prefixLanes(new int[] {3, -1}, 256, 50))
+                .isInstanceOf(IllegalArgumentException.class);
+        // no cap on lanes per run
+        assertThat(BurstPlan.prefixLanes(lanes(1, 40), Integer.MAX_VALUE, 50)).isEqualTo(1);
+        assertThat(BurstPlan.prefixLanes(lanes(85, 3), Integer.MAX_VALUE, 50)).isZero();
     }
 }
