@@ -12,8 +12,8 @@ import org.sdmstream.records.BehaviorRecord;
  * SessionFeatures field holds, each record made when it is read. The sessionizer hands its record
  * to the scorer in the same thread (the operators chain), and the scorer takes the model input back
  * from the view ({@link FeatureRecords#toModelInput}) instead of converting up to 70 behaviours
- * twice per click (docs/benchmarks.md, "Fewer look-ups and conversions"). Writers, Flink's
- * serializer, Avro's copies and equality read it as any list.
+ * twice per click (docs/benchmarks.md, "Fewer look-ups and conversions, bursts by cost"). Writers,
+ * Flink's serializer, Avro's copies and equality read it as any list.
  *
  * <p>Read-only: a record holding it cannot be the target of an Avro read that reuses its lists
  * (nothing in the job reads into a record it emitted), and changing a record got from {@link #get}

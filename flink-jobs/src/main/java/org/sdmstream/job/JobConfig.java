@@ -464,7 +464,8 @@ public final class JobConfig implements Serializable {
                         if (cacheMb < 1) {
                             throw invalid(ScoringOptions.STATE_CACHE_MB, "must be >= 1");
                         }
-                        yield new ScoringSettings.IncrementalLoader((long) cacheMb << 20);
+                        yield new ScoringSettings.IncrementalLoader(
+                                (long) cacheMb << 20, get(ScoringOptions.BURSTS).scorer());
                     }
                     case FULL_TOWER -> ScoringSettings.FULL_TOWER;
                 };

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.job.kafka.KafkaOptions;
 import org.sdmstream.job.scoring.ScoringOptions;
 import org.sdmstream.job.scoring.ScoringOptions.Switch;
+import org.sdmstream.job.scoring.ScoringSettings;
 import org.sdmstream.job.sessionizer.SessionizerOptions;
 import org.sdmstream.model.retrieval.HnswSettings;
+import org.sdmstream.model.scoring.IncrementalScorerOptions;
 
 class JobConfigTest {
 
@@ -171,6 +173,16 @@ class JobConfigTest {
         assertThat(on.scoringSettings().intraOpThreads()).isEqualTo(1);
         assertThat(on.scoringSettings().interOpThreads()).isEqualTo(-1);
         assertThat(on.get(ScoringOptions.MIN_INTERVAL)).isZero();
+        assertThat(on.scoringSettings().loader())
+                .isEqualTo(
+                        new ScoringSettings.IncrementalLoader(
+                                256L << 20, IncrementalScorerOptions.Bursts.PREFIX_ROWS));
+        assertThat(on.with(Map.of("scoring.bursts", "planned")).scoringSettings().loader())
+                .isEqualTo(
+                        new ScoringSettings.IncrementalLoader(
+                                256L << 20, IncrementalScorerOptions.Bursts.PLANNED));
+        assertThatThrownBy(() -> on.with(Map.of("scoring.bursts", "sometimes")))
+                .hasMessageContaining("scoring.bursts");
         assertThat(on.get(KafkaOptions.USER_VECTORS_TOPIC)).isEqualTo("user-vectors");
         assertThat(on.outputTopic()).isEqualTo("user-vectors");
         JobConfig sessionFeaturesOnly =

@@ -43,7 +43,7 @@ public final class Vocabulary {
     // match; a HashMap<String, Integer> also reads a node and a boxed row per probe. JMH
     // (VocabularyBenchmark): 10 % less per look-up of a fresh String at 20,000 values, 32 % less
     // at a million; look-ups were 9 % of the scored job's chain thread after the scorer stopped
-    // repeating them (docs/benchmarks.md, "Fewer look-ups and conversions").
+    // repeating them (docs/benchmarks.md, "Fewer look-ups and conversions, bursts by cost").
 
     /** The value in each slot, null where the slot is free. */
     private final String[] slotValues;

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
+import org.sdmstream.model.scoring.IncrementalScorerOptions;
 
 /**
  * Settings of SDM scoring (docs/scoring.md): whether the job scores, the model, batching and
@@ -21,6 +22,30 @@ public final class ScoringOptions {
 
         Switch(String text) {
             this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** How the incremental scorer scores several clicks of one user in a batch (a burst). */
+    public enum Bursts {
+        PREFIX_ROWS("prefix-rows", IncrementalScorerOptions.Bursts.PREFIX_ROWS),
+        PLANNED("planned", IncrementalScorerOptions.Bursts.PLANNED),
+        STEPPED("stepped", IncrementalScorerOptions.Bursts.STEPPED);
+
+        private final String text;
+        private final IncrementalScorerOptions.Bursts scorer;
+
+        Bursts(String text, IncrementalScorerOptions.Bursts scorer) {
+            this.text = text;
+            this.scorer = scorer;
+        }
+
+        public IncrementalScorerOptions.Bursts scorer() {
+            return scorer;
         }
 
         @Override
@@ -115,6 +140,15 @@ public final class ScoringOptions {
                     .defaultValue(256)
                     .withDescription(
                             "memory of the incremental scorer's per-user state cache per TaskManager");
+
+    public static final ConfigOption<Bursts> BURSTS =
+            key("scoring.bursts")
+                    .enumType(Bursts.class)
+                    .defaultValue(Bursts.PREFIX_ROWS)
+                    .withDescription(
+                            "prefix-rows (a burst of 3+ clicks of one user in a batch: one row of the"
+                                    + " full tower), planned (rows only where a cost model finds them"
+                                    + " cheaper than steps) or stepped");
 
     private ScoringOptions() {}
 }

@@ -42,12 +42,19 @@ public record ScoringSettings(
      * (first click of a session, restart, rescale) rebuilds it from the full session that every
      * input carries.
      */
-    public record IncrementalLoader(long cacheBytes) implements ScorerLoader {
+    public record IncrementalLoader(long cacheBytes, IncrementalScorerOptions.Bursts bursts)
+            implements ScorerLoader {
+
+        /** With bursts by prefix rows (the default). */
+        public IncrementalLoader(long cacheBytes) {
+            this(cacheBytes, IncrementalScorerOptions.Bursts.PREFIX_ROWS);
+        }
+
         @Override
         public BatchScorer apply(ScoringSettings s) {
             return IncrementalSdmScorer.load(
                     ModelCache.localDirectory(s.modelDir()),
-                    new IncrementalScorerOptions(s.scorerOptions(), cacheBytes));
+                    new IncrementalScorerOptions(s.scorerOptions(), cacheBytes, bursts));
         }
     }
 

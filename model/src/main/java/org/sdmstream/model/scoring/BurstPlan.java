@@ -12,12 +12,12 @@ package org.sdmstream.model.scoring;
  * with ScorerBenchmark at the default sizes (D 64, T 50) and the job's thread settings (inter-op
  * threads -1): one lane of one click per call costs about 220 µs, so a step run's fixed part is
  * about 12 lanes; a prefix run of one row about 1.4 ms, of 21 rows 8.1 ms and of 85 rows 27.6 ms,
- * so a row costs about 17 lanes and a prefix run's fixed part about 57 (docs/benchmarks.md,
- * "Bursts: prefix rows or steps"). A row is taken at 18 lanes (0.36 per position, scaled by the
- * model's T): the steps of many lanes cost less per lane than the linear model says (at 256 lanes,
- * 12 rounds of 21 cost no more than one of 256), and a wrong prefix row costs more than a wrong
- * step. So a lone lane goes by a prefix row from 6 steps on, while 85 lanes of 3 steps or 21 of 12
- * are stepped.
+ * so a row costs about 17 lanes and a prefix run's fixed part about 57 (docs/benchmarks.md, "Fewer
+ * look-ups and conversions, bursts by cost"). A row is taken at 18 lanes (0.36 per position, scaled
+ * by the model's T): the steps of many lanes cost less per lane than the linear model says (at 256
+ * lanes, 12 rounds of 21 cost no more than one of 256), and a wrong prefix row costs more than a
+ * wrong step. So a lone lane goes by a prefix row from 6 steps on, while 85 lanes of 3 steps or 21
+ * of 12 are stepped.
  */
 final class BurstPlan {
 

@@ -8,28 +8,34 @@ package org.sdmstream.model.scoring;
  */
 public record IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes, Bursts bursts) {
 
-    /** How a call scores several clicks of one user (a burst). */
+    /**
+     * How a call scores several clicks of one user (a burst). Measured (docs/benchmarks.md, "Fewer
+     * look-ups and conversions, bursts by cost"): in the job's replays, where most bursts start a
+     * session, {@link #PREFIX_ROWS} ran 3-6 % more clicks per second than {@link #PLANNED}; on
+     * carried states (JMH), {@link #PLANNED} cost up to 5 times less than {@link #PREFIX_ROWS} for
+     * many short bursts.
+     */
     public enum Bursts {
         /** One step per click, one round per click of the longest burst. */
         STEPPED,
         /**
          * One prefix row of the tower per burst that needs at least {@link
-         * IncrementalSdmScorer#PREFIX_MIN_STEPS} steps, whatever the rest of the call (for tests
-         * and comparisons: a row costs the tower over all T positions, more than many steps).
+         * IncrementalSdmScorer#PREFIX_MIN_STEPS} steps, whatever the rest of the call (the
+         * default).
          */
         PREFIX_ROWS,
         /** Prefix rows where {@link BurstPlan}'s cost model finds them cheaper than steps. */
         PLANNED
     }
 
-    /** With bursts {@link Bursts#PLANNED} (the default). */
+    /** With bursts {@link Bursts#PREFIX_ROWS} (the default). */
     public IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes) {
-        this(scorer, cacheBytes, Bursts.PLANNED);
+        this(scorer, cacheBytes, Bursts.PREFIX_ROWS);
     }
 
-    /** The same with bursts {@link Bursts#PLANNED} (on) or {@link Bursts#STEPPED} (off). */
+    /** The same with bursts {@link Bursts#PREFIX_ROWS} (on) or {@link Bursts#STEPPED} (off). */
     public IncrementalScorerOptions withPrefixBursts(boolean on) {
-        return withBursts(on ? Bursts.PLANNED : Bursts.STEPPED);
+        return withBursts(on ? Bursts.PREFIX_ROWS : Bursts.STEPPED);
     }
 
     public IncrementalScorerOptions withBursts(Bursts how) {

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +218,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
      * row: with {@link IncrementalScorerOptions.Bursts#PLANNED} those {@link BurstPlan} picks, the
      * ones that need the most steps.
      */
-    private List<Lane> planBursts(java.util.Collection<Lane> all, List<ModelInput> batch) {
+    private List<Lane> planBursts(Collection<Lane> all, List<ModelInput> batch) {
         List<Lane> candidates = new ArrayList<>();
         for (Lane lane : all) {
             int steps = lane.chainSteps(batch);

@@ -169,8 +169,8 @@ class IncrementalSdmScorerITCase {
 
     /**
      * A scorer that scores every burst of 3 steps or more by a prefix row ({@link
-     * IncrementalScorerOptions.Bursts#PREFIX_ROWS}): the tests below walk both paths and their
-     * hand-overs with it; {@link #planned} is the default, which chooses by cost.
+     * IncrementalScorerOptions.Bursts#PREFIX_ROWS}, the default): the tests below walk both paths
+     * and their hand-overs with it; {@link #planned} chooses by cost.
      */
     static IncrementalSdmScorer incremental(Path model, long cacheBytes, int maxBatch) {
         return IncrementalSdmScorer.load(
@@ -179,10 +179,12 @@ class IncrementalSdmScorerITCase {
                         .withBursts(IncrementalScorerOptions.Bursts.PREFIX_ROWS));
     }
 
-    /** The default: prefix rows where {@link BurstPlan} finds them cheaper than steps. */
+    /** Prefix rows where {@link BurstPlan} finds them cheaper than steps. */
     static IncrementalSdmScorer planned(Path model, long cacheBytes, int maxBatch) {
         return IncrementalSdmScorer.load(
-                model, new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes));
+                model,
+                new IncrementalScorerOptions(new ScorerOptions(1, 1, maxBatch), cacheBytes)
+                        .withBursts(IncrementalScorerOptions.Bursts.PLANNED));
     }
 
     /** A scorer that steps every click, bursts of one user's clicks included. */
@@ -337,11 +339,11 @@ class IncrementalSdmScorerITCase {
     }
 
     /**
-     * By default a call steps many short bursts and scores a lone long one (a cold start
-     * mid-session) by a prefix row, as {@link BurstPlan} says; vectors stay the full tower's.
+     * Planned, a call steps many short bursts and scores a lone long one (a cold start mid-session)
+     * by a prefix row, as {@link BurstPlan} says; vectors stay the full tower's.
      */
     @Test
-    void byDefaultShortBurstsAreSteppedAndALoneLongOneGoesByAPrefixRow() {
+    void plannedShortBurstsAreSteppedAndALoneLongOneGoesByAPrefixRow() {
         List<List<ModelInput>> users = new ArrayList<>();
         for (int u = 0; u < 20; u++) {
             users.add(session(new Random(100 + u), "u" + u, "s" + u, 40).inputs());
