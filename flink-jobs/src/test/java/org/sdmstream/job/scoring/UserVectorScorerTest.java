@@ -24,8 +24,6 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
@@ -39,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.OperatorMetrics;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.job.TinyModel;
 import org.sdmstream.job.ingest.DeadLetterReason;
@@ -278,14 +277,7 @@ class UserVectorScorerTest {
                         };
                     }
                 };
-        InterceptingTaskMetricGroup task =
-                new InterceptingTaskMetricGroup() {
-                    @Override
-                    public InternalOperatorMetricGroup getOrAddOperator(
-                            OperatorID id, String name, Map<String, String> attributes) {
-                        return operatorMetrics;
-                    }
-                };
+        InterceptingTaskMetricGroup task = OperatorMetrics.taskGivingEveryOperator(operatorMetrics);
         var h =
                 new OneInputStreamOperatorTestHarness<SessionFeatures, UserInterestVector>(
                         new UserVectorScorer(

@@ -10,15 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
@@ -31,6 +28,7 @@ import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.SessionRules;
 import org.sdmstream.job.FeatureRecords;
 import org.sdmstream.job.JobConfig;
+import org.sdmstream.job.OperatorMetrics;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.records.BehaviorRecord;
 import org.sdmstream.records.ClickEvent;
@@ -446,14 +444,7 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     @Test
     void metricsCountClicksSessionsLateClicksSpilledClicksAndPendingSize() throws Exception {
         InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
-        InterceptingTaskMetricGroup task =
-                new InterceptingTaskMetricGroup() {
-                    @Override
-                    public InternalOperatorMetricGroup getOrAddOperator(
-                            OperatorID id, String name, Map<String, String> attributes) {
-                        return metrics;
-                    }
-                };
+        InterceptingTaskMetricGroup task = OperatorMetrics.taskGivingEveryOperator(metrics);
         SessionizerSettings capTwo =
                 new SessionizerSettings(
                         RULES,
