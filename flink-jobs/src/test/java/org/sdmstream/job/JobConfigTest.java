@@ -181,6 +181,9 @@ class JobConfigTest {
                 .isEqualTo(
                         new ScoringSettings.IncrementalLoader(
                                 256L << 20, IncrementalScorerOptions.Bursts.PLANNED));
+        // subtasks share a loaded scorer only with the same bursts
+        assertThat(on.with(Map.of("scoring.bursts", "planned")).scoringSettings().sharingKey())
+                .isNotEqualTo(on.scoringSettings().sharingKey());
         assertThatThrownBy(() -> on.with(Map.of("scoring.bursts", "sometimes")))
                 .hasMessageContaining("scoring.bursts");
         assertThat(on.get(KafkaOptions.USER_VECTORS_TOPIC)).isEqualTo("user-vectors");

@@ -10,10 +10,10 @@ public record IncrementalScorerOptions(ScorerOptions scorer, long cacheBytes, Bu
 
     /**
      * How a call scores several clicks of one user (a burst). Measured (docs/benchmarks.md, "Fewer
-     * look-ups and conversions, bursts by cost"): in the job's replays, where most bursts start a
-     * session, {@link #PREFIX_ROWS} ran 3-6 % more clicks per second than {@link #PLANNED}; on
-     * carried states (JMH), {@link #PLANNED} cost up to 5 times less than {@link #PREFIX_ROWS} for
-     * many short bursts.
+     * look-ups and conversions, bursts by cost"): replaying ml-100k through the job, {@link
+     * #PREFIX_ROWS} ran 3.4 and 3.8 % more clicks per second than {@link #PLANNED} in two
+     * alternated pairs (generated clicks: one pair each way); on carried states (JMH), {@link
+     * #PLANNED} cost up to 5 times less than {@link #PREFIX_ROWS} for many short bursts.
      */
     public enum Bursts {
         /** One step per click, one round per click of the longest burst. */

@@ -25,12 +25,13 @@ import org.tensorflow.Tensor;
  *
  * <p>Steps of different users in one {@link #score} call share each {@code Session.run}; several
  * clicks of one user in a call are stepped in order, one per round, or scored by one prefix row of
- * the tower where {@link BurstPlan} finds that cheaper (a burst). Sessions longer than the model's
- * T (the tower then sees only the most recent T clicks) and models without a step signature use the
- * full tower. Calls may run concurrently (e.g. the subtasks of a TaskManager sharing the model,
- * each on its own thread with inter-op -1): a state taken from the shared cache belongs to one call
- * until it is put back, so two calls for one user at once only cost a rebuild. Close it to free the
- * native session.
+ * the tower (a burst): by default when they need {@link #PREFIX_MIN_STEPS} steps or more, with
+ * {@link IncrementalScorerOptions.Bursts#PLANNED} where {@link BurstPlan} finds that cheaper.
+ * Sessions longer than the model's T (the tower then sees only the most recent T clicks) and models
+ * without a step signature use the full tower. Calls may run concurrently (e.g. the subtasks of a
+ * TaskManager sharing the model, each on its own thread with inter-op -1): a state taken from the
+ * shared cache belongs to one call until it is put back, so two calls for one user at once only
+ * cost a rebuild. Close it to free the native session.
  */
 public final class IncrementalSdmScorer implements BatchScorer {
 
