@@ -18,6 +18,13 @@ package org.sdmstream.model.scoring;
  * lanes, 12 rounds of 21 cost no more than one of 256), and a wrong prefix row costs more than a
  * wrong step. So a lone lane goes by a prefix row from 6 steps on, while 85 lanes of 3 steps or 21
  * of 12 are stepped.
+ *
+ * <p>Used with {@link IncrementalScorerOptions.Bursts#PLANNED} (job key {@code
+ * scoring.bursts=planned}); the default stays the 3-step rule, which was ahead replaying ml-100k
+ * through the job. Left out of the model, and likely why: the session-values run and history
+ * look-ups a stepped cold lane needs and a row does not, rows of many users read from memory rather
+ * than cache, and inputs of a lane after its chain (a second session in one call). Only the speed
+ * depends on the choice; every path gives the full tower's vectors.
  */
 final class BurstPlan {
 
