@@ -44,13 +44,13 @@ final class BehaviorRecordView extends AbstractList<BehaviorRecord> implements R
         return origin;
     }
 
-    /** Whether this is {@code origin}'s session (else its history). */
-    boolean isSessionOf(ModelInput input) {
-        return input == origin && behaviors == origin.session();
+    /** Whether this is its origin's session. */
+    boolean isSession() {
+        return behaviors == origin.session();
     }
 
-    /** Whether this is {@code input}'s history. */
-    boolean isHistoryOf(ModelInput input) {
-        return input == origin && behaviors == origin.history();
+    /** Whether this is its origin's history. */
+    boolean isHistory() {
+        return behaviors == origin.history();
     }
 }

@@ -86,8 +86,9 @@ public final class FeatureRecords {
     public static ModelInput toModelInput(SessionFeatures f) {
         if (f.getSessionClicks() instanceof BehaviorRecordView clicks
                 && f.getHistory() instanceof BehaviorRecordView history
-                && clicks.isSessionOf(clicks.origin())
-                && history.isHistoryOf(clicks.origin())
+                && clicks.origin() == history.origin()
+                && clicks.isSession()
+                && history.isHistory()
                 && describes(f, clicks.origin())) {
             return clicks.origin();
         }

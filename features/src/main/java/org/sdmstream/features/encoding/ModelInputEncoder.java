@@ -67,14 +67,7 @@ public final class ModelInputEncoder {
      * many behaviours it looked up (kept session clicks plus kept history).
      */
     public int encodeRow(ModelInput in, EncodedBatch batch, int b) {
-        if (in.session().isEmpty()) {
-            throw new IllegalArgumentException(
-                    "model input "
-                            + b
-                            + " (user "
-                            + in.userId()
-                            + ") has an empty session: every input must end with the click that triggered it");
-        }
+        requireClicks(in, b);
         int session =
                 fill(
                         in.session(),
@@ -104,6 +97,21 @@ public final class ModelInputEncoder {
     // user's previous
     // click (the new click, the profile) and keeps the rest. Same look-ups and truncation as
     // encode().
+
+    /**
+     * @throws IllegalArgumentException when input {@code index} has an empty session: every input
+     *     ends with the click that triggered it
+     */
+    public static void requireClicks(ModelInput in, int index) {
+        if (in.session().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "model input "
+                            + index
+                            + " (user "
+                            + in.userId()
+                            + ") has an empty session: every input must end with the click that triggered it");
+        }
+    }
 
     /** The user's vocabulary id. */
     public int encodeUser(String userId) {

@@ -57,6 +57,16 @@ class CheckpointedWatermarkTest {
      * Subtask {@code subtask} of {@code to} restored from a snapshot taken at parallelism {@code
      * from}.
      */
+    /** Checkpoint {@code id} of two subtasks, as one state to restore at any parallelism. */
+    static OperatorSubtaskState snapshotOfBoth(
+            long id,
+            OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> a,
+            OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> b)
+            throws Exception {
+        return AbstractStreamOperatorTestHarness.repackageState(
+                a.snapshot(id, id), b.snapshot(id, id));
+    }
+
     OneInputStreamOperatorTestHarness<DecodedClick, DecodedClick> restore(
             OperatorSubtaskState state, int from, int to, int subtask) throws Exception {
         return harness(
@@ -146,9 +156,7 @@ class CheckpointedWatermarkTest {
         var b = harness(null, 2, 1);
         click(a, 0, 50_000);
         click(b, 1, 20_000);
-        OperatorSubtaskState both =
-                AbstractStreamOperatorTestHarness.repackageState(
-                        a.snapshot(1, 1), b.snapshot(1, 1));
+        OperatorSubtaskState both = snapshotOfBoth(1, a, b);
 
         var restoredA = restore(both, 2, 2, 0);
         var restoredB = restore(both, 2, 2, 1);
@@ -167,9 +175,7 @@ class CheckpointedWatermarkTest {
         var a = restore(first, 1, 2, 0);
         var b = restore(first, 1, 2, 1);
         click(a, 0, 60_000);
-        OperatorSubtaskState second =
-                AbstractStreamOperatorTestHarness.repackageState(
-                        a.snapshot(2, 2), b.snapshot(2, 2));
+        OperatorSubtaskState second = snapshotOfBoth(2, a, b);
 
         for (int subtask = 0; subtask < 2; subtask++) {
             var restored = restore(second, 2, 2, subtask);
@@ -191,9 +197,7 @@ class CheckpointedWatermarkTest {
         var b = restore(earlier, 1, 2, 1);
         click(a, 0, 30_000);
         click(b, 1, 40_000);
-        OperatorSubtaskState merged =
-                AbstractStreamOperatorTestHarness.repackageState(
-                        a.snapshot(2, 2), b.snapshot(2, 2));
+        OperatorSubtaskState merged = snapshotOfBoth(2, a, b);
 
         var restored = restore(merged, 2, 1, 0);
         assertThat(watermarks(restored)).containsExactly(30_000 - OUT_OF_ORDERNESS - 1);

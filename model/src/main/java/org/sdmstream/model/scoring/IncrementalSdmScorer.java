@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.EncodedBatch;
+import org.sdmstream.features.encoding.ModelInputEncoder;
 import org.sdmstream.model.ModelSignature;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
@@ -155,14 +156,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         Map<String, Lane> lanes = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             ModelInput in = batch.get(i);
-            if (in.session().isEmpty()) {
-                throw new IllegalArgumentException(
-                        "model input "
-                                + i
-                                + " (user "
-                                + in.userId()
-                                + ") has an empty session: every input must end with the click that triggered it");
-            }
+            ModelInputEncoder.requireClicks(in, i);
             if (step == null || in.session().size() > dims.dimensions().maxSession()) {
                 viaTower.add(i);
             } else {
@@ -418,7 +412,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                             heads,
                             t,
                             batch.get(lane.current).session().get(s.position),
-                            in.encodedClick(r));
+                            in.encodedClicks(),
+                            4 * r);
                 }
             }
             steps.add(lanes.size());

@@ -46,8 +46,11 @@ final class StepInputs implements AutoCloseable {
     /** Scratch for one encoded click: item, category, brand, shop. */
     private final int[][] click = {new int[1], new int[1], new int[1], new int[1]};
 
-    /** Each lane's encoded click, [lanes][4], for the state to keep after the step. */
-    private final int[][] clickIds;
+    /**
+     * Each lane's encoded click (item, category, brand, shop), for the state to keep after the
+     * step.
+     */
+    private final int[] clickIds;
 
     /**
      * @param sessionValueNames the session values to feed (each lane's state must carry them), or
@@ -64,7 +67,7 @@ final class StepInputs implements AutoCloseable {
         this.dimension = dims.dimensions().vectorSize();
         this.zeros = zeros;
         this.sessionValues = new FloatBuffer[sessionValueNames.size()];
-        this.clickIds = new int[lanes][];
+        this.clickIds = new int[4 * lanes];
         int k = dims.headSize();
         try {
             clickItem = ints(ModelSignature.CLICK_ITEM, lanes);
@@ -98,7 +101,9 @@ final class StepInputs implements AutoCloseable {
         clickCategory.put(lane, click[1][0]);
         clickBrand.put(lane, click[2][0]);
         clickShop.put(lane, click[3][0]);
-        clickIds[lane] = new int[] {click[0][0], click[1][0], click[2][0], click[3][0]};
+        for (int f = 0; f < 4; f++) {
+            clickIds[4 * lane + f] = click[f][0];
+        }
         position.put(lane, state.position);
         int row = lane * dimension;
         h.put(row, state.h, 0, dimension);
@@ -112,9 +117,12 @@ final class StepInputs implements AutoCloseable {
         state.writeRows(keys, values, lane, heads, maxRows, zeros);
     }
 
-    /** The ids lane {@code lane}'s click was encoded to: item, category, brand, shop. */
-    int[] encodedClick(int lane) {
-        return clickIds[lane];
+    /**
+     * The ids every lane's click was encoded to: lane {@code r}'s item, category, brand and shop at
+     * {@code 4 * r} onwards.
+     */
+    int[] encodedClicks() {
+        return clickIds;
     }
 
     /** The feeds by signature input key, and session values by name. */

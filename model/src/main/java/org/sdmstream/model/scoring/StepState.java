@@ -216,7 +216,13 @@ final class StepState {
      * Reads straight from the output tensors into this state's own arrays.
      */
     void advance(
-            StepOutputs out, int lane, int heads, int maxRows, Behavior click, int[] clickIds) {
+            StepOutputs out,
+            int lane,
+            int heads,
+            int maxRows,
+            Behavior click,
+            int[] clickIds,
+            int idsAt) {
         int d = dimension;
         int at = lane * d;
         out.h().get(at, h, 0, d);
@@ -239,10 +245,10 @@ final class StepState {
             clickShop = Arrays.copyOf(clickShop, grown);
             capacity = grown;
         }
-        clickItem[position] = clickIds[0];
-        clickCategory[position] = clickIds[1];
-        clickBrand[position] = clickIds[2];
-        clickShop[position] = clickIds[3];
+        clickItem[position] = clickIds[idsAt];
+        clickCategory[position] = clickIds[idsAt + 1];
+        clickBrand[position] = clickIds[idsAt + 2];
+        clickShop[position] = clickIds[idsAt + 3];
         for (int hh = 0; hh < heads; hh++) {
             int row = at + hh * k;
             out.keyRow().get(row, keys, (hh * capacity + position) * k, k);

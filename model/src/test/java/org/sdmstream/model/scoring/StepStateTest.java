@@ -81,7 +81,7 @@ class StepStateTest {
         StepState state = fresh();
         // 6 steps: the capacity grows 4 -> 8 on the way, the rows stepped before must survive it.
         for (int p = 0; p < 6; p++) {
-            state.advance(outputs(p), 0, HEADS, T, click(p), new int[] {p, 1, 1, 1});
+            state.advance(outputs(p), 0, HEADS, T, click(p), new int[] {p, 1, 1, 1}, 0);
         }
         assertThat(state.position).isEqualTo(6);
         assertThat(state.vector).containsOnly(5f);
@@ -128,7 +128,7 @@ class StepStateTest {
     void aFullSessionFillsEveryRowWithoutGrowingPastT() {
         StepState state = fresh();
         for (int p = 0; p < T; p++) {
-            state.advance(outputs(p), 0, HEADS, T, click(p), new int[] {p, 1, 1, 1});
+            state.advance(outputs(p), 0, HEADS, T, click(p), new int[] {p, 1, 1, 1}, 0);
         }
         assertThat(state.keys).hasSize(HEADS * T * K);
         float[] keys = new float[HEADS * T * K];
