@@ -81,8 +81,11 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final StepStateCache cache;
     private final int maxBatch;
 
-    /** T * K zeros, only read: the empty attention slots of every round are copied from here. */
-    private final float[] zeroRows;
+    /**
+     * Step-input tensors reused from round to round; null for a model without step signature or
+     * session values (each round then allocates its own).
+     */
+    private final StepInputsPool stepInputs;
 
     // Calls run concurrently (one per subtask sharing the model): counters are adders, the cache
     // locks itself.
@@ -111,13 +114,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     options.bursts() == IncrementalScorerOptions.Bursts.STEPPED
                             ? null
                             : PrefixRunner.of(model, sessionValues);
-            this.zeroRows = new float[dims.dimensions().maxSession() * dims.headSize()];
+            this.stepInputs =
+                    sessionValues.isEmpty()
+                            ? null
+                            : new StepInputsPool(
+                                    dims, sessionValues, StepInputsPool.MAX_IDLE_BYTES);
         } else {
             this.dims = null;
             this.step = null;
             this.sessionValues = List.of();
             this.prefix = null;
-            this.zeroRows = new float[0];
+            this.stepInputs = null;
         }
     }
 
@@ -386,8 +393,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
         if (carried) {
             computeSessionValues(lanes);
         }
-        try (StepInputs in = new StepInputs(dims, lanes.size(), sessionValues, zeroRows);
-                SessionInputs fixed = carried ? null : new SessionInputs(dims, lanes.size())) {
+        // With session values the round pads to a pooled size (the padding lanes are not read);
+        // without, the fixed inputs are fed too and the round allocates tensors of its own size.
+        StepInputs in =
+                carried
+                        ? stepInputs.take(lanes.size())
+                        : new StepInputs(dims, lanes.size(), sessionValues);
+        boolean ranToTheEnd = false;
+        try (SessionInputs fixed = carried ? null : new SessionInputs(dims, lanes.size())) {
             for (int r = 0; r < lanes.size(); r++) {
                 Lane lane = lanes.get(r);
                 StepState s = lane.state;
@@ -419,6 +432,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
             steps.add(lanes.size());
             lookedUp.add(lanes.size());
             rounds.increment();
+            ranToTheEnd = true;
+        } finally {
+            if (carried && ranToTheEnd) {
+                stepInputs.give(in);
+            } else {
+                in.close();
+            }
         }
     }
 
@@ -538,6 +558,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
         return model.dimension();
     }
 
+    /**
+     * Step-input tensor sets allocated since load: rounds of the sizes seen before reuse theirs.
+     */
+    long stepInputSetsAllocated() {
+        return stepInputs == null ? 0 : stepInputs.allocated();
+    }
+
     /** Step signature sizes, or null when the model has none. */
     public ModelSignature.StepDimensions stepDimensions() {
         return dims;
@@ -546,6 +573,9 @@ public final class IncrementalSdmScorer implements BatchScorer {
     @Override
     public synchronized void close() {
         cache.clear();
+        if (stepInputs != null) {
+            stepInputs.close();
+        }
         model.close();
     }
 }

@@ -14,19 +14,31 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The per-click step inputs for one round of {@code lanes} users (the click, its position, the
- * carried LSTM state, attention rows and accumulator, and the carried session values when the model
- * has them), allocated as native tensors and filled lane by lane straight from each {@link
- * StepState}: no batch-sized Java arrays are built and copied (the carried attention rows alone
- * were 2 x B x H x T x K floats per round). Closing it frees the tensors.
+ * The per-click step inputs for one round of up to {@link #lanes()} users (the click, its position,
+ * the carried LSTM state, attention rows and accumulator, and the carried session values when the
+ * model has them), allocated as native tensors and filled lane by lane straight from each {@link
+ * StepState}: no batch-sized Java arrays are built and copied. Closing it frees the tensors.
+ *
+ * <p>The tensors are zeroed once, when allocated, and may then serve round after round ({@link
+ * StepInputsPool}): a lane writes only its user's {@code position} attention rows, and the slots
+ * past them keep what earlier rounds wrote there. That is safe because the step masks those slots
+ * with a key bias of -1e9, which gives them a softmax weight of exactly 0, and their contents are
+ * finite: zeros, or key and value rows the model computed (h W with |h| &lt; 1). So the vectors are
+ * the same as over zeroed slots, and a round no longer writes zeros over half of the 2 x H x T x K
+ * floats per lane (the largest copy of the step, docs/benchmarks.md, session 13). Lanes no user
+ * fills in a round (padding up to a pooled size) keep finite inputs too and their outputs are not
+ * read.
  */
 final class StepInputs implements AutoCloseable {
 
+    private static final int[] ZERO_INTS = new int[4096];
+    private static final float[] ZERO_FLOATS = new float[4096];
+
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private final int lanes;
     private final int heads;
     private final int maxRows;
     private final int dimension;
-    private final float[] zeros;
     private final IntBuffer clickItem;
     private final IntBuffer clickCategory;
     private final IntBuffer clickBrand;
@@ -53,19 +65,16 @@ final class StepInputs implements AutoCloseable {
     private final int[] clickIds;
 
     /**
+     * Allocates the tensors for {@code lanes} lanes, zeroed.
+     *
      * @param sessionValueNames the session values to feed (each lane's state must carry them), or
      *     none for a model without them
-     * @param zeros at least T * K zeros, only read (the empty attention slots are copied from it)
      */
-    StepInputs(
-            ModelSignature.StepDimensions dims,
-            int lanes,
-            List<String> sessionValueNames,
-            float[] zeros) {
+    StepInputs(ModelSignature.StepDimensions dims, int lanes, List<String> sessionValueNames) {
+        this.lanes = lanes;
         this.heads = dims.heads();
         this.maxRows = dims.dimensions().maxSession();
         this.dimension = dims.dimensions().vectorSize();
-        this.zeros = zeros;
         this.sessionValues = new FloatBuffer[sessionValueNames.size()];
         this.clickIds = new int[4 * lanes];
         int k = dims.headSize();
@@ -114,7 +123,21 @@ final class StepInputs implements AutoCloseable {
         for (int v = 0; v < sessionValues.length; v++) {
             sessionValues[v].put(row, state.sessionValues[v], 0, dimension);
         }
-        state.writeRows(keys, values, lane, heads, maxRows, zeros);
+        state.writeRows(keys, values, lane, heads, maxRows);
+    }
+
+    /** How many lanes the tensors hold: a round fills lanes 0 to its own size. */
+    int lanes() {
+        return lanes;
+    }
+
+    /** Native bytes of the tensors. */
+    long bytes() {
+        long bytes = 0;
+        for (Tensor t : tensors.values()) {
+            bytes += t.numBytes();
+        }
+        return bytes;
     }
 
     /**
@@ -130,16 +153,25 @@ final class StepInputs implements AutoCloseable {
         return tensors;
     }
 
+    // A fresh native tensor holds whatever its memory held before: zeroed here, once.
     private IntBuffer ints(String name, long... shape) {
         TInt32 t = TInt32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        return TensorMemory.ints(t);
+        IntBuffer buffer = TensorMemory.ints(t);
+        for (int at = 0; at < buffer.capacity(); at += ZERO_INTS.length) {
+            buffer.put(at, ZERO_INTS, 0, Math.min(ZERO_INTS.length, buffer.capacity() - at));
+        }
+        return buffer;
     }
 
     private FloatBuffer floats(String name, long... shape) {
         TFloat32 t = TFloat32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        return TensorMemory.floats(t);
+        FloatBuffer buffer = TensorMemory.floats(t);
+        for (int at = 0; at < buffer.capacity(); at += ZERO_FLOATS.length) {
+            buffer.put(at, ZERO_FLOATS, 0, Math.min(ZERO_FLOATS.length, buffer.capacity() - at));
+        }
+        return buffer;
     }
 
     @Override

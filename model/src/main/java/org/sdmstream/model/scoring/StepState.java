@@ -181,31 +181,21 @@ final class StepState {
 
     /**
      * Writes this state's carried key and value rows into a round's [B, H, T, K] attention tensors
-     * at lane {@code lane}: the {@link #position} rows of every head, then zeros up to {@code
-     * maxRows} (a fresh native tensor holds whatever its memory held, and the masked slots still
-     * take part in the products, so they must be finite), copied from {@code zeros}, at least
-     * {@code maxRows * K} long.
+     * at lane {@code lane}: the {@link #position} rows of every head. The slots past them are left
+     * as they are: {@link StepInputs} keeps them finite and the step's key bias gives them no
+     * weight.
      */
     void writeRows(
-            FloatBuffer keysTensor,
-            FloatBuffer valuesTensor,
-            int lane,
-            int heads,
-            int maxRows,
-            float[] zeros) {
+            FloatBuffer keysTensor, FloatBuffer valuesTensor, int lane, int heads, int maxRows) {
         int k = dimension / heads;
         int filled = position * k;
-        int empty = (maxRows - position) * k;
+        if (filled == 0) {
+            return;
+        }
         for (int hh = 0; hh < heads; hh++) {
             int at = (lane * heads + hh) * maxRows * k;
-            if (filled > 0) {
-                keysTensor.put(at, keys, hh * capacity * k, filled);
-                valuesTensor.put(at, values, hh * capacity * k, filled);
-            }
-            if (empty > 0) {
-                keysTensor.put(at + filled, zeros, 0, empty);
-                valuesTensor.put(at + filled, zeros, 0, empty);
-            }
+            keysTensor.put(at, keys, hh * capacity * k, filled);
+            valuesTensor.put(at, values, hh * capacity * k, filled);
         }
     }
 

@@ -448,6 +448,40 @@ class IncrementalSdmScorerITCase {
     }
 
     @Test
+    void roundsReusingTheTensorsOfLongerSessionsAndPaddedRoundsMatchTheFullTower() {
+        // The step-input tensors serve round after round and a lane writes only its own rows: the
+        // slots past a short session hold the rows a longer session wrote there before.
+        List<UserSession> sessions = randomSessions(11, 20);
+        UserSession longOne = sessions.get(1); // 50 clicks
+        UserSession shortOne = session(new Random(12), "short", "s-short", 6);
+        try (IncrementalSdmScorer scorer = steppingOnly(withLongTerm, 1 << 24, 256)) {
+            List<ModelInput> asked = new ArrayList<>();
+            List<float[]> actual = new ArrayList<>();
+            for (int j = 0; j < 45; j++) {
+                asked.add(longOne.inputs().get(j));
+                actual.add(scorer.score(List.of(longOne.inputs().get(j)))[0]);
+            }
+            for (ModelInput in : shortOne.inputs()) {
+                asked.add(in);
+                actual.add(scorer.score(List.of(in))[0]);
+            }
+            // Every one-lane round took the same set.
+            assertThat(scorer.stepInputSetsAllocated()).isEqualTo(1);
+
+            // 17 users in one round take an 18-lane set: one lane of padding.
+            List<ModelInput> wide = new ArrayList<>();
+            for (int u = 2; u < 19; u++) {
+                wide.add(sessions.get(u).inputs().get(0));
+            }
+            asked.addAll(wide);
+            actual.addAll(List.of(scorer.score(wide)));
+            assertThat(scorer.stepInputSetsAllocated()).isEqualTo(2);
+            assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, asked));
+            assertThat(scorer.stats().steps()).isEqualTo(45 + 6 + 17);
+        }
+    }
+
+    @Test
     void aCacheMissMidSessionRebuildsFromTheInput() {
         UserSession s = randomSessions(4, 2).get(1); // 50 clicks
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {

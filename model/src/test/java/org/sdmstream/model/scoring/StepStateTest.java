@@ -77,7 +77,7 @@ class StepStateTest {
     }
 
     @Test
-    void rowsGoToTheirHeadAndPositionAndTheEmptySlotsAreZeroed() {
+    void rowsGoToTheirHeadAndPositionAndTheSlotsPastThemAreLeftAsTheyWere() {
         StepState state = fresh();
         // 6 steps: the capacity grows 4 -> 8 on the way, the rows stepped before must survive it.
         for (int p = 0; p < 6; p++) {
@@ -87,13 +87,13 @@ class StepStateTest {
         assertThat(state.vector).containsOnly(5f);
         assertThat(state.poolMax).isEqualTo(5f);
 
-        // Lane 1 of a two-lane round, written over memory holding NaN (a fresh native tensor holds
-        // whatever was there before).
+        // Lane 1 of a two-lane round, written over memory holding -7, so that what is left
+        // untouched shows.
         float[] keys = new float[2 * HEADS * T * K];
         float[] values = new float[2 * HEADS * T * K];
-        Arrays.fill(keys, Float.NaN);
-        Arrays.fill(values, Float.NaN);
-        state.writeRows(buffer(keys), buffer(values), 1, HEADS, T, new float[T * K]);
+        Arrays.fill(keys, -7f);
+        Arrays.fill(values, -7f);
+        state.writeRows(buffer(keys), buffer(values), 1, HEADS, T);
 
         for (int h = 0; h < HEADS; h++) {
             for (int p = 0; p < T; p++) {
@@ -101,27 +101,27 @@ class StepStateTest {
                     int at = ((HEADS + h) * T + p) * K + j;
                     assertThat(keys[at])
                             .as("key h%d p%d j%d", h, p, j)
-                            .isEqualTo(p < 6 ? key(p, h, j) : 0f);
+                            .isEqualTo(p < 6 ? key(p, h, j) : -7f);
                     assertThat(values[at])
                             .as("value h%d p%d j%d", h, p, j)
-                            .isEqualTo(p < 6 ? value(p, h, j) : 0f);
+                            .isEqualTo(p < 6 ? value(p, h, j) : -7f);
                 }
             }
         }
         // Lane 0 untouched.
-        assertThat(keys[0]).isNaN();
-        assertThat(values[HEADS * T * K - 1]).isNaN();
+        assertThat(keys[0]).isEqualTo(-7f);
+        assertThat(values[HEADS * T * K - 1]).isEqualTo(-7f);
     }
 
     @Test
-    void aFreshStateWritesOnlyZeros() {
+    void aFreshStateWritesNothing() {
         StepState state = fresh();
         float[] keys = new float[HEADS * T * K];
-        Arrays.fill(keys, Float.NaN);
+        Arrays.fill(keys, -7f);
         float[] values = keys.clone();
-        state.writeRows(buffer(keys), buffer(values), 0, HEADS, T, new float[T * K]);
-        assertThat(keys).containsOnly(0f);
-        assertThat(values).containsOnly(0f);
+        state.writeRows(buffer(keys), buffer(values), 0, HEADS, T);
+        assertThat(keys).containsOnly(-7f);
+        assertThat(values).containsOnly(-7f);
     }
 
     @Test
@@ -133,7 +133,7 @@ class StepStateTest {
         assertThat(state.keys).hasSize(HEADS * T * K);
         float[] keys = new float[HEADS * T * K];
         float[] values = new float[HEADS * T * K];
-        state.writeRows(buffer(keys), buffer(values), 0, HEADS, T, new float[T * K]);
+        state.writeRows(buffer(keys), buffer(values), 0, HEADS, T);
         assertThat(keys[((HEADS - 1) * T + T - 1) * K + K - 1])
                 .isEqualTo(key(T - 1, HEADS - 1, K - 1));
     }
