@@ -165,6 +165,25 @@ public final class ModelSignature {
         return PREFIX_SCOPE + "/" + name;
     }
 
+    /**
+     * Session widths of the narrower towers a serving export adds below T (those less than T): the
+     * same SDM over the same variables, unrolled over 8, 16 or 32 positions instead of T, each with
+     * its own session placeholders ({@code prefix_t8/session_item}, ..), its vectors ({@code
+     * prefix_t8/session_vectors}) and prefix state ({@code prefix_t8/prefix/lstm_h}, ..); user,
+     * profile, history and {@code session_length} are the full tower's placeholders. The tower is
+     * causal, so a session of n clicks gets the same vectors and state from any width >= n; a
+     * scorer scores short bursts by the narrowest (the tower over 8 positions costs about a fifth
+     * of the one over 50, docs/benchmarks.md, session 13). Exports before them have none.
+     */
+    public static final List<Integer> PREFIX_WIDTHS = List.of(8, 16, 32);
+
+    /**
+     * The name scope of the narrower tower over {@code width} positions, e.g. {@code prefix_t8}.
+     */
+    public static String prefixTowerScope(int width) {
+        return "prefix_t" + width;
+    }
+
     /** The graph name of an op of the step graph, e.g. {@code step/session_query}. */
     public static String stepOp(String name) {
         return STEP_KEY + "/" + name;

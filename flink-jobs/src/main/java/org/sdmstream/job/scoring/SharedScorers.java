@@ -1,6 +1,7 @@
 package org.sdmstream.job.scoring;
 
 import org.sdmstream.model.scoring.BatchScorer;
+import org.sdmstream.model.scoring.IncrementalSdmScorer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,17 @@ public final class SharedScorers {
     private static final TaskManagerShared<BatchScorer> LOADED =
             new TaskManagerShared<>(
                     scorer -> {
-                        LOG.info("closing model {}", scorer.modelVersion());
+                        // The incremental scorer's counters over the model's life say how the
+                        // job's calls were scored (steps, rounds, prefix rows, session values),
+                        // which the per-subtask gauges show only while the job runs.
+                        if (scorer instanceof IncrementalSdmScorer incremental) {
+                            LOG.info(
+                                    "closing model {}: {}",
+                                    scorer.modelVersion(),
+                                    incremental.stats());
+                        } else {
+                            LOG.info("closing model {}", scorer.modelVersion());
+                        }
                         scorer.close();
                     });
 

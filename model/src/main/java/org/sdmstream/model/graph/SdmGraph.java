@@ -142,7 +142,16 @@ public final class SdmGraph {
         Operand<TFloat32> fused;
         if (config.architecture() == SdmConfig.Architecture.SDM) {
             sdmWeights = SdmWeights.create(params, config);
-            fused = sdm(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
+            fused =
+                    sdm(
+                            tf,
+                            layers,
+                            t,
+                            eu,
+                            sessionFeatures,
+                            historyFeatures,
+                            sessionMask,
+                            historyMask);
         } else {
             sdmWeights = null;
             fused = youTubeDnn(eu, sessionFeatures, historyFeatures, sessionMask, historyMask);
@@ -161,6 +170,45 @@ public final class SdmGraph {
                                 EmbeddingTables.STD,
                                 sizes.items(),
                                 config.hiddenSize());
+        if (mode == Mode.SERVING && sdmWeights != null) {
+            for (int width : ModelSignature.PREFIX_WIDTHS) {
+                if (width < t) {
+                    narrowTower(width);
+                }
+            }
+        }
+    }
+
+    /**
+     * The same SDM over {@code width} session positions instead of T, for short bursts ({@link
+     * ModelSignature#PREFIX_WIDTHS}): its own session placeholders, the full tower's user, profile,
+     * history and session length, and its vectors and prefix state under {@link
+     * ModelSignature#prefixTowerScope}.
+     */
+    private void narrowTower(int width) {
+        Ops scoped = tf.withSubScope(ModelSignature.prefixTowerScope(width));
+        Layers narrow = new Layers(scoped);
+        Operand<TInt32> item = narrowInput(scoped, ModelSignature.SESSION_ITEM, width);
+        Operand<TInt32> category = narrowInput(scoped, ModelSignature.SESSION_CATEGORY, width);
+        Operand<TInt32> brand = narrowInput(scoped, ModelSignature.SESSION_BRAND, width);
+        Operand<TInt32> shop = narrowInput(scoped, ModelSignature.SESSION_SHOP, width);
+        Operand<TFloat32> fused =
+                sdm(
+                        scoped,
+                        narrow,
+                        width,
+                        tables.userEmbedding(narrow, user, profile),
+                        tables.features(narrow, item, category, brand, shop),
+                        tables.features(
+                                narrow, historyItem, historyCategory, historyBrand, historyShop),
+                        narrow.sequenceMask(sessionLength, width),
+                        narrow.sequenceMask(historyLength, config.maxHistoryLength()));
+        scoped.withName(SESSION_VECTORS).identity(narrow.l2Normalize(fused));
+    }
+
+    private static Placeholder<TInt32> narrowInput(Ops scoped, String name, int width) {
+        return scoped.withName(name)
+                .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, width)));
     }
 
     /**
@@ -194,13 +242,19 @@ public final class SdmGraph {
         return tf.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(shape)));
     }
 
+    /**
+     * The SDM tower over {@code t} session positions, its ops in {@code tf}'s scope (prefix state
+     * too, when serving).
+     */
     private Operand<TFloat32> sdm(
+            Ops tf,
+            Layers layers,
+            int t,
             Operand<TFloat32> eu,
             List<Operand<TFloat32>> sessionFeatures,
             List<Operand<TFloat32>> historyFeatures,
             Operand<TFloat32> sessionMask,
             Operand<TFloat32> historyMask) {
-        int t = config.maxSessionLength();
         int d = config.hiddenSize();
         SdmWeights.Lstm lstm = sdmWeights.lstm();
         SdmWeights.SelfAttention attention = sdmWeights.attention();
@@ -225,7 +279,16 @@ public final class SdmGraph {
                 layers.causalUserAttention(hHat, eu, sdmWeights.userAttention(), sessionMask, t, d);
         if (sdmWeights.longTerm().isEmpty()) {
             if (mode == Mode.SERVING) {
-                prefixState(lstmRun.last(), selfAttention, hHat, eu, sessionMask, null, null);
+                prefixState(
+                        tf,
+                        layers,
+                        lstmRun.last(),
+                        selfAttention,
+                        hHat,
+                        eu,
+                        sessionMask,
+                        null,
+                        null);
             }
             return s;
         }
@@ -240,7 +303,8 @@ public final class SdmGraph {
         Operand<TFloat32> gateBias = longTerm.gateBias(layers, eu, p);
         Operand<TFloat32> gated = longTerm.gateMix(layers, s, p, gateBias, t);
         if (mode == Mode.SERVING) {
-            prefixState(lstmRun.last(), selfAttention, hHat, eu, sessionMask, p, gateBias);
+            prefixState(
+                    tf, layers, lstmRun.last(), selfAttention, hHat, eu, sessionMask, p, gateBias);
         }
         return gated;
     }
@@ -253,6 +317,8 @@ public final class SdmGraph {
      * stepping from there. Serving graphs only; nothing runs unless they are fetched.
      */
     private void prefixState(
+            Ops tf,
+            Layers layers,
             Layers.LstmState last,
             Layers.SelfAttention selfAttention,
             Operand<TFloat32> hHat,

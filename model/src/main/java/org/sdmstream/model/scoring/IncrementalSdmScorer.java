@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.EncodedBatch;
@@ -443,10 +444,20 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /**
-     * Scores every lane's burst with one prefix row each, in one run: the vector of each input of
-     * the burst at its own last click, and the lane's state after the burst's last click.
+     * Scores every lane's burst with one prefix row each: the vector of each input of the burst at
+     * its own last click, and the lane's state after the burst's last click. One run per tower
+     * width the lanes need, each lane in the narrowest that holds its session.
      */
     private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out) {
+        Map<Integer, List<Lane>> byWidth = new TreeMap<>();
+        for (Lane lane : lanes) {
+            int clicks = batch.get(lane.burst.get(lane.burst.size() - 1)).session().size();
+            byWidth.computeIfAbsent(prefix.widthFor(clicks), w -> new ArrayList<>()).add(lane);
+        }
+        byWidth.forEach((width, group) -> runPrefix(group, batch, out, width));
+    }
+
+    private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out, int width) {
         int d = dims.dimensions().vectorSize();
         int t = dims.dimensions().maxSession();
         List<ModelInput> rows = new ArrayList<>();
@@ -462,14 +473,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
                             ? lane.state.writeEncodedRow(encoded, r, last, model.encoder())
                             : model.encoder().encodeRow(last, encoded, r));
         }
-        try (PrefixRunner.Outputs result = prefix.run(encoded)) {
+        try (PrefixRunner.Outputs result = prefix.run(encoded, width)) {
             for (int r = 0; r < lanes.size(); r++) {
                 Lane lane = lanes.get(r);
                 ModelInput last = rows.get(r);
                 for (int i : lane.burst) {
                     int n = batch.get(i).session().size();
                     float[] vector = new float[d];
-                    result.vectors.get((r * t + n - 1) * d, vector, 0, d);
+                    result.vectors.get((r * width + n - 1) * d, vector, 0, d);
                     out[i] = vector;
                 }
                 StepState fresh = StepState.ofEncodedRow(last, lane.profile, encoded, r, d);
@@ -511,13 +522,23 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /**
-     * Warms up the step and, for sessions longer than the model's, the full tower; keeps no state
-     * of it.
+     * Warms up the step, the towers that score bursts (each width: TF prepares a run the first time
+     * its fetches are asked for) and, for sessions longer than the model's, the full tower; keeps
+     * no state of it.
      */
     @Override
     public void warmUp() {
         BatchScorer.super.warmUp();
         cache.take(WARM_UP);
+        if (prefix != null) {
+            EncodedBatch encoded = model.encoder().allocate(1);
+            model.encoder().encodeRow(BatchScorer.warmUpInput(), encoded, 0);
+            for (int width : prefix.widths()) {
+                try (PrefixRunner.Outputs ignored = prefix.run(encoded, width)) {
+                    prefixRuns.increment();
+                }
+            }
+        }
         model.userVectors(List.of(BatchScorer.warmUpInput()));
     }
 
@@ -563,6 +584,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
      */
     long stepInputSetsAllocated() {
         return stepInputs == null ? 0 : stepInputs.allocated();
+    }
+
+    /**
+     * The widths of the towers that score bursts, narrowest first (T last); empty when bursts are
+     * stepped.
+     */
+    List<Integer> prefixWidths() {
+        return prefix == null ? List.of() : prefix.widths();
     }
 
     /** Step signature sizes, or null when the model has none. */

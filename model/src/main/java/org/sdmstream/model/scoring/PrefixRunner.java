@@ -2,35 +2,70 @@ package org.sdmstream.model.scoring;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.sdmstream.features.encoding.EncodedBatch;
 import org.sdmstream.model.ModelSignature;
 import org.sdmstream.model.graph.InputTensors;
 import org.sdmstream.model.graph.SdmGraph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 
 /**
  * Runs the full tower over whole sessions and fetches, with the vector at every position, the state
  * the step carries after each session's last click ({@link ModelSignature#PREFIX_STATE}): one run
  * scores a burst of one user's clicks (a replayed log, a backlog, a cold start mid-session), where
  * stepping would take one round per click, each paying the step's fixed cost for a handful of
- * users. Only for models that export the prefix state.
+ * users. Only for models that export the prefix state. Exports that have the narrower towers
+ * ({@link ModelSignature#PREFIX_WIDTHS}) score a run whose sessions are short by the narrowest that
+ * holds them.
  */
 final class PrefixRunner {
 
+    /** The session inputs a narrower tower has its own placeholders for. */
+    private static final List<String> SESSION_IDS =
+            List.of(
+                    ModelSignature.SESSION_ITEM,
+                    ModelSignature.SESSION_CATEGORY,
+                    ModelSignature.SESSION_BRAND,
+                    ModelSignature.SESSION_SHOP);
+
     private final Session session;
-    private final SdmScorer model;
-    private final List<String> fetches = new ArrayList<>();
     private final int sessionValues;
+
+    /** The fetches of each tower by its width, narrowest first; T, the full tower's, last. */
+    private final Map<Integer, List<String>> fetches = new LinkedHashMap<>();
 
     private PrefixRunner(SdmScorer model, List<String> sessionValueNames) {
         this.session = model.session();
-        this.model = model;
         this.sessionValues = sessionValueNames.size();
-        fetches.add(SdmGraph.SESSION_VECTORS);
-        ModelSignature.PREFIX_STATE.forEach(name -> fetches.add(ModelSignature.prefixOp(name)));
-        sessionValueNames.forEach(name -> fetches.add(ModelSignature.prefixOp(name)));
+        int t = model.dimensions().maxSession();
+        for (int width : ModelSignature.PREFIX_WIDTHS) {
+            if (width < t) {
+                List<String> names = towerFetches(scoped(width), sessionValueNames);
+                List<String> inputs = new ArrayList<>(names);
+                SESSION_IDS.forEach(id -> inputs.add(scoped(width) + id));
+                if (inputs.stream().allMatch(model::hasOperation)) {
+                    fetches.put(width, names);
+                }
+            }
+        }
+        fetches.put(t, towerFetches("", sessionValueNames));
+    }
+
+    private static String scoped(int width) {
+        return ModelSignature.prefixTowerScope(width) + "/";
+    }
+
+    private static List<String> towerFetches(String scope, List<String> sessionValueNames) {
+        List<String> names = new ArrayList<>();
+        names.add(scope + SdmGraph.SESSION_VECTORS);
+        ModelSignature.PREFIX_STATE.forEach(
+                name -> names.add(scope + ModelSignature.prefixOp(name)));
+        sessionValueNames.forEach(name -> names.add(scope + ModelSignature.prefixOp(name)));
+        return List.copyOf(names);
     }
 
     /**
@@ -42,7 +77,8 @@ final class PrefixRunner {
             return null;
         }
         PrefixRunner runner = new PrefixRunner(model, sessionValueNames);
-        for (String op : runner.fetches) {
+        int t = model.dimensions().maxSession();
+        for (String op : runner.fetches.get(t)) {
             if (!model.hasOperation(op)) {
                 return null;
             }
@@ -50,24 +86,105 @@ final class PrefixRunner {
         return runner;
     }
 
-    /**
-     * The tower over {@code encoded} (sessions of at most T clicks); the result's views are valid
-     * until it is closed.
-     */
-    Outputs run(EncodedBatch encoded) {
-        try (InputTensors in = new InputTensors(encoded)) {
-            Session.Runner runner = in.feed(session.runner());
-            fetches.forEach(name -> runner.fetch(name));
-            return new Outputs(runner.run(), sessionValues);
+    /** The widths of the towers this model has, narrowest first, T last. */
+    List<Integer> widths() {
+        return List.copyOf(fetches.keySet());
+    }
+
+    /** The narrowest tower that holds a session of {@code clicks} (at most T) clicks. */
+    int widthFor(int clicks) {
+        for (int width : fetches.keySet()) {
+            if (clicks <= width) {
+                return width;
+            }
         }
+        throw new IllegalArgumentException("a session of " + clicks + " clicks is longer than T");
     }
 
     /**
-     * The tower's vectors at every position [B, T, D] and the state after each row's last click, as
-     * views of the result's memory.
+     * The tower of width {@code width} over {@code encoded} (sessions of at most that many clicks,
+     * encoded T wide); the result's views are valid until it is closed.
+     */
+    Outputs run(EncodedBatch encoded, int width) {
+        List<String> names = fetches.get(width);
+        if (names == null) {
+            throw new IllegalArgumentException("no tower of width " + width + ": " + widths());
+        }
+        List<Tensor> narrowed = new ArrayList<>();
+        try (InputTensors in = new InputTensors(encoded)) {
+            Session.Runner runner = session.runner();
+            boolean narrow = width < encoded.maxSession();
+            in.asMap()
+                    .forEach(
+                            (name, tensor) -> {
+                                if (!(narrow && SESSION_IDS.contains(name))) {
+                                    runner.feed(name, tensor);
+                                }
+                            });
+            if (narrow) {
+                String scope = scoped(width);
+                feedNarrowed(
+                        runner,
+                        scope + SESSION_IDS.get(0),
+                        encoded.sessionItem(),
+                        encoded,
+                        width,
+                        narrowed);
+                feedNarrowed(
+                        runner,
+                        scope + SESSION_IDS.get(1),
+                        encoded.sessionCategory(),
+                        encoded,
+                        width,
+                        narrowed);
+                feedNarrowed(
+                        runner,
+                        scope + SESSION_IDS.get(2),
+                        encoded.sessionBrand(),
+                        encoded,
+                        width,
+                        narrowed);
+                feedNarrowed(
+                        runner,
+                        scope + SESSION_IDS.get(3),
+                        encoded.sessionShop(),
+                        encoded,
+                        width,
+                        narrowed);
+            }
+            names.forEach(runner::fetch);
+            return new Outputs(runner.run(), sessionValues, width);
+        } finally {
+            narrowed.forEach(Tensor::close);
+        }
+    }
+
+    /** Feeds the first {@code width} columns of every row of a [B, T] session input. */
+    private static void feedNarrowed(
+            Session.Runner runner,
+            String name,
+            int[] ids,
+            EncodedBatch encoded,
+            int width,
+            List<Tensor> narrowed) {
+        int rows = encoded.batchSize();
+        int t = encoded.maxSession();
+        int[] out = new int[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ids, r * t, out, r * width, width);
+        }
+        Tensor tensor = InputTensors.ints(out, rows, width);
+        narrowed.add(tensor);
+        runner.feed(name, tensor);
+    }
+
+    /**
+     * The tower's vectors at every position [B, W, D] and the state after each row's last click
+     * (attention rows [B, H, W, K]), W the tower's {@link #width}, as views of the result's memory.
      */
     static final class Outputs implements AutoCloseable {
         private final Result result;
+        final int width;
         final FloatBuffer vectors;
         final FloatBuffer h;
         final FloatBuffer c;
@@ -78,8 +195,9 @@ final class PrefixRunner {
         final FloatBuffer poolAcc;
         final FloatBuffer[] sessionValues;
 
-        private Outputs(Result result, int sessionValueCount) {
+        private Outputs(Result result, int sessionValueCount, int width) {
             this.result = result;
+            this.width = width;
             vectors = StepOutputs.floats(result, 0);
             h = StepOutputs.floats(result, 1);
             c = StepOutputs.floats(result, 2);

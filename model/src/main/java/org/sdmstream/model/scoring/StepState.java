@@ -306,7 +306,8 @@ final class StepState {
     /**
      * Takes the state after the last click of {@code session} from a prefix run's row {@code row}
      * ({@link PrefixRunner}): this state, fresh, then continues that session as if it had been
-     * stepped through it.
+     * stepped through it. The run's tower may be narrower than {@code maxRows} (T), the most rows
+     * this state holds.
      */
     void takePrefix(
             PrefixRunner.Outputs out,
@@ -331,7 +332,7 @@ final class StepState {
         clickBrand = Arrays.copyOfRange(encoded.sessionBrand(), at, at + capacity);
         clickShop = Arrays.copyOfRange(encoded.sessionShop(), at, at + capacity);
         for (int hh = 0; hh < heads; hh++) {
-            int from = (row * heads + hh) * maxRows * k;
+            int from = (row * heads + hh) * out.width * k;
             out.keys.get(from, keys, hh * capacity * k, n * k);
             out.values.get(from, values, hh * capacity * k, n * k);
         }
@@ -341,7 +342,7 @@ final class StepState {
         poolMax = out.poolMax.get(row);
         poolSum = out.poolSum.get(row);
         vector = new float[d];
-        out.vectors.get((row * maxRows + n - 1) * d, vector, 0, d);
+        out.vectors.get((row * out.width + n - 1) * d, vector, 0, d);
         takeSessionValues(out.sessionValues, row);
         firstClickPrint = print(session.get(0));
         lastClickPrint = print(session.get(n - 1));

@@ -439,11 +439,13 @@ class IncrementalSdmScorerITCase {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isEqualTo(batch.size());
         }
-        // With bursts on, each user's clicks are one prefix row, both in one run.
+        // With bursts on, each user's clicks are one prefix row: one run for both when the second
+        // session needs the full tower too, else one run of the narrowest tower that holds it.
+        int second = sessions.get(2).inputs().size();
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 7)) {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isZero();
-            assertThat(scorer.stats().prefixRuns()).isEqualTo(1);
+            assertThat(scorer.stats().prefixRuns()).isEqualTo(second > 32 ? 1 : 2);
         }
     }
 
@@ -478,6 +480,46 @@ class IncrementalSdmScorerITCase {
             assertThat(scorer.stepInputSetsAllocated()).isEqualTo(2);
             assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, asked));
             assertThat(scorer.stats().steps()).isEqualTo(45 + 6 + 17);
+        }
+    }
+
+    @Test
+    void burstsGoThroughTheNarrowestTowerThatHoldsTheirSessionAndSteppingGoesOn() {
+        // Each user's whole session in one call: one prefix row each, in the 8-, 16-, 32- or
+        // 50-wide tower by its length, one run per width; then one more click each, stepped from
+        // the state the narrow tower left.
+        int[] lengths = {1, 7, 8, 9, 16, 17, 32, 33, 49};
+        Random r = new Random(21);
+        List<UserSession> sessions = new ArrayList<>();
+        for (int u = 0; u < lengths.length; u++) {
+            sessions.add(session(r, "w" + u, "s-w" + u, lengths[u] + 1));
+        }
+        List<ModelInput> bursts = new ArrayList<>();
+        List<ModelInput> next = new ArrayList<>();
+        for (UserSession s : sessions) {
+            bursts.addAll(s.inputs().subList(0, s.inputs().size() - 1));
+            next.add(s.inputs().get(s.inputs().size() - 1));
+        }
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 512)) {
+            assertThat(scorer.prefixWidths()).containsExactly(8, 16, 32, 50);
+            assertSameVectors(scorer.score(bursts), fullTower(withLongTerm, bursts));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixRuns()).isEqualTo(4);
+            assertThat(stats.prefixInputs()).isEqualTo(bursts.size() - 1); // the 1-click one steps
+            assertSameVectors(scorer.score(next), fullTower(withLongTerm, next));
+            assertThat(scorer.stats().steps()).isEqualTo(1 + next.size());
+            assertThat(scorer.stats().rebuilds()).isZero();
+        }
+    }
+
+    @Test
+    void theWarmUpRunsTheStepAndEveryTowerAndKeepsNoState() {
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
+            scorer.warmUp();
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.steps()).isEqualTo(1);
+            assertThat(stats.prefixRuns()).isEqualTo(scorer.prefixWidths().size()).isEqualTo(4);
+            assertThat(stats.cachedUsers()).isZero();
         }
     }
 
