@@ -445,14 +445,23 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     /**
      * Scores every lane's burst with one prefix row each: the vector of each input of the burst at
-     * its own last click, and the lane's state after the burst's last click. One run per tower
-     * width the lanes need, each lane in the narrowest that holds its session.
+     * its own last click, and the lane's state after the burst's last click. Each lane goes to a
+     * tower that holds its session, as {@link PrefixRunner#runWidths} plans: one run per width.
      */
     private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out) {
-        Map<Integer, List<Lane>> byWidth = new TreeMap<>();
-        for (Lane lane : lanes) {
+        List<Integer> widths = prefix.widths();
+        int[] needs = new int[lanes.size()];
+        int[] rows = new int[widths.size()];
+        for (int r = 0; r < lanes.size(); r++) {
+            Lane lane = lanes.get(r);
             int clicks = batch.get(lane.burst.get(lane.burst.size() - 1)).session().size();
-            byWidth.computeIfAbsent(prefix.widthFor(clicks), w -> new ArrayList<>()).add(lane);
+            needs[r] = widths.indexOf(prefix.widthFor(clicks));
+            rows[needs[r]]++;
+        }
+        int[] runWidth = PrefixRunner.runWidths(widths, rows);
+        Map<Integer, List<Lane>> byWidth = new TreeMap<>();
+        for (int r = 0; r < lanes.size(); r++) {
+            byWidth.computeIfAbsent(runWidth[needs[r]], w -> new ArrayList<>()).add(lanes.get(r));
         }
         byWidth.forEach((width, group) -> runPrefix(group, batch, out, width));
     }

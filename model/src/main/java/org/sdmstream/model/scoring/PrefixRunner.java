@@ -91,6 +91,56 @@ final class PrefixRunner {
         return List.copyOf(fetches.keySet());
     }
 
+    /**
+     * Which tower runs which rows: {@code rows[i]} rows need at least {@code widths.get(i)}
+     * positions (widths ascending); returns, for each i, the width of the run that scores them, so
+     * that the estimated cost of all runs is least. A run costs a fixed part plus a part per row,
+     * both about proportional to its width (JMH, the full tower at 8 and 50 positions, batches 1, 8
+     * and 64: about 360 and 1,100 µs fixed, 32 and 194 µs per row; docs/benchmarks.md, session 13):
+     * a few short rows ride in a wider run, many get their own.
+     */
+    static int[] runWidths(List<Integer> widths, int[] rows) {
+        int top = -1;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] > 0) {
+                top = i;
+            }
+        }
+        int[] best = new int[rows.length];
+        if (top < 0) {
+            return best;
+        }
+        double bestCost = Double.MAX_VALUE;
+        // Every subset of the narrower widths runs on its own, the widest needed always does.
+        for (int mask = 0; mask < 1 << top; mask++) {
+            int[] assigned = new int[rows.length];
+            double cost = 0;
+            int pending = 0;
+            for (int i = 0; i <= top; i++) {
+                pending += rows[i];
+                if (i == top || (mask & 1 << i) != 0) {
+                    if (pending > 0) {
+                        cost += runCost(widths.get(i), pending);
+                    }
+                    for (int j = i; j >= 0 && assigned[j] == 0; j--) {
+                        assigned[j] = widths.get(i);
+                    }
+                    pending = 0;
+                }
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = assigned;
+            }
+        }
+        return best;
+    }
+
+    /** Estimated µs of one run of the tower over {@code width} positions with {@code rows} rows. */
+    static double runCost(int width, int rows) {
+        return 185 + 18.3 * width + rows * 3.9 * width;
+    }
+
     /** The narrowest tower that holds a session of {@code clicks} (at most T) clicks. */
     int widthFor(int clicks) {
         for (int width : fetches.keySet()) {

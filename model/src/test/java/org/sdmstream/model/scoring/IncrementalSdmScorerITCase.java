@@ -439,13 +439,12 @@ class IncrementalSdmScorerITCase {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isEqualTo(batch.size());
         }
-        // With bursts on, each user's clicks are one prefix row: one run for both when the second
-        // session needs the full tower too, else one run of the narrowest tower that holds it.
-        int second = sessions.get(2).inputs().size();
+        // With bursts on, each user's clicks are one prefix row, both in one run (a lone short row
+        // rides in the wider run rather than pay a run of its own).
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 7)) {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isZero();
-            assertThat(scorer.stats().prefixRuns()).isEqualTo(second > 32 ? 1 : 2);
+            assertThat(scorer.stats().prefixRuns()).isEqualTo(1);
         }
     }
 
@@ -484,15 +483,17 @@ class IncrementalSdmScorerITCase {
     }
 
     @Test
-    void burstsGoThroughTheNarrowestTowerThatHoldsTheirSessionAndSteppingGoesOn() {
-        // Each user's whole session in one call: one prefix row each, in the 8-, 16-, 32- or
-        // 50-wide tower by its length, one run per width; then one more click each, stepped from
-        // the state the narrow tower left.
-        int[] lengths = {1, 7, 8, 9, 16, 17, 32, 33, 49};
+    void burstsGoThroughNarrowerTowersAndSteppingGoesOn() {
+        // Each user's whole session in one call, one prefix row each: ten short sessions (3 to 8
+        // clicks; two more of 2 clicks are stepped) in a run of the 8-wide tower, two long ones (42
+        // and 43) in the 50-wide; then one more click each, stepped from the state the towers left.
+        // In a second call, short sessions only: one
+        // run of the 8-wide tower.
         Random r = new Random(21);
         List<UserSession> sessions = new ArrayList<>();
-        for (int u = 0; u < lengths.length; u++) {
-            sessions.add(session(r, "w" + u, "s-w" + u, lengths[u] + 1));
+        for (int u = 0; u < 14; u++) {
+            int length = u < 12 ? 2 + u % 7 : 30 + u;
+            sessions.add(session(r, "w" + u, "s-w" + u, length + 1));
         }
         List<ModelInput> bursts = new ArrayList<>();
         List<ModelInput> next = new ArrayList<>();
@@ -500,15 +501,23 @@ class IncrementalSdmScorerITCase {
             bursts.addAll(s.inputs().subList(0, s.inputs().size() - 1));
             next.add(s.inputs().get(s.inputs().size() - 1));
         }
-        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 512)) {
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 1024)) {
             assertThat(scorer.prefixWidths()).containsExactly(8, 16, 32, 50);
             assertSameVectors(scorer.score(bursts), fullTower(withLongTerm, bursts));
             IncrementalSdmScorer.Stats stats = scorer.stats();
-            assertThat(stats.prefixRuns()).isEqualTo(4);
-            assertThat(stats.prefixInputs()).isEqualTo(bursts.size() - 1); // the 1-click one steps
+            assertThat(stats.prefixRuns()).isEqualTo(2);
+            assertThat(stats.prefixInputs()).isEqualTo(bursts.size() - 4);
+            assertThat(stats.steps()).isEqualTo(4);
             assertSameVectors(scorer.score(next), fullTower(withLongTerm, next));
-            assertThat(scorer.stats().steps()).isEqualTo(1 + next.size());
+            assertThat(scorer.stats().steps()).isEqualTo(4 + next.size());
             assertThat(scorer.stats().rebuilds()).isZero();
+
+            List<ModelInput> shortOnes = new ArrayList<>();
+            for (int u = 0; u < 6; u++) {
+                shortOnes.addAll(session(r, "v" + u, "s-v" + u, 3 + u).inputs());
+            }
+            assertSameVectors(scorer.score(shortOnes), fullTower(withLongTerm, shortOnes));
+            assertThat(scorer.stats().prefixRuns()).isEqualTo(3);
         }
     }
 
