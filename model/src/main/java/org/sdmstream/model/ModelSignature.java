@@ -102,8 +102,8 @@ public final class ModelSignature {
     public static final String LSTM_C = "lstm_c";
 
     /**
-     * Self-attention key and value rows of the earlier clicks [B, H, T, K]; rows >= position are
-     * ignored (pass zeros).
+     * Self-attention key and value rows of the earlier clicks [B, H, T, K]; rows >= position get no
+     * weight (any finite values).
      */
     public static final String ATTENTION_KEYS = "attention_keys";
 
@@ -172,8 +172,9 @@ public final class ModelSignature {
      * prefix_t8/session_vectors}) and prefix state ({@code prefix_t8/prefix/lstm_h}, ..); user,
      * profile, history and {@code session_length} are the full tower's placeholders. The tower is
      * causal, so a session of n clicks gets the same vectors and state from any width >= n; a
-     * scorer scores short bursts by the narrowest (the tower over 8 positions costs about a fifth
-     * of the one over 50, docs/benchmarks.md, session 13). Exports before them have none.
+     * scorer scores short bursts by the narrowest (the tower over 8 positions costs about a sixth
+     * per row of the one over 50 and a third of its fixed part, docs/benchmarks.md, session 13).
+     * Exports before them have none.
      */
     public static final List<Integer> PREFIX_WIDTHS = List.of(8, 16, 32);
 

@@ -4,9 +4,9 @@ package org.sdmstream.model.scoring;
  * Chooses which lanes of a call are scored by prefix rows ({@link PrefixRunner}) and which are
  * stepped, by a cost model of the two kinds of run: a step run costs a fixed part plus one part per
  * lane, and a call steps as many rounds as its longest stepped lane needs; a prefix run costs a
- * larger fixed part plus one row per lane, each row the tower over all T positions, however few of
- * them are clicks. Prefix rows go to the lanes that need the most steps, as many as lowers the
- * total.
+ * larger fixed part plus one row per lane, each row priced as the tower over all T positions (the
+ * narrower towers of {@link PrefixRunner} make short rows cheaper than this model says). Prefix
+ * rows go to the lanes that need the most steps, as many as lowers the total.
  *
  * <p>The costs are in units of one lane of one step run (about 19 µs of CPU at 256 lanes), measured
  * with ScorerBenchmark at the default sizes (D 64, T 50) and the job's thread settings (inter-op

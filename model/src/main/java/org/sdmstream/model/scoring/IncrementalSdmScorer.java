@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.sdmstream.features.ModelInput;
 import org.sdmstream.features.encoding.EncodedBatch;
@@ -100,6 +101,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder fullTower = new LongAdder();
     private final LongAdder lookedUp = new LongAdder();
+    private final Map<Integer, LongAdder> prefixRunsByWidth = new ConcurrentHashMap<>();
 
     private IncrementalSdmScorer(SdmScorer model, IncrementalScorerOptions options) {
         this.model = model;
@@ -119,7 +121,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     sessionValues.isEmpty()
                             ? null
                             : new StepInputsPool(
-                                    dims, sessionValues, StepInputsPool.MAX_IDLE_BYTES);
+                                    dims, sessionValues, maxBatch, StepInputsPool.MAX_IDLE_BYTES);
         } else {
             this.dims = null;
             this.step = null;
@@ -500,6 +502,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
             }
         }
         prefixRuns.increment();
+        prefixRunsByWidth.computeIfAbsent(width, w -> new LongAdder()).increment();
     }
 
     /** Computes the session values of the lanes whose state has none, in one run. */
@@ -545,6 +548,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
             for (int width : prefix.widths()) {
                 try (PrefixRunner.Outputs ignored = prefix.run(encoded, width)) {
                     prefixRuns.increment();
+                    prefixRunsByWidth.computeIfAbsent(width, w -> new LongAdder()).increment();
                 }
             }
         }
@@ -601,6 +605,13 @@ public final class IncrementalSdmScorer implements BatchScorer {
      */
     List<Integer> prefixWidths() {
         return prefix == null ? List.of() : prefix.widths();
+    }
+
+    /** Prefix runs since load by the width of their tower (the warm-up included). */
+    Map<Integer, Long> prefixRunsByWidth() {
+        Map<Integer, Long> runs = new TreeMap<>();
+        prefixRunsByWidth.forEach((width, n) -> runs.put(width, n.sum()));
+        return runs;
     }
 
     /** Step signature sizes, or null when the model has none. */

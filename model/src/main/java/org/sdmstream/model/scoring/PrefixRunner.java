@@ -95,9 +95,8 @@ final class PrefixRunner {
      * Which tower runs which rows: {@code rows[i]} rows need at least {@code widths.get(i)}
      * positions (widths ascending); returns, for each i, the width of the run that scores them, so
      * that the estimated cost of all runs is least. A run costs a fixed part plus a part per row,
-     * both about proportional to its width (JMH, the full tower at 8 and 50 positions, batches 1, 8
-     * and 64: about 360 and 1,100 µs fixed, 32 and 194 µs per row; docs/benchmarks.md, session 13):
-     * a few short rows ride in a wider run, many get their own.
+     * both growing about linearly with its width ({@link #runCost}): a few short rows ride in a
+     * wider run, many get their own.
      */
     static int[] runWidths(List<Integer> widths, int[] rows) {
         int top = -1;
@@ -136,9 +135,14 @@ final class PrefixRunner {
         return best;
     }
 
-    /** Estimated µs of one run of the tower over {@code width} positions with {@code rows} rows. */
+    /**
+     * Estimated µs of one run of the tower over {@code width} positions with {@code rows} rows: a
+     * line through the full tower's CPU per call at 8 and 50 positions (JMH, batches 8 and 64,
+     * means of three iterations: fixed 373 and 1,114 µs, 32.8 and 193.9 µs per row;
+     * docs/benchmarks.md, session 13).
+     */
     static double runCost(int width, int rows) {
-        return 185 + 18.3 * width + rows * 3.9 * width;
+        return 232 + 17.6 * width + rows * (2.1 + 3.84 * width);
     }
 
     /** The narrowest tower that holds a session of {@code clicks} (at most T) clicks. */
@@ -159,6 +163,18 @@ final class PrefixRunner {
         List<String> names = fetches.get(width);
         if (names == null) {
             throw new IllegalArgumentException("no tower of width " + width + ": " + widths());
+        }
+        for (int r = 0; r < encoded.batchSize(); r++) {
+            // A narrower tower would silently score only the first clicks of a longer session.
+            if (encoded.sessionLength()[r] > width) {
+                throw new IllegalArgumentException(
+                        "row "
+                                + r
+                                + " has "
+                                + encoded.sessionLength()[r]
+                                + " clicks, the tower "
+                                + width);
+            }
         }
         List<Tensor> narrowed = new ArrayList<>();
         try (InputTensors in = new InputTensors(encoded)) {

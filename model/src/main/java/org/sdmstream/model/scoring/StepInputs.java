@@ -27,7 +27,8 @@ import org.tensorflow.types.TInt32;
  * the same as over zeroed slots, and a round no longer writes zeros over half of the 2 x H x T x K
  * floats per lane (the largest copy of the step, docs/benchmarks.md, session 13). Lanes no user
  * fills in a round (padding up to a pooled size) keep finite inputs too and their outputs are not
- * read.
+ * read. (Rows are finite for a model with finite weights; one without, whose vectors are NaN
+ * anyway, could now pass NaN rows to other users' lanes as well, since 0 x NaN is NaN.)
  */
 final class StepInputs implements AutoCloseable {
 
@@ -157,17 +158,23 @@ final class StepInputs implements AutoCloseable {
     private IntBuffer ints(String name, long... shape) {
         TInt32 t = TInt32.tensorOf(Shape.of(shape));
         tensors.put(name, t);
-        IntBuffer buffer = TensorMemory.ints(t);
+        return zero(TensorMemory.ints(t));
+    }
+
+    private FloatBuffer floats(String name, long... shape) {
+        TFloat32 t = TFloat32.tensorOf(Shape.of(shape));
+        tensors.put(name, t);
+        return zero(TensorMemory.floats(t));
+    }
+
+    static IntBuffer zero(IntBuffer buffer) {
         for (int at = 0; at < buffer.capacity(); at += ZERO_INTS.length) {
             buffer.put(at, ZERO_INTS, 0, Math.min(ZERO_INTS.length, buffer.capacity() - at));
         }
         return buffer;
     }
 
-    private FloatBuffer floats(String name, long... shape) {
-        TFloat32 t = TFloat32.tensorOf(Shape.of(shape));
-        tensors.put(name, t);
-        FloatBuffer buffer = TensorMemory.floats(t);
+    static FloatBuffer zero(FloatBuffer buffer) {
         for (int at = 0; at < buffer.capacity(); at += ZERO_FLOATS.length) {
             buffer.put(at, ZERO_FLOATS, 0, Math.min(ZERO_FLOATS.length, buffer.capacity() - at));
         }

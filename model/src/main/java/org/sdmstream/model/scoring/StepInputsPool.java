@@ -28,6 +28,7 @@ final class StepInputsPool implements AutoCloseable {
 
     private final ModelSignature.StepDimensions dims;
     private final List<String> sessionValueNames;
+    private final int maxLanes;
     private final long maxIdleBytes;
 
     /** Idle sets by lane count, least recently used size first. */
@@ -38,10 +39,17 @@ final class StepInputsPool implements AutoCloseable {
     private long allocated;
     private boolean closed;
 
+    /**
+     * @param maxLanes the most lanes a round has (the scorer's batch cap): no set is padded past it
+     */
     StepInputsPool(
-            ModelSignature.StepDimensions dims, List<String> sessionValueNames, long maxIdleBytes) {
+            ModelSignature.StepDimensions dims,
+            List<String> sessionValueNames,
+            int maxLanes,
+            long maxIdleBytes) {
         this.dims = dims;
         this.sessionValueNames = List.copyOf(sessionValueNames);
+        this.maxLanes = maxLanes;
         this.maxIdleBytes = maxIdleBytes;
     }
 
@@ -62,11 +70,13 @@ final class StepInputsPool implements AutoCloseable {
     }
 
     /**
-     * A set of {@link #lanesFor}({@code lanes}) lanes, idle or new; the caller owns it until {@link
-     * #give}.
+     * A set of {@link #lanesFor}({@code lanes}) lanes (no more than the batch cap), idle or new;
+     * the caller owns it until {@link #give}. A set larger than the idle bound (a batch cap of some
+     * 2,500 lanes at the default sizes) is allocated anew for every round.
      */
     StepInputs take(int lanes) {
-        int size = lanesFor(lanes);
+        // Never past the batch cap (a cap off the size grid, e.g. 300, would pad to 320).
+        int size = Math.max(lanes, Math.min(lanesFor(lanes), maxLanes));
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the scorer is closed");

@@ -452,8 +452,7 @@ class IncrementalSdmScorerITCase {
     void roundsReusingTheTensorsOfLongerSessionsAndPaddedRoundsMatchTheFullTower() {
         // The step-input tensors serve round after round and a lane writes only its own rows: the
         // slots past a short session hold the rows a longer session wrote there before.
-        List<UserSession> sessions = randomSessions(11, 20);
-        UserSession longOne = sessions.get(1); // 50 clicks
+        UserSession longOne = randomSessions(11, 2).get(1); // 50 clicks
         UserSession shortOne = session(new Random(12), "short", "s-short", 6);
         try (IncrementalSdmScorer scorer = steppingOnly(withLongTerm, 1 << 24, 256)) {
             List<ModelInput> asked = new ArrayList<>();
@@ -469,16 +468,31 @@ class IncrementalSdmScorerITCase {
             // Every one-lane round took the same set.
             assertThat(scorer.stepInputSetsAllocated()).isEqualTo(1);
 
-            // 17 users in one round take an 18-lane set: one lane of padding.
-            List<ModelInput> wide = new ArrayList<>();
-            for (int u = 2; u < 19; u++) {
-                wide.add(sessions.get(u).inputs().get(0));
+            // 18 users stepped together (six rounds of 18 lanes), then 17 others (three rounds of
+            // 17 in the same 18-lane set): the padding lane and the slots past each new user's
+            // position hold what the first users' rounds left there.
+            Random r = new Random(14);
+            List<UserSession> first = new ArrayList<>();
+            List<UserSession> then = new ArrayList<>();
+            for (int u = 0; u < 18; u++) {
+                first.add(session(r, "first" + u, "s-first" + u, 6));
             }
-            asked.addAll(wide);
-            actual.addAll(List.of(scorer.score(wide)));
+            for (int u = 0; u < 17; u++) {
+                then.add(session(r, "then" + u, "s-then" + u, 3));
+            }
+            for (List<UserSession> group : List.of(first, then)) {
+                for (int j = 0; j < group.get(0).inputs().size(); j++) {
+                    List<ModelInput> round = new ArrayList<>();
+                    for (UserSession us : group) {
+                        round.add(us.inputs().get(j));
+                    }
+                    asked.addAll(round);
+                    actual.addAll(List.of(scorer.score(round)));
+                }
+            }
             assertThat(scorer.stepInputSetsAllocated()).isEqualTo(2);
             assertSameVectors(actual.toArray(new float[0][]), fullTower(withLongTerm, asked));
-            assertThat(scorer.stats().steps()).isEqualTo(45 + 6 + 17);
+            assertThat(scorer.stats().steps()).isEqualTo(45 + 6 + 18 * 6 + 17 * 3);
         }
     }
 
@@ -505,7 +519,7 @@ class IncrementalSdmScorerITCase {
             assertThat(scorer.prefixWidths()).containsExactly(8, 16, 32, 50);
             assertSameVectors(scorer.score(bursts), fullTower(withLongTerm, bursts));
             IncrementalSdmScorer.Stats stats = scorer.stats();
-            assertThat(stats.prefixRuns()).isEqualTo(2);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 1L, 50, 1L));
             assertThat(stats.prefixInputs()).isEqualTo(bursts.size() - 4);
             assertThat(stats.steps()).isEqualTo(4);
             assertSameVectors(scorer.score(next), fullTower(withLongTerm, next));
@@ -517,7 +531,7 @@ class IncrementalSdmScorerITCase {
                 shortOnes.addAll(session(r, "v" + u, "s-v" + u, 3 + u).inputs());
             }
             assertSameVectors(scorer.score(shortOnes), fullTower(withLongTerm, shortOnes));
-            assertThat(scorer.stats().prefixRuns()).isEqualTo(3);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 2L, 50, 1L));
         }
     }
 
@@ -527,7 +541,8 @@ class IncrementalSdmScorerITCase {
             scorer.warmUp();
             IncrementalSdmScorer.Stats stats = scorer.stats();
             assertThat(stats.steps()).isEqualTo(1);
-            assertThat(stats.prefixRuns()).isEqualTo(scorer.prefixWidths().size()).isEqualTo(4);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 1L, 16, 1L, 32, 1L, 50, 1L));
+            assertThat(stats.prefixRuns()).isEqualTo(4);
             assertThat(stats.cachedUsers()).isZero();
         }
     }

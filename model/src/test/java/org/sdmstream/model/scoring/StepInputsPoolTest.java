@@ -44,8 +44,32 @@ class StepInputsPoolTest {
     }
 
     @Test
+    void zeroingOverwritesWhateverTheMemoryHeld() {
+        float[] floats = new float[10_000];
+        java.util.Arrays.fill(floats, Float.NaN);
+        StepInputs.zero(FloatBuffer.wrap(floats));
+        assertThat(floats).containsOnly(0f);
+        int[] ints = new int[5_000];
+        java.util.Arrays.fill(ints, -7);
+        StepInputs.zero(java.nio.IntBuffer.wrap(ints));
+        assertThat(ints).containsOnly(0);
+    }
+
+    @Test
+    void noSetIsPaddedPastTheBatchCap() {
+        try (StepInputsPool pool = new StepInputsPool(DIMS, List.of(), 300, 1L << 30)) {
+            StepInputs capped = pool.take(290); // 320 on the grid
+            assertThat(capped.lanes()).isEqualTo(300);
+            StepInputs small = pool.take(5);
+            assertThat(small.lanes()).isEqualTo(5);
+            capped.close();
+            small.close();
+        }
+    }
+
+    @Test
     void aSetGivenBackServesTheNextRoundOfItsSizeAndAFreshOneIsZeroed() {
-        try (StepInputsPool pool = new StepInputsPool(DIMS, List.of("query"), 1L << 20)) {
+        try (StepInputsPool pool = new StepInputsPool(DIMS, List.of("query"), 256, 1L << 20)) {
             StepInputs first = pool.take(3);
             assertThat(first.lanes()).isEqualTo(3);
             for (Tensor t : first.feeds().values()) {
@@ -78,7 +102,7 @@ class StepInputsPoolTest {
             small = probe.bytes();
         }
         // Room for two 2-lane sets, or one 3-lane set and change.
-        try (StepInputsPool pool = new StepInputsPool(DIMS, List.of(), 2 * small)) {
+        try (StepInputsPool pool = new StepInputsPool(DIMS, List.of(), 256, 2 * small)) {
             StepInputs a = pool.take(2);
             StepInputs b = pool.take(2);
             StepInputs c = pool.take(3);
@@ -87,15 +111,19 @@ class StepInputsPoolTest {
             assertThat(pool.idleBytes()).isEqualTo(2 * small);
             pool.give(c); // the 2-lane size is older: both of its sets go
             assertThat(pool.idleBytes()).isEqualTo(c.bytes());
-            assertThat(pool.take(3)).isSameAs(c);
-            assertThat(pool.take(2)).isNotIn(a, b);
+            StepInputs again = pool.take(3);
+            assertThat(again).isSameAs(c);
+            StepInputs fresh = pool.take(2);
+            assertThat(fresh).isNotIn(a, b);
             assertThat(pool.allocated()).isEqualTo(4);
+            again.close();
+            fresh.close();
         }
     }
 
     @Test
     void aSetLargerThanTheBoundAndSetsGivenAfterCloseAreFreed() {
-        StepInputsPool pool = new StepInputsPool(DIMS, List.of(), 1);
+        StepInputsPool pool = new StepInputsPool(DIMS, List.of(), 256, 1);
         StepInputs in = pool.take(1);
         pool.give(in);
         assertThat(pool.idleBytes()).isZero();
