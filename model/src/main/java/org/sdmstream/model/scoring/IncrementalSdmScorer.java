@@ -182,17 +182,46 @@ public final class IncrementalSdmScorer implements BatchScorer {
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
         }
-        List<Lane> bursts = prefix == null ? List.of() : planBursts(lanes.values(), batch);
-        for (int from = 0; from < bursts.size(); from += maxBatch) {
-            runPrefix(bursts.subList(from, Math.min(bursts.size(), from + maxBatch)), batch, out);
+        // A pass scores the lanes' first chains by prefix rows where planned and steps the rest. A
+        // lane that reaches another chain worth a prefix row (a replayed user's next session, say)
+        // holds it for the next pass instead of stepping it one round at a time.
+        Collection<Lane> planned = lanes.values();
+        while (!planned.isEmpty()) {
+            // A lane whose chain is planned as steps steps it; one that takes a burst may hold its
+            // next chain at once (takeBurst).
+            planned.forEach(lane -> lane.mayHold = false);
+            List<Lane> bursts = prefix == null ? List.of() : planBursts(planned, batch);
+            for (int from = 0; from < bursts.size(); from += maxBatch) {
+                runPrefix(
+                        bursts.subList(from, Math.min(bursts.size(), from + maxBatch)), batch, out);
+            }
+            for (Lane lane : planned) {
+                lane.next(batch, out);
+            }
+            stepRounds(lanes.values(), batch, out);
+            List<Lane> held = new ArrayList<>();
+            for (Lane lane : lanes.values()) {
+                if (lane.held) {
+                    lane.held = false;
+                    held.add(lane);
+                }
+            }
+            planned = held;
         }
         for (Lane lane : lanes.values()) {
-            lane.next(batch, out);
+            if (lane.state != null && lane.state.position > 0) {
+                cache.put(lane.userId, lane.state);
+            }
         }
+        return out;
+    }
+
+    /** Steps every lane that has a current input, round after round, until none has. */
+    private void stepRounds(Collection<Lane> lanes, List<ModelInput> batch, float[][] out) {
         List<Lane> round = new ArrayList<>();
         while (true) {
             round.clear();
-            for (Lane lane : lanes.values()) {
+            for (Lane lane : lanes) {
                 if (lane.current >= 0) {
                     round.add(lane);
                 }
@@ -210,18 +239,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 }
             }
         }
-        for (Lane lane : lanes.values()) {
-            if (lane.state != null && lane.state.position > 0) {
-                cache.put(lane.userId, lane.state);
-            }
-        }
-        return out;
     }
 
     /**
      * The lanes whose first pending inputs (one session's clicks in order) are scored by a prefix
      * row: with {@link IncrementalScorerOptions.Bursts#PLANNED} those {@link BurstPlan} picks, the
-     * ones that need the most steps.
+     * ones that need the most steps; by default those that need {@link #PREFIX_MIN_STEPS} or more.
      */
     private List<Lane> planBursts(Collection<Lane> all, List<ModelInput> batch) {
         List<Lane> candidates = new ArrayList<>();
@@ -293,6 +316,16 @@ public final class IncrementalSdmScorer implements BatchScorer {
         /** The steps {@link #chain} needs from the state the lane has. */
         int chainSteps;
 
+        /**
+         * Whether {@link #next}, reaching the start of another chain, may hold it for a prefix row
+         * of the call's next pass rather than step it; false until the lane has stepped into the
+         * chain a pass planned as steps, so that every pass moves on.
+         */
+        boolean mayHold;
+
+        /** Whether the lane stopped at a chain held for the next pass. */
+        boolean held;
+
         private int chainStart;
         private int chainFirstClicks;
         private int[] chainProfile;
@@ -331,6 +364,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
             burstContinues = chainStart > 0;
             pending.removeAll(chain);
             profile = chainProfile;
+            mayHold = true;
         }
 
         /**
@@ -355,11 +389,18 @@ public final class IncrementalSdmScorer implements BatchScorer {
         void next(List<ModelInput> batch, float[][] out) {
             current = -1;
             while (!pending.isEmpty()) {
-                int i = pending.poll();
+                int i = pending.peek();
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
                 int[] encodedProfile = model.encoder().encodeProfile(in.profile());
-                if (state != null && state.continues(in, encodedProfile)) {
+                boolean continues = state != null && state.continues(in, encodedProfile);
+                if (!continues && mayHold && chainSteps(batch) >= PREFIX_MIN_STEPS) {
+                    held = true;
+                    return;
+                }
+                pending.poll();
+                mayHold = prefix != null;
+                if (continues) {
                     cacheHits.increment();
                 } else {
                     if (n > 1) {

@@ -536,6 +536,35 @@ class IncrementalSdmScorerITCase {
     }
 
     @Test
+    void aUsersLaterSessionsInTheSameCallAreBurstsToo() {
+        // A replayed user: several sessions of one user in one call. Each session after the first
+        // used to be stepped one round per click; now each chain worth a prefix row is one.
+        Random r = new Random(31);
+        UserSession a = session(r, "replayed", "s-a", 5);
+        UserSession b = session(r, "replayed", "s-b", 6);
+        UserSession c = session(r, "replayed", "s-c", 2);
+        UserSession d = session(r, "replayed", "s-d", 4);
+        List<ModelInput> batch = new ArrayList<>();
+        for (UserSession s : List.of(a, b, c, d)) {
+            batch.addAll(s.inputs());
+        }
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            // a, b and d by prefix rows (three passes), c's two clicks stepped.
+            assertThat(stats.prefixInputs()).isEqualTo(5 + 6 + 4);
+            assertThat(stats.prefixRuns()).isEqualTo(3);
+            assertThat(stats.steps()).isEqualTo(2);
+        }
+        // Stepping only: the same vectors, every click a step.
+        try (IncrementalSdmScorer scorer = steppingOnly(withLongTerm, 1 << 24, 256)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            assertThat(scorer.stats().steps()).isEqualTo(batch.size());
+            assertThat(scorer.stats().prefixRuns()).isZero();
+        }
+    }
+
+    @Test
     void theWarmUpRunsTheStepAndEveryTowerAndKeepsNoState() {
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
             scorer.warmUp();
