@@ -76,6 +76,14 @@ public final class IncrementalSdmScorer implements BatchScorer {
 
     private final IncrementalScorerOptions.Bursts bursts;
 
+    /**
+     * Whether a lane holds a later chain of a call for another pass ({@link Lane#mayHold}): with
+     * the default rule, whose threshold is known when the chain is reached. {@link BurstPlan} plans
+     * once per call: it would take a lone held chain only from 6 steps, so holding shorter ones
+     * would only step them alone.
+     */
+    private final boolean holdChains;
+
     /** The session values the model names, carried per user; empty for a model without them. */
     private final List<String> sessionValues;
 
@@ -129,6 +137,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
             this.prefix = null;
             this.stepInputs = null;
         }
+        this.holdChains =
+                options.bursts() == IncrementalScorerOptions.Bursts.PREFIX_ROWS && prefix != null;
     }
 
     public static IncrementalSdmScorer load(Path modelDir) {
@@ -198,9 +208,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
             for (Lane lane : planned) {
                 lane.next(batch, out);
             }
-            stepRounds(lanes.values(), batch, out);
+            // Only the lanes planned in this pass have inputs left.
+            stepRounds(planned, batch, out);
             List<Lane> held = new ArrayList<>();
-            for (Lane lane : lanes.values()) {
+            for (Lane lane : planned) {
                 if (lane.held) {
                     lane.held = false;
                     held.add(lane);
@@ -362,9 +373,11 @@ public final class IncrementalSdmScorer implements BatchScorer {
             }
             burst.addAll(chain);
             burstContinues = chainStart > 0;
-            pending.removeAll(chain);
+            for (int k = 0; k < chain.size(); k++) {
+                pending.poll(); // the chain is the front of the queue
+            }
             profile = chainProfile;
-            mayHold = true;
+            mayHold = holdChains;
         }
 
         /**
@@ -399,7 +412,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                     return;
                 }
                 pending.poll();
-                mayHold = prefix != null;
+                mayHold = holdChains;
                 if (continues) {
                     cacheHits.increment();
                 } else {

@@ -544,17 +544,28 @@ class IncrementalSdmScorerITCase {
         UserSession b = session(r, "replayed", "s-b", 6);
         UserSession c = session(r, "replayed", "s-c", 2);
         UserSession d = session(r, "replayed", "s-d", 4);
+        // Another user's two-click session in the same call, stepped in the first pass.
+        UserSession other = session(r, "other", "s-o", 2);
         List<ModelInput> batch = new ArrayList<>();
         for (UserSession s : List.of(a, b, c, d)) {
             batch.addAll(s.inputs());
         }
+        batch.addAll(other.inputs());
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             IncrementalSdmScorer.Stats stats = scorer.stats();
-            // a, b and d by prefix rows (three passes), c's two clicks stepped.
+            // a, b and d by prefix rows of the 8-wide tower in three passes; c's and the other
+            // user's two clicks stepped.
             assertThat(stats.prefixInputs()).isEqualTo(5 + 6 + 4);
-            assertThat(stats.prefixRuns()).isEqualTo(3);
-            assertThat(stats.steps()).isEqualTo(2);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 3L));
+            assertThat(stats.steps()).isEqualTo(2 + 2);
+            assertThat(stats.rebuilds()).isZero();
+        }
+        // Planned bursts plan once per call (a lone later chain of a few steps is stepped): the
+        // same vectors.
+        try (IncrementalSdmScorer scorer = planned(withLongTerm, 1 << 24, 256)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            assertThat(scorer.stats().prefixRuns()).isLessThanOrEqualTo(1);
         }
         // Stepping only: the same vectors, every click a step.
         try (IncrementalSdmScorer scorer = steppingOnly(withLongTerm, 1 << 24, 256)) {
