@@ -20,14 +20,24 @@ public final class InputTensors implements AutoCloseable {
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
     public InputTensors(EncodedBatch batch) {
+        this(batch, batch.maxSession());
+    }
+
+    /**
+     * With the session inputs cut to their first {@code sessionWidth} positions (for a tower over
+     * fewer positions than the batch was encoded for; sessions are padded at the end).
+     */
+    public InputTensors(EncodedBatch batch, int sessionWidth) {
         try {
             int b = batch.batchSize();
-            int t = batch.maxSession();
+            int t = sessionWidth;
             int l = batch.maxHistory();
-            put(ModelSignature.SESSION_ITEM, ints(batch.sessionItem(), b, t));
-            put(ModelSignature.SESSION_CATEGORY, ints(batch.sessionCategory(), b, t));
-            put(ModelSignature.SESSION_BRAND, ints(batch.sessionBrand(), b, t));
-            put(ModelSignature.SESSION_SHOP, ints(batch.sessionShop(), b, t));
+            put(ModelSignature.SESSION_ITEM, ints(columns(batch.sessionItem(), batch, t), b, t));
+            put(
+                    ModelSignature.SESSION_CATEGORY,
+                    ints(columns(batch.sessionCategory(), batch, t), b, t));
+            put(ModelSignature.SESSION_BRAND, ints(columns(batch.sessionBrand(), batch, t), b, t));
+            put(ModelSignature.SESSION_SHOP, ints(columns(batch.sessionShop(), batch, t), b, t));
             put(ModelSignature.SESSION_LENGTH, ints(batch.sessionLength(), b));
             put(ModelSignature.HISTORY_ITEM, ints(batch.historyItem(), b, l));
             put(ModelSignature.HISTORY_CATEGORY, ints(batch.historyCategory(), b, l));
@@ -40,6 +50,20 @@ public final class InputTensors implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The first {@code width} columns of every row of a [B, T] session input. */
+    private static int[] columns(int[] ids, EncodedBatch batch, int width) {
+        int t = batch.maxSession();
+        if (width == t) {
+            return ids;
+        }
+        int rows = batch.batchSize();
+        int[] out = new int[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ids, r * t, out, r * width, width);
+        }
+        return out;
     }
 
     /** Adds a feed (e.g. labels); the tensor is closed with the others. */

@@ -511,7 +511,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
         for (int r = 0; r < lanes.size(); r++) {
             Lane lane = lanes.get(r);
             int clicks = batch.get(lane.burst.get(lane.burst.size() - 1)).session().size();
-            needs[r] = widths.indexOf(prefix.widthFor(clicks));
+            needs[r] = prefix.widthIndexFor(clicks);
             rows[needs[r]]++;
         }
         int[] runWidth = PrefixRunner.runWidths(widths, rows);
@@ -555,6 +555,10 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 lane.burst.clear();
             }
         }
+        countPrefixRun(width);
+    }
+
+    private void countPrefixRun(int width) {
         prefixRuns.increment();
         prefixRunsByWidth.computeIfAbsent(width, w -> new LongAdder()).increment();
     }
@@ -601,8 +605,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
             model.encoder().encodeRow(BatchScorer.warmUpInput(), encoded, 0);
             for (int width : prefix.widths()) {
                 try (PrefixRunner.Outputs ignored = prefix.run(encoded, width)) {
-                    prefixRuns.increment();
-                    prefixRunsByWidth.computeIfAbsent(width, w -> new LongAdder()).increment();
+                    countPrefixRun(width);
                 }
             }
         }

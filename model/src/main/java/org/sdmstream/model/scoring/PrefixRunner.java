@@ -11,7 +11,6 @@ import org.sdmstream.model.graph.InputTensors;
 import org.sdmstream.model.graph.SdmGraph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 
 /**
  * Runs the full tower over whole sessions and fetches, with the vector at every position, the state
@@ -145,12 +144,17 @@ final class PrefixRunner {
         return 232 + 17.6 * width + rows * (2.1 + 3.84 * width);
     }
 
-    /** The narrowest tower that holds a session of {@code clicks} (at most T) clicks. */
-    int widthFor(int clicks) {
+    /**
+     * The index in {@link #widths} of the narrowest tower that holds a session of {@code clicks}
+     * (at most T) clicks.
+     */
+    int widthIndexFor(int clicks) {
+        int index = 0;
         for (int width : fetches.keySet()) {
             if (clicks <= width) {
-                return width;
+                return index;
             }
+            index++;
         }
         throw new IllegalArgumentException("a session of " + clicks + " clicks is longer than T");
     }
@@ -176,72 +180,19 @@ final class PrefixRunner {
                                 + width);
             }
         }
-        List<Tensor> narrowed = new ArrayList<>();
-        try (InputTensors in = new InputTensors(encoded)) {
+        // A narrower tower has its own session placeholders and shares the others.
+        String scope = width < encoded.maxSession() ? scoped(width) : "";
+        try (InputTensors in = new InputTensors(encoded, width)) {
             Session.Runner runner = session.runner();
-            boolean narrow = width < encoded.maxSession();
             in.asMap()
                     .forEach(
-                            (name, tensor) -> {
-                                if (!(narrow && SESSION_IDS.contains(name))) {
-                                    runner.feed(name, tensor);
-                                }
-                            });
-            if (narrow) {
-                String scope = scoped(width);
-                feedNarrowed(
-                        runner,
-                        scope + SESSION_IDS.get(0),
-                        encoded.sessionItem(),
-                        encoded,
-                        width,
-                        narrowed);
-                feedNarrowed(
-                        runner,
-                        scope + SESSION_IDS.get(1),
-                        encoded.sessionCategory(),
-                        encoded,
-                        width,
-                        narrowed);
-                feedNarrowed(
-                        runner,
-                        scope + SESSION_IDS.get(2),
-                        encoded.sessionBrand(),
-                        encoded,
-                        width,
-                        narrowed);
-                feedNarrowed(
-                        runner,
-                        scope + SESSION_IDS.get(3),
-                        encoded.sessionShop(),
-                        encoded,
-                        width,
-                        narrowed);
-            }
+                            (name, tensor) ->
+                                    runner.feed(
+                                            SESSION_IDS.contains(name) ? scope + name : name,
+                                            tensor));
             names.forEach(runner::fetch);
             return new Outputs(runner.run(), sessionValues, width);
-        } finally {
-            narrowed.forEach(Tensor::close);
         }
-    }
-
-    /** Feeds the first {@code width} columns of every row of a [B, T] session input. */
-    private static void feedNarrowed(
-            Session.Runner runner,
-            String name,
-            int[] ids,
-            EncodedBatch encoded,
-            int width,
-            List<Tensor> narrowed) {
-        int rows = encoded.batchSize();
-        int t = encoded.maxSession();
-        int[] out = new int[rows * width];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(ids, r * t, out, r * width, width);
-        }
-        Tensor tensor = InputTensors.ints(out, rows, width);
-        narrowed.add(tensor);
-        runner.feed(name, tensor);
     }
 
     /**
