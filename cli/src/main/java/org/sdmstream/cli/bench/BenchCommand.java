@@ -159,6 +159,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin ReplayLogOptions clickLog;
 
     @Option(
+            names = "--log-passes",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "With --input/--dataset-dir: replay the log N times back to back, each pass a day after "
+                            + "the one before in event time (the same users' next sessions), so that a short log "
+                            + "is measured past the job's first seconds; --clicks still bounds the clicks "
+                            + "measured (default: ${DEFAULT-VALUE}).")
+    int logPasses;
+
+    @Option(
             names = "--top-k",
             paramLabel = "K",
             defaultValue = "0",
@@ -300,11 +311,17 @@ public final class BenchCommand implements Callable<Integer> {
     /** The clicks to publish: the click log's, read now, or generated ones. */
     BenchClicks clicks() {
         if (!clickLog.given()) {
+            if (logPasses != 1) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--log-passes needs a click log (--input or --dataset-dir)");
+            }
             return BenchClicks.generated(
                     GeneratorConfig.defaults().withUsers(users).withItems(items).withSeed(seed));
         }
         try {
-            return BenchClicks.log(clickLog.clicksInEventTimeOrder(console), clickLog.describe());
+            return BenchClicks.log(
+                    clickLog.clicksInEventTimeOrder(console), clickLog.describe(), logPasses);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -70,6 +70,49 @@ class BenchClicksTest {
     }
 
     @Test
+    void aLogInPassesIsReplayedAgainLaterWithTheSameUsersInNewSessions() {
+        List<Click> log = log(100);
+        log.set(3, new Click("u3", "s1", log.get(3).behavior(), Map.of("age", "2")));
+        BenchClicks clicks = BenchClicks.log(log, "ml", 3);
+        // the tail is the last pass's last clicks; every other click can be measured
+        assertThat(clicks.tail(0)).isEqualTo(5);
+        assertThat(clicks.measured(1_000)).isEqualTo(295);
+        assertThat(clicks.measured(200)).isEqualTo(200);
+        assertThat(clicks.toString()).isEqualTo("ml (100 clicks, 3 passes)");
+
+        List<Click> replayed = take(clicks.stream(0), 1_000);
+        assertThat(replayed).hasSize(300);
+        assertThat(replayed.subList(0, 100)).isEqualTo(log);
+        // each pass starts a day after the one before ended: the log spans 99 s
+        long shift = 99_000L + 86_400_000L;
+        for (int pass = 1; pass < 3; pass++) {
+            for (int i = 0; i < 100; i++) {
+                Click original = log.get(i);
+                Click again = replayed.get(pass * 100 + i);
+                assertThat(again.userId()).isEqualTo(original.userId());
+                assertThat(again.behavior().itemId()).isEqualTo(original.behavior().itemId());
+                assertThat(again.eventTime()).isEqualTo(original.eventTime() + pass * shift);
+                assertThat(again.profile()).isEqualTo(original.profile());
+            }
+        }
+        // a client's session id does not join a session of one pass to the next
+        assertThat(replayed.get(3).clientSessionId()).isEqualTo("s1");
+        assertThat(replayed.get(103).clientSessionId()).isEqualTo("s1#1");
+        assertThat(replayed.get(203).clientSessionId()).isEqualTo("s1#2");
+        assertThat(replayed.get(104).clientSessionId()).isNull();
+        // in event-time order across the passes, and every phase replays all of them again
+        assertThat(replayed).extracting(Click::eventTime).isSorted();
+        assertThat(take(clicks.stream(1), 1_000)).isEqualTo(replayed);
+    }
+
+    @Test
+    void aLogNeedsAtLeastOnePass() {
+        assertThatThrownBy(() -> BenchClicks.log(log(100), "ml", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--log-passes must be at least 1, not 0");
+    }
+
+    @Test
     void aShortLogKeepsATwentiethAsItsTail() {
         BenchClicks clicks = BenchClicks.log(log(100), "small");
         assertThat(clicks.tail(0)).isEqualTo(5);

@@ -162,6 +162,13 @@ class BenchSettingsTest {
     }
 
     @Test
+    void logPassesNeedAClickLog() {
+        assertThatThrownBy(() -> parsed("--log-passes", "3").clicks())
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("--log-passes needs a click log (--input or --dataset-dir)");
+    }
+
+    @Test
     void aDatasetDirNeedsItsPreset(@TempDir Path dir) {
         assertThatThrownBy(() -> parsed("--dataset-dir", dir.toString()).clicks())
                 .isInstanceOf(ParameterException.class)
