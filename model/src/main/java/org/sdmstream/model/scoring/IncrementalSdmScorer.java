@@ -69,20 +69,12 @@ public final class IncrementalSdmScorer implements BatchScorer {
     private final PrefixRunner prefix;
 
     /**
-     * With {@link IncrementalScorerOptions.Bursts#PREFIX_ROWS}, a lane whose pending clicks need at
-     * least this many steps is scored by a prefix row.
+     * With {@link IncrementalScorerOptions.Bursts#PREFIX_ROWS}, a chain of a user's clicks in a
+     * call (one session's, in order) that needs at least this many steps is scored by a prefix row.
      */
     static final int PREFIX_MIN_STEPS = 3;
 
     private final IncrementalScorerOptions.Bursts bursts;
-
-    /**
-     * Whether a lane holds a later chain of a call for another pass ({@link Lane#mayHold}): with
-     * the default rule, whose threshold is known when the chain is reached. {@link BurstPlan} plans
-     * once per call: it would take a lone held chain only from 6 steps, so holding shorter ones
-     * would only step them alone.
-     */
-    private final boolean holdChains;
 
     /** The session values the model names, carried per user; empty for a model without them. */
     private final List<String> sessionValues;
@@ -137,8 +129,6 @@ public final class IncrementalSdmScorer implements BatchScorer {
             this.prefix = null;
             this.stepInputs = null;
         }
-        this.holdChains =
-                options.bursts() == IncrementalScorerOptions.Bursts.PREFIX_ROWS && prefix != null;
     }
 
     public static IncrementalSdmScorer load(Path modelDir) {
@@ -192,33 +182,17 @@ public final class IncrementalSdmScorer implements BatchScorer {
         for (Lane lane : lanes.values()) {
             lane.state = cache.take(lane.userId);
         }
-        // A pass scores the lanes' first chains by prefix rows where planned and steps the rest. A
-        // lane that reaches another chain worth a prefix row (a replayed user's next session, say)
-        // holds it for the next pass instead of stepping it one round at a time.
-        Collection<Lane> planned = lanes.values();
-        while (!planned.isEmpty()) {
-            // A lane whose chain is planned as steps steps it; one that takes a burst may hold its
-            // next chain at once (takeBurst).
-            planned.forEach(lane -> lane.mayHold = false);
-            List<Lane> bursts = prefix == null ? List.of() : planBursts(planned, batch);
-            for (int from = 0; from < bursts.size(); from += maxBatch) {
-                runPrefix(
-                        bursts.subList(from, Math.min(bursts.size(), from + maxBatch)), batch, out);
-            }
-            for (Lane lane : planned) {
-                lane.next(batch, out);
-            }
-            // Only the lanes planned in this pass have inputs left.
-            stepRounds(planned, batch, out);
-            List<Lane> held = new ArrayList<>();
-            for (Lane lane : planned) {
-                if (lane.held) {
-                    lane.held = false;
-                    held.add(lane);
-                }
-            }
-            planned = held;
+        // A prefix row needs its session's inputs, not the state of the clicks before it: every
+        // burst of the call, a replayed user's later sessions too, shares the same tower runs, and
+        // stepping then goes on from the states the rows left.
+        List<Burst> rows = prefix == null ? List.of() : planBursts(lanes.values(), batch);
+        for (int from = 0; from < rows.size(); from += maxBatch) {
+            runPrefix(rows.subList(from, Math.min(rows.size(), from + maxBatch)), batch, out);
         }
+        for (Lane lane : lanes.values()) {
+            lane.next(batch, out);
+        }
+        stepRounds(lanes.values(), batch, out);
         for (Lane lane : lanes.values()) {
             if (lane.state != null && lane.state.position > 0) {
                 cache.put(lane.userId, lane.state);
@@ -253,30 +227,77 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /**
-     * The lanes whose first pending inputs (one session's clicks in order) are scored by a prefix
-     * row: with {@link IncrementalScorerOptions.Bursts#PLANNED} those {@link BurstPlan} picks, the
-     * ones that need the most steps; by default those that need {@link #PREFIX_MIN_STEPS} or more.
+     * The chains (one session's clicks of a user, in order) scored by prefix rows: by default every
+     * chain of every lane that needs {@link #PREFIX_MIN_STEPS} steps or more; with {@link
+     * IncrementalScorerOptions.Bursts#PLANNED} the lanes' first chains that {@link BurstPlan}
+     * picks, the ones that need the most steps (it plans the rounds of one chain per lane).
      */
-    private List<Lane> planBursts(Collection<Lane> all, List<ModelInput> batch) {
-        List<Lane> candidates = new ArrayList<>();
+    private List<Burst> planBursts(Collection<Lane> all, List<ModelInput> batch) {
+        boolean planned = bursts == IncrementalScorerOptions.Bursts.PLANNED;
+        List<Burst> candidates = new ArrayList<>();
         for (Lane lane : all) {
-            int steps = lane.chainSteps(batch);
-            if (bursts == IncrementalScorerOptions.Bursts.PLANNED || steps >= PREFIX_MIN_STEPS) {
-                candidates.add(lane);
+            for (Burst chain : lane.chains(batch, !planned)) {
+                if (planned || chain.steps >= PREFIX_MIN_STEPS) {
+                    candidates.add(chain);
+                }
             }
         }
         int chosen = candidates.size();
-        if (bursts == IncrementalScorerOptions.Bursts.PLANNED) {
-            candidates.sort((a, b) -> Integer.compare(b.chainSteps, a.chainSteps));
+        if (planned) {
+            candidates.sort((a, b) -> Integer.compare(b.steps, a.steps));
             int[] steps = new int[candidates.size()];
             for (int i = 0; i < steps.length; i++) {
-                steps[i] = candidates.get(i).chainSteps;
+                steps[i] = candidates.get(i).steps;
             }
             chosen = BurstPlan.prefixLanes(steps, maxBatch, dims.dimensions().maxSession());
         }
-        List<Lane> out = new ArrayList<>(candidates.subList(0, chosen));
-        out.forEach(Lane::takeBurst);
+        List<Burst> out = candidates.subList(0, chosen);
+        for (Burst burst : out) {
+            burst.lane.bursts.add(burst);
+            if (burst.continued != null) {
+                cacheHits.increment();
+            } else if (batch.get(burst.inputs.get(0)).session().size() > 1) {
+                rebuilds.increment();
+            }
+        }
+        // A lane takes its bursts in input order.
+        for (Lane lane : all) {
+            if (lane.bursts.size() > 1) {
+                lane.bursts.sort((a, b) -> Integer.compare(a.inputs.get(0), b.inputs.get(0)));
+            }
+        }
         return out;
+    }
+
+    /**
+     * One session's clicks of a user in a call, each extending the one before: scored by one prefix
+     * row (the tower over the last one's session) when it is a burst.
+     */
+    private static final class Burst {
+        final Lane lane;
+        final List<Integer> inputs = new ArrayList<>();
+
+        /** The encoded profile of its inputs. */
+        final int[] profile;
+
+        /**
+         * The lane's carried state when the chain continues it (the row then takes its clicks and
+         * fixed inputs instead of looking them up again); null for a chain from the session's
+         * start.
+         */
+        final StepState continued;
+
+        /** The steps the chain needs from {@link #continued} (or from the session's start). */
+        int steps;
+
+        /** The state after the chain's last click, once its row has run. */
+        StepState state;
+
+        Burst(Lane lane, int[] profile, StepState continued) {
+            this.lane = lane;
+            this.profile = profile;
+            this.continued = continued;
+        }
     }
 
     private void scoreWithTower(List<ModelInput> batch, List<Integer> indices, float[][] out) {
@@ -308,76 +329,51 @@ public final class IncrementalSdmScorer implements BatchScorer {
          */
         int[] profile;
 
-        /** The inputs of a burst scored by one prefix row (the last one's session holds all). */
-        final List<Integer> burst = new ArrayList<>();
+        /** The lane's chains scored by prefix rows, in input order. */
+        final List<Burst> bursts = new ArrayList<>();
 
-        /**
-         * Whether the burst continues the lane's {@link #state}, whose clicks and fixed inputs its
-         * prefix row then takes instead of looking them up again.
-         */
-        boolean burstContinues;
+        private int nextBurst;
 
         Lane(String userId) {
             this.userId = userId;
         }
 
-        /** The lane's first pending inputs, one session's clicks in order: a possible burst. */
-        final List<Integer> chain = new ArrayList<>();
-
-        /** The steps {@link #chain} needs from the state the lane has. */
-        int chainSteps;
-
         /**
-         * Whether {@link #next}, reaching the start of another chain, may hold it for a prefix row
-         * of the call's next pass rather than step it; false until the lane has stepped into the
-         * chain a pass planned as steps, so that every pass moves on.
+         * The lane's pending inputs split into chains, each with the steps it needs: the first from
+         * the state the lane has, the others from their session's start (a chain ends where an
+         * input does not extend the one before, so no carried state continues it); only the first
+         * unless {@code all}.
          */
-        boolean mayHold;
-
-        /** Whether the lane stopped at a chain held for the next pass. */
-        boolean held;
-
-        private int chainStart;
-        private int chainFirstClicks;
-        private int[] chainProfile;
-
-        /**
-         * Finds the lane's {@link #chain} and the steps it needs from the state it has; returns
-         * them.
-         */
-        int chainSteps(List<ModelInput> batch) {
-            ModelInput first = batch.get(pending.peekFirst());
-            chainProfile = model.encoder().encodeProfile(first.profile());
-            chainFirstClicks = first.session().size();
-            chainStart = state != null && state.continues(first, chainProfile) ? state.position : 0;
-            chain.clear();
+        List<Burst> chains(List<ModelInput> batch, boolean all) {
+            List<Burst> chains = new ArrayList<>();
+            Burst chain = null;
             ModelInput previous = null;
             for (int i : pending) {
                 ModelInput in = batch.get(i);
-                if (previous != null && !extends_(in, previous)) {
-                    break;
+                if (previous == null || !extends_(in, previous)) {
+                    if (chain != null) {
+                        chain.steps = previous.session().size() - start(chain);
+                        if (!all) {
+                            return chains;
+                        }
+                    }
+                    int[] encodedProfile = model.encoder().encodeProfile(in.profile());
+                    boolean continues =
+                            previous == null
+                                    && state != null
+                                    && state.continues(in, encodedProfile);
+                    chain = new Burst(this, encodedProfile, continues ? state : null);
+                    chains.add(chain);
                 }
-                chain.add(i);
+                chain.inputs.add(i);
                 previous = in;
             }
-            chainSteps = previous.session().size() - chainStart;
-            return chainSteps;
+            chain.steps = previous.session().size() - start(chain);
+            return chains;
         }
 
-        /** Makes the {@link #chain} the lane's {@link #burst}, scored by one prefix row. */
-        void takeBurst() {
-            if (chainStart > 0) {
-                cacheHits.increment();
-            } else if (chainFirstClicks > 1) {
-                rebuilds.increment();
-            }
-            burst.addAll(chain);
-            burstContinues = chainStart > 0;
-            for (int k = 0; k < chain.size(); k++) {
-                pending.poll(); // the chain is the front of the queue
-            }
-            profile = chainProfile;
-            mayHold = holdChains;
+        private static int start(Burst chain) {
+            return chain.continued == null ? 0 : chain.continued.position;
         }
 
         /**
@@ -403,16 +399,21 @@ public final class IncrementalSdmScorer implements BatchScorer {
             current = -1;
             while (!pending.isEmpty()) {
                 int i = pending.peek();
+                if (nextBurst < bursts.size() && bursts.get(nextBurst).inputs.get(0) == i) {
+                    // Scored by its prefix row: go on from the state after its last click.
+                    Burst burst = bursts.get(nextBurst++);
+                    for (int k = 0; k < burst.inputs.size(); k++) {
+                        pending.poll(); // a chain is contiguous in the lane's queue
+                    }
+                    state = burst.state;
+                    profile = burst.profile;
+                    continue;
+                }
                 ModelInput in = batch.get(i);
                 int n = in.session().size();
                 int[] encodedProfile = model.encoder().encodeProfile(in.profile());
                 boolean continues = state != null && state.continues(in, encodedProfile);
-                if (!continues && mayHold && chainSteps(batch) >= PREFIX_MIN_STEPS) {
-                    held = true;
-                    return;
-                }
                 pending.poll();
-                mayHold = holdChains;
                 if (continues) {
                     cacheHits.increment();
                 } else {
@@ -500,59 +501,58 @@ public final class IncrementalSdmScorer implements BatchScorer {
     }
 
     /**
-     * Scores every lane's burst with one prefix row each: the vector of each input of the burst at
-     * its own last click, and the lane's state after the burst's last click. Each lane goes to a
-     * tower that holds its session, as {@link PrefixRunner#runWidths} plans: one run per width.
+     * Scores bursts with one prefix row each: the vector of each input of the burst at its own last
+     * click, and the state after the burst's last click. Each burst goes to a tower that holds its
+     * session, as {@link PrefixRunner#runWidths} plans: one run per width.
      */
-    private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out) {
+    private void runPrefix(List<Burst> bursts, List<ModelInput> batch, float[][] out) {
         List<Integer> widths = prefix.widths();
-        int[] needs = new int[lanes.size()];
+        int[] needs = new int[bursts.size()];
         int[] rows = new int[widths.size()];
-        for (int r = 0; r < lanes.size(); r++) {
-            Lane lane = lanes.get(r);
-            int clicks = batch.get(lane.burst.get(lane.burst.size() - 1)).session().size();
+        for (int r = 0; r < bursts.size(); r++) {
+            Burst burst = bursts.get(r);
+            int clicks = batch.get(burst.inputs.get(burst.inputs.size() - 1)).session().size();
             needs[r] = prefix.widthIndexFor(clicks);
             rows[needs[r]]++;
         }
         int[] runWidth = PrefixRunner.runWidths(widths, rows);
-        Map<Integer, List<Lane>> byWidth = new TreeMap<>();
-        for (int r = 0; r < lanes.size(); r++) {
-            byWidth.computeIfAbsent(runWidth[needs[r]], w -> new ArrayList<>()).add(lanes.get(r));
+        Map<Integer, List<Burst>> byWidth = new TreeMap<>();
+        for (int r = 0; r < bursts.size(); r++) {
+            byWidth.computeIfAbsent(runWidth[needs[r]], w -> new ArrayList<>()).add(bursts.get(r));
         }
         byWidth.forEach((width, group) -> runPrefix(group, batch, out, width));
     }
 
-    private void runPrefix(List<Lane> lanes, List<ModelInput> batch, float[][] out, int width) {
+    private void runPrefix(List<Burst> bursts, List<ModelInput> batch, float[][] out, int width) {
         int d = dims.dimensions().vectorSize();
         int t = dims.dimensions().maxSession();
         List<ModelInput> rows = new ArrayList<>();
-        EncodedBatch encoded = model.encoder().allocate(lanes.size());
-        for (int r = 0; r < lanes.size(); r++) {
-            Lane lane = lanes.get(r);
-            ModelInput last = batch.get(lane.burst.get(lane.burst.size() - 1));
+        EncodedBatch encoded = model.encoder().allocate(bursts.size());
+        for (int r = 0; r < bursts.size(); r++) {
+            Burst burst = bursts.get(r);
+            ModelInput last = batch.get(burst.inputs.get(burst.inputs.size() - 1));
             rows.add(last);
             // The state continues the burst's first input; checked again against the last, whose
             // row it writes.
             lookedUp.add(
-                    lane.burstContinues && lane.state.continues(last, lane.profile)
-                            ? lane.state.writeEncodedRow(encoded, r, last, model.encoder())
+                    burst.continued != null && burst.continued.continues(last, burst.profile)
+                            ? burst.continued.writeEncodedRow(encoded, r, last, model.encoder())
                             : model.encoder().encodeRow(last, encoded, r));
         }
         try (PrefixRunner.Outputs result = prefix.run(encoded, width)) {
-            for (int r = 0; r < lanes.size(); r++) {
-                Lane lane = lanes.get(r);
+            for (int r = 0; r < bursts.size(); r++) {
+                Burst burst = bursts.get(r);
                 ModelInput last = rows.get(r);
-                for (int i : lane.burst) {
+                for (int i : burst.inputs) {
                     int n = batch.get(i).session().size();
                     float[] vector = new float[d];
                     result.vectors.get((r * width + n - 1) * d, vector, 0, d);
                     out[i] = vector;
                 }
-                StepState fresh = StepState.ofEncodedRow(last, lane.profile, encoded, r, d);
+                StepState fresh = StepState.ofEncodedRow(last, burst.profile, encoded, r, d);
                 fresh.takePrefix(result, encoded, r, last.session(), dims.heads(), t);
-                lane.state = fresh;
-                prefixInputs.add(lane.burst.size());
-                lane.burst.clear();
+                burst.state = fresh;
+                prefixInputs.add(burst.inputs.size());
             }
         }
         countPrefixRun(width);

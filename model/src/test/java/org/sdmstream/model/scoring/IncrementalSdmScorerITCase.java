@@ -544,7 +544,7 @@ class IncrementalSdmScorerITCase {
         UserSession b = session(r, "replayed", "s-b", 6);
         UserSession c = session(r, "replayed", "s-c", 2);
         UserSession d = session(r, "replayed", "s-d", 4);
-        // Another user's two-click session in the same call, stepped in the first pass.
+        // Another user's two-click session in the same call, stepped.
         UserSession other = session(r, "other", "s-o", 2);
         List<ModelInput> batch = new ArrayList<>();
         for (UserSession s : List.of(a, b, c, d)) {
@@ -554,11 +554,30 @@ class IncrementalSdmScorerITCase {
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             IncrementalSdmScorer.Stats stats = scorer.stats();
-            // a, b and d by prefix rows of the 8-wide tower in three passes; c's and the other
-            // user's two clicks stepped.
+            // a, b and d by prefix rows of the 8-wide tower, all three in one run (a row needs no
+            // state from the sessions before it); c's and the other user's two clicks stepped, in
+            // two rounds.
             assertThat(stats.prefixInputs()).isEqualTo(5 + 6 + 4);
-            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 3L));
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 1L));
             assertThat(stats.steps()).isEqualTo(2 + 2);
+            assertThat(stats.rounds()).isEqualTo(2);
+            assertThat(stats.rebuilds()).isZero();
+        }
+        // The user's first session carried from an earlier call: its last two clicks are stepped
+        // from the cached state while the later sessions' rows have already run; each lane goes on
+        // from the row's state when it reaches the row's clicks.
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
+            List<ModelInput> earlier = a.inputs().subList(0, 3);
+            assertSameVectors(scorer.score(earlier), fullTower(withLongTerm, earlier));
+            List<ModelInput> rest = batch.subList(3, batch.size());
+            assertSameVectors(scorer.score(rest), fullTower(withLongTerm, rest));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixInputs()).isEqualTo(3 + 6 + 4);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 2L));
+            // a's clicks 4 and 5 from its state, then c's two, in four rounds beside the other
+            // user's two steps
+            assertThat(stats.steps()).isEqualTo(2 + 2 + 2);
+            assertThat(stats.rounds()).isEqualTo(4);
             assertThat(stats.rebuilds()).isZero();
         }
         // Planned bursts plan once per call (a lone later chain of a few steps is stepped): the
