@@ -23,8 +23,10 @@ import org.sdmstream.features.generate.GeneratorConfig;
  * clicks is measured in a few seconds, and in a window that short a fresh job's start (its JIT
  * compiles and deoptimises for seconds) weighs as much as the steady state. Each pass is the log
  * again, later in event time by the log's span plus a day, so that every pass's sessions are new
- * sessions of the same users, whose long-term history carries on from the pass before (client
- * session ids get the pass number, so that a session id does not join sessions of two passes).
+ * sessions of the same user ids (client session ids get the pass number, so that a session id does
+ * not join sessions of two passes). A user's history carries over only where their clicks fall
+ * within the history horizon (7 days by default) of the pass boundary: on a log that spans months,
+ * such as ml-100k, nearly every user starts each pass with an empty history, as in the first.
  */
 final class BenchClicks {
 

@@ -24,8 +24,8 @@ package org.sdmstream.model.scoring;
  * through the job. Left out of the model, and likely why: the session-values run and history
  * look-ups a stepped cold lane needs and a row does not, rows of many users read from memory rather
  * than cache, and inputs of a lane after its chain (a second session in one call, which the default
- * rule scores by prefix rows in further passes and this plan steps). Only the speed depends on the
- * choice; every path gives the full tower's vectors.
+ * rule scores by prefix rows in the same tower runs as the first chains and this plan steps). Only
+ * the speed depends on the choice; every path gives the full tower's vectors.
  */
 final class BurstPlan {
 

@@ -260,12 +260,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 rebuilds.increment();
             }
         }
-        // A lane takes its bursts in input order.
-        for (Lane lane : all) {
-            if (lane.bursts.size() > 1) {
-                lane.bursts.sort((a, b) -> Integer.compare(a.inputs.get(0), b.inputs.get(0)));
-            }
-        }
+        // Each lane's bursts are in its input order: a lane's chains are listed in order, and the
+        // plan keeps the order of the candidates it takes per lane (at most one each when planned).
         return out;
     }
 
@@ -341,7 +337,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
         /**
          * The lane's pending inputs split into chains, each with the steps it needs: the first from
          * the state the lane has, the others from their session's start (a chain ends where an
-         * input does not extend the one before, so no carried state continues it); only the first
+         * input does not extend the one before: a new session, another history or encoded profile,
+         * a replay of other clicks, none of which the state before it continues); only the first
          * unless {@code all}.
          */
         List<Burst> chains(List<ModelInput> batch, boolean all) {
@@ -350,7 +347,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
             ModelInput previous = null;
             for (int i : pending) {
                 ModelInput in = batch.get(i);
-                if (previous == null || !extends_(in, previous)) {
+                if (previous == null || !extends_(in, previous, chain.profile)) {
                     if (chain != null) {
                         chain.steps = previous.session().size() - start(chain);
                         if (!all) {
@@ -377,15 +374,18 @@ public final class IncrementalSdmScorer implements BatchScorer {
         }
 
         /**
-         * Whether {@code in} continues {@code previous}'s session: same session and profile, and
-         * the clicks of {@code previous} at its start (compared at both ends, as {@link
-         * StepState#continues} does).
+         * Whether {@code in} continues {@code previous}'s session: same session, history and
+         * encoded profile ({@code previousProfile}; attributes the model does not know do not
+         * count, as in {@link StepState#continues}), and the clicks of {@code previous} at its
+         * start (compared at both ends, as {@link StepState#continues} does).
          */
-        private boolean extends_(ModelInput in, ModelInput previous) {
+        private boolean extends_(ModelInput in, ModelInput previous, int[] previousProfile) {
             int n = previous.session().size();
             return java.util.Objects.equals(in.sessionId(), previous.sessionId())
                     && in.session().size() >= n
-                    && in.profile().equals(previous.profile())
+                    && (in.profile().equals(previous.profile())
+                            || java.util.Arrays.equals(
+                                    model.encoder().encodeProfile(in.profile()), previousProfile))
                     && in.history().equals(previous.history())
                     && in.session().get(0).equals(previous.session().get(0))
                     && in.session().get(n - 1).equals(previous.session().get(n - 1));

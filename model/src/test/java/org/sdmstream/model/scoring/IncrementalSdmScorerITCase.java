@@ -563,22 +563,30 @@ class IncrementalSdmScorerITCase {
             assertThat(stats.rounds()).isEqualTo(2);
             assertThat(stats.rebuilds()).isZero();
         }
-        // The user's first session carried from an earlier call: its last two clicks are stepped
-        // from the cached state while the later sessions' rows have already run; each lane goes on
-        // from the row's state when it reaches the row's clicks.
+        // The user's first session carried from an earlier call (two clicks stepped there): its
+        // other three clicks are a row that continues the cached state, in the same run as the
+        // later
+        // sessions' rows; the lane steps c from a fresh state between b's and d's rows.
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
-            List<ModelInput> earlier = a.inputs().subList(0, 3);
+            List<ModelInput> earlier = a.inputs().subList(0, 2);
             assertSameVectors(scorer.score(earlier), fullTower(withLongTerm, earlier));
-            List<ModelInput> rest = batch.subList(3, batch.size());
+            List<ModelInput> rest = batch.subList(2, batch.size());
             assertSameVectors(scorer.score(rest), fullTower(withLongTerm, rest));
             IncrementalSdmScorer.Stats stats = scorer.stats();
             assertThat(stats.prefixInputs()).isEqualTo(3 + 6 + 4);
-            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 2L));
-            // a's clicks 4 and 5 from its state, then c's two, in four rounds beside the other
-            // user's two steps
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 1L));
+            // a's first two clicks in the first call; c's two beside the other user's two
             assertThat(stats.steps()).isEqualTo(2 + 2 + 2);
-            assertThat(stats.rounds()).isEqualTo(4);
+            assertThat(stats.rounds()).isEqualTo(2 + 2);
+            // a's second click, a's row from its state, c's and the other user's second clicks
+            assertThat(stats.cacheHits()).isEqualTo(4);
             assertThat(stats.rebuilds()).isZero();
+        }
+        // Rows of a call in chunks of the batch cap: the same vectors, runs of at most two rows.
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 2)) {
+            assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
+            assertThat(scorer.stats().prefixInputs()).isEqualTo(5 + 6 + 4);
+            assertThat(scorer.prefixRunsByWidth()).isEqualTo(Map.of(8, 2L));
         }
         // Planned bursts plan once per call (a lone later chain of a few steps is stepped): the
         // same vectors.
@@ -591,6 +599,36 @@ class IncrementalSdmScorerITCase {
             assertSameVectors(scorer.score(batch), fullTower(withLongTerm, batch));
             assertThat(scorer.stats().steps()).isEqualTo(batch.size());
             assertThat(scorer.stats().prefixRuns()).isZero();
+        }
+    }
+
+    @Test
+    void aProfileAttributeTheModelDoesNotKnowKeepsOneChain() {
+        // Mid-session the client adds an attribute the model was not trained with: the encoded
+        // profile is the same, so the session's clicks stay one chain (one row, no rebuild).
+        UserSession s = session(new Random(5), "u", "s", 6);
+        List<ModelInput> inputs = new ArrayList<>();
+        for (int j = 0; j < s.inputs().size(); j++) {
+            ModelInput in = s.inputs().get(j);
+            Map<String, String> profile = new java.util.HashMap<>(in.profile());
+            if (j >= 3) {
+                profile.put("device", "phone");
+            }
+            inputs.add(
+                    new ModelInput(
+                            in.userId(),
+                            in.sessionId(),
+                            in.session(),
+                            in.history(),
+                            profile,
+                            in.eventTime()));
+        }
+        try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
+            assertSameVectors(scorer.score(inputs), fullTower(withLongTerm, inputs));
+            IncrementalSdmScorer.Stats stats = scorer.stats();
+            assertThat(stats.prefixInputs()).isEqualTo(6);
+            assertThat(stats.prefixRuns()).isEqualTo(1);
+            assertThat(stats.rebuilds()).isZero();
         }
     }
 
