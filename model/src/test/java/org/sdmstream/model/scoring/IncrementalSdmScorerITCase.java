@@ -106,6 +106,11 @@ class IncrementalSdmScorerITCase {
         return new UserSession(user, inputs);
     }
 
+    static ModelInput withProfile(ModelInput in, Map<String, String> profile) {
+        return new ModelInput(
+                in.userId(), in.sessionId(), in.session(), in.history(), profile, in.eventTime());
+    }
+
     static List<UserSession> randomSessions(long seed, int users) {
         Random r = new Random(seed);
         List<UserSession> out = new ArrayList<>();
@@ -614,14 +619,7 @@ class IncrementalSdmScorerITCase {
             if (j >= 3) {
                 profile.put("device", "phone");
             }
-            inputs.add(
-                    new ModelInput(
-                            in.userId(),
-                            in.sessionId(),
-                            in.session(),
-                            in.history(),
-                            profile,
-                            in.eventTime()));
+            inputs.add(withProfile(in, profile));
         }
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 24, 256)) {
             assertSameVectors(scorer.score(inputs), fullTower(withLongTerm, inputs));
@@ -678,14 +676,7 @@ class IncrementalSdmScorerITCase {
         List<ModelInput> inputs = new ArrayList<>();
         for (int j = 0; j < s.inputs().size(); j++) {
             ModelInput in = s.inputs().get(j);
-            inputs.add(
-                    new ModelInput(
-                            in.userId(),
-                            in.sessionId(),
-                            in.session(),
-                            in.history(),
-                            profiles.get(j * profiles.size() / s.inputs().size()),
-                            in.eventTime()));
+            inputs.add(withProfile(in, profiles.get(j * profiles.size() / s.inputs().size())));
         }
         try (IncrementalSdmScorer scorer = incremental(withLongTerm, 1 << 20, 256)) {
             float[][] actual = new float[inputs.size()][];
