@@ -121,11 +121,21 @@ public final class DemoModel {
             throws IOException {
         List<Click> training = new java.util.ArrayList<>();
         new ClickGenerator(generator.withMaxClicks(30_000)).forEach(training::add);
-        return ensure(
-                "generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed(),
-                training,
-                size,
-                err);
+        return ensure(generatedKey(generator), training, size, err);
+    }
+
+    private static String generatedKey(GeneratorConfig generator) {
+        return "generated-" + generator.users() + "-" + generator.items() + "-" + generator.seed();
+    }
+
+    /**
+     * The directory name under {@link #cacheRoot()} of the model {@link #forGenerated} trains for
+     * this shape and size, e.g. {@code generated-1000-5000-42-g4}: what a deployment that lets
+     * {@code sdm demo} train its model (docker/compose.yaml) points the job's {@code
+     * scoring.model-dir} at.
+     */
+    public static String generatedDirName(GeneratorConfig generator, Size size) {
+        return generatedKey(generator) + size.cacheSuffix + GRAPH_GENERATION;
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
+import org.sdmstream.cli.demo.DemoModel;
+import org.sdmstream.features.generate.GeneratorConfig;
 
 /**
  * docker/compose.yaml, docker/Dockerfile and docker/conf/config.yaml read against the job's own
@@ -129,17 +131,20 @@ class DeploymentFilesTest {
                         v -> v[0].equals(mount[0]) && v[1].equals(mount[1]) && !v[2].equals("ro"));
         assertThat(compose.jobManager().dependsOn(trainer.name()))
                 .isEqualTo("service_completed_successfully");
-        // sdm demo caches its model in $SDM_HOME/demo-models/generated-USERS-ITEMS-SEED (cli
-        // DemoModel.forGenerated).
+        // sdm demo caches its model in $SDM_HOME/demo-models under the name DemoModel gives the
+        // generator's shape, which carries the graph generation (a cached model of an older graph
+        // is
+        // trained again): the job must point where this release's sdm demo writes.
+        GeneratorConfig shape =
+                GeneratorConfig.defaults()
+                        .withUsers(Integer.parseInt(trainer.flag("--users", "1000")))
+                        .withItems(Integer.parseInt(trainer.flag("--items", "5000")))
+                        .withSeed(Long.parseLong(trainer.flag("--seed", "42")));
         assertThat(modelDir)
                 .isEqualTo(
                         trainer.environment().get("SDM_HOME")
-                                + "/demo-models/generated-"
-                                + trainer.flag("--users", "1000")
-                                + "-"
-                                + trainer.flag("--items", "5000")
-                                + "-"
-                                + trainer.flag("--seed", "42"));
+                                + "/demo-models/"
+                                + DemoModel.generatedDirName(shape, DemoModel.Size.SMALL));
     }
 
     @Test
