@@ -135,7 +135,12 @@ public final class DemoModel {
      * scoring.model-dir} at.
      */
     public static String generatedDirName(GeneratorConfig generator, Size size) {
-        return generatedKey(generator) + size.cacheSuffix + GRAPH_GENERATION;
+        return dirName(generatedKey(generator), size);
+    }
+
+    /** The cache directory name of the model of this size for {@code key}. */
+    private static String dirName(String key, Size size) {
+        return key + size.cacheSuffix + GRAPH_GENERATION;
     }
 
     /**
@@ -157,7 +162,7 @@ public final class DemoModel {
      */
     static Path ensure(String key, List<Click> trainingClicks, Size size, PrintWriter err)
             throws IOException {
-        key = key + size.cacheSuffix + GRAPH_GENERATION;
+        key = dirName(key, size);
         SdmConfig config = size.config();
         Path dir = cacheRoot().resolve(key);
         if (Files.isRegularFile(dir.resolve("metadata.json"))) {

@@ -289,6 +289,11 @@ public final class IncrementalSdmScorer implements BatchScorer {
         /** The state after the chain's last click, once its row has run. */
         StepState state;
 
+        /** The position its steps would start from: that of {@link #continued}, else 0. */
+        int start() {
+            return continued == null ? 0 : continued.position;
+        }
+
         Burst(Lane lane, int[] profile, StepState continued) {
             this.lane = lane;
             this.profile = profile;
@@ -349,7 +354,7 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 ModelInput in = batch.get(i);
                 if (previous == null || !extends_(in, previous, chain.profile)) {
                     if (chain != null) {
-                        chain.steps = previous.session().size() - start(chain);
+                        chain.steps = previous.session().size() - chain.start();
                         if (!all) {
                             return chains;
                         }
@@ -365,12 +370,8 @@ public final class IncrementalSdmScorer implements BatchScorer {
                 chain.inputs.add(i);
                 previous = in;
             }
-            chain.steps = previous.session().size() - start(chain);
+            chain.steps = previous.session().size() - chain.start();
             return chains;
-        }
-
-        private static int start(Burst chain) {
-            return chain.continued == null ? 0 : chain.continued.position;
         }
 
         /**
