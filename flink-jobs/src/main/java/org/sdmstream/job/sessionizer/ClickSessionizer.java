@@ -60,7 +60,8 @@ import org.sdmstream.records.SessionFeatures;
  * ({@link HeapPendingClicks}, at most {@link SessionizerSettings#heapPendingClicks()} clicks plus
  * one per user per subtask) and reach keyed state at each checkpoint instead of at each click;
  * users who do not fit, and any run by a plain {@code KeyedProcessOperator}, keep their buffer in
- * keyed state as above.
+ * keyed state as above. Users whose buffer emptied are remembered as having none in keyed state, so
+ * that their next click, and their timers with nothing due, read no state.
  *
  * <p>Bounded wait ({@link SessionizerSettings#maxWait()} positive): each buffered click also sets a
  * processing-time timer at most that far ahead (on a {@value #MAX_WAIT_GRID_MILLIS} ms grid, so a
@@ -129,6 +130,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     private transient Counter spilledClicks;
     private transient Counter statesExpired;
     private transient Counter appliedBeforeWatermark;
+    private transient Counter pendingStateReads;
     private transient Histogram pendingBufferSize;
 
     public ClickSessionizer(SessionizerSettings settings) {
@@ -167,6 +169,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         spilledClicks = metrics.counter("clicksSpilled");
         statesExpired = metrics.counter("statesExpired");
         appliedBeforeWatermark = metrics.counter("clicksAppliedBeforeWatermark");
+        pendingStateReads = metrics.counter("pendingStateReads");
         pendingBufferSize =
                 metrics.histogram("pendingBufferSize", new DescriptiveStatisticsHistogram(1000));
         if (heapBuffered) {
@@ -214,7 +217,11 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
         }
         HeapPendingClicks.Entry e = heap.get(user);
         if (e == null) {
-            e = heap.adopt(user, pending.value(), spilledCount(), pendingSerializer::copy);
+            e =
+                    heap.takeKnownEmpty(user)
+                            ? heap.adopt(user, null, 0, pendingSerializer::copy)
+                            : heap.adopt(
+                                    user, readPending(), spilledCount(), pendingSerializer::copy);
         }
         return e;
     }
@@ -299,8 +306,11 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out)
             throws Exception {
         HeapPendingClicks.Entry entry = heap == null ? null : heap.get(ctx.getCurrentKey());
-        PendingClicks p = entry != null ? entry.clicks : pending.value();
-        int spilled = entry != null ? entry.spilled : spilledCount();
+        // Most timers find nothing due: an earlier timer of the same user applied their clicks.
+        boolean knownEmpty =
+                entry == null && heap != null && heap.isKnownEmpty(ctx.getCurrentKey());
+        PendingClicks p = entry != null ? entry.clicks : knownEmpty ? null : readPending();
+        int spilled = entry != null ? entry.spilled : knownEmpty ? 0 : spilledCount();
         int buffered = p == null ? 0 : p.size();
         List<Click> due;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -316,6 +326,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                         Comparator.comparingLong(
                                 Click::eventTime)); // stable: buffered before spilled at a tie
             }
+            spilled = 0;
             appliedBeforeWatermark.inc(due.size());
         } else if (spilled > 0) {
             // Spilled clicks come back timer by timer (a point read each), so the buffer may
@@ -326,9 +337,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             if (atThisTime != null) {
                 due.addAll(atThisTime.clicks());
                 spill.remove(timestamp);
-                setSpilledCount(spilled - atThisTime.size());
+                spilled -= atThisTime.size();
+                setSpilledCount(spilled);
                 if (entry != null) {
-                    entry.spilled = spilled - atThisTime.size();
+                    entry.spilled = spilled;
                 }
             }
         } else {
@@ -363,11 +375,17 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 if (entry.inState) {
                     pending.clear();
                 }
-                heap.drop(ctx.getCurrentKey());
+                heap.drop(userId);
+                if (spilled == 0) {
+                    heap.rememberEmpty(userId);
+                }
             } else if (entry != null) {
                 heap.changed(entry, buffered);
             } else if (p == null || p.isEmpty()) {
                 pending.clear();
+                if (heap != null && spilled == 0) {
+                    heap.rememberEmpty(userId);
+                }
             } else {
                 pending.update(p);
             }
@@ -402,7 +420,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             heap.drop(ctx.getCurrentKey());
             entry = null;
         }
-        PendingClicks p = entry != null ? entry.clicks : pending.value();
+        PendingClicks p = entry != null ? entry.clicks : readPending();
         if (p == null) {
             p = new PendingClicks();
         }
@@ -437,6 +455,15 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                             Math.floorDiv(due + MAX_WAIT_GRID_MILLIS - 1, MAX_WAIT_GRID_MILLIS)
                                     * MAX_WAIT_GRID_MILLIS);
         }
+    }
+
+    /**
+     * The user's pending buffer in keyed state, read because the user is neither on the heap nor
+     * known to have none there (counted: a miss of the heap buffer).
+     */
+    private PendingClicks readPending() throws Exception {
+        pendingStateReads.inc();
+        return pending.value();
     }
 
     private int spilledCount() throws Exception {

@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.sdmstream.job.FeatureRecords;
+import org.sdmstream.job.OperatorMetrics;
 import org.sdmstream.job.TestClicks;
 import org.sdmstream.records.ClickEvent;
 import org.sdmstream.records.SessionFeatures;
@@ -29,11 +33,15 @@ import org.sdmstream.records.SessionFeatures;
 class HeapPendingClicksTest extends SessionizerHarnesses {
 
     static SessionizerSettings withHeap(int heapClicks) {
+        return withHeap(heapClicks, ClickSessionizerTest.SETTINGS.maxPendingClicks());
+    }
+
+    static SessionizerSettings withHeap(int heapClicks, int maxPendingClicks) {
         SessionizerSettings s = ClickSessionizerTest.SETTINGS;
         return new SessionizerSettings(
                 s.rules(),
                 s.allowedLateness(),
-                s.maxPendingClicks(),
+                maxPendingClicks,
                 s.stateTtl(),
                 s.expiryTimerResolution(),
                 s.clicksTopic(),
@@ -166,7 +174,64 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
     }
 
     @Test
+    void aUserWhoseBufferEmptiedIsNotReadFromStateAgain() throws Exception {
+        InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
+        ClickSessionizer job = new ClickSessionizer(withHeap(50));
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionFeatures>(
+                        new SessionizerOperator(job),
+                        ClickEvent::getUserId,
+                        Types.STRING,
+                        new MockEnvironmentBuilder()
+                                .setMetricGroup(OperatorMetrics.taskGivingEveryOperator(metrics))
+                                .setManagedMemorySize(64 << 20)
+                                .build());
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        track(h);
+        h.open();
+        Counter reads = (Counter) metrics.get("pendingStateReads");
+
+        send(h, click("u", "a", T0 + 1000), click("u", "b", T0 + 2000));
+        assertThat(reads.getCount()).as("u's first click: state might hold a buffer").isEqualTo(1);
+        h.processWatermark(T0 + 2000); // both timers: the second finds nothing due
+        send(h, click("u", "c", T0 + 3000));
+        h.processWatermark(T0 + 3000);
+        h.snapshot(1L, 0L);
+        send(h, click("u", "d", T0 + 4000));
+        h.processWatermark(T0 + 4000);
+        assertThat(reads.getCount())
+                .as("emptied at its timers and known empty since: no read at clicks or timers")
+                .isEqualTo(1);
+
+        send(h, click("v", "x", T0 + 5000));
+        h.snapshot(2L, 0L); // v's buffer is written to keyed state
+        h.processWatermark(T0 + 5000); // and cleared there as it empties
+        send(h, click("v", "y", T0 + 6000));
+        h.processWatermark(Long.MAX_VALUE);
+        assertThat(reads.getCount()).as("only v's first click").isEqualTo(2);
+        assertThat(StateFormatMigrationTest.states(h, job, List.of("u", "v")))
+                .allSatisfy((user, state) -> assertThat(state.pending()).isNull());
+        List<SessionFeatures> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(f -> f.getUserId() + ":" + f.getPosition())
+                .containsExactly("u:1", "u:2", "u:3", "u:4", "v:1", "v:2");
+        assertThat(ClickSessionizerTest.items(out.get(5).getSessionClicks()))
+                .containsExactly("x", "y");
+    }
+
+    @Test
     void snapshotsAndRestoresWithASmallHeapGiveTheOfflineSessions() throws Exception {
+        offlineSessionsThroughSnapshots(withHeap(6), MINUTE);
+    }
+
+    @Test
+    void withSpilledBacklogsTooTheUsersKnownEmptyGiveTheOfflineSessions() throws Exception {
+        // A watermark 10 minutes behind: ~7 clicks wait per user, beyond a cap of 3.
+        offlineSessionsThroughSnapshots(withHeap(20, 3), 10 * MINUTE);
+    }
+
+    private void offlineSessionsThroughSnapshots(SessionizerSettings settings, long watermarkLag)
+            throws Exception {
         Random random = new Random(5);
         List<ClickEvent> clicks = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -180,20 +245,20 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         List<ClickEvent> arrival = TestClicks.arrivalOrder(clicks, random);
         List<SessionFeatures> out = new ArrayList<>();
         OperatorSubtaskState snapshot = null;
-        var h = run(new SessionizerOperator(new ClickSessionizer(withHeap(6))), null);
+        var h = run(new SessionizerOperator(new ClickSessionizer(settings)), null);
         long maxSeen = Long.MIN_VALUE;
         for (int i = 0; i < arrival.size(); i++) {
             if (i % 150 == 149) {
                 out.addAll(h.extractOutputValues());
                 snapshot = h.snapshot(i, 0L);
                 closeNow(h);
-                h = run(new SessionizerOperator(new ClickSessionizer(withHeap(6))), snapshot);
+                h = run(new SessionizerOperator(new ClickSessionizer(settings)), snapshot);
             }
             ClickEvent c = arrival.get(i);
             send(h, c);
             maxSeen = Math.max(maxSeen, c.getEventTime().toEpochMilli());
             if (i % 5 == 0) {
-                h.processWatermark(maxSeen - MINUTE);
+                h.processWatermark(maxSeen - watermarkLag);
             }
         }
         h.processWatermark(Long.MAX_VALUE);
@@ -226,6 +291,8 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         heap.writeChanged((user, p) -> written.add(user + "=" + (p == null ? "-" : p.size())));
         assertThat(written).containsExactly("u=2");
         assertThat(heap.users()).as("v emptied (never filled): forgotten").isEqualTo(1);
+        assertThat(heap.isKnownEmpty("v")).as("and known to have nothing in state").isTrue();
+        assertThat(heap.isKnownEmpty("u")).isFalse();
 
         u.clicks.takeUpTo(Long.MAX_VALUE);
         heap.changed(u, 2);
@@ -240,5 +307,14 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         heap.changed(x, 0);
         heap.drop("x");
         assertThat(heap.held()).as("dropped with its clicks").isZero();
+
+        assertThat(heap.takeKnownEmpty("v")).isTrue();
+        assertThat(heap.isKnownEmpty("v")).as("taken: its state may change now").isFalse();
+        for (String user : List.of("a", "b", "c", "d", "e")) {
+            heap.rememberEmpty(user);
+        }
+        assertThat(heap.knownEmpty()).as("the capacity's newest users").isEqualTo(4);
+        assertThat(heap.isKnownEmpty("a")).isFalse();
+        assertThat(heap.isKnownEmpty("e")).isTrue();
     }
 }
