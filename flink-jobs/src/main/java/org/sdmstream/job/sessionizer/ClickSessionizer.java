@@ -177,6 +177,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             HeapPendingClicks onHeap = heap;
             metrics.gauge("pendingClicksOnHeap", (Gauge<Integer>) onHeap::clicks);
             metrics.gauge("pendingUsersOnHeap", (Gauge<Integer>) onHeap::users);
+            metrics.gauge("pendingUsersKnownEmpty", (Gauge<Integer>) onHeap::knownEmptyUsers);
         }
     }
 
@@ -208,22 +209,6 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                         pending.update(pendingSerializer.copy(clicks));
                     }
                 });
-    }
-
-    /** The user's heap entry, taken over from keyed state if it fits; null: use keyed state. */
-    private HeapPendingClicks.Entry onHeap(String user) throws Exception {
-        if (heap == null) {
-            return null;
-        }
-        HeapPendingClicks.Entry e = heap.get(user);
-        if (e == null) {
-            e =
-                    heap.takeKnownEmpty(user)
-                            ? heap.adopt(user, null, 0, pendingSerializer::copy)
-                            : heap.adopt(
-                                    user, readPending(), spilledCount(), pendingSerializer::copy);
-        }
-        return e;
     }
 
     /**
@@ -305,12 +290,21 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionFeatures> out)
             throws Exception {
-        HeapPendingClicks.Entry entry = heap == null ? null : heap.get(ctx.getCurrentKey());
-        // Most timers find nothing due: an earlier timer of the same user applied their clicks.
-        boolean knownEmpty =
-                entry == null && heap != null && heap.isKnownEmpty(ctx.getCurrentKey());
-        PendingClicks p = entry != null ? entry.clicks : knownEmpty ? null : readPending();
-        int spilled = entry != null ? entry.spilled : knownEmpty ? 0 : spilledCount();
+        String userId = ctx.getCurrentKey();
+        HeapPendingClicks.Entry entry = heap == null ? null : heap.get(userId);
+        PendingClicks p;
+        int spilled;
+        if (entry != null) {
+            p = entry.clicks;
+            spilled = entry.spilled;
+        } else if (heap != null && heap.isKnownEmpty(userId)) {
+            // Most timers find nothing due: an earlier timer of the same user applied their clicks.
+            p = null;
+            spilled = 0;
+        } else {
+            p = readPending();
+            spilled = spilledCount();
+        }
         int buffered = p == null ? 0 : p.size();
         List<Click> due;
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -356,7 +350,6 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             if (t == null) {
                 t = new UserTimeline();
             }
-            String userId = ctx.getCurrentKey();
             for (Click click : due) {
                 if (!t.isEmpty() && click.eventTime() < t.lastEventTime()) {
                     // Only after a restore: watermarks restart from nothing, so a click older than
@@ -408,24 +401,44 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
     }
 
     private void buffer(ClickEvent event, Context ctx) throws Exception {
-        HeapPendingClicks.Entry entry = onHeap(ctx.getCurrentKey());
-        if (entry != null && heap.full()) {
-            // The heap is full: this user's buffer goes back to keyed state, as the buffers of
-            // users who never fitted.
-            if (entry.clicks.isEmpty()) {
-                pending.clear();
-            } else {
-                pending.update(entry.clicks);
+        String user = ctx.getCurrentKey();
+        HeapPendingClicks.Entry entry = heap == null ? null : heap.get(user);
+        PendingClicks p;
+        int spilled;
+        if (entry != null) {
+            p = entry.clicks;
+            spilled = entry.spilled;
+            if (heap.full()) {
+                // The heap is full: this user's buffer goes back to keyed state, as the buffers of
+                // users who never fitted.
+                if (p.isEmpty()) {
+                    pending.clear();
+                } else {
+                    pending.update(p);
+                }
+                heap.drop(user);
+                entry = null;
             }
-            heap.drop(ctx.getCurrentKey());
-            entry = null;
+        } else {
+            if (heap != null && heap.takeKnownEmpty(user)) {
+                p = null;
+                spilled = 0;
+            } else {
+                p = readPending();
+                spilled = spilledCount();
+            }
+            if (heap != null) {
+                // Taken over from keyed state if it fits; otherwise it stays there.
+                entry = heap.adopt(user, p, spilled, pendingSerializer::copy);
+                if (entry != null) {
+                    p = entry.clicks;
+                }
+            }
         }
-        PendingClicks p = entry != null ? entry.clicks : readPending();
         if (p == null) {
             p = new PendingClicks();
         }
         long time = event.getEventTime().toEpochMilli();
-        int spilled = entry != null ? entry.spilled : spilledCount();
         if (spilled > 0 || p.size() >= settings.maxPendingClicks()) {
             PendingClicks atThisTime = spill.get(time);
             if (atThisTime == null) {

@@ -23,12 +23,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Known empty. A user's entry leaves the map as soon as its clicks are applied, so that its room
  * serves others; the user is then remembered as having nothing in keyed state (no buffer, no
- * spill), and the next click takes an entry without reading the two states first. Without that,
- * nearly every click read both (its user's buffer had emptied at the previous timer): 10.5 % of the
- * scored job's chain thread in a profile (docs/benchmarks.md). The memory is a cache of what keyed
- * state holds, kept true because only the sessionizer writes that state and takes a user out of it
- * before it does; it holds the {@code capacity} users emptied last and starts empty after a
- * restore.
+ * spill), so that the next click, and timers with nothing due, need not read both states to find
+ * that out (nearly every click did: docs/benchmarks.md, session 15). The memory holds the {@code
+ * capacity} users emptied last, starts empty after a restore, and stays true because the
+ * sessionizer takes a user out of it before writing that user's state.
  */
 final class HeapPendingClicks {
 
@@ -110,11 +108,14 @@ final class HeapPendingClicks {
     }
 
     /** Users remembered as empty in keyed state. */
-    int knownEmpty() {
+    int knownEmptyUsers() {
         return knownEmpty.size();
     }
 
-    /** The user's entry, or null when keyed state holds the user's buffer. */
+    /**
+     * The user's entry, or null when keyed state holds the user's buffer (or is {@link
+     * #isKnownEmpty known} to hold none).
+     */
     Entry get(String user) {
         return entries.get(user);
     }

@@ -305,6 +305,16 @@ class ClickSessionizerTest extends SessionizerHarnesses {
                 .containsExactly("a", "a2", "b", "c", "c2", "d", "e");
         assertThat(h.getSideOutput(ClickSessionizer.DEAD_LETTERS)).isNull();
         assertThat(h.numKeyedStateEntries()).as("only the timeline is left").isEqualTo(1);
+
+        // Buffer and spill both drained: the next click waits on the heap, its user remembered as
+        // having nothing in state, and follows the others.
+        send(h, click("u", "f", T0 + 6000));
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        h.setProcessingTime(h.getProcessingTime() + 2000);
+        assertThat(h.extractOutputValues())
+                .extracting(SessionFeatures::getPosition)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
     }
 
     @Test

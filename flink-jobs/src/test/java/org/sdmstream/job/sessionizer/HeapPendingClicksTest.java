@@ -313,7 +313,7 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         for (String user : List.of("a", "b", "c", "d", "e")) {
             heap.rememberEmpty(user);
         }
-        assertThat(heap.knownEmpty()).as("the capacity's newest users").isEqualTo(4);
+        assertThat(heap.knownEmptyUsers()).as("the capacity's newest users").isEqualTo(4);
         assertThat(heap.isKnownEmpty("a")).isFalse();
         assertThat(heap.isKnownEmpty("e")).isTrue();
     }
