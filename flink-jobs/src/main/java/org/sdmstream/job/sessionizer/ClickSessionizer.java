@@ -36,11 +36,13 @@ import org.sdmstream.records.SessionFeatures;
  * emits the per-click {@link SessionFeatures} (the model input). The session rules themselves live
  * in sdm-features; this class only orders clicks, keeps state and frees it.
  *
- * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until an
- * event-time timer at its timestamp fires. A click at or behind the watermark (within the allowed
- * lateness) and not older than the user's last applied click is in order for this user and is
- * applied at once: every pending click is ahead of the watermark, hence after it. Anything older is
- * late: it goes to the {@link #LATE_CLICKS} side output and a metric, never silently away.
+ * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until the
+ * watermark passes it: the buffer keeps one event-time timer, at its first click, which applies
+ * every click the watermark has passed and sets the timer for the next. A click at or behind the
+ * watermark (within the allowed lateness) and not older than the user's last applied click is in
+ * order for this user and is applied at once: every pending click is ahead of the watermark, hence
+ * after it. Anything older is late: it goes to the {@link #LATE_CLICKS} side output and a metric,
+ * never silently away.
  *
  * <p>State (designed for RocksDB: a read and a write of one compact value per step, no MapState
  * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one {@code
@@ -339,11 +341,17 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             }
         } else {
             // Everything up to the watermark is due, not just this timer's clicks: one state round
-            // trip
-            // applies them all (a watermark jump, e.g. in a backfill, fires many timers of a user
-            // at once).
+            // trip applies them all (a watermark jump, e.g. in a backfill, fires many timers of a
+            // user at once).
             long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
             due = p == null ? List.of() : p.takeUpTo(dueUpTo);
+        }
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME
+                && !due.isEmpty()
+                && p != null
+                && !p.isEmpty()) {
+            // The buffer's timer is at its first click (see buffer): the clicks left need the next.
+            ctx.timerService().registerEventTimeTimer(p.firstEventTime());
         }
         if (!due.isEmpty()) {
             UserTimeline t = timeline.value();
@@ -451,7 +459,13 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 entry.spilled = spilled + 1;
             }
             spilledClicks.inc();
+            // Spilled clicks come back one timer each.
+            ctx.timerService().registerEventTimeTimer(time);
         } else {
+            // One timer per buffer, at its first click: the timer releases every click the
+            // watermark has passed and sets the next (a timer per click cost a RocksDB write and
+            // delete per click and fired mostly with nothing due).
+            boolean first = p.isEmpty() || time < p.firstEventTime();
             p.add(FeatureRecords.toClick(event));
             if (entry != null) {
                 heap.changed(entry, p.size() - 1);
@@ -459,8 +473,10 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
                 pending.update(p);
             }
             pendingBufferSize.update(p.size());
+            if (first) {
+                ctx.timerService().registerEventTimeTimer(time);
+            }
         }
-        ctx.timerService().registerEventTimeTimer(time);
         if (maxWaitMillis > 0) {
             long due = ctx.timerService().currentProcessingTime() + maxWaitMillis;
             ctx.timerService()

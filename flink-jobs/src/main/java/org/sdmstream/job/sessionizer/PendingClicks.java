@@ -51,6 +51,11 @@ public final class PendingClicks {
         return due;
     }
 
+    /** The event time of the first click; the buffer must not be empty. */
+    public long firstEventTime() {
+        return clicks.get(0).eventTime();
+    }
+
     public boolean isEmpty() {
         return clicks.isEmpty();
     }

@@ -93,6 +93,29 @@ class ClickSessionizerTest extends SessionizerHarnesses {
     }
 
     @Test
+    void aUsersBufferKeepsOneEventTimeTimerAtItsFirstClick() throws Exception {
+        var h = harness(null);
+        send(
+                h,
+                click("u", "b", T0 + 2000),
+                click("u", "c", T0 + 3000),
+                click("u", "a", T0 + 1000),
+                click("u", "d", T0 + 4000));
+        assertThat(h.numEventTimeTimers()).as("b's, then a's as it came first").isEqualTo(2);
+
+        h.processWatermark(T0 + 2500);
+        assertThat(h.extractOutputValues()).hasSize(2);
+        assertThat(h.numEventTimeTimers()).as("c's, set as a's fired, and the expiry").isEqualTo(2);
+        h.processWatermark(T0 + 3500);
+        assertThat(h.extractOutputValues()).as("c, as the watermark passes it").hasSize(3);
+
+        h.processWatermark(T0 + 10_000);
+        List<SessionFeatures> out = h.extractOutputValues();
+        assertThat(items(out.get(3).getSessionClicks())).containsExactly("a", "b", "c", "d");
+        assertThat(h.numEventTimeTimers()).as("only the expiry").isEqualTo(1);
+    }
+
+    @Test
     void clickBehindTheWatermarkButInOrderForTheUserIsAppliedAtOnce() throws Exception {
         var h = harness(null);
         send(h, click("u", "a", T0));

@@ -191,9 +191,9 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
         h.open();
         Counter reads = (Counter) metrics.get("pendingStateReads");
 
-        send(h, click("u", "a", T0 + 1000), click("u", "b", T0 + 2000));
+        send(h, click("u", "b", T0 + 2000), click("u", "a", T0 + 1000)); // a timer each
         assertThat(reads.getCount()).as("u's first click: state might hold a buffer").isEqualTo(1);
-        h.processWatermark(T0 + 2000); // both timers: the second finds nothing due
+        h.processWatermark(T0 + 2000); // a's timer applies both, b's finds nothing due
         send(h, click("u", "c", T0 + 3000));
         h.processWatermark(T0 + 3000);
         h.snapshot(1L, 0L);
