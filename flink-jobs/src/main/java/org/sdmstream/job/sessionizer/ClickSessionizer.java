@@ -38,11 +38,11 @@ import org.sdmstream.records.SessionFeatures;
  *
  * <p>Ordering. A click ahead of the watermark waits in the user's {@link PendingClicks} until the
  * watermark passes it: the buffer keeps one event-time timer, at its first click, which applies
- * every click the watermark has passed and sets the timer for the next. A click at or behind the
- * watermark (within the allowed lateness) and not older than the user's last applied click is in
- * order for this user and is applied at once: every pending click is ahead of the watermark, hence
- * after it. Anything older is late: it goes to the {@link #LATE_CLICKS} side output and a metric,
- * never silently away.
+ * every click the watermark has passed (while the user has spilled clicks, those up to its own
+ * time) and sets the timer for the next. A click at or behind the watermark (within the allowed
+ * lateness) and not older than the user's last applied click is in order for this user and is
+ * applied at once: every pending click is ahead of the watermark, hence after it. Anything older is
+ * late: it goes to the {@link #LATE_CLICKS} side output and a metric, never silently away.
  *
  * <p>State (designed for RocksDB: a read and a write of one compact value per step, no MapState
  * iteration, whose tombstones make RocksDB seeks crawl): the whole timeline in one {@code
@@ -300,7 +300,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             p = entry.clicks;
             spilled = entry.spilled;
         } else if (heap != null && heap.isKnownEmpty(userId)) {
-            // Most timers find nothing due: an earlier timer of the same user applied their clicks.
+            // A timer with nothing due (left by a bounded-wait release, an expiry timer): no read.
             p = null;
             spilled = 0;
         } else {
@@ -326,8 +326,8 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             appliedBeforeWatermark.inc(due.size());
         } else if (spilled > 0) {
             // Spilled clicks come back timer by timer (a point read each), so the buffer may
-            // release only
-            // this timer's clicks too: every earlier click went at its own, earlier, timer.
+            // release only this timer's clicks too: its earlier clicks went at earlier timers (its
+            // own timer stays at its first click, and timers fire in time order).
             due = p == null ? new ArrayList<>() : p.takeUpTo(timestamp);
             PendingClicks atThisTime = spill.get(timestamp);
             if (atThisTime != null) {
@@ -341,8 +341,7 @@ public class ClickSessionizer extends KeyedProcessFunction<String, ClickEvent, S
             }
         } else {
             // Everything up to the watermark is due, not just this timer's clicks: one state round
-            // trip applies them all (a watermark jump, e.g. in a backfill, fires many timers of a
-            // user at once).
+            // trip applies them all.
             long dueUpTo = Math.max(timestamp, ctx.timerService().currentWatermark());
             due = p == null ? List.of() : p.takeUpTo(dueUpTo);
         }

@@ -258,7 +258,15 @@ class HeapPendingClicksTest extends SessionizerHarnesses {
             send(h, c);
             maxSeen = Math.max(maxSeen, c.getEventTime().toEpochMilli());
             if (i % 5 == 0) {
-                h.processWatermark(maxSeen - watermarkLag);
+                long watermark = maxSeen - watermarkLag;
+                h.processWatermark(watermark);
+                long passed =
+                        arrival.subList(0, i + 1).stream()
+                                .filter(a -> a.getEventTime().toEpochMilli() <= watermark)
+                                .count();
+                assertThat(out.size() + h.extractOutputValues().size())
+                        .as("every click the watermark passed, and no other, is applied")
+                        .isEqualTo(passed);
             }
         }
         h.processWatermark(Long.MAX_VALUE);
