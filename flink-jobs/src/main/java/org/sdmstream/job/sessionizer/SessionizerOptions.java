@@ -69,7 +69,7 @@ public final class SessionizerOptions {
                             "clicks (plus one per user) each sessionizer subtask keeps waiting for the watermark on the "
                                     + "heap, written to state only at checkpoints; users beyond it keep their buffer in "
                                     + "state, read and written per click; as many users whose buffer emptied are remembered as "
-                                    + "having none in state, so their next click, if it fits, reads none; 0 = always in state");
+                                    + "having none in state, so their next click reads none; 0 = always in state");
 
     public static final ConfigOption<Duration> STATE_TTL =
             key("state.ttl")
