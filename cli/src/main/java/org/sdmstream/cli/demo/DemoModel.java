@@ -88,9 +88,10 @@ public final class DemoModel {
      * models from before are trained again rather than measured: 2 = the step graph names the
      * per-session values it can be fed and the full tower the state after a prefix; 3 = narrower
      * towers over 8, 16 and 32 positions for short bursts (docs/scoring-model.md); 4 = the towers'
-     * LSTM runs unmasked over the padding and gathers the state after the last click.
+     * LSTM runs unmasked over the padding and gathers the state after the last click; 5 = the
+     * towers' LSTM is one fused op (BlockLSTMV2) in serving graphs.
      */
-    static final String GRAPH_GENERATION = "-g4";
+    static final String GRAPH_GENERATION = "-g5";
 
     private DemoModel() {}
 
@@ -130,7 +131,7 @@ public final class DemoModel {
 
     /**
      * The directory name under {@link #cacheRoot()} of the model {@link #forGenerated} trains for
-     * this shape and size, e.g. {@code generated-1000-5000-42-g4}: what a deployment that lets
+     * this shape and size, e.g. {@code generated-1000-5000-42-g5}: what a deployment that lets
      * {@code sdm demo} train its model (docker/compose.yaml) points the job's {@code
      * scoring.model-dir} at.
      */

@@ -10,10 +10,12 @@ import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.op.nn.BlockLSTM;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The building blocks of the SDM tower and its baselines as graph-mode functions of their inputs
@@ -153,6 +155,69 @@ public final class Layers {
                         tf.gather(states, last, tf.constant(1), Gather.batchDims(1L)),
                         tf.gather(
                                 tf.stack(cs, Stack.axis(1L)),
+                                last,
+                                tf.constant(1),
+                                Gather.batchDims(1L))));
+    }
+
+    /**
+     * {@link #lstmRun} as one fused op (BlockLSTMV2) instead of ~13 ops per unrolled step: the same
+     * cell (gates input, forget, candidate, output; the forget gate's +1 folded into the bias; no
+     * peepholes, no clipping), stepped over the longest real session of the batch only (the op
+     * zeroes its outputs past that). It has no gradient in TF Java, so serving graphs only: a tower
+     * run pays each op's dispatch per position, which for the prefix rows' short batches was most
+     * of a run's fixed cost (docs/benchmarks.md, session 16).
+     */
+    public LstmRun fusedLstmRun(
+            Operand<TFloat32> x,
+            Operand<TFloat32> mask,
+            Operand<TFloat32> w,
+            Operand<TFloat32> u,
+            Operand<TFloat32> b,
+            int hidden) {
+        float[] forget = new float[4 * hidden];
+        java.util.Arrays.fill(forget, hidden, 2 * hidden, 1f);
+        Operand<TFloat32> wx = tf.concat(List.of(w, u), tf.constant(0)); // [in + hidden, 4 hidden]
+        Operand<TFloat32> bias = tf.math.add(b, tf.constant(forget));
+        Operand<TInt32> lengths = tf.dtypes.cast(tf.reduceSum(mask, tf.constant(1)), TInt32.class);
+        // At least one step, so that an empty session's state is that after a step over padding,
+        // as in the unrolled run.
+        Operand<TInt64> longest =
+                tf.dtypes.cast(
+                        tf.math.maximum(tf.max(lengths, tf.constant(0)), tf.constant(1)),
+                        TInt64.class);
+        Operand<TFloat32> zeros =
+                tf.fill(
+                        tf.stack(
+                                List.of(
+                                        tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)),
+                                        tf.constant(hidden))),
+                        tf.constant(0f));
+        Operand<TFloat32> noPeephole = tf.constant(new float[hidden]);
+        BlockLSTM<TFloat32> run =
+                tf.nn.blockLSTM(
+                        longest,
+                        tf.linalg.transpose(x, tf.constant(new int[] {1, 0, 2})),
+                        zeros,
+                        zeros,
+                        wx,
+                        noPeephole,
+                        noPeephole,
+                        noPeephole,
+                        bias,
+                        BlockLSTM.cellClip(-1f),
+                        BlockLSTM.usePeephole(false));
+        Operand<TInt32> batchMajor = tf.constant(new int[] {1, 0, 2});
+        Operand<TFloat32> states = tf.linalg.transpose(run.h(), batchMajor); // [B, T, hidden]
+        Operand<TFloat32> outputs = tf.math.mul(states, tf.expandDims(mask, tf.constant(2)));
+        Operand<TInt32> last =
+                tf.math.maximum(tf.math.sub(lengths, tf.constant(1)), tf.constant(0));
+        return new LstmRun(
+                outputs,
+                new LstmState(
+                        tf.gather(states, last, tf.constant(1), Gather.batchDims(1L)),
+                        tf.gather(
+                                tf.linalg.transpose(run.cs(), batchMajor),
                                 last,
                                 tf.constant(1),
                                 Gather.batchDims(1L))));

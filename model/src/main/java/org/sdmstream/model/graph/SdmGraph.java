@@ -259,9 +259,20 @@ public final class SdmGraph {
         SdmWeights.Lstm lstm = sdmWeights.lstm();
         SdmWeights.SelfAttention attention = sdmWeights.attention();
         Operand<TFloat32> x = tf.concat(sessionFeatures, tf.constant(-1)); // [B, T, in]
+        // Serving runs the LSTM as one fused op (no gradient, so not for training); the cell and
+        // the variables are the same.
         Layers.LstmRun lstmRun =
-                layers.lstmRun(
-                        x, sessionMask, lstm.w(), lstm.u(), lstm.b(), t, config.itemInputDim(), d);
+                mode == Mode.SERVING
+                        ? layers.fusedLstmRun(x, sessionMask, lstm.w(), lstm.u(), lstm.b(), d)
+                        : layers.lstmRun(
+                                x,
+                                sessionMask,
+                                lstm.w(),
+                                lstm.u(),
+                                lstm.b(),
+                                t,
+                                config.itemInputDim(),
+                                d);
         Operand<TFloat32> h = lstmRun.outputs();
         Layers.SelfAttention selfAttention =
                 layers.causalSelfAttentionRows(

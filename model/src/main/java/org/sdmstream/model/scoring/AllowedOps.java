@@ -21,6 +21,7 @@ public final class AllowedOps {
                     // graph and arithmetic of the towers
                     "Add",
                     "BatchMatMulV3",
+                    "BlockLSTMV2",
                     "Cast",
                     "ConcatV2",
                     "Const",

@@ -161,6 +161,28 @@ class ExportReloadITCase {
         }
     }
 
+    /**
+     * A tower run paid each unrolled LSTM op once per position (three sigmoids among ~13 ops per
+     * step); the serving tower runs its LSTM as one fused op, which the vector tests above hold to
+     * the step graph's numbers.
+     */
+    @Test
+    void theServingTowerRunsItsLstmAsOneOp() {
+        int t = model.config().maxSessionLength();
+        int fused = 0;
+        int sigmoids = 0;
+        try (SavedModelBundle b = SavedModelBundle.load(exported.toString(), ModelSignature.TAG)) {
+            var ops = b.graph().operations();
+            while (ops.hasNext()) {
+                String type = ops.next().type();
+                fused += type.equals("BlockLSTMV2") ? 1 : 0;
+                sigmoids += type.equals("Sigmoid") ? 1 : 0;
+            }
+        }
+        assertThat(fused).as("one fused LSTM (T = %d has no narrower tower)", t).isEqualTo(1);
+        assertThat(sigmoids).as("the step's cell and the gates only").isLessThan(3 * t);
+    }
+
     @Test
     void reloadedInThisJvmGivesTheSameVectors() {
         try (SdmScorer scorer = SdmScorer.load(exported, new ScorerOptions(1, 1, 4))) {

@@ -70,7 +70,7 @@ class OneMachineTest {
                 .containsEntry("kafka.bootstrap-servers", "127.0.0.1:1234")
                 .containsEntry(
                         "scoring.model-dir",
-                        "/work/volumes/models/demo-models/generated-1000-5000-42-g4");
+                        "/work/volumes/models/demo-models/generated-1000-5000-42-g5");
         args.forEach(
                 (key, value) -> {
                     if (!key.equals("kafka.bootstrap-servers")
