@@ -167,8 +167,8 @@ public final class ModelSignature {
 
     /**
      * Session widths of the narrower towers a serving export adds below T (those less than T): the
-     * same SDM over the same variables, unrolled over 8, 16 or 32 positions instead of T, each with
-     * its own session placeholders ({@code prefix_t8/session_item}, ..), its vectors ({@code
+     * same SDM over the same variables, over 8, 16 or 32 positions instead of T, each with its own
+     * session placeholders ({@code prefix_t8/session_item}, ..), its vectors ({@code
      * prefix_t8/session_vectors}) and prefix state ({@code prefix_t8/prefix/lstm_h}, ..); user,
      * profile, history and {@code session_length} are the full tower's placeholders. The tower is
      * causal, so a session of n clicks gets the same vectors and state from any width >= n; a

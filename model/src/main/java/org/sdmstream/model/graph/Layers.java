@@ -21,8 +21,9 @@ import org.tensorflow.types.TInt64;
  * The building blocks of the SDM tower and its baselines as graph-mode functions of their inputs
  * and weights (shapes in the javadoc: B batch, T session positions, L history positions). Each
  * block only uses ops with a registered gradient and no while loop, so {@code Graph.addGradients}
- * can train it. Causality: every per-position block lets position t see positions &lt;= t only, so
- * the vector at t is exactly the one the stream emits after the session's t-th click.
+ * can train it, except {@link #fusedLstmRun}, which serving graphs use. Causality: every
+ * per-position block lets position t see positions &lt;= t only, so the vector at t is exactly the
+ * one the stream emits after the session's t-th click.
  */
 public final class Layers {
 

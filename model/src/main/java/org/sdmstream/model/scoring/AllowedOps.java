@@ -15,7 +15,7 @@ import org.tensorflow.GraphOperation;
  */
 public final class AllowedOps {
 
-    /** Kept in sync with our exports by {@code AllowedOpsTest}. */
+    /** Kept in sync with our exports by {@code AllowedOpsITCase}. */
     static final Set<String> TYPES =
             Set.of(
                     // graph and arithmetic of the towers

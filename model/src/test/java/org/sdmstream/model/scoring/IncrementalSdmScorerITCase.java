@@ -23,6 +23,7 @@ import org.sdmstream.model.testing.PlantedSessions;
 import org.sdmstream.model.training.ProgressListener;
 import org.sdmstream.model.training.SdmTrainer;
 import org.sdmstream.model.training.TrainedSdm;
+import org.tensorflow.SavedModelBundle;
 
 /**
  * The step signature through {@link IncrementalSdmScorer} reproduces the full tower's vector at
@@ -61,6 +62,32 @@ class IncrementalSdmScorerITCase {
                 .batchSize(32)
                 .epochs(1)
                 .learningRate(0.05f);
+    }
+
+    /**
+     * Every tower of the serving graph, the full one and each narrower one, runs its LSTM as one
+     * fused op (the parity tests here hold them to the step's numbers).
+     */
+    @Test
+    void everyTowerRunsItsLstmAsOneOp() {
+        List<String> fused = new ArrayList<>();
+        try (SavedModelBundle b =
+                SavedModelBundle.load(withLongTerm.toString(), ModelSignature.TAG)) {
+            var ops = b.graph().operations();
+            while (ops.hasNext()) {
+                var op = ops.next();
+                if (op.type().equals("BlockLSTMV2")) {
+                    fused.add(op.name());
+                }
+            }
+        }
+        assertThat(fused).hasSize(4);
+        for (int width : List.of(8, 16, 32)) {
+            assertThat(fused)
+                    .filteredOn(
+                            name -> name.startsWith(ModelSignature.prefixTowerScope(width) + "/"))
+                    .hasSize(1);
+        }
     }
 
     static Path export(SdmConfig config, String name) {
