@@ -165,9 +165,9 @@ public final class Layers {
      * {@link #lstmRun} as one fused op (BlockLSTMV2) instead of ~13 ops per unrolled step: the same
      * cell (gates input, forget, candidate, output; the forget gate's +1 folded into the bias; no
      * peepholes, no clipping), stepped over the longest real session of the batch only (the op
-     * zeroes its outputs past that). It has no gradient in TF Java, so serving graphs only: a tower
-     * run pays each op's dispatch per position, which for the prefix rows' short batches was most
-     * of a run's fixed cost (docs/benchmarks.md, session 16).
+     * zeroes its outputs past that). It has no gradient in TF Java, so serving graphs only. An
+     * unrolled tower run pays each op's dispatch per position, a fixed cost per run: the full tower
+     * at batch 8 costs ~16 % less CPU this way (docs/benchmarks.md, session 16).
      */
     public LstmRun fusedLstmRun(
             Operand<TFloat32> x,

@@ -163,8 +163,8 @@ class ExportReloadITCase {
 
     /**
      * A tower run paid each unrolled LSTM op once per position (three sigmoids among ~13 ops per
-     * step); the serving tower runs its LSTM as one fused op, which the vector tests above hold to
-     * the step graph's numbers.
+     * step); the serving tower runs its LSTM as one fused op, which the vector tests below hold to
+     * the training graph's unrolled LSTM (and IncrementalSdmScorerITCase to the step graph's).
      */
     @Test
     void theServingTowerRunsItsLstmAsOneOp() {
