@@ -1,6 +1,7 @@
 package org.sdmstream.model.graph;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -177,7 +178,7 @@ public final class Layers {
             Operand<TFloat32> b,
             int hidden) {
         float[] forget = new float[4 * hidden];
-        java.util.Arrays.fill(forget, hidden, 2 * hidden, 1f);
+        Arrays.fill(forget, hidden, 2 * hidden, 1f);
         Operand<TFloat32> wx = tf.concat(List.of(w, u), tf.constant(0)); // [in + hidden, 4 hidden]
         Operand<TFloat32> bias = tf.math.add(b, tf.constant(forget));
         Operand<TInt32> lengths = tf.dtypes.cast(tf.reduceSum(mask, tf.constant(1)), TInt32.class);
@@ -195,10 +196,11 @@ public final class Layers {
                                         tf.constant(hidden))),
                         tf.constant(0f));
         Operand<TFloat32> noPeephole = tf.constant(new float[hidden]);
+        Operand<TInt32> swap = tf.constant(new int[] {1, 0, 2}); // [B, T, .] <-> [T, B, .]
         BlockLSTM<TFloat32> run =
                 tf.nn.blockLSTM(
                         longest,
-                        tf.linalg.transpose(x, tf.constant(new int[] {1, 0, 2})),
+                        tf.linalg.transpose(x, swap),
                         zeros,
                         zeros,
                         wx,
@@ -208,8 +210,7 @@ public final class Layers {
                         bias,
                         BlockLSTM.cellClip(-1f),
                         BlockLSTM.usePeephole(false));
-        Operand<TInt32> batchMajor = tf.constant(new int[] {1, 0, 2});
-        Operand<TFloat32> states = tf.linalg.transpose(run.h(), batchMajor); // [B, T, hidden]
+        Operand<TFloat32> states = tf.linalg.transpose(run.h(), swap); // [B, T, hidden]
         Operand<TFloat32> outputs = tf.math.mul(states, tf.expandDims(mask, tf.constant(2)));
         Operand<TInt32> last =
                 tf.math.maximum(tf.math.sub(lengths, tf.constant(1)), tf.constant(0));
@@ -218,7 +219,7 @@ public final class Layers {
                 new LstmState(
                         tf.gather(states, last, tf.constant(1), Gather.batchDims(1L)),
                         tf.gather(
-                                tf.linalg.transpose(run.cs(), batchMajor),
+                                tf.linalg.transpose(run.cs(), swap),
                                 last,
                                 tf.constant(1),
                                 Gather.batchDims(1L))));
