@@ -1,0 +1,215 @@
+package org.sdmstream.job.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdmstream.job.KafkaJobFixture;
+import org.sdmstream.job.ingest.DecodedClick;
+
+/**
+ * The click source's readers on a real broker: watermark alignment may ask to pause or resume a
+ * split that has just finished (the end of a bounded run), and that must neither fail nor stop the
+ * live splits from being paused and resumed.
+ */
+class AlignedKafkaSourceITCase {
+
+    @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
+
+    @Test
+    void theSourceKeepsTheConsumerPropertiesTheConnectorCompleted(@TempDir Path tmp) {
+        AlignedKafkaSource<DecodedClick> source =
+                KafkaConnectors.clickSource(KAFKA.config("props", tmp, true).build());
+
+        Properties props = source.consumerProperties();
+        // Set by KafkaConnectors...
+        assertThat(props.getProperty("isolation.level")).isEqualTo("read_committed");
+        assertThat(props.getProperty("group.id")).isEqualTo("it-props");
+        // ...and completed by the connector's builder.
+        assertThat(props.getProperty("key.deserializer"))
+                .isEqualTo(ByteArrayDeserializer.class.getName());
+        assertThat(props.getProperty("partition.discovery.interval.ms")).isEqualTo("-1");
+        assertThat(props.getProperty("auto.offset.reset")).isEqualTo("earliest");
+    }
+
+    @Test
+    void isNeededWhileTheConnectorIsTheReleaseWithoutTheFix() {
+        // A drift guard: a newer connector may carry FLINK-39728; then AlignedKafkaSource and
+        // FinishedSplitAwareSplitReader go, and the job builds KafkaSource's own readers again.
+        assertThat(KafkaSource.class.getPackage().getImplementationVersion())
+                .as("flink-connector-kafka changed: does it fix FLINK-39728?")
+                .isEqualTo("5.0.0-2.2");
+    }
+
+    @Test
+    void aFinishedSplitIsNeitherPausedNorResumedWhileTheLiveOnesAre(@TempDir Path tmp)
+            throws Exception {
+        String topic = "aligned-" + System.nanoTime();
+        KAFKA.kafka().createTopics(2, topic);
+        TopicPartition bounded = new TopicPartition(topic, 0);
+        TopicPartition live = new TopicPartition(topic, 1);
+        produce(bounded, 3);
+        produce(live, 3);
+        AlignedKafkaSource<DecodedClick> source =
+                KafkaConnectors.clickSource(
+                        KAFKA.config("aligned", tmp, true)
+                                .set(KafkaOptions.CLICKS_TOPIC, topic)
+                                .build());
+        KafkaPartitionSplit finishing = new KafkaPartitionSplit(bounded, 0, 3);
+        KafkaPartitionSplit reading =
+                new KafkaPartitionSplit(live, 0, KafkaPartitionSplit.NO_STOPPING_OFFSET);
+
+        FinishedSplitAwareSplitReader reader =
+                source.splitReader(
+                        new ReaderContext(),
+                        new KafkaSourceReaderMetrics(
+                                UnregisteredMetricsGroup.createSourceReaderMetricGroup()));
+        ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor();
+        try {
+            reader.handleSplitsChanges(new SplitsAddition<>(List.of(finishing, reading)));
+            Fetched first =
+                    fetchUntil(
+                            reader,
+                            f ->
+                                    f.finished.contains(finishing.splitId())
+                                            && f.offsetsOf(live).size() == 3);
+            assertThat(first.offsetsOf(bounded)).containsExactly(0L, 1L, 2L);
+
+            // What the source operator asks when it has not yet seen the split finish: before,
+            // the consumer threw "No current assignment for partition <topic>-0".
+            reader.pauseOrResumeSplits(List.of(finishing, reading), List.of());
+
+            // The live split is paused: new records stay unread until it resumes.
+            produce(live, 2);
+            waker.schedule(reader::wakeUp, 1, TimeUnit.SECONDS);
+            assertThat(drain(reader.fetch()).offsetsOf(live)).isEmpty();
+
+            reader.pauseOrResumeSplits(List.of(), List.of(finishing, reading));
+            Fetched resumed = fetchUntil(reader, f -> f.offsetsOf(live).size() == 2);
+            assertThat(resumed.offsetsOf(live)).containsExactly(3L, 4L);
+        } finally {
+            waker.shutdownNow();
+            reader.close();
+        }
+    }
+
+    private static void produce(TopicPartition partition, int count) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(
+                    new ProducerRecord<>(
+                            partition.topic(),
+                            partition.partition(),
+                            null,
+                            ("click " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        KAFKA.kafka().produce(records);
+    }
+
+    /** What fetches returned so far: offsets per partition and the finished split ids. */
+    private static final class Fetched {
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        final List<String> finished = new ArrayList<>();
+
+        List<Long> offsetsOf(TopicPartition partition) {
+            return records.stream()
+                    .filter(r -> r.topic().equals(partition.topic()))
+                    .filter(r -> r.partition() == partition.partition())
+                    .map(ConsumerRecord::offset)
+                    .toList();
+        }
+
+        Fetched add(Fetched more) {
+            records.addAll(more.records);
+            finished.addAll(more.finished);
+            return this;
+        }
+    }
+
+    private static Fetched drain(RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> batch) {
+        Fetched fetched = new Fetched();
+        while (batch.nextSplit() != null) {
+            ConsumerRecord<byte[], byte[]> r;
+            while ((r = batch.nextRecordFromSplit()) != null) {
+                fetched.records.add(r);
+            }
+        }
+        fetched.finished.addAll(batch.finishedSplits());
+        batch.recycle();
+        return fetched;
+    }
+
+    private static Fetched fetchUntil(FinishedSplitAwareSplitReader reader, Predicate<Fetched> done)
+            throws Exception {
+        Fetched all = new Fetched();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.test(all)) {
+            assertThat(System.nanoTime())
+                    .as("fetched so far: %s", all.records)
+                    .isLessThan(deadline);
+            all.add(drain(reader.fetch()));
+        }
+        return all;
+    }
+
+    /** The little a split reader asks of its task. */
+    private static final class ReaderContext implements SourceReaderContext {
+        @Override
+        public SourceReaderMetricGroup metricGroup() {
+            return UnregisteredMetricsGroup.createSourceReaderMetricGroup();
+        }
+
+        @Override
+        public Configuration getConfiguration() {
+            return new Configuration();
+        }
+
+        @Override
+        public String getLocalHostName() {
+            return "localhost";
+        }
+
+        @Override
+        public int getIndexOfSubtask() {
+            return 0;
+        }
+
+        @Override
+        public void sendSplitRequest() {}
+
+        @Override
+        public void sendSourceEventToCoordinator(SourceEvent event) {}
+
+        @Override
+        public UserCodeClassLoader getUserCodeClassLoader() {
+            return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+        }
+    }
+}
