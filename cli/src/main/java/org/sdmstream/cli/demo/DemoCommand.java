@@ -576,12 +576,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The alignment drift for a replay {@code speedUp} times faster than real time (0: not paced).
-     * The drift is event time, and an alignment round takes wall time: a replay faster than real
-     * time would be held to about one drift (or one poll of the reader) per round, and the demo
-     * would show that throttle instead of the job (an unpaced ml-100k replay took 47 s to drain
-     * with the job's 30 s, scored or not; 13 s unscored and 20 s scored without). So the drift
-     * keeps its wall-time meaning: the job's default times the speed-up, and off when event time is
-     * not paced at all, as in the bench.
+     * The drift is event time, and an alignment round takes wall time: a replay more than drift /
+     * round (30 times) faster than real time would be held to about one drift (or a few polls of
+     * the reader) per round, and the demo would show that throttle instead of the job (an unpaced
+     * ml-100k replay took 47 s to drain with the job's 30 s, scored or not; 13 s unscored and 20 s
+     * scored without). So the drift keeps its wall-time meaning: the job's default times the
+     * speed-up, and off when event time is not paced at all, as in the bench.
      */
     static Duration alignmentDrift(double speedUp) {
         Duration drift = IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT.defaultValue();
