@@ -130,10 +130,10 @@ public final class KafkaConnectors {
     /**
      * Clicks, decoded and validated in the source so watermarks are generated per partition;
      * single-object clicks may be written with any released ClickEvent version, registry clicks
-     * with any registered one. The Kafka source, with readers that survive watermark alignment at
-     * the end of a bounded run ({@link AlignedKafkaSource}).
+     * with any registered one. The Kafka source, with readers patched for two of the connector's
+     * races ({@link PatchedKafkaSource}).
      */
-    public static AlignedKafkaSource<DecodedClick> clickSource(JobConfig config) {
+    public static PatchedKafkaSource<DecodedClick> clickSource(JobConfig config) {
         KafkaSourceBuilder<DecodedClick> builder =
                 KafkaSource.<DecodedClick>builder()
                         .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
@@ -156,7 +156,7 @@ public final class KafkaConnectors {
         if (config.get(KafkaOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return new AlignedKafkaSource<>(builder.build());
+        return new PatchedKafkaSource<>(builder.build());
     }
 
     /**

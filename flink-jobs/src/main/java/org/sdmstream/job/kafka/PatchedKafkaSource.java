@@ -33,15 +33,16 @@ import org.apache.flink.util.function.SerializableSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A {@link KafkaSource} whose readers survive watermark alignment at the end of a bounded run: they
- * read with {@link FinishedSplitAwareSplitReader}, which does not pause or resume finished splits.
+ * A {@link KafkaSource} whose readers read with {@link PatchedKafkaSplitReader}: the connector's
+ * reader without two races that failed the task (pausing a finished split under watermark
+ * alignment, FLINK-39728; committing offsets after a stale wake-up).
  *
  * <p>Enumeration, splits, checkpoints and the offsets committed on checkpoint stay the connector's
  * own: everything but the reader is delegated to the wrapped source, and the reader is assembled as
  * {@link KafkaSource#createReader} assembles it, from the same consumer properties. Drop this class
- * once a connector release carries FLINK-39728.
+ * once a connector release has both fixes.
  */
-public final class AlignedKafkaSource<T>
+public final class PatchedKafkaSource<T>
         implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>,
                 ResultTypeQueryable<T>,
                 LineageVertexProvider {
@@ -54,7 +55,7 @@ public final class AlignedKafkaSource<T>
     private final SerializableSupplier<String> rackId; // null: none set
 
     @SuppressWarnings("unchecked")
-    public AlignedKafkaSource(KafkaSource<T> kafka) {
+    public PatchedKafkaSource(KafkaSource<T> kafka) {
         this.kafka = kafka;
         this.deserializer =
                 (KafkaRecordDeserializationSchema<T>) field(kafka, "deserializationSchema");
@@ -98,9 +99,9 @@ public final class AlignedKafkaSource<T>
     }
 
     /** The split reader each fetcher of {@link #createReader} reads with. */
-    FinishedSplitAwareSplitReader splitReader(
+    PatchedKafkaSplitReader splitReader(
             SourceReaderContext context, KafkaSourceReaderMetrics metrics) {
-        return new FinishedSplitAwareSplitReader(
+        return new PatchedKafkaSplitReader(
                 consumerProperties, context, metrics, rackId == null ? null : rackId.get());
     }
 
@@ -165,7 +166,7 @@ public final class AlignedKafkaSource<T>
             throw new IllegalStateException(
                     "flink-connector-kafka's KafkaSource has no field '"
                             + name
-                            + "' any more; AlignedKafkaSource (a workaround for FLINK-39728) must"
+                            + "' any more; PatchedKafkaSource (workarounds for the connector's races) must"
                             + " follow the connector, or go if the connector has the fix",
                     e);
         }

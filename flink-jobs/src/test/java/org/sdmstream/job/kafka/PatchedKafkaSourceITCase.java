@@ -12,18 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
-import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.flink.util.SimpleUserCodeClassLoader;
-import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,13 +33,13 @@ import org.sdmstream.job.ingest.DecodedClick;
  * split that has just finished (the end of a bounded run), and that must neither fail nor stop the
  * live splits from being paused and resumed.
  */
-class AlignedKafkaSourceITCase {
+class PatchedKafkaSourceITCase {
 
     @RegisterExtension static final KafkaJobFixture KAFKA = new KafkaJobFixture();
 
     @Test
     void theSourceKeepsTheConsumerPropertiesTheConnectorCompleted(@TempDir Path tmp) {
-        AlignedKafkaSource<DecodedClick> source =
+        PatchedKafkaSource<DecodedClick> source =
                 KafkaConnectors.clickSource(KAFKA.config("props", tmp, true).build());
 
         Properties props = source.consumerProperties();
@@ -61,10 +55,12 @@ class AlignedKafkaSourceITCase {
 
     @Test
     void isNeededWhileTheConnectorIsTheReleaseWithoutTheFix() {
-        // A drift guard: a newer connector may carry FLINK-39728; then AlignedKafkaSource and
-        // FinishedSplitAwareSplitReader go, and the job builds KafkaSource's own readers again.
+        // A drift guard: a newer connector may fix the races; then PatchedKafkaSource and
+        // PatchedKafkaSplitReader go, and the job builds KafkaSource's own readers again.
         assertThat(KafkaSource.class.getPackage().getImplementationVersion())
-                .as("flink-connector-kafka changed: does it fix FLINK-39728?")
+                .as(
+                        "flink-connector-kafka changed: does it fix FLINK-39728 and the commit after a"
+                                + " stale wake-up (PatchedKafkaSplitReader)?")
                 .isEqualTo("5.0.0-2.2");
     }
 
@@ -77,7 +73,7 @@ class AlignedKafkaSourceITCase {
         TopicPartition live = new TopicPartition(topic, 1);
         produce(bounded, 3);
         produce(live, 3);
-        AlignedKafkaSource<DecodedClick> source =
+        PatchedKafkaSource<DecodedClick> source =
                 KafkaConnectors.clickSource(
                         KAFKA.config("aligned", tmp, true)
                                 .set(KafkaOptions.CLICKS_TOPIC, topic)
@@ -86,9 +82,9 @@ class AlignedKafkaSourceITCase {
         KafkaPartitionSplit reading =
                 new KafkaPartitionSplit(live, 0, KafkaPartitionSplit.NO_STOPPING_OFFSET);
 
-        FinishedSplitAwareSplitReader reader =
+        PatchedKafkaSplitReader reader =
                 source.splitReader(
-                        new ReaderContext(),
+                        new TestReaderContext(),
                         new KafkaSourceReaderMetrics(
                                 UnregisteredMetricsGroup.createSourceReaderMetricGroup()));
         ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor();
@@ -166,7 +162,7 @@ class AlignedKafkaSourceITCase {
         return fetched;
     }
 
-    private static Fetched fetchUntil(FinishedSplitAwareSplitReader reader, Predicate<Fetched> done)
+    private static Fetched fetchUntil(PatchedKafkaSplitReader reader, Predicate<Fetched> done)
             throws Exception {
         Fetched all = new Fetched();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -177,39 +173,5 @@ class AlignedKafkaSourceITCase {
             all.add(drain(reader.fetch()));
         }
         return all;
-    }
-
-    /** The little a split reader asks of its task. */
-    private static final class ReaderContext implements SourceReaderContext {
-        @Override
-        public SourceReaderMetricGroup metricGroup() {
-            return UnregisteredMetricsGroup.createSourceReaderMetricGroup();
-        }
-
-        @Override
-        public Configuration getConfiguration() {
-            return new Configuration();
-        }
-
-        @Override
-        public String getLocalHostName() {
-            return "localhost";
-        }
-
-        @Override
-        public int getIndexOfSubtask() {
-            return 0;
-        }
-
-        @Override
-        public void sendSplitRequest() {}
-
-        @Override
-        public void sendSourceEventToCoordinator(SourceEvent event) {}
-
-        @Override
-        public UserCodeClassLoader getUserCodeClassLoader() {
-            return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
-        }
     }
 }
