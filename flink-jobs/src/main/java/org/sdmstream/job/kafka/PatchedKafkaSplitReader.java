@@ -34,13 +34,14 @@ import org.apache.kafka.common.errors.WakeupException;
  * alignment never pauses them: a split is paused only once it has emitted a watermark, and an empty
  * split emits none.
  *
- * <p><b>Committing offsets after a wake-up.</b> The fetcher wakes the consumer up whenever it has a
- * task for the reader; a wake-up that finds no poll in progress stays pending, and the next call
- * that may block throws it. The connector retries its own blocking calls once on that {@link
- * WakeupException}, but not the offset commit of a completed checkpoint, which blocks while the
- * group coordinator is being looked up (at start, or after the coordinator moved). The commit is
- * retried the same way: the exception consumed the pending wake-up, and committing the same offsets
- * again is harmless.
+ * <p><b>Committing offsets after a wake-up.</b> The fetcher wakes the consumer up when it hands the
+ * reader new splits, a pause or resume, or a shutdown; a wake-up that lands after the poll has
+ * returned stays pending, and the next consumer call that polls with wake-ups enabled throws it.
+ * The offset commit of a completed checkpoint is such a call right after a coordinator lookup has
+ * failed (at start, or after the group coordinator moved): it waits for a metadata update. The
+ * connector retries {@code position} and {@code committed} once on a {@link WakeupException}, but
+ * not this commit. It is retried the same way: the exception consumed the pending wake-up, and the
+ * first attempt had committed nothing yet.
  */
 final class PatchedKafkaSplitReader extends KafkaPartitionSplitReader {
 
