@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.sdmstream.cli.job.LocalFlink;
+import org.sdmstream.cli.job.ReplayAlignment;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
 import org.sdmstream.cli.kafka.OutputMonitor;
@@ -535,11 +536,11 @@ final class PipelineBenchmark {
                         dir.resolve("checkpoints" + suffix).toUri().toString())
                 .set(KafkaOptions.DELIVERY_GUARANTEE, delivery)
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-bench" + suffix)
-                // The pre-filled topic replays days of event time in seconds (1,000s of times real
-                // time); alignment's drift is event time, so it would pause the readers for an
-                // alignment round trip every few hundred clicks and measure that instead of the job
-                // (docs/benchmarks.md). --set can turn it back on.
-                .set(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT, Duration.ZERO)
+                // The pre-filled topic replays days of event time in seconds: alignment off, or it
+                // would measure its own rounds instead of the job. --set can turn it back on.
+                .set(
+                        IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT,
+                        ReplayAlignment.driftFor(ReplayAlignment.UNPACED))
                 .setAll(settings.jobSettings(), "--set");
         if (model != null && retrievalK > 0) {
             c.set(RetrievalOptions.K, retrievalK)

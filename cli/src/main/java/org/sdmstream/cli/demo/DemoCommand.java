@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.sdmstream.cli.job.LocalFlink;
+import org.sdmstream.cli.job.ReplayAlignment;
 import org.sdmstream.cli.kafka.ClickPublisher;
 import org.sdmstream.cli.kafka.LatencyRecorder;
 import org.sdmstream.cli.kafka.OutputMonitor;
@@ -561,7 +562,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .set(KafkaOptions.GROUP_ID, "sdm-demo")
                 .set(JobOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString())
                 .set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "sdm-demo")
-                .set(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT, alignmentDrift(speedUp))
+                .set(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT, ReplayAlignment.driftFor(speedUp))
                 // The two flags are the job's own settings as text ("1 s", EXACTLY_ONCE): read as a
                 // file would be.
                 .setAll(
@@ -572,23 +573,6 @@ public final class DemoCommand implements Callable<Integer> {
                                 delivery),
                         "--checkpoint-interval / --delivery")
                 .build();
-    }
-
-    /**
-     * The alignment drift for a replay {@code speedUp} times faster than real time (0: not paced).
-     * The drift is event time, and an alignment round takes wall time: a replay more than drift /
-     * round (30 times) faster than real time would be held to about one drift (or a few polls of
-     * the reader) per round, and the demo would show that throttle instead of the job (an unpaced
-     * ml-100k replay took 47 s to drain with the job's 30 s, scored or not; 13 s unscored and 20 s
-     * scored without). So the drift keeps its wall-time meaning: the job's default times the
-     * speed-up, and off when event time is not paced at all, as in the bench.
-     */
-    static Duration alignmentDrift(double speedUp) {
-        Duration drift = IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT.defaultValue();
-        if (speedUp <= 0) {
-            return Duration.ZERO;
-        }
-        return speedUp <= 1 ? drift : Duration.ofMillis(Math.round(drift.toMillis() * speedUp));
     }
 
     private static double seconds(long startNanos) {

@@ -1,21 +1,18 @@
 package org.sdmstream.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sdmstream.job.kafka.SplitReaderTesting.drain;
+import static org.sdmstream.job.kafka.SplitReaderTesting.produce;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,13 +40,7 @@ class OffsetCommitAfterWakeUpITCase {
         String topic = "wakeup-" + System.nanoTime();
         KAFKA.kafka().createTopics(1, topic);
         TopicPartition partition = new TopicPartition(topic, 0);
-        List<ProducerRecord<byte[], byte[]>> clicks = new ArrayList<>();
-        for (int i = 0; i < CLICKS; i++) {
-            clicks.add(
-                    new ProducerRecord<>(
-                            topic, 0, null, ("click " + i).getBytes(StandardCharsets.UTF_8)));
-        }
-        KAFKA.kafka().produce(clicks);
+        produce(KAFKA.kafka(), partition, CLICKS);
         String group = "it-wakeup";
         PatchedKafkaSource<DecodedClick> source =
                 KafkaConnectors.clickSource(
@@ -88,14 +79,5 @@ class OffsetCommitAfterWakeUpITCase {
         } finally {
             reader.close();
         }
-    }
-
-    private static void drain(RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> batch) {
-        while (batch.nextSplit() != null) {
-            while (batch.nextRecordFromSplit() != null) {
-                // only the commits matter here
-            }
-        }
-        batch.recycle();
     }
 }

@@ -1,25 +1,22 @@
 package org.sdmstream.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sdmstream.job.kafka.SplitReaderTesting.drain;
+import static org.sdmstream.job.kafka.SplitReaderTesting.produce;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.metrics.KafkaSourceReaderMetrics;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -27,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdmstream.job.KafkaJobFixture;
 import org.sdmstream.job.ingest.DecodedClick;
+import org.sdmstream.job.kafka.SplitReaderTesting.Fetched;
 
 /**
  * The click source's readers on a real broker: watermark alignment may ask to pause or resume a
@@ -71,8 +69,8 @@ class PatchedKafkaSourceITCase {
         KAFKA.kafka().createTopics(2, topic);
         TopicPartition bounded = new TopicPartition(topic, 0);
         TopicPartition live = new TopicPartition(topic, 1);
-        produce(bounded, 3);
-        produce(live, 3);
+        produce(KAFKA.kafka(), bounded, 3);
+        produce(KAFKA.kafka(), live, 3);
         PatchedKafkaSource<DecodedClick> source =
                 KafkaConnectors.clickSource(
                         KAFKA.config("aligned", tmp, true)
@@ -103,7 +101,7 @@ class PatchedKafkaSourceITCase {
             reader.pauseOrResumeSplits(List.of(finishing, reading), List.of());
 
             // The live split is paused: new records stay unread until it resumes.
-            produce(live, 2);
+            produce(KAFKA.kafka(), live, 2);
             waker.schedule(reader::wakeUp, 1, TimeUnit.SECONDS);
             assertThat(drain(reader.fetch()).offsetsOf(live)).isEmpty();
 
@@ -114,52 +112,6 @@ class PatchedKafkaSourceITCase {
             waker.shutdownNow();
             reader.close();
         }
-    }
-
-    private static void produce(TopicPartition partition, int count) throws Exception {
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            records.add(
-                    new ProducerRecord<>(
-                            partition.topic(),
-                            partition.partition(),
-                            null,
-                            ("click " + i).getBytes(StandardCharsets.UTF_8)));
-        }
-        KAFKA.kafka().produce(records);
-    }
-
-    /** What fetches returned so far: offsets per partition and the finished split ids. */
-    private static final class Fetched {
-        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        final List<String> finished = new ArrayList<>();
-
-        List<Long> offsetsOf(TopicPartition partition) {
-            return records.stream()
-                    .filter(r -> r.topic().equals(partition.topic()))
-                    .filter(r -> r.partition() == partition.partition())
-                    .map(ConsumerRecord::offset)
-                    .toList();
-        }
-
-        Fetched add(Fetched more) {
-            records.addAll(more.records);
-            finished.addAll(more.finished);
-            return this;
-        }
-    }
-
-    private static Fetched drain(RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> batch) {
-        Fetched fetched = new Fetched();
-        while (batch.nextSplit() != null) {
-            ConsumerRecord<byte[], byte[]> r;
-            while ((r = batch.nextRecordFromSplit()) != null) {
-                fetched.records.add(r);
-            }
-        }
-        fetched.finished.addAll(batch.finishedSplits());
-        batch.recycle();
-        return fetched;
     }
 
     private static Fetched fetchUntil(PatchedKafkaSplitReader reader, Predicate<Fetched> done)

@@ -1,4 +1,4 @@
-package org.sdmstream.cli.demo;
+package org.sdmstream.cli.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,21 +7,21 @@ import org.junit.jupiter.api.Test;
 import org.sdmstream.job.JobConfig;
 import org.sdmstream.job.ingest.IngestOptions;
 
-/** The demo's watermark alignment follows how fast the replay runs event time. */
-class DemoAlignmentTest {
+/** A replay's watermark alignment follows how fast the replay runs event time. */
+class ReplayAlignmentTest {
 
     @Test
     void anUnpacedReplayRunsWithoutAlignment() {
-        assertThat(DemoCommand.alignmentDrift(0)).isZero();
+        assertThat(ReplayAlignment.driftFor(0)).isZero();
     }
 
     @Test
     void aPacedReplayKeepsTheDriftInWallTime() {
         Duration jobDefault = JobConfig.defaults().get(IngestOptions.WATERMARK_ALIGNMENT_MAX_DRIFT);
         assertThat(jobDefault).isPositive();
-        assertThat(DemoCommand.alignmentDrift(1)).isEqualTo(jobDefault);
+        assertThat(ReplayAlignment.driftFor(1)).isEqualTo(jobDefault);
         // Slower than real time never narrows the job's own bound.
-        assertThat(DemoCommand.alignmentDrift(0.25)).isEqualTo(jobDefault);
-        assertThat(DemoCommand.alignmentDrift(100)).isEqualTo(jobDefault.multipliedBy(100));
+        assertThat(ReplayAlignment.driftFor(0.25)).isEqualTo(jobDefault);
+        assertThat(ReplayAlignment.driftFor(100)).isEqualTo(jobDefault.multipliedBy(100));
     }
 }
